@@ -1,0 +1,759 @@
+//! One-pass envelope decoding and type-driven envelope encoding.
+//!
+//! An envelope is a JSON object that carries an event type, a version and a
+//! payload at fixed places (its [`EnvelopeLayout`]), beside metadata fields of
+//! its own (the generated header type `H`). Decoding walks the object once:
+//! the type and version keys are taken out of the stream as they pass, the
+//! header type sees every other key, and the payload key is decoded straight
+//! into the variant of the generated event enum `E` that (type, version)
+//! names. Where the payload comes before the type and version, it is kept as a
+//! borrowed slice of the input (no allocation, no tree) and decoded once they
+//! are known. Nothing is ever buffered into `serde_json::Value`.
+//!
+//! Encoding is the reverse: type and version are written from the payload's
+//! own type, so a producer cannot mislabel an event.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+use serde::ser::{self, Impossible, SerializeStruct, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::DecodeError;
+
+/// Where an envelope keeps the event type, version and payload.
+///
+/// Paths are object keys from the root. The type and version are at depth 1
+/// or 2 (and, at depth 2, under the same parent); the payload is at depth 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvelopeLayout {
+    /// Path to the event type string, e.g. `["meta", "type"]`.
+    pub type_path: &'static [&'static str],
+    /// Path to the integer version, e.g. `["meta", "version"]`.
+    pub version_path: &'static [&'static str],
+    /// Key of the payload, e.g. `"data"`.
+    pub payload_key: &'static str,
+}
+
+impl EnvelopeLayout {
+    /// The key of the nested object that holds type and version, if any.
+    fn nested_parent(&self) -> Option<&'static str> {
+        match self.type_path {
+            [parent, _] => Some(parent),
+            _ => None,
+        }
+    }
+
+    fn role(&self, level: Level, key: &str) -> Role {
+        let depth_of = |path: &'static [&'static str]| match (level, path) {
+            (Level::Root, [only]) => *only == key,
+            (Level::Nested, [_, leaf]) => *leaf == key,
+            _ => false,
+        };
+        if depth_of(self.type_path) {
+            Role::Type
+        } else if depth_of(self.version_path) {
+            Role::Version
+        } else if level == Level::Root && key == self.payload_key {
+            Role::Payload
+        } else if level == Level::Root && self.nested_parent() == Some(key) {
+            Role::NestedParent
+        } else {
+            Role::Other
+        }
+    }
+
+    fn pointer(path: &[&str]) -> String {
+        path.iter().map(|segment| format!("/{segment}")).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Root,
+    Nested,
+}
+
+enum Role {
+    Type,
+    Version,
+    Payload,
+    NestedParent,
+    Other,
+}
+
+/// What a generated event enum does for the envelope: decode a payload given
+/// its (type, version), and say which type and version a value has.
+pub trait Dispatch: Sized + Serialize {
+    /// Decodes the payload of `(event_type, version)` into its variant.
+    ///
+    /// Must consume the payload even when the pair is unknown (decode it as
+    /// `serde::de::IgnoredAny`) and answer [`Routed::Unknown`].
+    fn decode_payload<'de, D: Deserializer<'de>>(
+        event_type: &str,
+        version: u64,
+        payload: D,
+    ) -> Result<Routed<Self>, D::Error>;
+
+    /// The versions known for an event type; empty when the type is unknown.
+    fn known_versions(event_type: &str) -> &'static [u32];
+
+    /// The event type of this value.
+    fn event_type(&self) -> &'static str;
+
+    /// The version of this value.
+    fn version(&self) -> u32;
+}
+
+/// The outcome of [`Dispatch::decode_payload`].
+pub enum Routed<E> {
+    /// The pair is known and the payload decoded.
+    Known(E),
+    /// No variant has this (type, version).
+    Unknown,
+}
+
+/// Decodes an envelope from bytes: header, then the event.
+pub fn from_slice<'de, H, E>(
+    layout: &EnvelopeLayout,
+    bytes: &'de [u8],
+) -> Result<(H, E), DecodeError>
+where
+    H: Deserialize<'de>,
+    E: Dispatch,
+{
+    let mut state = State::new(layout);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let fast = decode::<H, E, _>(&mut state, &mut de).and_then(|decoded| {
+        de.end()?;
+        Ok(decoded)
+    });
+    match fast {
+        Ok(decoded) => Ok(decoded),
+        Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
+    }
+}
+
+/// The cold path: the fast decode failed, so decode again with path tracking
+/// to say where, and turn what went wrong into a [`DecodeError`].
+fn explain_failure<'de, H, E>(
+    layout: &EnvelopeLayout,
+    bytes: &'de [u8],
+    state: State<'de, E>,
+    error: serde_json::Error,
+) -> DecodeError
+where
+    H: Deserialize<'de>,
+    E: Dispatch,
+{
+    match state.failure {
+        Some(Failure::UnknownType(event_type)) => {
+            return DecodeError::UnknownType { event_type };
+        }
+        Some(Failure::UnknownVersion(event_type, version)) => {
+            let known = E::known_versions(&event_type).to_vec();
+            return DecodeError::UnknownVersion {
+                event_type,
+                version,
+                known,
+            };
+        }
+        _ => {}
+    }
+
+    let mut tracked_state = State::<E>::new(layout);
+    let mut track = serde_path_to_error::Track::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let tracked = decode::<H, E, _>(
+        &mut tracked_state,
+        serde_path_to_error::Deserializer::new(&mut de, &mut track),
+    );
+    let mut pointer = json_pointer(&track.path());
+    let message = match tracked {
+        Err(tracked_error) => strip_position(&tracked_error.to_string()),
+        Ok(_) => strip_position(&error.to_string()),
+    };
+
+    match tracked_state.failure.or(state.failure) {
+        Some(Failure::Payload {
+            event_type,
+            version,
+            raw_prefix,
+        }) => {
+            if raw_prefix {
+                // The payload came before type and version and was decoded
+                // from its own slice: the tracked path is inside the payload.
+                pointer = format!("/{}{pointer}", layout.payload_key);
+            }
+            DecodeError::Payload {
+                event_type,
+                version: version as u32,
+                pointer,
+                message,
+            }
+        }
+        Some(Failure::MissingField(path)) => DecodeError::Envelope {
+            pointer: EnvelopeLayout::pointer(&path[..path.len() - 1]),
+            message: format!("missing field `{}`", path[path.len() - 1]),
+        },
+        _ => DecodeError::Envelope { pointer, message },
+    }
+}
+
+/// serde_json appends " at line L column C"; the pointer says where already.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => pointer.push_str(variant),
+            Segment::Unknown => pointer.push('?'),
+        }
+    }
+    pointer
+}
+
+enum Failure {
+    UnknownType(String),
+    UnknownVersion(String, u64),
+    Payload {
+        event_type: String,
+        version: u64,
+        raw_prefix: bool,
+    },
+    MissingField(&'static [&'static str]),
+}
+
+struct State<'de, E> {
+    layout: EnvelopeLayout,
+    event_type: Option<Cow<'de, str>>,
+    version: Option<u64>,
+    event: Option<E>,
+    raw_payload: Option<&'de RawValue>,
+    failure: Option<Failure>,
+}
+
+impl<'de, E: Dispatch> State<'de, E> {
+    fn new(layout: &EnvelopeLayout) -> Self {
+        State {
+            layout: *layout,
+            event_type: None,
+            version: None,
+            event: None,
+            raw_payload: None,
+            failure: None,
+        }
+    }
+
+    fn route<D: Deserializer<'de>>(&mut self, payload: D, raw_prefix: bool) -> Result<(), D::Error> {
+        let (Some(event_type), Some(version)) = (self.event_type.as_deref(), self.version) else {
+            unreachable!("route is called once type and version are known")
+        };
+        match E::decode_payload(event_type, version, payload) {
+            Ok(Routed::Known(event)) => {
+                self.event = Some(event);
+                Ok(())
+            }
+            Ok(Routed::Unknown) => {
+                let event_type = event_type.to_owned();
+                let failure = if E::known_versions(&event_type).is_empty() {
+                    Failure::UnknownType(event_type)
+                } else {
+                    Failure::UnknownVersion(event_type, version)
+                };
+                self.failure = Some(failure);
+                Err(de::Error::custom("unknown event"))
+            }
+            Err(error) => {
+                self.failure = Some(Failure::Payload {
+                    event_type: event_type.to_owned(),
+                    version,
+                    raw_prefix,
+                });
+                Err(error)
+            }
+        }
+    }
+}
+
+fn decode<'de, H, E, D>(state: &mut State<'de, E>, deserializer: D) -> Result<(H, E), D::Error>
+where
+    H: Deserialize<'de>,
+    E: Dispatch,
+    D: Deserializer<'de>,
+{
+    deserializer.deserialize_map(RootVisitor {
+        state,
+        header: PhantomData,
+    })
+}
+
+struct RootVisitor<'s, 'de, H, E> {
+    state: &'s mut State<'de, E>,
+    header: PhantomData<H>,
+}
+
+impl<'de, H, E> Visitor<'de> for RootVisitor<'_, 'de, H, E>
+where
+    H: Deserialize<'de>,
+    E: Dispatch,
+{
+    type Value = (H, E);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an event envelope object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(H, E), A::Error> {
+        let state = self.state;
+        let header = H::deserialize(de::value::MapAccessDeserializer::new(Intercept {
+            map,
+            state: &mut *state,
+            level: Level::Root,
+            nested_next: false,
+        }))?;
+        let layout = state.layout;
+        if state.event_type.is_none() {
+            state.failure = Some(Failure::MissingField(layout.type_path));
+            return Err(de::Error::missing_field(layout.type_path[layout.type_path.len() - 1]));
+        }
+        if state.version.is_none() {
+            state.failure = Some(Failure::MissingField(layout.version_path));
+            return Err(de::Error::missing_field(
+                layout.version_path[layout.version_path.len() - 1],
+            ));
+        }
+        if state.event.is_none() {
+            let Some(raw) = state.raw_payload else {
+                return Err(de::Error::missing_field(layout.payload_key));
+            };
+            let mut payload = serde_json::Deserializer::from_str(raw.get());
+            state.route(&mut payload, true).map_err(de::Error::custom)?;
+        }
+        let event = state.event.take().expect("routed above");
+        Ok((header, event))
+    }
+}
+
+/// A map access that takes the type, version and payload keys out of the
+/// stream and hands every other key to the header's own visitor.
+struct Intercept<'s, 'de, A, E> {
+    map: A,
+    state: &'s mut State<'de, E>,
+    level: Level,
+    nested_next: bool,
+}
+
+impl<'de, A, E> MapAccess<'de> for Intercept<'_, 'de, A, E>
+where
+    A: MapAccess<'de>,
+    E: Dispatch,
+{
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(Key(key)) = self.map.next_key::<Key<'de>>()? else {
+                return Ok(None);
+            };
+            match self.state.layout.role(self.level, &key) {
+                Role::Type => {
+                    let Key(event_type) = self.map.next_value::<Key<'de>>()?;
+                    self.state.event_type = Some(event_type);
+                }
+                Role::Version => {
+                    self.state.version = Some(self.map.next_value::<u64>()?);
+                }
+                Role::Payload => {
+                    if self.state.event_type.is_some() && self.state.version.is_some() {
+                        self.map.next_value_seed(PayloadSeed {
+                            state: &mut *self.state,
+                        })?;
+                    } else {
+                        self.state.raw_payload = Some(self.map.next_value::<&'de RawValue>()?);
+                    }
+                }
+                Role::NestedParent => {
+                    self.nested_next = true;
+                    return seed.deserialize(CowKey(key).into_deserializer()).map(Some);
+                }
+                Role::Other => {
+                    return seed.deserialize(CowKey(key).into_deserializer()).map(Some);
+                }
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        if std::mem::take(&mut self.nested_next) {
+            self.map.next_value_seed(NestedSeed {
+                seed,
+                state: &mut *self.state,
+            })
+        } else {
+            self.map.next_value_seed(seed)
+        }
+    }
+}
+
+struct PayloadSeed<'s, 'de, E> {
+    state: &'s mut State<'de, E>,
+}
+
+impl<'de, E: Dispatch> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        self.state.route(deserializer, false)
+    }
+}
+
+/// Wraps the value of the nested parent key (e.g. `meta`) so that its own map
+/// access is intercepted too.
+struct NestedSeed<'s, 'de, S, E> {
+    seed: S,
+    state: &'s mut State<'de, E>,
+}
+
+impl<'de, S: DeserializeSeed<'de>, E: Dispatch> DeserializeSeed<'de> for NestedSeed<'_, 'de, S, E> {
+    type Value = S::Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(NestedDeserializer {
+            inner: deserializer,
+            state: self.state,
+        })
+    }
+}
+
+struct NestedDeserializer<'s, 'de, D, E> {
+    inner: D,
+    state: &'s mut State<'de, E>,
+}
+
+impl<'de, D: Deserializer<'de>, E: Dispatch> Deserializer<'de> for NestedDeserializer<'_, 'de, D, E> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_map(NestedVisitor {
+            visitor,
+            state: self.state,
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct NestedVisitor<'s, 'de, V, E> {
+    visitor: V,
+    state: &'s mut State<'de, E>,
+}
+
+impl<'de, V: Visitor<'de>, E: Dispatch> Visitor<'de> for NestedVisitor<'_, 'de, V, E> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(Intercept {
+            map,
+            state: self.state,
+            level: Level::Nested,
+            nested_next: false,
+        })
+    }
+}
+
+/// An object key or string value, borrowed from the input where it has no
+/// escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Hands a key on to the header's field visitor.
+struct CowKey<'de>(Cow<'de, str>);
+
+impl<'de, E: de::Error> IntoDeserializer<'de, E> for CowKey<'de> {
+    type Deserializer = CowKeyDeserializer<'de, E>;
+    fn into_deserializer(self) -> Self::Deserializer {
+        CowKeyDeserializer(self.0, PhantomData)
+    }
+}
+
+struct CowKeyDeserializer<'de, E>(Cow<'de, str>, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for CowKeyDeserializer<'de, E> {
+    type Error = E;
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Cow::Borrowed(key) => visitor.visit_borrowed_str(key),
+            Cow::Owned(key) => visitor.visit_string(key),
+        }
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Encodes an envelope: the header's fields, with the type, version and
+/// payload written where the layout says, taken from the event itself.
+pub fn serialize<H, E, S>(
+    layout: &EnvelopeLayout,
+    header: &H,
+    event: &E,
+    serializer: S,
+) -> Result<S::Ok, S::Error>
+where
+    H: Serialize,
+    E: Dispatch,
+    S: Serializer,
+{
+    header.serialize(Inject {
+        inner: serializer,
+        extras: Extras {
+            layout,
+            event,
+            level: Level::Root,
+        },
+    })
+}
+
+struct Extras<'a, E> {
+    layout: &'a EnvelopeLayout,
+    event: &'a E,
+    level: Level,
+}
+
+impl<E> Clone for Extras<'_, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<E> Copy for Extras<'_, E> {}
+
+impl<E: Dispatch> Extras<'_, E> {
+    fn count(&self) -> usize {
+        let at_level = |path: &[&str]| match (self.level, path.len()) {
+            (Level::Root, 1) | (Level::Nested, 2) => 1,
+            _ => 0,
+        };
+        at_level(self.layout.type_path)
+            + at_level(self.layout.version_path)
+            + usize::from(self.level == Level::Root)
+    }
+
+    fn write<S: SerializeStruct>(&self, out: &mut S) -> Result<(), S::Error> {
+        let leaf = |path: &'static [&'static str]| match (self.level, path) {
+            (Level::Root, [only]) => Some(*only),
+            (Level::Nested, [_, leaf]) => Some(*leaf),
+            _ => None,
+        };
+        if let Some(key) = leaf(self.layout.type_path) {
+            out.serialize_field(key, self.event.event_type())?;
+        }
+        if let Some(key) = leaf(self.layout.version_path) {
+            out.serialize_field(key, &self.event.version())?;
+        }
+        if self.level == Level::Root {
+            out.serialize_field(self.layout.payload_key, self.event)?;
+        }
+        Ok(())
+    }
+}
+
+/// A serializer that accepts one struct and adds the envelope's fields to it.
+struct Inject<'a, S, E> {
+    inner: S,
+    extras: Extras<'a, E>,
+}
+
+/// A value whose struct gets the nested envelope fields added.
+struct InjectValue<'a, T: ?Sized, E> {
+    value: &'a T,
+    extras: Extras<'a, E>,
+}
+
+impl<T: ?Sized + Serialize, E: Dispatch> Serialize for InjectValue<'_, T, E> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(Inject {
+            inner: serializer,
+            extras: self.extras,
+        })
+    }
+}
+
+struct InjectStruct<'a, S, E> {
+    inner: S,
+    extras: Extras<'a, E>,
+}
+
+impl<S: SerializeStruct, E: Dispatch> SerializeStruct for InjectStruct<'_, S, E> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        if self.extras.level == Level::Root && self.extras.layout.nested_parent() == Some(key) {
+            let extras = Extras {
+                level: Level::Nested,
+                ..self.extras
+            };
+            self.inner.serialize_field(key, &InjectValue { value, extras })
+        } else {
+            self.inner.serialize_field(key, value)
+        }
+    }
+
+    fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
+        self.inner.skip_field(key)
+    }
+
+    fn end(mut self) -> Result<S::Ok, S::Error> {
+        self.extras.write(&mut self.inner)?;
+        self.inner.end()
+    }
+}
+
+macro_rules! not_an_object {
+    ($($method:ident($($arg:ty),*);)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<S::Ok, S::Error> {
+            Err(ser::Error::custom("an envelope header must serialize as a struct"))
+        })*
+    };
+}
+
+impl<'a, S: Serializer, E: Dispatch> Serializer for Inject<'a, S, E> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    type SerializeSeq = Impossible<S::Ok, S::Error>;
+    type SerializeTuple = Impossible<S::Ok, S::Error>;
+    type SerializeTupleStruct = Impossible<S::Ok, S::Error>;
+    type SerializeTupleVariant = Impossible<S::Ok, S::Error>;
+    type SerializeMap = Impossible<S::Ok, S::Error>;
+    type SerializeStruct = InjectStruct<'a, S::SerializeStruct, E>;
+    type SerializeStructVariant = Impossible<S::Ok, S::Error>;
+
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStruct, S::Error> {
+        let inner = self
+            .inner
+            .serialize_struct(name, len + self.extras.count())?;
+        Ok(InjectStruct {
+            inner,
+            extras: self.extras,
+        })
+    }
+
+    not_an_object! {
+        serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
+        serialize_i64(i64); serialize_u8(u8); serialize_u16(u16); serialize_u32(u32);
+        serialize_u64(u64); serialize_f32(f32); serialize_f64(f64); serialize_char(char);
+        serialize_str(&str); serialize_bytes(&[u8]); serialize_none(); serialize_unit();
+        serialize_unit_struct(&'static str);
+        serialize_unit_variant(&'static str, u32, &'static str);
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<S::Ok, S::Error> {
+        Err(ser::Error::custom("an envelope header must serialize as a struct"))
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<S::Ok, S::Error> {
+        Err(ser::Error::custom("an envelope header must serialize as a struct"))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
+        Err(ser::Error::custom("an envelope header must serialize as a struct"))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, S::Error> {
+        Err(ser::Error::custom("an envelope header must serialize as a struct"))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, S::Error> {
+        Err(ser::Error::custom("an envelope header must serialize as a struct"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, S::Error> {
+        Err(ser::Error::custom("an envelope header must serialize as a struct"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
+        Err(ser::Error::custom(
+            "an envelope header must serialize as a struct (flattened fields are not supported)",
+        ))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, S::Error> {
+        Err(ser::Error::custom("an envelope header must serialize as a struct"))
+    }
+}

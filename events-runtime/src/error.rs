@@ -1,0 +1,68 @@
+use thiserror::Error;
+
+/// Why bytes did not decode into an event.
+///
+/// Every variant names what a dead-letter entry needs: the event type and
+/// version where they were read, the JSON pointer of the offending value, and
+/// the rule it broke.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    /// The bytes are not a JSON document of the envelope's shape.
+    #[error("malformed envelope at `{pointer}`: {message}")]
+    Envelope {
+        /// JSON pointer of the offending value (`""` for the whole document).
+        pointer: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No schema in the contract set has this event type.
+    #[error("unknown event type `{event_type}`")]
+    UnknownType {
+        /// The type read from the envelope.
+        event_type: String,
+    },
+    /// The event type is known, but not in this version.
+    #[error("unknown version {version} of event type `{event_type}` (known: {known:?})")]
+    UnknownVersion {
+        /// The type read from the envelope.
+        event_type: String,
+        /// The version read from the envelope.
+        version: u64,
+        /// The versions this crate knows for that type.
+        known: Vec<u32>,
+    },
+    /// The payload does not match the schema of its (type, version).
+    #[error("payload of `{event_type}` v{version} is invalid at `{pointer}`: {message}")]
+    Payload {
+        /// The event type.
+        event_type: String,
+        /// The version.
+        version: u32,
+        /// JSON pointer of the offending value, from the document root.
+        pointer: String,
+        /// The rule it broke, as serde reports it.
+        message: String,
+    },
+}
+
+impl DecodeError {
+    /// A short, stable code for this kind of error, fit for a dead-letter entry.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DecodeError::Envelope { .. } => "malformed_envelope",
+            DecodeError::UnknownType { .. } => "unknown_event_type",
+            DecodeError::UnknownVersion { .. } => "unknown_event_version",
+            DecodeError::Payload { .. } => "invalid_payload",
+        }
+    }
+
+    /// JSON pointer of the offending value, where there is one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            DecodeError::Envelope { pointer, .. } | DecodeError::Payload { pointer, .. } => {
+                Some(pointer)
+            }
+            _ => None,
+        }
+    }
+}
