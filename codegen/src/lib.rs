@@ -1,1 +1,42 @@
+//! Schemas in, Rust files out.
+//!
+//! The pipeline reads one way: [`discover`] finds and reads the schema files,
+//! [`model`] checks them into a [`model::ContractSet`] (with [`refs`]
+//! bundling references across files), [`types`] turns its definitions into
+//! Rust types with typify, [`envelope`] and [`registry`] add the dispatch
+//! enum, the envelope and the event table, [`output`] lays out the crate's
+//! files, and [`write`] formats them and puts them in place (or, in check
+//! mode, reports drift).
 
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod envelope;
+mod locate;
+pub mod model;
+pub mod naming;
+pub mod output;
+pub mod refs;
+pub mod registry;
+pub mod types;
+pub mod write;
+
+use std::path::Path;
+
+pub use diagnostics::{Diagnostic, Error};
+pub use write::{GeneratedFile, Mode, Report};
+
+/// Generates the crate of the contract set configured by `config_path`
+/// (relative to `repo_root`), in memory.
+pub fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::ContractSet, Vec<GeneratedFile>), Error> {
+    let set = model::ContractSet::load(repo_root, config_path)?;
+    let types = types::generate(&set)?;
+    let files = output::files(&set, types);
+    Ok((set, files))
+}
+
+/// Generates and writes (or checks) the crate of one contract set.
+pub fn run(repo_root: &Path, config_path: &Path, mode: Mode) -> Result<Report, Error> {
+    let (set, files) = generate(repo_root, config_path)?;
+    write::apply(repo_root, &set.output_dir, &files, mode)
+}

@@ -1,0 +1,383 @@
+//! The contract model: what a contract set says, checked and typed, before
+//! any code is generated from it.
+//!
+//! Files -> [`ContractSet`]: each event version with its type, topic,
+//! names and examples; the envelope layout; and the bundle of named schema
+//! definitions the Rust types are generated from.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::config::{Config, Formats};
+use crate::diagnostics::{Diagnostic, Diagnostics, Error};
+use crate::discover::{FileKind, SchemaFiles};
+use crate::naming;
+use crate::refs::{self, Bundle, Target};
+
+/// Name of the generated type for the envelope's own fields.
+pub const HEADER_TYPE: &str = "EnvelopeHeader";
+
+/// Dialects a schema may declare with `$schema` (absent means 2020-12).
+const DIALECTS: &[&str] = &[
+    "https://json-schema.org/draft/2020-12/schema",
+    "http://json-schema.org/draft-07/schema#",
+    "http://json-schema.org/draft-07/schema",
+];
+
+/// A checked contract set, ready to generate from.
+#[derive(Debug, Clone)]
+pub struct ContractSet {
+    /// Short name, from the config.
+    pub name: String,
+    /// The generated crate's package name.
+    pub crate_name: String,
+    /// The generated crate's folder, relative to the repository.
+    pub output_dir: PathBuf,
+    /// The config file, relative to the repository.
+    pub config_path: PathBuf,
+    /// Format mapping.
+    pub formats: Formats,
+    /// The schema files as read.
+    pub files: SchemaFiles,
+    /// Every event version, sorted by (type, version).
+    pub events: Vec<EventContract>,
+    /// Where the envelope keeps type, version and payload.
+    pub envelope: EnvelopeSpec,
+    /// Named definitions the types are generated from.
+    pub bundle: Bundle,
+}
+
+/// One version of one event.
+#[derive(Debug, Clone)]
+pub struct EventContract {
+    /// The domain folder.
+    pub domain: String,
+    /// The event name from the file name.
+    pub event: String,
+    /// The major version from the file name.
+    pub version: u32,
+    /// The event type written in envelopes.
+    pub event_type: String,
+    /// `x-topic`, or the event type.
+    pub topic: String,
+    /// The payload's Rust type name, e.g. `NewImageAvailableV2`.
+    pub payload_type: String,
+    /// The `Event` variant, e.g. `IngestionNewImageAvailableV2`.
+    pub variant: String,
+    /// Module path of the payload, e.g. `["ingestion", "new_image_available", "v2"]`.
+    pub module: Vec<String>,
+    /// The schema file, relative to the schemas folder.
+    pub file: String,
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `x-producer`.
+    pub producer: Option<String>,
+    /// `x-consumers`.
+    pub consumers: Vec<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// `examples`: golden payloads.
+    pub examples: Vec<Value>,
+}
+
+/// Where the envelope keeps the event type, version and payload.
+#[derive(Debug, Clone)]
+pub struct EnvelopeSpec {
+    /// The envelope schema, relative to the schemas folder.
+    pub file: String,
+    /// Object keys to the type string.
+    pub type_path: Vec<String>,
+    /// Object keys to the integer version.
+    pub version_path: Vec<String>,
+    /// The payload's key.
+    pub payload_key: String,
+    /// The envelope schema's `examples`.
+    pub examples: Vec<Value>,
+}
+
+impl ContractSet {
+    /// Builds and checks the model of the contract set configured by
+    /// `config_path` (relative to `repo_root`).
+    pub fn load(repo_root: &Path, config_path: &Path) -> Result<ContractSet, Error> {
+        let config_text = std::fs::read_to_string(repo_root.join(config_path)).map_err(|source| Error::Io {
+            path: config_path.to_path_buf(),
+            source,
+        })?;
+        let config = Config::parse(config_path, &config_text)?;
+        let config_dir = config_path.parent().unwrap_or(Path::new(""));
+        let files = crate::discover::discover(repo_root, config_dir)?;
+        build(config, config_path, &config_text, files)
+    }
+}
+
+fn build(config: Config, config_path: &Path, config_text: &str, files: SchemaFiles) -> Result<ContractSet, Error> {
+    let mut problems = Diagnostics::default();
+    for file in files.files.values() {
+        check_dialect(file, &mut problems);
+    }
+    problems.finish()?;
+
+    let mut problems = Diagnostics::default();
+    let mut events = Vec::new();
+    for file in files.files.values() {
+        if let FileKind::Event { domain, event, version } = &file.kind {
+            events.push(event_contract(&config, &files, &file.path, domain, event, *version, &mut problems));
+        }
+    }
+    events.sort_by(|a, b| (&a.event_type, a.version).cmp(&(&b.event_type, b.version)));
+    check_unique_names(&files, &events, &mut problems);
+
+    let envelope_file = config
+        .envelope
+        .schema
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let envelope = envelope_spec(&config, config_path, config_text, &files, &envelope_file, &mut problems);
+    problems.finish()?;
+    let envelope = envelope.expect("reported when missing");
+
+    let mut roots: Vec<(Target, String)> = events
+        .iter()
+        .map(|e| ((e.file.clone(), String::new()), e.payload_type.clone()))
+        .collect();
+    roots.push(((envelope.file.clone(), String::new()), HEADER_TYPE.to_owned()));
+    let mut problems = Diagnostics::default();
+    let mut bundle = refs::bundle(&files, &roots, &mut problems);
+    problems.finish()?;
+    strip_envelope_fields(&mut bundle, &envelope);
+
+    let config_dir = config_path.parent().unwrap_or(Path::new(""));
+    Ok(ContractSet {
+        name: config.name.clone(),
+        crate_name: config.crate_name.clone(),
+        output_dir: normalize(&config_dir.join(&config.output)),
+        config_path: config_path.to_path_buf(),
+        formats: config.formats.clone(),
+        files,
+        events,
+        envelope,
+        bundle,
+    })
+}
+
+/// `a/b/../c` -> `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn check_dialect(file: &crate::discover::SchemaFile, problems: &mut Diagnostics) {
+    if let Some(dialect) = file.value.get("$schema") {
+        if !dialect.as_str().is_some_and(|d| DIALECTS.contains(&d)) {
+            problems.push(
+                Diagnostic::new(&file.repo_path, "/$schema", "dialect", format!("unsupported dialect {dialect}"))
+                    .help("use \"https://json-schema.org/draft/2020-12/schema\" (or draft-07)")
+                    .locate(&file.text),
+            );
+            return;
+        }
+    }
+    let mut value = file.value.clone();
+    if value.get("$schema").is_none() {
+        value["$schema"] = Value::from(DIALECTS[0]);
+    }
+    let validator = match jsonschema::meta::validator_for(&value) {
+        Ok(validator) => validator,
+        Err(e) => {
+            problems.push(Diagnostic::new(&file.repo_path, "", "meta-schema", e.to_string()).locate(&file.text));
+            return;
+        }
+    };
+    for error in validator.iter_errors(&value) {
+        let pointer = error.instance_path().to_string();
+        problems.push(
+            Diagnostic::new(&file.repo_path, pointer.clone(), "meta-schema", format!("not a valid JSON Schema: {error}"))
+                .help("fix the keyword so that the schema follows the JSON Schema meta-schema")
+                .locate(&file.text),
+        );
+    }
+}
+
+fn event_contract(
+    config: &Config,
+    files: &SchemaFiles,
+    file: &str,
+    domain: &str,
+    event: &str,
+    version: u32,
+    problems: &mut Diagnostics,
+) -> EventContract {
+    let value = &files.files[file].value;
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    let event_type = config.event_type(domain, event);
+    if let Some(declared) = value.get("x-event-type") {
+        if declared.as_str() != Some(event_type.as_str()) {
+            problems.push(
+                refs::located(files, file, "/x-event-type", "event-type-mismatch",
+                    format!("`x-event-type` is {declared} but the path and the naming rule `{}` make it {event_type:?}", config.naming.event_type))
+                    .help(format!("set `x-event-type` to {event_type:?}, or move the file to match the type")),
+            );
+        }
+    }
+    EventContract {
+        domain: domain.to_owned(),
+        event: event.to_owned(),
+        version,
+        topic: text("x-topic").unwrap_or_else(|| event_type.clone()),
+        event_type,
+        payload_type: naming::payload_type(event, version),
+        variant: naming::variant(domain, event, version),
+        module: vec![naming::module_name(domain), naming::module_name(event), format!("v{version}")],
+        file: file.to_owned(),
+        title: text("title"),
+        description: text("description"),
+        producer: text("x-producer"),
+        consumers: value
+            .get("x-consumers")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default(),
+        deprecated: value.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        examples: value.get("examples").and_then(Value::as_array).cloned().unwrap_or_default(),
+    }
+}
+
+fn check_unique_names(files: &SchemaFiles, events: &[EventContract], problems: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &EventContract> = BTreeMap::new();
+    for event in events {
+        for name in [&event.payload_type, &event.variant] {
+            if let Some(other) = seen.get(name.as_str()) {
+                if other.file != event.file {
+                    problems.push(
+                        refs::located(files, &event.file, "", "name-collision",
+                            format!("`{}` and `{}` both become the Rust name `{name}`", other.file, event.file))
+                            .help("rename one of the events so that their names differ after case conversion"),
+                    );
+                }
+            }
+            seen.insert(name, event);
+        }
+    }
+}
+
+fn envelope_spec(
+    config: &Config,
+    config_path: &Path,
+    config_text: &str,
+    files: &SchemaFiles,
+    envelope_file: &str,
+    problems: &mut Diagnostics,
+) -> Option<EnvelopeSpec> {
+    let config_problem = |key: &str, message: String, help: &str| {
+        let mut d = Diagnostic::new(config_path, "", "config-invalid", message).help(help);
+        if let Some(offset) = config_text.find(key) {
+            d.position = Some(crate::locate::line_col(config_text, offset));
+        }
+        d
+    };
+    let Some(schema) = files.files.get(envelope_file) else {
+        problems.push(config_problem(
+            "schema",
+            format!("`envelope.schema`: no schema file `{envelope_file}` in the schemas folder"),
+            "point it at the envelope schema, e.g. \"_shared/event-envelope.schema.json\"",
+        ));
+        return None;
+    };
+    let split = |pointer: &str| -> Vec<String> {
+        pointer.trim_start_matches('/').split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
+    };
+    let type_path = split(&config.envelope.type_pointer);
+    let version_path = split(&config.envelope.version_pointer);
+    let payload_path = split(&config.envelope.payload_pointer);
+
+    let shape_ok = match (type_path.as_slice(), version_path.as_slice()) {
+        ([_], [_]) => true,
+        ([a, _], [b, _]) => a == b,
+        _ => false,
+    } && payload_path.len() == 1;
+    if !shape_ok {
+        problems.push(config_problem(
+            "[envelope]",
+            "envelope pointers: type and version must be at depth 1 or 2 under one parent, and the payload at depth 1".to_owned(),
+            "e.g. type = \"/meta/type\", version = \"/meta/version\", payload = \"/data\"",
+        ));
+        return None;
+    }
+    for (key, path) in [("type", &type_path), ("version", &version_path), ("payload", &payload_path)] {
+        if property_schema(files, envelope_file, path).is_none() {
+            problems.push(config_problem(
+                &format!("{key} ="),
+                format!("`envelope.{key}` = \"/{}\" is not a property of `{envelope_file}`", path.join("/")),
+                "point it at a property declared by the envelope schema (through `properties`, following `$ref`s)",
+            ));
+        }
+    }
+    Some(EnvelopeSpec {
+        file: envelope_file.to_owned(),
+        type_path,
+        version_path,
+        payload_key: payload_path[0].clone(),
+        examples: schema.value.get("examples").and_then(Value::as_array).cloned().unwrap_or_default(),
+    })
+}
+
+/// The schema of the property at `path` (object keys), following `$ref`s to
+/// whole files.
+fn property_schema<'f>(files: &'f SchemaFiles, file: &str, path: &[String]) -> Option<&'f Value> {
+    let mut file = file.to_owned();
+    let mut schema = &files.files.get(&file)?.value;
+    for key in path {
+        while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let (target, pointer) = reference.split_once('#').unwrap_or((reference, ""));
+            if !target.is_empty() {
+                let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+                file = if dir.is_empty() { target.to_owned() } else { format!("{dir}/{target}") };
+            }
+            schema = files.files.get(&file)?.value.pointer(pointer)?;
+        }
+        schema = schema.get("properties")?.get(key)?;
+    }
+    Some(schema)
+}
+
+/// The header type is the envelope minus what the payload's type supplies:
+/// type, version and payload are removed from the bundled definitions.
+fn strip_envelope_fields(bundle: &mut Bundle, envelope: &EnvelopeSpec) {
+    remove_property(bundle, HEADER_TYPE, &[envelope.payload_key.clone()]);
+    remove_property(bundle, HEADER_TYPE, &envelope.type_path);
+    remove_property(bundle, HEADER_TYPE, &envelope.version_path);
+}
+
+fn remove_property(bundle: &mut Bundle, definition: &str, path: &[String]) {
+    let Some(schema) = bundle.definitions.get(definition) else { return };
+    let (first, rest) = path.split_first().expect("non-empty path");
+    if rest.is_empty() {
+        let schema = bundle.definitions.get_mut(definition).expect("looked up above");
+        if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            properties.remove(first);
+        }
+        if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
+            required.retain(|r| r.as_str() != Some(first));
+        }
+        return;
+    }
+    let child = schema.pointer(&format!("/properties/{first}/$ref")).and_then(Value::as_str);
+    if let Some(name) = child.and_then(|r| r.strip_prefix("#/$defs/")).map(str::to_owned) {
+        remove_property(bundle, &name, rest);
+    }
+}

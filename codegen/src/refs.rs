@@ -1,0 +1,244 @@
+//! Resolving `$ref`s across the files of a contract set.
+//!
+//! typify resolves only local `#/$defs/<name>` references and merges
+//! same-named types silently, so the contract set is bundled here first:
+//! every schema that is referenced (a whole shared file, a `$defs` entry, an
+//! event's root) becomes one named definition, and every `$ref` is rewritten
+//! to point at that definition by name. A shared schema referenced by many
+//! events is therefore one definition, and one Rust type.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::discover::{FileKind, SchemaFiles};
+use crate::naming;
+
+/// A schema location: file (relative to the schemas folder) and pointer.
+pub type Target = (String, String);
+
+/// Named definitions with `$ref`s rewritten to `#/$defs/<name>`.
+#[derive(Debug, Clone, Default)]
+pub struct Bundle {
+    /// Definition name (the Rust type name) -> schema.
+    pub definitions: BTreeMap<String, Value>,
+    /// Where each definition came from.
+    pub origins: BTreeMap<String, Target>,
+}
+
+/// Keywords whose values are data, not schemas: never look for `$ref` there.
+const DATA_KEYWORDS: &[&str] = &["enum", "const", "default", "examples", "example"];
+
+/// Builds definitions for `roots` (target, chosen name) and everything they
+/// reference, transitively.
+pub fn bundle(files: &SchemaFiles, roots: &[(Target, String)], problems: &mut Diagnostics) -> Bundle {
+    let mut names: BTreeMap<Target, String> = BTreeMap::new();
+    let mut taken: BTreeMap<String, Target> = BTreeMap::new();
+    let mut queue = VecDeque::new();
+    for (target, name) in roots {
+        names.insert(target.clone(), name.clone());
+        taken.insert(name.clone(), target.clone());
+        queue.push_back(target.clone());
+    }
+
+    let mut bundle = Bundle::default();
+    let mut done = BTreeSet::new();
+    while let Some(target) = queue.pop_front() {
+        if !done.insert(target.clone()) {
+            continue;
+        }
+        let (file, pointer) = &target;
+        let Some(schema) = files.files.get(file).and_then(|f| f.value.pointer(pointer)) else {
+            continue; // reported where the reference was found
+        };
+        let mut schema = schema.clone();
+        if let Value::Object(map) = &mut schema {
+            map.remove("$defs");
+            map.remove("definitions");
+        }
+        let mut refs = Vec::new();
+        rewrite_refs(&mut schema, pointer, &mut refs);
+        for (at, reference, slot) in refs {
+            let Some(resolved) = resolve(files, file, &reference, &at, problems) else {
+                continue;
+            };
+            let name = match names.get(&resolved) {
+                Some(name) => name.clone(),
+                None => match name_for(files, &resolved, &taken) {
+                    Ok(name) => {
+                        names.insert(resolved.clone(), name.clone());
+                        taken.insert(name.clone(), resolved.clone());
+                        name
+                    }
+                    Err(message) => {
+                        problems.push(located(files, file, &at, "name-collision", message)
+                            .help("rename one of the `$defs` entries so that their Rust names differ"));
+                        continue;
+                    }
+                },
+            };
+            *pointer_mut(&mut schema, &slot) = Value::String(format!("#/$defs/{name}"));
+            queue.push_back(resolved);
+        }
+        let name = names[&target].clone();
+        bundle.origins.insert(name.clone(), target.clone());
+        bundle.definitions.insert(name, schema);
+    }
+    bundle
+}
+
+/// Collects every `$ref` below `value`: (pointer in the file, the reference,
+/// pointer of the `$ref` string relative to `value`).
+fn rewrite_refs(value: &Value, base: &str, out: &mut Vec<(String, String, String)>) {
+    // Iterative walk: deep schemas must not overflow the stack.
+    let mut stack = vec![(value, String::new())];
+    while let Some((node, rel)) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    out.push((format!("{base}{rel}"), reference.clone(), format!("{rel}/$ref")));
+                }
+                for (key, child) in map {
+                    if DATA_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-") {
+                        continue;
+                    }
+                    stack.push((child, format!("{rel}/{}", escape(key))));
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    stack.push((child, format!("{rel}/{index}")));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn pointer_mut<'v>(value: &'v mut Value, pointer: &str) -> &'v mut Value {
+    value.pointer_mut(pointer).expect("pointer found by the walk")
+}
+
+/// Where a `$ref` written in `file` at `at` points to.
+fn resolve(files: &SchemaFiles, file: &str, reference: &str, at: &str, problems: &mut Diagnostics) -> Option<Target> {
+    let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    if path_part.contains("://") || path_part.starts_with('/') {
+        problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?} is not a relative path inside the schemas folder"))
+            .help("refer to shared schemas by relative path, e.g. \"../_shared/types.schema.json#/$defs/name\""));
+        return None;
+    }
+    let target_file = if path_part.is_empty() {
+        file.to_owned()
+    } else {
+        match join(file, path_part) {
+            Some(path) => path,
+            None => {
+                problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?} leaves the schemas folder"))
+                    .help("keep shared schemas under the schemas folder, e.g. in `_shared/`"));
+                return None;
+            }
+        }
+    };
+    let Some(target) = files.files.get(&target_file) else {
+        problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?}: no schema file `{target_file}`"))
+            .help("check the file name, or add the file under the schemas folder"));
+        return None;
+    };
+    if !fragment.is_empty() && !fragment.starts_with('/') {
+        problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?}: anchors (`#name`) are not supported"))
+            .help("refer by JSON pointer, e.g. \"#/$defs/name\""));
+        return None;
+    }
+    let pointer = percent_decode(fragment);
+    if target.value.pointer(&pointer).is_none() {
+        problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?}: `{target_file}` has nothing at `{pointer}`"))
+            .help("check the pointer; definitions live under `#/$defs/<name>`"));
+        return None;
+    }
+    Some((target_file, pointer))
+}
+
+fn percent_decode(fragment: &str) -> String {
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&fragment[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `dir/a.json` + `../b.json` -> `b.json`; `None` when it leaves the root.
+fn join(file: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = file.split('/').collect();
+    parts.pop();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The Rust name of a referenced schema that is not a root.
+fn name_for(files: &SchemaFiles, target: &Target, taken: &BTreeMap<String, Target>) -> Result<String, String> {
+    let (file, pointer) = target;
+    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".schema.json");
+    let owner = match &files.files[file].kind {
+        FileKind::Event { event, version, .. } => naming::payload_type(event, *version),
+        FileKind::Shared => naming::type_name(stem),
+    };
+    let leaf = pointer
+        .strip_prefix("/$defs/")
+        .or_else(|| pointer.strip_prefix("/definitions/"))
+        .filter(|rest| !rest.contains('/'));
+    let mut candidates = Vec::new();
+    match (&files.files[file].kind, leaf, pointer.is_empty()) {
+        (_, _, true) => candidates.push(owner.clone()),
+        (FileKind::Shared, Some(def), _) => {
+            candidates.push(naming::type_name(def));
+            candidates.push(format!("{owner}{}", naming::type_name(def)));
+        }
+        (_, Some(def), _) => candidates.push(format!("{owner}{}", naming::type_name(def))),
+        (_, None, _) => candidates.push(format!("{owner}{}", naming::type_name(&pointer.replace('/', "_")))),
+    }
+    for candidate in &candidates {
+        match taken.get(candidate) {
+            None => return Ok(candidate.clone()),
+            Some(existing) if existing == target => return Ok(candidate.clone()),
+            Some(_) => {}
+        }
+    }
+    let other = &taken[&candidates[candidates.len() - 1]];
+    Err(format!(
+        "`{file}#{pointer}` and `{}#{}` would both become the Rust type `{}`",
+        other.0,
+        other.1,
+        candidates[candidates.len() - 1]
+    ))
+}
+
+/// A diagnostic about `file` (relative to the schemas folder) at `pointer`,
+/// with its line and column.
+pub fn located(files: &SchemaFiles, file: &str, pointer: &str, code: &'static str, message: String) -> Diagnostic {
+    let schema_file = &files.files[file];
+    Diagnostic::new(&schema_file.repo_path, pointer, code, message).locate(&schema_file.text)
+}
