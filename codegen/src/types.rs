@@ -3,7 +3,8 @@
 //!
 //! Before typify sees a schema, everything it would silently ignore or panic
 //! on is reported (see [`UNSUPPORTED`]). After, three things are fixed in the
-//! syntax tree: formats point at the lossless types of `events-runtime`,
+//! syntax tree: formats point at the lossless types of `events-runtime`
+//! (and JSON numbers at `serde_json::Number`, which keeps `20` apart from `20.0`),
 //! optional-and-nullable fields become `Option<Option<T>>` so `null` and
 //! absent stay distinct, and typify's per-type JSON schema dumps are dropped
 //! from the docs (the schema is one `SCHEMA` constant per event instead).
@@ -195,6 +196,8 @@ impl VisitMut for FormatTypes {
             let replacement = match segments.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
                 ["uuid", "Uuid"] => Some(syn::parse_quote!(::events_runtime::formats::Uuid)),
                 ["chrono", "DateTime"] => Some(syn::parse_quote!(::events_runtime::formats::DateTime)),
+                // f64 would turn `20` into `20.0` on re-encoding.
+                ["f64"] => Some(syn::parse_quote!(::serde_json::Number)),
                 _ => None,
             };
             if let Some(replacement) = replacement {

@@ -81,20 +81,20 @@ impl ::std::convert::TryFrom<::std::string::String> for AssetKind {
     PartialEq
 )]
 #[serde(transparent)]
-pub struct Bbox(pub [f64; 4usize]);
+pub struct Bbox(pub [::serde_json::Number; 4usize]);
 impl ::std::ops::Deref for Bbox {
-    type Target = [f64; 4usize];
-    fn deref(&self) -> &[f64; 4usize] {
+    type Target = [::serde_json::Number; 4usize];
+    fn deref(&self) -> &[::serde_json::Number; 4usize] {
         &self.0
     }
 }
-impl ::std::convert::From<Bbox> for [f64; 4usize] {
+impl ::std::convert::From<Bbox> for [::serde_json::Number; 4usize] {
     fn from(value: Bbox) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<[f64; 4usize]> for Bbox {
-    fn from(value: [f64; 4usize]) -> Self {
+impl ::std::convert::From<[::serde_json::Number; 4usize]> for Bbox {
+    fn from(value: [::serde_json::Number; 4usize]) -> Self {
         Self(value)
     }
 }
@@ -926,7 +926,7 @@ pub struct RunStartedV1 {
 #[serde(untagged)]
 pub enum RunStartedV1ParametersValue {
     Boolean(bool),
-    Number(f64),
+    Number(::serde_json::Number),
     String(::std::string::String),
 }
 impl ::std::fmt::Display for RunStartedV1ParametersValue {
@@ -943,8 +943,8 @@ impl ::std::convert::From<bool> for RunStartedV1ParametersValue {
         Self::Boolean(value)
     }
 }
-impl ::std::convert::From<f64> for RunStartedV1ParametersValue {
-    fn from(value: f64) -> Self {
+impl ::std::convert::From<::serde_json::Number> for RunStartedV1ParametersValue {
+    fn from(value: ::serde_json::Number) -> Self {
         Self::Number(value)
     }
 }

@@ -172,10 +172,11 @@ where
         serde_path_to_error::Deserializer::new(&mut de, &mut track),
     );
     let mut pointer = json_pointer(&track.path());
-    let message = match tracked {
+    let mut message = match tracked {
         Err(tracked_error) => strip_position(&tracked_error.to_string()),
         Ok(_) => strip_position(&error.to_string()),
     };
+    let raw_payload = tracked_state.raw_payload;
 
     match tracked_state.failure.or(state.failure) {
         Some(Failure::Payload {
@@ -183,10 +184,20 @@ where
             version,
             raw_prefix,
         }) => {
-            if raw_prefix {
+            if let (true, Some(raw)) = (raw_prefix, raw_payload) {
                 // The payload came before type and version and was decoded
-                // from its own slice: the tracked path is inside the payload.
-                pointer = format!("/{}{pointer}", layout.payload_key);
+                // from its own slice: track the path inside it separately.
+                let mut track = serde_path_to_error::Track::new();
+                let mut de = serde_json::Deserializer::from_str(raw.get());
+                let decoded = E::decode_payload(
+                    &event_type,
+                    version,
+                    serde_path_to_error::Deserializer::new(&mut de, &mut track),
+                );
+                pointer = format!("/{}{}", layout.payload_key, json_pointer(&track.path()));
+                if let Err(inner) = decoded {
+                    message = strip_position(&inner.to_string());
+                }
             }
             DecodeError::Payload {
                 event_type,

@@ -1,0 +1,142 @@
+//! Typed decode errors: unknown type, unknown version, invalid payloads and
+//! malformed envelopes each come back as their own kind, with a path.
+
+use events_generated::{DecodeError, Envelope};
+use serde_json::{Value, json};
+
+fn meta(event_type: &str, version: u64) -> Value {
+    json!({
+        "event_id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e",
+        "type": event_type,
+        "version": version,
+        "occurred_at": "2026-01-04T18:22:19.000Z",
+        "producer": "ingestion-service",
+        "classification": {"tier": "public", "redaction_required": false}
+    })
+}
+
+fn decode(meta: Value, data: Value) -> Result<Envelope, DecodeError> {
+    Envelope::from_json(&json!({"meta": meta, "data": data}).to_string())
+}
+
+fn valid_data() -> Value {
+    json!({"asset_kind": "satellite_image", "asset_ref": "stac:item:ks:landsat:2026-01-04"})
+}
+
+#[test]
+fn unknown_type_is_its_own_error() {
+    let error = decode(meta("kfm.ingestion.no_such_event", 1), valid_data()).unwrap_err();
+    assert_eq!(error, DecodeError::UnknownType { event_type: "kfm.ingestion.no_such_event".into() });
+    assert_eq!(error.code(), "unknown_event_type");
+}
+
+#[test]
+fn unknown_version_names_the_known_ones() {
+    let error = decode(meta("kfm.ingestion.new_image_available", 3), valid_data()).unwrap_err();
+    assert_eq!(
+        error,
+        DecodeError::UnknownVersion {
+            event_type: "kfm.ingestion.new_image_available".into(),
+            version: 3,
+            known: vec![1, 2],
+        }
+    );
+}
+
+#[test]
+fn missing_required_field_names_the_payload_and_the_field() {
+    let error = decode(meta("kfm.ingestion.new_image_available", 1), json!({"asset_kind": "dem"})).unwrap_err();
+    let DecodeError::Payload { event_type, version, pointer, message } = &error else {
+        panic!("wrong kind: {error:?}");
+    };
+    assert_eq!((event_type.as_str(), *version), ("kfm.ingestion.new_image_available", 1));
+    assert_eq!(pointer, "/data");
+    assert!(message.contains("missing field `asset_ref`"), "{message}");
+}
+
+#[test]
+fn wrong_value_deep_in_the_payload_has_its_pointer() {
+    // v2 payload with a bad checksum algorithm, written data-first so the
+    // payload is decoded after the metadata from its own slice.
+    let data = json!({
+        "asset_kind": "dem",
+        "asset_refs": ["stac:item:a"],
+        "checksum": {"algorithm": "md5", "value": "00"}
+    });
+    let text = format!("{{\"data\":{data},\"meta\":{}}}", meta("kfm.ingestion.new_image_available", 2));
+    let error = Envelope::from_json(&text).unwrap_err();
+    let DecodeError::Payload { pointer, message, .. } = &error else {
+        panic!("wrong kind: {error:?}");
+    };
+    assert_eq!(pointer, "/data/checksum/algorithm");
+    assert!(message.contains("unknown variant `md5`"), "{message}");
+}
+
+#[test]
+fn v1_payload_under_the_v2_label_is_rejected() {
+    let error = decode(meta("kfm.ingestion.new_image_available", 2), valid_data()).unwrap_err();
+    assert!(matches!(error, DecodeError::Payload { version: 2, .. }), "{error:?}");
+}
+
+#[test]
+fn malformed_envelopes_are_envelope_errors() {
+    let missing_type = {
+        let mut m = meta("x", 1);
+        m.as_object_mut().unwrap().remove("type");
+        decode(m, valid_data()).unwrap_err()
+    };
+    assert_eq!(
+        missing_type,
+        DecodeError::Envelope { pointer: "/meta".into(), message: "missing field `type`".into() }
+    );
+    let bad_meta = {
+        let mut m = meta("kfm.ingestion.new_image_available", 1);
+        m["classification"]["tier"] = json!("top-secret");
+        decode(m, valid_data()).unwrap_err()
+    };
+    assert!(matches!(&bad_meta, DecodeError::Envelope { pointer, .. } if pointer == "/meta/classification/tier"), "{bad_meta:?}");
+    for text in ["", "[]", "{", "null", "{\"meta\": 1, \"data\": {}}"] {
+        let error = Envelope::from_json(text).unwrap_err();
+        assert_eq!(error.code(), "malformed_envelope", "{text:?}: {error:?}");
+    }
+}
+
+/// Decoding never panics, whatever the bytes: every prefix and every
+/// single-byte corruption of a valid envelope is either decoded or refused.
+#[test]
+fn decoding_never_panics_on_corrupted_input() {
+    let valid = json!({"meta": meta("kfm.ingestion.new_image_available", 1), "data": valid_data()}).to_string();
+    let bytes = valid.as_bytes();
+    assert!(Envelope::from_slice(bytes).is_ok());
+    for end in 0..bytes.len() {
+        let _ = Envelope::from_slice(&bytes[..end]);
+    }
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    for position in 0..bytes.len() {
+        for _ in 0..4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut corrupted = bytes.to_vec();
+            corrupted[position] = (seed & 0xFF) as u8;
+            let _ = Envelope::from_slice(&corrupted);
+        }
+    }
+}
+
+#[test]
+fn encoding_takes_type_and_version_from_the_payload() {
+    let text = json!({"meta": meta("kfm.ingestion.new_image_available", 1), "data": valid_data()}).to_string();
+    let envelope = Envelope::from_json(&text).unwrap();
+    let v2: events_generated::NewImageAvailableV2 = serde_json::from_value(json!({
+        "asset_kind": "dem",
+        "asset_refs": ["stac:item:a"],
+        "checksum": {"algorithm": "sha256", "value": "0".repeat(64)}
+    }))
+    .unwrap();
+    let relabelled = Envelope::new(envelope.header.clone(), v2);
+    let encoded: Value = serde_json::from_slice(&relabelled.to_vec()).unwrap();
+    assert_eq!(encoded["meta"]["type"], "kfm.ingestion.new_image_available");
+    assert_eq!(encoded["meta"]["version"], 2);
+    assert_eq!(encoded["data"]["asset_refs"][0], "stac:item:a");
+}
