@@ -203,6 +203,8 @@ fn is_snake_case(name: &str) -> bool {
 }
 
 /// Decodes a schema file's bytes into text and a JSON object.
+// One diagnostic per bad file, collected by value: the error path is cold.
+#[allow(clippy::result_large_err)]
 fn parse(file: &Path, bytes: Vec<u8>) -> Result<(String, Value), Diagnostic> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(Diagnostic::new(file, "", "not-json", "the file starts with a UTF-8 byte order mark")

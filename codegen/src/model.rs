@@ -182,8 +182,8 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 fn check_dialect(file: &crate::discover::SchemaFile, problems: &mut Diagnostics) {
-    if let Some(dialect) = file.value.get("$schema") {
-        if !dialect.as_str().is_some_and(|d| DIALECTS.contains(&d)) {
+    if let Some(dialect) = file.value.get("$schema")
+        && !dialect.as_str().is_some_and(|d| DIALECTS.contains(&d)) {
             problems.push(
                 Diagnostic::new(&file.repo_path, "/$schema", "dialect", format!("unsupported dialect {dialect}"))
                     .help("use \"https://json-schema.org/draft/2020-12/schema\" (or draft-07)")
@@ -191,7 +191,6 @@ fn check_dialect(file: &crate::discover::SchemaFile, problems: &mut Diagnostics)
             );
             return;
         }
-    }
     let mut value = file.value.clone();
     if value.get("$schema").is_none() {
         value["$schema"] = Value::from(DIALECTS[0]);
@@ -225,15 +224,14 @@ fn event_contract(
     let value = &files.files[file].value;
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
     let event_type = config.event_type(domain, event);
-    if let Some(declared) = value.get("x-event-type") {
-        if declared.as_str() != Some(event_type.as_str()) {
+    if let Some(declared) = value.get("x-event-type")
+        && declared.as_str() != Some(event_type.as_str()) {
             problems.push(
                 refs::located(files, file, "/x-event-type", "event-type-mismatch",
                     format!("`x-event-type` is {declared} but the path and the naming rule `{}` make it {event_type:?}", config.naming.event_type))
                     .help(format!("set `x-event-type` to {event_type:?}, or move the file to match the type")),
             );
         }
-    }
     EventContract {
         domain: domain.to_owned(),
         event: event.to_owned(),
@@ -261,15 +259,14 @@ fn check_unique_names(files: &SchemaFiles, events: &[EventContract], problems: &
     let mut seen: BTreeMap<&str, &EventContract> = BTreeMap::new();
     for event in events {
         for name in [&event.payload_type, &event.variant] {
-            if let Some(other) = seen.get(name.as_str()) {
-                if other.file != event.file {
+            if let Some(other) = seen.get(name.as_str())
+                && other.file != event.file {
                     problems.push(
                         refs::located(files, &event.file, "", "name-collision",
                             format!("`{}` and `{}` both become the Rust name `{name}`", other.file, event.file))
                             .help("rename one of the events so that their names differ after case conversion"),
                     );
                 }
-            }
             seen.insert(name, event);
         }
     }
@@ -358,7 +355,7 @@ fn property_schema<'f>(files: &'f SchemaFiles, file: &str, path: &[String]) -> O
 /// The header type is the envelope minus what the payload's type supplies:
 /// type, version and payload are removed from the bundled definitions.
 fn strip_envelope_fields(bundle: &mut Bundle, envelope: &EnvelopeSpec) {
-    remove_property(bundle, HEADER_TYPE, &[envelope.payload_key.clone()]);
+    remove_property(bundle, HEADER_TYPE, std::slice::from_ref(&envelope.payload_key));
     remove_property(bundle, HEADER_TYPE, &envelope.type_path);
     remove_property(bundle, HEADER_TYPE, &envelope.version_path);
 }

@@ -58,7 +58,7 @@ pub fn bundle(files: &SchemaFiles, roots: &[(Target, String)], problems: &mut Di
             map.remove("definitions");
         }
         let mut refs = Vec::new();
-        rewrite_refs(&mut schema, pointer, &mut refs);
+        rewrite_refs(&schema, pointer, &mut refs);
         for (at, reference, slot) in refs {
             let Some(resolved) = resolve(files, file, &reference, &at, problems) else {
                 continue;
@@ -169,13 +169,12 @@ fn percent_decode(fragment: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&fragment[i + 1..i + 3], 16) {
+        if bytes[i] == b'%' && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&fragment[i + 1..i + 3], 16) {
                 out.push(byte);
                 i += 3;
                 continue;
             }
-        }
         out.push(bytes[i]);
         i += 1;
     }

@@ -177,11 +177,10 @@ fn prepare(schema: &Value, formats: &crate::config::Formats, is_root: bool) -> V
         };
         out.insert(key.clone(), value);
     }
-    if !is_root && !map.contains_key("description") {
-        if let Some(title) = map.get("title") {
+    if !is_root && !map.contains_key("description")
+        && let Some(title) = map.get("title") {
             out.insert("description".to_owned(), title.clone());
         }
-    }
     mark_nullable_optional(map, &mut out);
     Value::Object(out)
 }
