@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod envelope;
+pub mod examples;
 mod locate;
 pub mod model;
 pub mod naming;
@@ -30,6 +31,7 @@ pub use write::{GeneratedFile, Mode, Report};
 /// (relative to `repo_root`), in memory.
 pub fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::ContractSet, Vec<GeneratedFile>), Error> {
     let set = model::ContractSet::load(repo_root, config_path)?;
+    examples::check(&set)?;
     let types = types::generate(&set)?;
     let files = output::files(&set, types);
     Ok((set, files))

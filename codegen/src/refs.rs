@@ -88,17 +88,15 @@ pub fn bundle(files: &SchemaFiles, roots: &[(Target, String)], problems: &mut Di
     bundle
 }
 
-/// Collects every `$ref` below `value`: (pointer in the file, the reference,
-/// pointer of the `$ref` string relative to `value`).
-fn rewrite_refs(value: &Value, base: &str, out: &mut Vec<(String, String, String)>) {
-    // Iterative walk: deep schemas must not overflow the stack.
+/// Calls `visit` with every object (schema) below `value` and its pointer
+/// relative to `value`, skipping keywords whose values are data. Iterative:
+/// deep schemas must not overflow the stack.
+pub fn for_each_object(value: &Value, mut visit: impl FnMut(&serde_json::Map<String, Value>, &str)) {
     let mut stack = vec![(value, String::new())];
     while let Some((node, rel)) = stack.pop() {
         match node {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    out.push((format!("{base}{rel}"), reference.clone(), format!("{rel}/$ref")));
-                }
+                visit(map, &rel);
                 for (key, child) in map {
                     if DATA_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-") {
                         continue;
@@ -114,10 +112,21 @@ fn rewrite_refs(value: &Value, base: &str, out: &mut Vec<(String, String, String
             _ => {}
         }
     }
+}
+
+/// Collects every `$ref` below `value`: (pointer in the file, the reference,
+/// pointer of the `$ref` string relative to `value`).
+fn rewrite_refs(value: &Value, base: &str, out: &mut Vec<(String, String, String)>) {
+    for_each_object(value, |map, rel| {
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            out.push((format!("{base}{rel}"), reference.clone(), format!("{rel}/$ref")));
+        }
+    });
     out.sort();
 }
 
-fn escape(token: &str) -> String {
+/// Escapes one JSON pointer token.
+pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 

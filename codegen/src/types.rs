@@ -102,32 +102,17 @@ fn typify_failure(set: &ContractSet, message: String) -> Error {
 
 /// Reports every keyword of [`UNSUPPORTED`] below `schema`.
 fn check_supported(set: &ContractSet, file: &str, base: &str, schema: &Value, problems: &mut Diagnostics) {
-    let mut stack = vec![(schema, String::new())];
-    while let Some((node, rel)) = stack.pop() {
-        match node {
-            Value::Object(map) => {
-                for (key, child) in map {
-                    if let Some((_, reason)) = UNSUPPORTED.iter().find(|(k, _)| k == key) {
-                        problems.push(
-                            refs::located(&set.files, file, &format!("{base}{rel}/{key}"), "unsupported",
-                                format!("`{key}` is not supported by the generator: {reason}"))
-                                .help("express the constraint with supported keywords (see README, \"Unsupported keywords\"), or split the event into versions"),
-                        );
-                    }
-                    if matches!(key.as_str(), "enum" | "const" | "default" | "examples") || key.starts_with("x-") {
-                        continue;
-                    }
-                    stack.push((child, format!("{rel}/{}", key.replace('~', "~0").replace('/', "~1"))));
-                }
+    refs::for_each_object(schema, |map, rel| {
+        for key in map.keys() {
+            if let Some((_, reason)) = UNSUPPORTED.iter().find(|(k, _)| k == key) {
+                problems.push(
+                    refs::located(&set.files, file, &format!("{base}{rel}/{key}"), "unsupported",
+                        format!("`{key}` is not supported by the generator: {reason}"))
+                        .help("express the constraint with supported keywords (see README, \"Semantics worth knowing\"), or split the event into versions"),
+                );
             }
-            Value::Array(items) => {
-                for (index, child) in items.iter().enumerate() {
-                    stack.push((child, format!("{rel}/{index}")));
-                }
-            }
-            _ => {}
         }
-    }
+    });
 }
 
 /// The schema as typify should see it.

@@ -1,0 +1,206 @@
+//! Bad contract sets get a diagnostic naming the file, the JSON pointer, the
+//! line and column, what is wrong and what to do, and nothing is written.
+
+use std::fs;
+use std::path::Path;
+
+use codegen::{Diagnostic, Error, Mode};
+
+const CONFIG: &str = r#"
+name = "demo"
+output = "../generated"
+crate-name = "demo-events"
+[naming]
+event-type = "demo.{domain}.{event}"
+[envelope]
+schema = "_shared/envelope.schema.json"
+type = "/type"
+version = "/version"
+payload = "/payload"
+"#;
+
+const ENVELOPE: &str = r#"{
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["id", "type", "version", "payload"],
+  "properties": {
+    "id": {"type": "string"},
+    "type": {"type": "string"},
+    "version": {"type": "integer"},
+    "payload": {"type": "object"}
+  }
+}
+"#;
+
+const GOOD_EVENT: &str = r#"{
+  "title": "Thing happened",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["name"],
+  "properties": {"name": {"type": "string"}},
+  "examples": [{"name": "a"}, {"name": "b"}]
+}
+"#;
+
+/// A contract set in a scratch folder: the envelope, plus `files`.
+fn contract_set(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    fs::create_dir_all(schemas.join("_shared")).unwrap();
+    fs::write(schemas.join("events.toml"), CONFIG).unwrap();
+    fs::write(schemas.join("_shared/envelope.schema.json"), ENVELOPE).unwrap();
+    for (path, bytes) in files {
+        let path = schemas.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+fn diagnostics(files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+    let dir = contract_set(files);
+    match codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write) {
+        Err(Error::Invalid(diagnostics)) => {
+            assert!(!dir.path().join("generated").exists(), "a failed run must write nothing");
+            diagnostics
+        }
+        other => panic!("expected diagnostics, got {other:?}"),
+    }
+}
+
+fn only(files: &[(&str, &[u8])]) -> Diagnostic {
+    let mut all = diagnostics(files);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    all.remove(0)
+}
+
+#[test]
+fn a_good_set_generates() {
+    let dir = contract_set(&[("things/happened.v1.schema.json", GOOD_EVENT.as_bytes())]);
+    codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write).unwrap();
+    assert!(dir.path().join("generated/src/things/happened/v1.rs").is_file());
+}
+
+#[test]
+fn not_json_points_at_line_and_column() {
+    let d = only(&[("things/happened.v1.schema.json", b"{\n  \"type\": \"object\",\n  oops\n}")]);
+    assert_eq!(d.code, "not-json");
+    assert_eq!(d.file, Path::new("schemas/things/happened.v1.schema.json"));
+    assert_eq!(d.position, Some((3, 3)));
+    assert!(d.message.contains("not valid JSON"), "{d}");
+}
+
+#[test]
+fn byte_order_mark_empty_file_and_invalid_utf8_are_named() {
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(GOOD_EVENT.as_bytes());
+    let all = diagnostics(&[
+        ("a/bom.v1.schema.json", &bom),
+        ("a/empty.v1.schema.json", b"  \n"),
+        ("a/latin.v1.schema.json", b"{\"title\": \"caf\xE9\"}"),
+        ("a/array.v1.schema.json", b"[1, 2]"),
+    ]);
+    let messages: Vec<String> = all.iter().map(|d| format!("{}: {}", d.file.display(), d.message)).collect();
+    assert_eq!(all.len(), 4, "{messages:#?}");
+    assert!(messages[0].contains("array.v1") && messages[0].contains("must hold a JSON object"));
+    assert!(messages[1].contains("bom.v1") && messages[1].contains("byte order mark"));
+    assert!(messages[2].contains("empty.v1") && messages[2].contains("empty"));
+    assert!(messages[3].contains("latin.v1") && messages[3].contains("not valid UTF-8"));
+}
+
+#[test]
+fn file_names_that_break_the_convention_say_how_to_rename() {
+    let all = diagnostics(&[
+        ("things/happened.schema.json", GOOD_EVENT.as_bytes()),
+        ("things/happened.v0.schema.json", GOOD_EVENT.as_bytes()),
+        ("things/happened.vX.schema.json", GOOD_EVENT.as_bytes()),
+        ("things/Happened.v1.schema.json", GOOD_EVENT.as_bytes()),
+    ]);
+    assert_eq!(all.len(), 4, "{all:#?}");
+    assert!(all.iter().all(|d| d.code == "file-name"));
+    let no_version = all.iter().find(|d| d.file.ends_with("happened.schema.json")).unwrap();
+    assert_eq!(no_version.help.as_deref(), Some("rename to `happened.v1.schema.json`"));
+    let upper = all.iter().find(|d| d.file.ends_with("Happened.v1.schema.json")).unwrap();
+    assert!(upper.help.as_deref().unwrap().contains("`happened`"), "{upper}");
+}
+
+#[test]
+fn meta_schema_violations_point_at_the_keyword() {
+    let schema = br##"{
+  "type": "object",
+  "properties": {"name": {"type": "strin"}}
+}"##;
+    let d = only(&[("things/happened.v1.schema.json", schema)]);
+    assert_eq!(d.code, "meta-schema");
+    assert_eq!(d.pointer, "/properties/name/type");
+    assert_eq!(d.position, Some((3, 35)));
+}
+
+#[test]
+fn unresolvable_refs_are_reported_where_they_are_written() {
+    let schema = br##"{
+  "type": "object",
+  "properties": {
+    "a": {"$ref": "../_shared/missing.schema.json"},
+    "b": {"$ref": "#/$defs/nope"}
+  }
+}"##;
+    let all = diagnostics(&[("things/happened.v1.schema.json", schema)]);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all.iter().all(|d| d.code == "ref-unresolved"));
+    assert_eq!(all[0].pointer, "/properties/a");
+    assert!(all[0].message.contains("no schema file `_shared/missing.schema.json`"));
+    assert_eq!(all[1].pointer, "/properties/b");
+    assert_eq!(all[1].position, Some((5, 10)));
+}
+
+#[test]
+fn unsupported_keywords_are_refused_with_their_location() {
+    let schema = br##"{
+  "type": "object",
+  "properties": {"name": {"type": "string", "not": {"const": "x"}}}
+}"##;
+    let d = only(&[("things/happened.v1.schema.json", schema)]);
+    assert_eq!(d.code, "unsupported");
+    assert_eq!(d.pointer, "/properties/name/not");
+    assert!(d.message.contains("`not`"));
+}
+
+#[test]
+fn examples_must_validate_against_their_schema() {
+    let schema = br##"{
+  "type": "object",
+  "required": ["name"],
+  "properties": {"name": {"type": "string"}},
+  "examples": [{"name": "ok"}, {"name": 7}]
+}"##;
+    let d = only(&[("things/happened.v1.schema.json", schema)]);
+    assert_eq!(d.code, "example-invalid");
+    assert_eq!(d.pointer, "/examples/1/name");
+}
+
+#[test]
+fn event_type_must_agree_with_the_path() {
+    let schema = GOOD_EVENT.replace("\"title\"", "\"x-event-type\": \"demo.other.thing\",\n  \"title\"");
+    let d = only(&[("things/happened.v1.schema.json", schema.as_bytes())]);
+    assert_eq!(d.code, "event-type-mismatch");
+    assert!(d.help.as_deref().unwrap().contains("\"demo.things.happened\""));
+}
+
+#[test]
+fn invalid_patterns_are_generation_errors() {
+    let schema = br##"{"type": "object", "properties": {"name": {"type": "string", "pattern": "(unclosed"}}}"##;
+    let d = only(&[("things/happened.v1.schema.json", schema)]);
+    assert!(matches!(d.code, "pattern-invalid" | "meta-schema"), "{d}");
+    assert!(d.pointer.ends_with("/pattern"), "{d}");
+}
+
+#[test]
+fn config_with_an_unknown_key_is_refused() {
+    let dir = contract_set(&[("things/happened.v1.schema.json", GOOD_EVENT.as_bytes())]);
+    fs::write(dir.path().join("schemas/events.toml"), format!("{CONFIG}\nsurprise = 1\n")).unwrap();
+    let error = codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write).unwrap_err();
+    let d = &error.diagnostics()[0];
+    assert_eq!(d.code, "config-invalid");
+    assert!(d.message.contains("surprise"), "{d}");
+}
