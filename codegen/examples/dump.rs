@@ -1,6 +1,17 @@
+//! Prints the types generated for a contract set: `cargo run -p codegen --example dump -- <root> <config>`.
 fn main() {
-    let set = codegen::model::ContractSet::load(std::path::Path::new("."), std::path::Path::new("schemas/events.toml"));
-    let set = match set { Ok(s) => s, Err(e) => { for d in e.diagnostics() { eprintln!("{d}"); } panic!("{e}") } };
-    let file = codegen::types::generate(&set).unwrap_or_else(|e| { for d in e.diagnostics() { eprintln!("{d}"); } panic!("{e}") });
-    println!("{}", prettyplease::unparse(&file));
+    let args: Vec<String> = std::env::args().collect();
+    let root = std::path::Path::new(args.get(1).map_or(".", String::as_str));
+    let config = std::path::Path::new(args.get(2).map_or("schemas/events.toml", String::as_str));
+    let result = codegen::model::ContractSet::load(root, config).and_then(|set| codegen::types::generate(&set));
+    match result {
+        Ok(file) => println!("{}", prettyplease::unparse(&file)),
+        Err(e) => {
+            for d in e.diagnostics() {
+                eprintln!("{d}");
+            }
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -28,6 +28,10 @@ pub struct Config {
     /// How `format`s map to Rust types.
     #[serde(default)]
     pub formats: Formats,
+    /// Whether an event may skip versions (v1, v3 without v2). Off by
+    /// default: a gap is usually a file that was forgotten or misnamed.
+    #[serde(default)]
+    pub allow_version_gaps: bool,
 }
 
 /// How event types are formed from the file path.

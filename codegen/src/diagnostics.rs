@@ -8,16 +8,16 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// One problem in the contract set.
+/// One problem in the contract set. Sorted by file, then position.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Diagnostic {
     /// The file, relative to the repository root.
     pub file: PathBuf,
-    /// JSON pointer into the file (`""` for the whole document).
-    pub pointer: String,
     /// 1-based line and column of the pointed-to value, where known.
     #[serde(serialize_with = "serialize_position")]
     pub position: Option<(usize, usize)>,
+    /// JSON pointer into the file (`""` for the whole document).
+    pub pointer: String,
     /// A stable code for the kind of problem, e.g. `ref-unresolved`.
     pub code: &'static str,
     /// What is wrong.

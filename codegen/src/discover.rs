@@ -13,6 +13,10 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 
+/// Schema files larger than this are refused before parsing, so memory
+/// stays bounded whatever is committed. Event contracts are kilobytes.
+pub const MAX_SCHEMA_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Folder of shared building blocks inside the schemas folder.
 pub const SHARED_DIR: &str = "_shared";
 
@@ -77,13 +81,14 @@ pub fn config_files(repo_root: &Path) -> Vec<PathBuf> {
     configs
 }
 
-/// Reads every `*.schema.json` below `repo_root/schemas_dir`.
-pub fn discover(repo_root: &Path, schemas_dir: &Path) -> Result<SchemaFiles, Error> {
+/// Reads every `*.schema.json` below `repo_root/schemas_dir`. Files that
+/// break the naming convention or do not parse are reported in `problems`
+/// and left out, so later checks still run on the rest.
+pub fn discover(repo_root: &Path, schemas_dir: &Path, problems: &mut Diagnostics) -> Result<SchemaFiles, Error> {
     let mut paths = Vec::new();
     collect(&repo_root.join(schemas_dir), &mut paths)?;
     paths.sort();
 
-    let mut problems = Diagnostics::default();
     let mut files = BTreeMap::new();
     for full in paths {
         let rel = full
@@ -95,6 +100,14 @@ pub fn discover(repo_root: &Path, schemas_dir: &Path) -> Result<SchemaFiles, Err
             .collect::<Vec<_>>()
             .join("/");
         let repo_path = schemas_dir.join(rel);
+        let size = fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_SCHEMA_BYTES {
+            problems.push(
+                Diagnostic::new(&repo_path, "", "file-too-large", format!("the file is {:.1} MiB; schema files over {} MiB are refused", size as f64 / 1048576.0, MAX_SCHEMA_BYTES / 1048576))
+                    .help("split the schema into shared parts under `_shared/` referenced with `$ref`"),
+            );
+            continue;
+        }
         let bytes = fs::read(&full).map_err(|source| Error::Io {
             path: repo_path.clone(),
             source,
@@ -122,7 +135,6 @@ pub fn discover(repo_root: &Path, schemas_dir: &Path) -> Result<SchemaFiles, Err
             Err(diagnostic) => problems.push(diagnostic),
         }
     }
-    problems.finish()?;
     Ok(SchemaFiles {
         dir: schemas_dir.to_path_buf(),
         files,

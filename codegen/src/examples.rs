@@ -52,15 +52,14 @@ fn check_patterns(set: &ContractSet, problems: &mut Diagnostics) {
     for (name, schema) in &set.bundle.definitions {
         let (file, base) = &set.bundle.origins[name];
         refs::for_each_object(schema, |map, rel| {
-            if let Some(Value::String(pattern)) = map.get("pattern") {
-                if let Err(e) = regress::Regex::new(pattern) {
+            if let Some(Value::String(pattern)) = map.get("pattern")
+                && let Err(e) = regress::Regex::new(pattern) {
                     problems.push(
                         refs::located(&set.files, file, &format!("{base}{rel}/pattern"), "pattern-invalid",
                             format!("`pattern` {pattern:?} is not a valid ECMA-262 regular expression: {e}"))
                             .help("fix the regular expression (JSON Schema patterns use ECMA-262 syntax)"),
                     );
                 }
-            }
         });
     }
 }

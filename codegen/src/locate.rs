@@ -146,7 +146,7 @@ mod tests {
         let text = "{\n  \"a\": 1,\n  \"b\": {\"c\": [10, {\"d\": true}]}\n}";
         assert_eq!(position_of(text, ""), Some((1, 1)));
         assert_eq!(position_of(text, "/a"), Some((2, 8)));
-        assert_eq!(position_of(text, "/b/c/1/d"), Some((3, 23)));
+        assert_eq!(position_of(text, "/b/c/1/d"), Some((3, 25)));
         assert_eq!(position_of(text, "/b/x"), None);
         assert_eq!(position_of("not json", "/a"), None);
     }

@@ -26,6 +26,9 @@ const DIALECTS: &[&str] = &[
     "http://json-schema.org/draft-07/schema",
 ];
 
+/// The values of `type`.
+const TYPES: &[&str] = &["array", "boolean", "integer", "null", "number", "object", "string"];
+
 /// A checked contract set, ready to generate from.
 #[derive(Debug, Clone)]
 pub struct ContractSet {
@@ -109,19 +112,24 @@ impl ContractSet {
         })?;
         let config = Config::parse(config_path, &config_text)?;
         let config_dir = config_path.parent().unwrap_or(Path::new(""));
-        let files = crate::discover::discover(repo_root, config_dir)?;
-        build(config, config_path, &config_text, files)
+        let mut problems = Diagnostics::default();
+        let files = crate::discover::discover(repo_root, config_dir, &mut problems)?;
+        build(config, config_path, &config_text, files, problems)
     }
 }
 
-fn build(config: Config, config_path: &Path, config_text: &str, files: SchemaFiles) -> Result<ContractSet, Error> {
-    let mut problems = Diagnostics::default();
+/// Every check that can run on what was read runs, so one run reports
+/// every problem; generation proper starts only when there are none.
+fn build(
+    config: Config,
+    config_path: &Path,
+    config_text: &str,
+    files: SchemaFiles,
+    mut problems: Diagnostics,
+) -> Result<ContractSet, Error> {
     for file in files.files.values() {
         check_dialect(file, &mut problems);
     }
-    problems.finish()?;
-
-    let mut problems = Diagnostics::default();
     let mut events = Vec::new();
     for file in files.files.values() {
         if let FileKind::Event { domain, event, version } = &file.kind {
@@ -130,6 +138,7 @@ fn build(config: Config, config_path: &Path, config_text: &str, files: SchemaFil
     }
     events.sort_by(|a, b| (&a.event_type, a.version).cmp(&(&b.event_type, b.version)));
     check_unique_names(&files, &events, &mut problems);
+    check_versions(&config, &files, &events, &mut problems);
 
     let envelope_file = config
         .envelope
@@ -139,17 +148,18 @@ fn build(config: Config, config_path: &Path, config_text: &str, files: SchemaFil
         .collect::<Vec<_>>()
         .join("/");
     let envelope = envelope_spec(&config, config_path, config_text, &files, &envelope_file, &mut problems);
-    problems.finish()?;
-    let envelope = envelope.expect("reported when missing");
 
     let mut roots: Vec<(Target, String)> = events
         .iter()
         .map(|e| ((e.file.clone(), String::new()), e.payload_type.clone()))
         .collect();
-    roots.push(((envelope.file.clone(), String::new()), HEADER_TYPE.to_owned()));
-    let mut problems = Diagnostics::default();
+    if let Some(envelope) = &envelope {
+        roots.push(((envelope.file.clone(), String::new()), HEADER_TYPE.to_owned()));
+    }
     let mut bundle = refs::bundle(&files, &roots, &mut problems);
     problems.finish()?;
+    let envelope = envelope.expect("a missing envelope is reported above");
+    check_finite(&files, &bundle)?;
     strip_envelope_fields(&mut bundle, &envelope);
 
     let config_dir = config_path.parent().unwrap_or(Path::new(""));
@@ -204,11 +214,18 @@ fn check_dialect(file: &crate::discover::SchemaFile, problems: &mut Diagnostics)
     };
     for error in validator.iter_errors(&value) {
         let pointer = error.instance_path().to_string();
-        problems.push(
-            Diagnostic::new(&file.repo_path, pointer.clone(), "meta-schema", format!("not a valid JSON Schema: {error}"))
-                .help("fix the keyword so that the schema follows the JSON Schema meta-schema")
-                .locate(&file.text),
-        );
+        let found = value.pointer(&pointer);
+        let (message, help) = match (pointer.rsplit('/').next(), found) {
+            (Some("type"), Some(found)) => (
+                format!("{found} is not a JSON Schema type"),
+                format!("use one of {} (or an array of them)", TYPES.join(", ")),
+            ),
+            _ => (
+                format!("not a valid JSON Schema: {error}"),
+                "fix the keyword so that the schema follows the JSON Schema meta-schema".to_owned(),
+            ),
+        };
+        problems.push(Diagnostic::new(&file.repo_path, pointer, "meta-schema", message).help(help).locate(&file.text));
     }
 }
 
@@ -268,6 +285,118 @@ fn check_unique_names(files: &SchemaFiles, events: &[EventContract], problems: &
                     );
                 }
             seen.insert(name, event);
+        }
+    }
+}
+
+/// Two files claiming one (type, version), and versions that skip a number.
+fn check_versions(config: &Config, files: &SchemaFiles, events: &[EventContract], problems: &mut Diagnostics) {
+    for pair in events.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.event_type != b.event_type {
+            continue;
+        }
+        if a.version == b.version {
+            problems.push(
+                refs::located(files, &b.file, "", "duplicate-event",
+                    format!("`{}` and `{}` both define `{}` v{}", a.file, b.file, a.event_type, a.version))
+                    .help("remove one, or change the naming rule so that each file has its own event type"),
+            );
+        } else if b.version != a.version + 1 && !config.allow_version_gaps {
+            problems.push(
+                refs::located(files, &b.file, "", "version-gap",
+                    format!("`{}` jumps from v{} to v{}", a.event_type, a.version, b.version))
+                    .help(format!("add `{}.v{}.schema.json`, rename this file, or set `allow-version-gaps = true`", a.event, a.version + 1)),
+            );
+        }
+    }
+    let mut first_versions = BTreeMap::new();
+    for event in events {
+        first_versions.entry(&event.event_type).or_insert(event);
+    }
+    for event in first_versions.values() {
+        if event.version != 1 && !config.allow_version_gaps {
+            problems.push(
+                refs::located(files, &event.file, "", "version-gap",
+                    format!("`{}` starts at v{}, not v1", event.event_type, event.version))
+                    .help("versions start at 1; set `allow-version-gaps = true` if earlier versions were retired"),
+            );
+        }
+    }
+}
+
+/// A definition that must contain itself (through `$ref` aliases, `allOf`
+/// and required properties) has no finite JSON value and no finite Rust
+/// type. Recursion through optional properties, arrays or alternatives is
+/// fine: it becomes `Option<Box<T>>` or `Vec<T>`.
+fn check_finite(files: &SchemaFiles, bundle: &Bundle) -> Result<(), Error> {
+    let mut edges: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    for (name, schema) in &bundle.definitions {
+        let mut out = Vec::new();
+        mandatory_refs(schema, String::new(), &mut out);
+        edges.insert(name, out);
+    }
+    let mut problems = Diagnostics::default();
+    // Depth-first search for a cycle, iteratively.
+    let mut state: BTreeMap<&str, u8> = BTreeMap::new(); // 1 = on stack, 2 = done
+    for start in edges.keys() {
+        if state.contains_key(start) {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        state.insert(start, 1);
+        while let Some((node, index)) = stack.pop() {
+            let next = edges.get(node).and_then(|e| e.get(index));
+            let Some((target, pointer)) = next else {
+                state.insert(node, 2);
+                continue;
+            };
+            stack.push((node, index + 1));
+            let target = target.as_str();
+            match state.get(target) {
+                Some(1) => {
+                    let (file, base) = &bundle.origins[node];
+                    let message = if node == target {
+                        format!("`{node}` must contain itself: no finite JSON value satisfies it")
+                    } else {
+                        format!("`{node}` must contain `{target}`, which must contain `{node}` again: no finite JSON value satisfies it")
+                    };
+                    problems.push(
+                        refs::located(files, file, &format!("{base}{pointer}"), "ref-cycle", message)
+                            .help("make the recursive property optional, or put it in an array"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    if let Some((key, _)) = edges.get_key_value(target) {
+                        state.insert(key, 1);
+                        stack.push((key, 0));
+                    }
+                }
+            }
+        }
+    }
+    problems.finish()
+}
+
+/// `$ref`s a value of `schema` must always contain, with their pointers.
+fn mandatory_refs(schema: &Value, at: String, out: &mut Vec<(String, String)>) {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str)
+        && let Some(name) = reference.strip_prefix("#/$defs/") {
+            out.push((name.to_owned(), at.clone()));
+        }
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        for (index, sub) in all.iter().enumerate() {
+            mandatory_refs(sub, format!("{at}/allOf/{index}"), out);
+        }
+    }
+    let required = schema.get("required").and_then(Value::as_array);
+    let properties = schema.get("properties").and_then(Value::as_object);
+    if let (Some(required), Some(properties)) = (required, properties) {
+        for name in required.iter().filter_map(Value::as_str) {
+            if let Some(property) = properties.get(name) {
+                mandatory_refs(property, format!("{at}/properties/{}", refs::escape(name)), out);
+            }
         }
     }
 }

@@ -32,6 +32,13 @@ pub fn module_name(raw: &str) -> String {
     }
 }
 
+/// An ASCII field name for a JSON property typify left non-ASCII
+/// (`größe` -> `grosse`, `名前` -> `ming_qian`), so generated code has no
+/// confusable identifiers.
+pub fn ascii_field_name(raw: &str) -> String {
+    module_name(&deunicode::deunicode(raw))
+}
+
 /// The payload type of an event version: `NewImageAvailableV2`.
 pub fn payload_type(event: &str, version: u32) -> String {
     format!("{}V{version}", type_name(event))
@@ -55,5 +62,7 @@ mod tests {
         assert_eq!(module_name("v1"), "v1");
         assert_eq!(payload_type("run_started", 1), "RunStartedV1");
         assert_eq!(variant("ui", "focus_mode", 3), "UiFocusModeV3");
+        assert_eq!(ascii_field_name("größe"), "grosse");
+        assert_eq!(ascii_field_name("名前"), "ming_qian");
     }
 }

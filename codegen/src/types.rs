@@ -90,6 +90,9 @@ pub fn generate(set: &ContractSet) -> Result<syn::File, Error> {
     FormatTypes.visit_file_mut(&mut file);
     DropSchemaDocs.visit_file_mut(&mut file);
     normalize_optional_fields(&mut file);
+    ascii_field_names(&mut file);
+    check_field_collisions(&file, set)?;
+    document_payloads(&mut file, set);
     Ok(file)
 }
 
@@ -382,4 +385,84 @@ fn serde_flags(attrs: &[syn::Attribute]) -> SerdeFlags {
         });
     }
     flags
+}
+
+/// Payload types open with the schema's title and the event they carry,
+/// above typify's description.
+fn document_payloads(file: &mut syn::File, set: &ContractSet) {
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        let name = item.ident.to_string();
+        let Some(event) = set.events.iter().find(|e| e.payload_type == name) else { continue };
+        let mut lines = vec![format!(
+            "{} (`{}` version {}).",
+            event.title.as_deref().unwrap_or(&event.event),
+            event.event_type,
+            event.version
+        )];
+        if item.attrs.iter().any(|a| doc_text(a).is_some()) {
+            lines.push(String::new());
+        }
+        let docs: Vec<syn::Attribute> = lines.iter().map(|line| syn::parse_quote!(#[doc = #line])).collect();
+        item.attrs.splice(0..0, docs);
+    }
+}
+
+/// Non-ASCII property names become ASCII fields renamed to the JSON name.
+fn ascii_field_names(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        for field in item.fields.iter_mut() {
+            let Some(ident) = &field.ident else { continue };
+            let name = ident.to_string();
+            if name.is_ascii() {
+                continue;
+            }
+            let json_name = serde_flags(&field.attrs).rename.unwrap_or_else(|| name.clone());
+            let ascii = crate::naming::ascii_field_name(&name);
+            field.ident = Some(syn::parse_str(&ascii).expect("sanitised field name"));
+            if serde_flags(&field.attrs).rename.is_none() {
+                field.attrs.push(syn::parse_quote!(#[serde(rename = #json_name)]));
+            }
+        }
+    }
+}
+
+/// Two JSON properties that become one Rust field name (`asset-ref` and
+/// `asset_ref`, `self` and `Self`) would not compile: report them where
+/// the object is written.
+fn check_field_collisions(file: &syn::File, set: &ContractSet) -> Result<(), Error> {
+    let mut problems = Diagnostics::default();
+    for item in &file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        for field in &item.fields {
+            let Some(ident) = &field.ident else { continue };
+            let rust = ident.to_string();
+            let json = serde_flags(&field.attrs).rename.unwrap_or_else(|| rust.trim_start_matches("r#").to_owned());
+            if let Some(other) = seen.insert(rust.clone(), json.clone()) {
+                problems.push(collision(set, &other, &json, &rust));
+            }
+        }
+    }
+    problems.finish()
+}
+
+fn collision(set: &ContractSet, first: &str, second: &str, rust: &str) -> Diagnostic {
+    let message = format!("properties `{first}` and `{second}` both become the Rust field `{rust}`");
+    let help = "rename one of the properties so that the names differ after conversion to snake_case";
+    for (name, schema) in &set.bundle.definitions {
+        let (file, base) = &set.bundle.origins[name];
+        let mut found = None;
+        refs::for_each_object(schema, |map, rel| {
+            let has = |key: &str| map.get("properties").and_then(Value::as_object).is_some_and(|p| p.contains_key(key));
+            if found.is_none() && has(first) && has(second) {
+                found = Some(format!("{base}{rel}/properties/{}", refs::escape(second)));
+            }
+        });
+        if let Some(pointer) = found {
+            return refs::located(&set.files, file, &pointer, "name-collision", message).help(help);
+        }
+    }
+    Diagnostic::new(&set.config_path, "", "name-collision", message).help(help)
 }

@@ -282,6 +282,8 @@ impl<'de> ::serde::Deserialize<'de> for EventMetaProducer {
             })
     }
 }
+///Focus mode redaction notice shown (`kfm.ui.focus_mode_redaction_notice_shown` version 1).
+///
 ///Governance telemetry emitted when Focus Mode showed a user a notice that data on a layer was withheld or generalized. It forms the audit trail of who saw what and why, for compliance reporting.
 #[derive(
     ::schemars::JsonSchema,
@@ -453,6 +455,8 @@ for FocusModeRedactionNoticeShownV1RedactionReason {
         value.parse()
     }
 }
+///New image available (`kfm.ingestion.new_image_available` version 1).
+///
 ///Emitted by ingestion when a new raw image asset has been stored and catalogued, so that downstream pipelines (NDVI processing, tiling, metadata indexing) can subscribe and process it asynchronously. The payload references the asset by STAC item id instead of embedding it.
 #[derive(
     ::schemars::JsonSchema,
@@ -542,6 +546,8 @@ impl<'de> ::serde::Deserialize<'de> for NewImageAvailableV1Hint {
             })
     }
 }
+///New image available (`kfm.ingestion.new_image_available` version 2).
+///
 ///Emitted by ingestion when new raw image assets have been stored and catalogued, so downstream pipelines can process them asynchronously. Breaking change from v1: the single asset_ref is replaced by a non-empty asset_refs array, and a checksum of the source object is now required.
 #[derive(
     ::schemars::JsonSchema,
@@ -877,6 +883,8 @@ impl<'de> ::serde::Deserialize<'de> for RunRefPipelineId {
             })
     }
 }
+///Pipeline run started (`kfm.pipeline.run_started` version 1).
+///
 ///Emitted by the orchestrator when a processing pipeline run begins (ingestion, processing or publish stage), so that monitoring, UI streaming updates and audit trails can follow the run.
 #[derive(
     ::schemars::JsonSchema,
@@ -1074,6 +1082,8 @@ impl<'de> ::serde::Deserialize<'de> for StacItemId {
             })
     }
 }
+///STAC item published (`kfm.catalog.stac_item_published` version 1).
+///
 ///Emitted by the catalog service when a STAC item has been published to the KFM catalog, so search indexing, graph synchronization and UI updates can pick it up. Assets are referenced by href; their content is never embedded.
 #[derive(
     ::schemars::JsonSchema,
@@ -1119,6 +1129,8 @@ pub struct StacItemPublishedV1AssetsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+///Graph sync completed (`kfm.graph.sync_completed` version 1).
+///
 ///Emitted when a knowledge-graph synchronization run finishes, reporting how many nodes and edges were upserted and whether the run succeeded, so orchestration, monitoring and the UI can react.
 #[derive(
     ::schemars::JsonSchema,

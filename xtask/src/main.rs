@@ -10,6 +10,9 @@ use codegen::{Diagnostic, Error, Mode};
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Contract-first event types: generate, check, and more.")]
 struct Cli {
+    /// The repository to work on (default: this workspace).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -24,6 +27,9 @@ enum Command {
         /// One contract set's config file, e.g. `schemas/events.toml`.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Replace hand-edited or foreign files in the output folder.
+        #[arg(long, conflicts_with = "check")]
+        force: bool,
         /// How to print problems.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -38,13 +44,21 @@ enum MessageFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = project_root();
+    let root = cli.root.unwrap_or_else(project_root);
     match cli.command {
         Command::Gen {
             check,
             config,
+            force,
             message_format,
-        } => generate(&root, check, config, message_format),
+        } => {
+            let mode = match (check, force) {
+                (true, _) => Mode::Check,
+                (false, true) => Mode::Force,
+                (false, false) => Mode::Write,
+            };
+            generate(&root, mode, config, message_format)
+        }
     }
 }
 
@@ -56,7 +70,7 @@ fn project_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn generate(root: &Path, check: bool, config: Option<PathBuf>, format: MessageFormat) -> ExitCode {
+fn generate(root: &Path, mode: Mode, config: Option<PathBuf>, format: MessageFormat) -> ExitCode {
     let configs = match config {
         Some(config) => vec![config],
         None => codegen::discover::config_files(root),
@@ -65,14 +79,13 @@ fn generate(root: &Path, check: bool, config: Option<PathBuf>, format: MessageFo
         eprintln!("error: no contract set found (looked for schemas/events.toml and examples/*/schemas/events.toml)");
         return ExitCode::FAILURE;
     }
-    let mode = if check { Mode::Check } else { Mode::Write };
     let mut failed = false;
     for config in configs {
         match codegen::run(root, &config, mode) {
             Ok(report) if report.is_up_to_date() => {
                 eprintln!("{}: up to date", config.display());
             }
-            Ok(report) if check => {
+            Ok(report) if mode == Mode::Check => {
                 failed = true;
                 for path in &report.changed {
                     eprintln!("error: stale generated file: {}", path.display());
