@@ -21,10 +21,20 @@ pub struct Config {
     pub output: PathBuf,
     /// The generated crate's package name.
     pub crate_name: String,
+    /// Extra shared schemas to generate types for, though no event refers
+    /// to them (e.g. a dead-letter error contract), relative to the schemas
+    /// folder.
+    #[serde(default)]
+    pub extra_types: Vec<PathBuf>,
     /// How event types are named.
     pub naming: Naming,
-    /// Where type, version and payload live.
-    pub envelope: EnvelopeConfig,
+    /// How messages are routed: by an envelope field (the default) or by
+    /// subject, with no envelope.
+    #[serde(default)]
+    pub routing: Routing,
+    /// Where type, version and payload live; required when routing is by
+    /// envelope.
+    pub envelope: Option<EnvelopeConfig>,
     /// How `format`s map to Rust types.
     #[serde(default)]
     pub formats: Formats,
@@ -39,8 +49,32 @@ pub struct Config {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Naming {
     /// Template for the event type: `{domain}` and `{event}` are replaced by
-    /// the folder and file names, e.g. `kfm.{domain}.{event}`.
+    /// the folder and file names, e.g. `kfm.{domain}.{event}`; `{event:dots}`
+    /// writes `instance_started` as `instance.started` and `{event:upper}`
+    /// as `INSTANCE_STARTED` (the same filters work on `{domain}`).
     pub event_type: String,
+    /// A regular expression every event type must match.
+    pub pattern: Option<String>,
+}
+
+/// How messages find their event type.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Routing {
+    /// `envelope` or `subject`.
+    #[serde(default)]
+    pub by: RouteBy,
+}
+
+/// The routing kinds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RouteBy {
+    /// Type and version are fields of an envelope around the payload.
+    #[default]
+    Envelope,
+    /// No envelope: each event schema names its subject (`x-subject`).
+    Subject,
 }
 
 /// Where the envelope keeps the event type, version and payload.
@@ -52,12 +86,27 @@ pub struct EnvelopeConfig {
     /// JSON pointer of the event type string, e.g. `/meta/type`.
     #[serde(rename = "type")]
     pub type_pointer: String,
-    /// JSON pointer of the integer version, e.g. `/meta/version`.
+    /// JSON pointer of the integer version, e.g. `/meta/version`; absent
+    /// when the version is a suffix of the type.
     #[serde(rename = "version")]
-    pub version_pointer: String,
+    pub version_pointer: Option<String>,
+    /// `integer` (a version field) or `type-suffix` (`type.v2`).
+    #[serde(default)]
+    pub version_format: VersionFormat,
     /// JSON pointer of the payload, e.g. `/data`.
     #[serde(rename = "payload")]
     pub payload_pointer: String,
+}
+
+/// How the envelope writes the version.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionFormat {
+    /// An integer field at `envelope.version`.
+    #[default]
+    Integer,
+    /// `.v<N>` at the end of the type string.
+    TypeSuffix,
 }
 
 /// Which string formats become typed values.
@@ -103,17 +152,58 @@ impl Config {
             }
             Error::one(diagnostic)
         })?;
-        config.check(file)?;
+        config.check(file, text)?;
         Ok(config)
     }
 
-    fn check(&self, file: &Path) -> Result<(), Error> {
+    fn check(&self, file: &Path, text: &str) -> Result<(), Error> {
         let mut problems = crate::diagnostics::Diagnostics::default();
-        for (key, pointer) in [
-            ("envelope.type", &self.envelope.type_pointer),
-            ("envelope.version", &self.envelope.version_pointer),
-            ("envelope.payload", &self.envelope.payload_pointer),
-        ] {
+        let problem = |key: &str, message: String, help: &str| {
+            let mut d = Diagnostic::new(file, "", "config-invalid", message).help(help);
+            if let Some(offset) = text.find(key) {
+                d.position = Some(crate::locate::line_col(text, offset));
+            }
+            d
+        };
+        match (&self.envelope, self.routing.by) {
+            (None, RouteBy::Envelope) => problems.push(problem(
+                "[routing]",
+                "no `[envelope]` section: routing by envelope needs one".to_owned(),
+                "add `[envelope]` with schema, type, version and payload, or set `routing.by = \"subject\"`",
+            )),
+            (Some(_), RouteBy::Subject) => problems.push(problem(
+                "[envelope]",
+                "`[envelope]` is set but routing is by subject".to_owned(),
+                "remove `[envelope]`, or route by envelope",
+            )),
+            (Some(envelope), RouteBy::Envelope) => match (envelope.version_format, &envelope.version_pointer) {
+                (VersionFormat::Integer, None) => problems.push(problem(
+                    "[envelope]",
+                    "`envelope.version` is missing".to_owned(),
+                    "point it at the integer version, or set `version-format = \"type-suffix\"`",
+                )),
+                (VersionFormat::TypeSuffix, Some(_)) => problems.push(problem(
+                    "version =",
+                    "`envelope.version` is set but the version is a suffix of the type".to_owned(),
+                    "remove `version`, or set `version-format = \"integer\"`",
+                )),
+                _ => {}
+            },
+            (None, RouteBy::Subject) => {}
+        }
+        if let Some(pattern) = &self.naming.pattern {
+            if let Err(e) = regress::Regex::new(pattern) {
+                problems.push(problem("pattern", format!("`naming.pattern` is not a valid regular expression: {e}"), "fix the pattern"));
+            }
+        }
+        let envelope = self.envelope.as_ref();
+        let pointers = [
+            ("envelope.type", envelope.map(|e| &e.type_pointer)),
+            ("envelope.version", envelope.and_then(|e| e.version_pointer.as_ref())),
+            ("envelope.payload", envelope.map(|e| &e.payload_pointer)),
+        ];
+        for (key, pointer) in pointers {
+            let Some(pointer) = pointer else { continue };
             if !pointer.starts_with('/') {
                 problems.push(
                     Diagnostic::new(file, "", "config-invalid", format!("`{key}` = {pointer:?} is not a JSON pointer"))
@@ -121,7 +211,7 @@ impl Config {
                 );
             }
         }
-        if !self.naming.event_type.contains("{event}") {
+        if !self.naming.event_type.contains("{event") {
             problems.push(
                 Diagnostic::new(file, "", "config-invalid", "`naming.event-type` must contain `{event}`")
                     .help("e.g. \"kfm.{domain}.{event}\""),
@@ -132,9 +222,13 @@ impl Config {
 
     /// The event type for a schema at `<domain>/<event>.v<N>.schema.json`.
     pub fn event_type(&self, domain: &str, event: &str) -> String {
-        self.naming
-            .event_type
-            .replace("{domain}", domain)
-            .replace("{event}", event)
+        let mut out = self.naming.event_type.clone();
+        for (name, value) in [("domain", domain), ("event", event)] {
+            out = out
+                .replace(&format!("{{{name}:dots}}"), &value.replace('_', "."))
+                .replace(&format!("{{{name}:upper}}"), &heck::AsShoutySnakeCase(value).to_string())
+                .replace(&format!("{{{name}}}"), value);
+        }
+        out
     }
 }

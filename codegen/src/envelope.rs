@@ -9,7 +9,8 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{ContractSet, EventContract, HEADER_TYPE};
+use crate::config::VersionFormat;
+use crate::model::{ContractSet, EnvelopeSpec, EventContract, HEADER_TYPE};
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -23,7 +24,7 @@ pub fn payload_path(event: &EventContract) -> TokenStream {
 }
 
 /// `src/event.rs`: the `Event` enum and its dispatch.
-pub fn event_enum(set: &ContractSet) -> TokenStream {
+pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
     let variants: Vec<Ident> = set.events.iter().map(|e| ident(&e.variant)).collect();
     let payloads: Vec<TokenStream> = set.events.iter().map(payload_path).collect();
     let docs = set.events.iter().map(|e| {
@@ -43,10 +44,15 @@ pub fn event_enum(set: &ContractSet) -> TokenStream {
         known.entry(&event.event_type).or_default().push(event.version);
     }
     let known_arms = known.iter().map(|(event_type, versions)| quote!(#event_type => &[#(#versions),*],));
-    let types = set.events.iter().map(|e| &e.event_type);
+    let event_types = set.events.iter().map(|e| &e.event_type);
     let versions = set.events.iter().map(|e| e.version);
     let topics = set.events.iter().map(|e| &e.topic);
+    let wire_types = set.events.iter().map(|e| &e.wire_type);
     let count = set.events.len();
+    let subject_routing = match &set.envelope {
+        None => subject_routing(set, type_file),
+        Some(_) => quote!(),
+    };
 
     quote! {
         use ::events_runtime::{Dispatch, Routed};
@@ -66,7 +72,7 @@ pub fn event_enum(set: &ContractSet) -> TokenStream {
 
             /// The event type, as written in the envelope.
             pub fn event_type(&self) -> &'static str {
-                match self { #( Event::#variants(_) => #types, )* }
+                match self { #( Event::#variants(_) => #event_types, )* }
             }
 
             /// The major version.
@@ -78,7 +84,14 @@ pub fn event_enum(set: &ContractSet) -> TokenStream {
             pub fn topic(&self) -> &'static str {
                 match self { #( Event::#variants(_) => #topics, )* }
             }
+
+            /// The type as written on the wire.
+            pub fn wire_type(&self) -> &'static str {
+                match self { #( Event::#variants(_) => #wire_types, )* }
+            }
         }
+
+        #subject_routing
 
         #(
             impl ::std::convert::From<#payloads> for Event {
@@ -124,21 +137,95 @@ pub fn event_enum(set: &ContractSet) -> TokenStream {
             fn version(&self) -> u32 {
                 Event::version(self)
             }
+
+            fn wire_type(&self) -> &'static str {
+                Event::wire_type(self)
+            }
         }
     }
 }
 
+/// Routing without an envelope: each event version has a subject pattern,
+/// and its subject is filled from payload fields.
+fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
+    let patterns = set.events.iter().map(|e| crate::model::subject_pattern(e.subject.as_deref().unwrap_or_default()));
+    let event_types = set.events.iter().map(|e| &e.event_type);
+    let versions = set.events.iter().map(|e| e.version);
+    let subject_arms = set.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let template = e.subject.as_deref().unwrap_or_default();
+        let mut format = String::new();
+        let mut args = Vec::new();
+        for (index, token) in template.split('.').enumerate() {
+            if index > 0 {
+                format.push('.');
+            }
+            match token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                Some(field) => {
+                    format.push_str("{}");
+                    let field = crate::types::field_ident(types, &e.payload_type, field)
+                        .expect("subject fields are checked to be payload properties");
+                    args.push(quote!(payload.#field));
+                }
+                None => format.push_str(token),
+            }
+        }
+        if args.is_empty() {
+            quote!(Event::#variant(_) => #format.to_owned(),)
+        } else {
+            quote!(Event::#variant(payload) => format!(#format, #(#args),*),)
+        }
+    });
+    quote! {
+        /// The subject pattern of each event version (NATS wildcards), with
+        /// its type and version, in the order they are tried.
+        pub static SUBJECTS: &[(&str, &str, u32)] = &[ #( (#patterns, #event_types, #versions), )* ];
+
+        impl Event {
+            /// Decodes a message by the subject it came on: the subject picks
+            /// the event version, the bytes are its payload.
+            pub fn from_subject_and_slice(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
+                let Some((_, event_type, version)) = SUBJECTS
+                    .iter()
+                    .find(|(pattern, _, _)| ::events_runtime::envelope::subject_matches(pattern, subject))
+                else {
+                    return Err(::events_runtime::DecodeError::UnknownSubject { subject: subject.to_owned() });
+                };
+                ::events_runtime::envelope::payload_from_slice(event_type, *version, bytes)
+            }
+
+            /// The subject to publish this event on, filled from its fields.
+            pub fn subject(&self) -> ::std::string::String {
+                match self { #(#subject_arms)* }
+            }
+
+            /// Encodes the payload (there is no envelope).
+            pub fn to_vec(&self) -> ::std::vec::Vec<u8> {
+                ::serde_json::to_vec(self).expect("generated types always serialize")
+            }
+        }
+
+    }
+}
+
 /// `src/envelope.rs`: the `Envelope` type.
-pub fn envelope(set: &ContractSet) -> TokenStream {
+pub fn envelope(spec: &EnvelopeSpec) -> TokenStream {
     let header = ident(HEADER_TYPE);
-    let type_path = &set.envelope.type_path;
-    let version_path = &set.envelope.version_path;
-    let payload_key = &set.envelope.payload_key;
+    let type_path = &spec.type_path;
+    let version_path = &spec.version_path;
+    let payload_key = &spec.payload_key;
     let type_pointer = format!("/{}", type_path.join("/"));
-    let version_pointer = format!("/{}", version_path.join("/"));
+    let version_doc = match spec.version_format {
+        VersionFormat::Integer => format!("the version at `/{}`", version_path.join("/")),
+        VersionFormat::TypeSuffix => "the version as a `.v<N>` suffix of the type".to_owned(),
+    };
+    let version_format = match spec.version_format {
+        VersionFormat::Integer => quote!(::events_runtime::VersionFormat::Integer),
+        VersionFormat::TypeSuffix => quote!(::events_runtime::VersionFormat::TypeSuffix),
+    };
     let doc = format!(
         "An event in its envelope: the header's fields, the event type at `{type_pointer}`, \
-         the version at `{version_pointer}` and the payload at `/{payload_key}`."
+         {version_doc} and the payload at `/{payload_key}`."
     );
     quote! {
         use ::events_runtime::{DecodeError, EnvelopeLayout};
@@ -150,6 +237,7 @@ pub fn envelope(set: &ContractSet) -> TokenStream {
         pub const LAYOUT: EnvelopeLayout = EnvelopeLayout {
             type_path: &[#(#type_path),*],
             version_path: &[#(#version_path),*],
+            version_format: #version_format,
             payload_key: #payload_key,
         };
 

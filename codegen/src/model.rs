@@ -46,8 +46,11 @@ pub struct ContractSet {
     pub files: SchemaFiles,
     /// Every event version, sorted by (type, version).
     pub events: Vec<EventContract>,
-    /// Where the envelope keeps type, version and payload.
-    pub envelope: EnvelopeSpec,
+    /// Where the envelope keeps type, version and payload; `None` when
+    /// events are routed by subject, with no envelope.
+    pub envelope: Option<EnvelopeSpec>,
+    /// Names of the extra types the config asks for (`extra-types`).
+    pub extra_types: Vec<String>,
     /// Named definitions the types are generated from.
     pub bundle: Bundle,
 }
@@ -61,8 +64,14 @@ pub struct EventContract {
     pub event: String,
     /// The major version from the file name.
     pub version: u32,
-    /// The event type written in envelopes.
+    /// The event type.
     pub event_type: String,
+    /// The type as written on the wire: `event_type`, or `event_type.v<N>`
+    /// when the version is a suffix of the type.
+    pub wire_type: String,
+    /// `x-subject`: the subject template of an envelope-less event, where
+    /// `{field}` stands for a top-level payload field.
+    pub subject: Option<String>,
     /// `x-topic`, or the event type.
     pub topic: String,
     /// The payload's Rust type name, e.g. `NewImageAvailableV2`.
@@ -94,8 +103,10 @@ pub struct EnvelopeSpec {
     pub file: String,
     /// Object keys to the type string.
     pub type_path: Vec<String>,
-    /// Object keys to the integer version.
+    /// Object keys to the integer version (empty for a type suffix).
     pub version_path: Vec<String>,
+    /// How the version is written.
+    pub version_format: crate::config::VersionFormat,
     /// The payload's key.
     pub payload_key: String,
     /// The envelope schema's `examples`.
@@ -140,14 +151,26 @@ fn build(
     check_unique_names(&files, &events, &mut problems);
     check_versions(&config, &files, &events, &mut problems);
 
-    let envelope_file = config
-        .envelope
-        .schema
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    let envelope = envelope_spec(&config, config_path, config_text, &files, &envelope_file, &mut problems);
+    check_routing(&config, &files, &events, &mut problems);
+
+    let envelope = config.envelope.as_ref().and_then(|envelope| {
+        let envelope_file = path_key(&envelope.schema);
+        envelope_spec(envelope, config_path, config_text, &files, &envelope_file, &mut problems)
+    });
+    let mut extra_types = Vec::new();
+    for extra in &config.extra_types {
+        let file = path_key(extra);
+        if files.files.contains_key(&file) {
+            let stem = file.rsplit('/').next().unwrap_or(&file).trim_end_matches(".schema.json");
+            let name = naming::type_name(stem);
+            extra_types.push(((file, String::new()), name));
+        } else {
+            problems.push(
+                Diagnostic::new(config_path, "", "config-invalid", format!("`extra-types`: no schema file `{file}` in the schemas folder"))
+                    .help("list files relative to the schemas folder, e.g. \"_shared/error.schema.json\""),
+            );
+        }
+    }
 
     let mut roots: Vec<(Target, String)> = events
         .iter()
@@ -156,11 +179,13 @@ fn build(
     if let Some(envelope) = &envelope {
         roots.push(((envelope.file.clone(), String::new()), HEADER_TYPE.to_owned()));
     }
+    roots.extend(extra_types.iter().cloned());
     let mut bundle = refs::bundle(&files, &roots, &mut problems);
     problems.finish()?;
-    let envelope = envelope.expect("a missing envelope is reported above");
     check_finite(&files, &bundle)?;
-    strip_envelope_fields(&mut bundle, &envelope);
+    if let Some(envelope) = &envelope {
+        strip_envelope_fields(&mut bundle, envelope);
+    }
 
     let config_dir = config_path.parent().unwrap_or(Path::new(""));
     Ok(ContractSet {
@@ -172,6 +197,7 @@ fn build(
         files,
         events,
         envelope,
+        extra_types: extra_types.into_iter().map(|(_, name)| name).collect(),
         bundle,
     })
 }
@@ -249,11 +275,24 @@ fn event_contract(
                     .help(format!("set `x-event-type` to {event_type:?}, or move the file to match the type")),
             );
         }
+    if let Some(pattern) = config.naming.pattern.as_deref().and_then(|p| regress::Regex::new(p).ok()) {
+        if pattern.find(&event_type).is_none() {
+            problems.push(
+                refs::located(files, file, "", "event-type-naming",
+                    format!("event type {event_type:?} does not follow the naming rule `{}`", config.naming.pattern.as_deref().unwrap_or_default()))
+                    .help("rename the file (or the domain folder) so that the type the naming rule makes matches the pattern"),
+            );
+        }
+    }
+    let suffix = config.envelope.as_ref().is_some_and(|e| e.version_format == crate::config::VersionFormat::TypeSuffix);
+    let wire_type = if suffix { format!("{event_type}.v{version}") } else { event_type.clone() };
     EventContract {
         domain: domain.to_owned(),
         event: event.to_owned(),
         version,
-        topic: text("x-topic").unwrap_or_else(|| event_type.clone()),
+        topic: text("x-topic").or_else(|| text("x-subject")).unwrap_or_else(|| wire_type.clone()),
+        subject: text("x-subject"),
+        wire_type,
         event_type,
         payload_type: naming::payload_type(event, version),
         variant: naming::variant(domain, event, version),
@@ -287,6 +326,67 @@ fn check_unique_names(files: &SchemaFiles, events: &[EventContract], problems: &
             seen.insert(name, event);
         }
     }
+}
+
+/// A path as a key of [`SchemaFiles::files`] (`/`-separated).
+fn path_key(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Subject-routed events each name their subject, whose `{field}`s are
+/// required string fields of the payload, and no two share a subject.
+fn check_routing(config: &Config, files: &SchemaFiles, events: &[EventContract], problems: &mut Diagnostics) {
+    let by_subject = config.routing.by == crate::config::RouteBy::Subject;
+    let mut seen: BTreeMap<String, &EventContract> = BTreeMap::new();
+    for event in events {
+        let schema = &files.files[&event.file].value;
+        let Some(subject) = &event.subject else {
+            if by_subject {
+                problems.push(
+                    refs::located(files, &event.file, "", "subject-missing", "the contract set routes by subject, but this event has no `x-subject`".to_owned())
+                        .help("add e.g. \"x-subject\": \"usage.metered.{event_type}\" (a `{field}` is filled from the payload)"),
+                );
+            }
+            continue;
+        };
+        if !by_subject {
+            continue;
+        }
+        let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        for field in subject_fields(subject) {
+            let property = schema.pointer(&format!("/properties/{}", refs::escape(field)));
+            let is_string = property.is_some_and(|p| p.get("type") == Some(&Value::from("string")) || p.get("enum").is_some());
+            if !required.contains(&field) || !is_string {
+                problems.push(
+                    refs::located(files, &event.file, "/x-subject", "subject-field",
+                        format!("`x-subject` uses `{{{field}}}`, which is not a required string property of the payload"))
+                        .help(format!("declare `{field}` as a required string (or string enum) property, or write the subject without it")),
+                );
+            }
+        }
+        let pattern = subject_pattern(subject);
+        if let Some(other) = seen.insert(pattern.clone(), event) {
+            problems.push(
+                refs::located(files, &event.file, "/x-subject", "subject-duplicate",
+                    format!("`{}` and `{}` are both routed by subject `{pattern}`", other.file, event.file))
+                    .help("give each event version its own subject (e.g. put the version in it)"),
+            );
+        }
+    }
+}
+
+/// The `{field}` names of a subject template.
+pub fn subject_fields(template: &str) -> Vec<&str> {
+    template.split('.').filter_map(|t| t.strip_prefix('{').and_then(|t| t.strip_suffix('}'))).collect()
+}
+
+/// The NATS pattern of a subject template: each `{field}` is a `*`.
+pub fn subject_pattern(template: &str) -> String {
+    template
+        .split('.')
+        .map(|t| if t.starts_with('{') && t.ends_with('}') { "*" } else { t })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Two files claiming one (type, version), and versions that skip a number.
@@ -402,7 +502,7 @@ fn mandatory_refs(schema: &Value, at: String, out: &mut Vec<(String, String)>) {
 }
 
 fn envelope_spec(
-    config: &Config,
+    config: &crate::config::EnvelopeConfig,
     config_path: &Path,
     config_text: &str,
     files: &SchemaFiles,
@@ -427,12 +527,12 @@ fn envelope_spec(
     let split = |pointer: &str| -> Vec<String> {
         pointer.trim_start_matches('/').split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
     };
-    let type_path = split(&config.envelope.type_pointer);
-    let version_path = split(&config.envelope.version_pointer);
-    let payload_path = split(&config.envelope.payload_pointer);
+    let type_path = split(&config.type_pointer);
+    let version_path = config.version_pointer.as_deref().map(split).unwrap_or_default();
+    let payload_path = split(&config.payload_pointer);
 
     let shape_ok = match (type_path.as_slice(), version_path.as_slice()) {
-        ([_], [_]) => true,
+        ([_], [] | [_]) | ([_, _], []) => true,
         ([a, _], [b, _]) => a == b,
         _ => false,
     } && payload_path.len() == 1;
@@ -445,7 +545,7 @@ fn envelope_spec(
         return None;
     }
     for (key, path) in [("type", &type_path), ("version", &version_path), ("payload", &payload_path)] {
-        if property_schema(files, envelope_file, path).is_none() {
+        if !path.is_empty() && property_schema(files, envelope_file, path).is_none() {
             problems.push(config_problem(
                 &format!("{key} ="),
                 format!("`envelope.{key}` = \"/{}\" is not a property of `{envelope_file}`", path.join("/")),
@@ -457,6 +557,7 @@ fn envelope_spec(
         file: envelope_file.to_owned(),
         type_path,
         version_path,
+        version_format: config.version_format,
         payload_key: payload_path[0].clone(),
         examples: schema.value.get("examples").and_then(Value::as_array).cloned().unwrap_or_default(),
     })
@@ -491,7 +592,7 @@ fn strip_envelope_fields(bundle: &mut Bundle, envelope: &EnvelopeSpec) {
 
 fn remove_property(bundle: &mut Bundle, definition: &str, path: &[String]) {
     let Some(schema) = bundle.definitions.get(definition) else { return };
-    let (first, rest) = path.split_first().expect("non-empty path");
+    let Some((first, rest)) = path.split_first() else { return };
     if rest.is_empty() {
         let schema = bundle.definitions.get_mut(definition).expect("looked up above");
         if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {

@@ -18,11 +18,13 @@ pub fn files(set: &ContractSet, types: syn::File) -> Vec<GeneratedFile> {
     let mut files = vec![
         GeneratedFile::text(out.join("Cargo.toml"), cargo_toml(set)),
         write::rust(out.join("src/lib.rs"), &source, lib_rs(set)),
-        write::rust(out.join("src/types.rs"), &source, types_rs(types)),
-        write::rust(out.join("src/event.rs"), &source, crate::envelope::event_enum(set)),
-        write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(set)),
+        write::rust(out.join("src/event.rs"), &source, crate::envelope::event_enum(set, &types)),
         write::rust(out.join("src/registry.rs"), &source, crate::registry::registry(set)),
     ];
+    if let Some(envelope) = &set.envelope {
+        files.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(envelope)));
+    }
+    files.push(write::rust(out.join("src/types.rs"), &source, types_rs(types)));
     for event in &set.events {
         let mut path = out.join("src");
         path.extend(&event.module);
@@ -95,23 +97,35 @@ fn lib_rs(set: &ContractSet) -> TokenStream {
         quote!(#[doc = #domain_doc] pub mod #domain { #(#events)* })
     });
     let reexports = set.events.iter().map(crate::envelope::payload_path);
+    let (usage, envelope_mod, envelope_use) = match &set.envelope {
+        Some(_) => (
+            "Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`].",
+            quote!(pub mod envelope;),
+            quote!(pub use envelope::{Envelope, LAYOUT};),
+        ),
+        None => (
+            "There is no envelope: decode with [`Event::from_subject_and_slice`] and `match` on \
+             [`Event`]; publish `event.to_vec()` on `event.subject()`.",
+            quote!(),
+            quote!(pub use event::SUBJECTS;),
+        ),
+    };
     let doc = format!(
-        "Event types of the `{}` contract set, generated from its JSON Schemas.\n\n\
-         Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with \
-         [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`].",
+        "Event types of the `{}` contract set, generated from its JSON Schemas.\n\n{usage} \
+         Every (type, version) is listed in [`registry::EVENTS`].",
         set.name
     );
     quote! {
         #![doc = #doc]
 
-        pub mod envelope;
+        #envelope_mod
         pub mod event;
         pub mod registry;
         pub mod types;
 
         #(#domains)*
 
-        pub use envelope::{Envelope, LAYOUT};
+        #envelope_use
         pub use event::Event;
         pub use events_runtime::{DecodeError, EventInfo, EventPayload};
         #(pub use #reexports;)*

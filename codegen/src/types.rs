@@ -466,3 +466,15 @@ fn collision(set: &ContractSet, first: &str, second: &str, rust: &str) -> Diagno
     }
     Diagnostic::new(&set.config_path, "", "name-collision", message).help(help)
 }
+
+/// The Rust field that holds JSON property `json_name` of struct `type_name`.
+pub fn field_ident(types: &syn::File, type_name: &str, json_name: &str) -> Option<syn::Ident> {
+    types.items.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == type_name => s.fields.iter().find_map(|field| {
+            let ident = field.ident.as_ref()?;
+            let name = serde_flags(&field.attrs).rename.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
+            (name == json_name).then(|| ident.clone())
+        }),
+        _ => None,
+    })
+}

@@ -7,6 +7,7 @@ use crate::types::EnvelopeHeader;
 pub const LAYOUT: EnvelopeLayout = EnvelopeLayout {
     type_path: &["meta", "type"],
     version_path: &["meta", "version"],
+    version_format: ::events_runtime::VersionFormat::Integer,
     payload_key: "data",
 };
 ///An event in its envelope: the header's fields, the event type at `/meta/type`, the version at `/meta/version` and the payload at `/data`.

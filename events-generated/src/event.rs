@@ -72,6 +72,19 @@ impl Event {
             }
         }
     }
+    /// The type as written on the wire.
+    pub fn wire_type(&self) -> &'static str {
+        match self {
+            Event::CatalogStacItemPublishedV1(_) => "kfm.catalog.stac_item_published",
+            Event::GraphSyncCompletedV1(_) => "kfm.graph.sync_completed",
+            Event::IngestionNewImageAvailableV1(_) => "kfm.ingestion.new_image_available",
+            Event::IngestionNewImageAvailableV2(_) => "kfm.ingestion.new_image_available",
+            Event::PipelineRunStartedV1(_) => "kfm.pipeline.run_started",
+            Event::UiFocusModeRedactionNoticeShownV1(_) => {
+                "kfm.ui.focus_mode_redaction_notice_shown"
+            }
+        }
+    }
 }
 impl ::std::convert::From<crate::catalog::stac_item_published::v1::StacItemPublishedV1>
 for Event {
@@ -194,5 +207,8 @@ impl Dispatch for Event {
     }
     fn version(&self) -> u32 {
         Event::version(self)
+    }
+    fn wire_type(&self) -> &'static str {
+        Event::wire_type(self)
     }
 }

@@ -32,10 +32,32 @@ use crate::DecodeError;
 pub struct EnvelopeLayout {
     /// Path to the event type string, e.g. `["meta", "type"]`.
     pub type_path: &'static [&'static str],
-    /// Path to the integer version, e.g. `["meta", "version"]`.
+    /// Path to the integer version, e.g. `["meta", "version"]`; empty when
+    /// the version is a suffix of the type.
     pub version_path: &'static [&'static str],
+    /// How the version is written.
+    pub version_format: VersionFormat,
     /// Key of the payload, e.g. `"data"`.
     pub payload_key: &'static str,
+}
+
+/// How an envelope writes the version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionFormat {
+    /// An integer field: `"version": 2`.
+    Integer,
+    /// A suffix of the type: `"type": "workflow.instance.started.v2"`.
+    TypeSuffix,
+}
+
+/// Splits `workflow.instance.started.v2` into `("workflow.instance.started", 2)`.
+pub fn split_type_suffix(wire_type: &str) -> Option<(&str, u64)> {
+    let (base, version) = wire_type.rsplit_once(".v")?;
+    let digits_only = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) && !version.starts_with('0');
+    if !digits_only {
+        return None;
+    }
+    Some((base, version.parse().ok()?))
 }
 
 impl EnvelopeLayout {
@@ -106,6 +128,10 @@ pub trait Dispatch: Sized + Serialize {
 
     /// The version of this value.
     fn version(&self) -> u32;
+
+    /// The type as written on the wire: the event type, with `.v<N>` when
+    /// the version is a suffix of the type.
+    fn wire_type(&self) -> &'static str;
 }
 
 /// The outcome of [`Dispatch::decode_payload`].
@@ -135,6 +161,59 @@ where
         Ok(decoded) => Ok(decoded),
         Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
     }
+}
+
+/// Decodes a payload that travels without an envelope (routed by subject or
+/// topic): the caller already knows its type and version.
+pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let fast = E::decode_payload(event_type, u64::from(version), &mut de).and_then(|routed| {
+        de.end()?;
+        Ok(routed)
+    });
+    match fast {
+        Ok(Routed::Known(event)) => Ok(event),
+        Ok(Routed::Unknown) => Err(DecodeError::UnknownVersion {
+            event_type: event_type.to_owned(),
+            version: u64::from(version),
+            known: E::known_versions(event_type).to_vec(),
+        }),
+        Err(error) => {
+            let mut track = serde_path_to_error::Track::new();
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let tracked = E::decode_payload(
+                event_type,
+                u64::from(version),
+                serde_path_to_error::Deserializer::new(&mut de, &mut track),
+            )
+            .and_then(|_| de.end().map_err(de::Error::custom));
+            let message = match tracked {
+                Err(tracked_error) => strip_position(&tracked_error.to_string()),
+                Ok(()) => strip_position(&error.to_string()),
+            };
+            Err(DecodeError::Payload {
+                event_type: event_type.to_owned(),
+                version,
+                pointer: json_pointer(&track.path()),
+                message,
+            })
+        }
+    }
+}
+
+/// Whether a NATS subject matches a subject pattern: `*` matches one token,
+/// a final `>` one or more.
+pub fn subject_matches(pattern: &str, subject: &str) -> bool {
+    let mut subject_tokens = subject.split('.');
+    for pattern_token in pattern.split('.') {
+        match (pattern_token, subject_tokens.next()) {
+            (">", Some(token)) => return !token.is_empty(),
+            ("*", Some(token)) if !token.is_empty() => {}
+            (literal, Some(token)) if literal == token => {}
+            _ => return false,
+        }
+    }
+    subject_tokens.next().is_none()
 }
 
 /// The cold path: the fast decode failed, so decode again with path tracking
@@ -341,7 +420,7 @@ where
             state.failure = Some(Failure::MissingField(layout.type_path));
             return Err(de::Error::missing_field(layout.type_path[layout.type_path.len() - 1]));
         }
-        if state.version.is_none() {
+        if state.version.is_none() && !layout.version_path.is_empty() {
             state.failure = Some(Failure::MissingField(layout.version_path));
             return Err(de::Error::missing_field(
                 layout.version_path[layout.version_path.len() - 1],
@@ -386,7 +465,24 @@ where
             match self.state.layout.role(self.level, &key) {
                 Role::Type => {
                     let Key(event_type) = self.map.next_value::<Key<'de>>()?;
-                    self.state.event_type = Some(event_type);
+                    if self.state.layout.version_format == VersionFormat::TypeSuffix {
+                        let Some((base, version)) = split_type_suffix(&event_type) else {
+                            return Err(de::Error::custom(format_args!(
+                                "event type {event_type:?} does not end in a version suffix like `.v1`"
+                            )));
+                        };
+                        self.state.version = Some(version);
+                        let base_len = base.len();
+                        self.state.event_type = Some(match event_type {
+                            Cow::Borrowed(text) => Cow::Borrowed(&text[..base_len]),
+                            Cow::Owned(mut text) => {
+                                text.truncate(base_len);
+                                Cow::Owned(text)
+                            }
+                        });
+                    } else {
+                        self.state.event_type = Some(event_type);
+                    }
                 }
                 Role::Version => {
                     self.state.version = Some(self.map.next_value::<u64>()?);
@@ -602,7 +698,7 @@ impl<E: Dispatch> Extras<'_, E> {
             _ => None,
         };
         if let Some(key) = leaf(self.layout.type_path) {
-            out.serialize_field(key, self.event.event_type())?;
+            out.serialize_field(key, self.event.wire_type())?;
         }
         if let Some(key) = leaf(self.layout.version_path) {
             out.serialize_field(key, &self.event.version())?;
@@ -766,5 +862,31 @@ impl<'a, S: Serializer, E: Dispatch> Serializer for Inject<'a, S, E> {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, S::Error> {
         Err(ser::Error::custom("an envelope header must serialize as a struct"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{split_type_suffix, subject_matches};
+
+    #[test]
+    fn subjects_match_nats_wildcards() {
+        assert!(subject_matches("usage.metered.*", "usage.metered.api_call"));
+        assert!(!subject_matches("usage.metered.*", "usage.metered"));
+        assert!(!subject_matches("usage.metered.*", "usage.metered.a.b"));
+        assert!(subject_matches("ingest.>", "ingest.document.processed"));
+        assert!(!subject_matches("ingest.>", "ingest"));
+        assert!(subject_matches("alerts.quota_exceeded", "alerts.quota_exceeded"));
+        assert!(!subject_matches("alerts.quota_exceeded", "alerts.quota"));
+    }
+
+    #[test]
+    fn type_suffixes_split_only_on_a_real_version() {
+        assert_eq!(split_type_suffix("workflow.instance.started.v2"), Some(("workflow.instance.started", 2)));
+        assert_eq!(split_type_suffix("a.v10"), Some(("a", 10)));
+        assert_eq!(split_type_suffix("a.v0"), None);
+        assert_eq!(split_type_suffix("a.vx"), None);
+        assert_eq!(split_type_suffix("a.version"), None);
+        assert_eq!(split_type_suffix("plain"), None);
     }
 }

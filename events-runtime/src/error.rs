@@ -31,6 +31,12 @@ pub enum DecodeError {
         /// The versions this crate knows for that type.
         known: Vec<u32>,
     },
+    /// No event of the contract set is published on this subject.
+    #[error("no event is routed by subject `{subject}`")]
+    UnknownSubject {
+        /// The subject the message came on.
+        subject: String,
+    },
     /// The payload does not match the schema of its (type, version).
     #[error("payload of `{event_type}` v{version} is invalid at `{pointer}`: {message}")]
     Payload {
@@ -52,6 +58,7 @@ impl DecodeError {
             DecodeError::Envelope { .. } => "malformed_envelope",
             DecodeError::UnknownType { .. } => "unknown_event_type",
             DecodeError::UnknownVersion { .. } => "unknown_event_version",
+            DecodeError::UnknownSubject { .. } => "unknown_subject",
             DecodeError::Payload { .. } => "invalid_payload",
         }
     }

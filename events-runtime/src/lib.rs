@@ -17,7 +17,7 @@ pub mod envelope;
 mod error;
 pub mod formats;
 
-pub use envelope::{Dispatch, EnvelopeLayout, Routed};
+pub use envelope::{Dispatch, EnvelopeLayout, Routed, VersionFormat};
 pub use error::DecodeError;
 
 /// What every generated payload type knows about the event it carries.
