@@ -1,0 +1,81 @@
+//! Shared by the golden tests of every contract set: wrap each schema
+//! example in its set's envelope, decode, and compare the re-encoding.
+
+#![allow(dead_code)]
+
+use events_runtime::{EnvelopeLayout, EventInfo, VersionFormat};
+use serde_json::Value;
+
+/// What a set's decode function reports back.
+pub struct Decoded {
+    pub event_type: &'static str,
+    pub version: u32,
+    /// The whole message re-encoded, as a value.
+    pub reencoded: Value,
+    /// The payload alone, re-encoded.
+    pub payload: Value,
+}
+
+/// The `examples` of a schema document.
+pub fn examples_of(schema: &str) -> Vec<Value> {
+    let schema: Value = serde_json::from_str(schema).unwrap();
+    schema["examples"].as_array().cloned().unwrap_or_default()
+}
+
+/// `base` with the type, version and payload of `info` put where `layout`
+/// says, as text with the payload first or last.
+pub fn wrap(base: &Value, layout: &EnvelopeLayout, info: &EventInfo, payload: &Value, payload_first: bool) -> String {
+    let mut envelope = base.clone();
+    let wire_type = match layout.version_format {
+        VersionFormat::Integer => info.event_type.to_owned(),
+        VersionFormat::TypeSuffix => format!("{}.v{}", info.event_type, info.version),
+    };
+    *pointer(&mut envelope, layout.type_path) = Value::from(wire_type);
+    if !layout.version_path.is_empty() {
+        *pointer(&mut envelope, layout.version_path) = Value::from(info.version);
+    }
+    let object = envelope.as_object_mut().unwrap();
+    object.remove(layout.payload_key);
+    let rest = serde_json::to_string(&envelope).unwrap();
+    let field = format!("\"{}\":{payload}", layout.payload_key);
+    if rest == "{}" {
+        format!("{{{field}}}")
+    } else if payload_first {
+        format!("{{{field},{}", &rest[1..])
+    } else {
+        format!("{},{field}}}", &rest[..rest.len() - 1])
+    }
+}
+
+fn pointer<'v>(value: &'v mut Value, path: &[&str]) -> &'v mut Value {
+    path.iter().fold(value, |v, key| &mut v[*key])
+}
+
+/// Every example of every event, in both key orders: decodes to its own
+/// (type, version) and re-encodes to the same JSON value.
+pub fn every_example_round_trips(
+    events: &[EventInfo],
+    envelope_schema: &str,
+    layout: &EnvelopeLayout,
+    decode: impl Fn(&[u8]) -> Result<Decoded, events_runtime::DecodeError>,
+) {
+    let base = examples_of(envelope_schema).into_iter().next().expect("the envelope schema has an example");
+    let mut checked = 0;
+    for info in events {
+        let examples = examples_of(info.schema);
+        assert!(examples.len() >= 2, "{} v{} needs at least two examples", info.event_type, info.version);
+        for (index, example) in examples.iter().enumerate() {
+            for payload_first in [false, true] {
+                let text = wrap(&base, layout, info, example, payload_first);
+                let decoded = decode(text.as_bytes())
+                    .unwrap_or_else(|e| panic!("{} v{} example {index}: {e}\n{text}", info.event_type, info.version));
+                assert_eq!((decoded.event_type, decoded.version), (info.event_type, info.version));
+                let original: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(decoded.reencoded, original, "{} v{} example {index} changed on re-encoding", info.event_type, info.version);
+                assert_eq!(&decoded.payload, example);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 4 * events.len());
+}
