@@ -161,8 +161,11 @@ fn build(
     for extra in &config.extra_types {
         let file = path_key(extra);
         if files.files.contains_key(&file) {
+            // Named after the title where there is one: `error.schema.json`
+            // titled "Dead letter error" is `DeadLetterError`.
             let stem = file.rsplit('/').next().unwrap_or(&file).trim_end_matches(".schema.json");
-            let name = naming::type_name(stem);
+            let title = files.files[&file].value.get("title").and_then(Value::as_str);
+            let name = naming::type_name(title.unwrap_or(stem));
             extra_types.push(((file, String::new()), name));
         } else {
             problems.push(
