@@ -1,0 +1,8 @@
+// The subject comes from the event; it cannot be passed in.
+use agent_platform_events::Event;
+
+fn publish(event: &Event) -> String {
+    event.subject("usage.metered.api_call")
+}
+
+fn main() {}
