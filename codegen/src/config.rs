@@ -191,11 +191,10 @@ impl Config {
             },
             (None, RouteBy::Subject) => {}
         }
-        if let Some(pattern) = &self.naming.pattern {
-            if let Err(e) = regress::Regex::new(pattern) {
+        if let Some(pattern) = &self.naming.pattern
+            && let Err(e) = regress::Regex::new(pattern) {
                 problems.push(problem("pattern", format!("`naming.pattern` is not a valid regular expression: {e}"), "fix the pattern"));
             }
-        }
         let envelope = self.envelope.as_ref();
         let pointers = [
             ("envelope.type", envelope.map(|e| &e.type_pointer)),

@@ -278,15 +278,14 @@ fn event_contract(
                     .help(format!("set `x-event-type` to {event_type:?}, or move the file to match the type")),
             );
         }
-    if let Some(pattern) = config.naming.pattern.as_deref().and_then(|p| regress::Regex::new(p).ok()) {
-        if pattern.find(&event_type).is_none() {
+    if let Some(pattern) = config.naming.pattern.as_deref().and_then(|p| regress::Regex::new(p).ok())
+        && pattern.find(&event_type).is_none() {
             problems.push(
                 refs::located(files, file, "", "event-type-naming",
                     format!("event type {event_type:?} does not follow the naming rule `{}`", config.naming.pattern.as_deref().unwrap_or_default()))
                     .help("rename the file (or the domain folder) so that the type the naming rule makes matches the pattern"),
             );
         }
-    }
     let suffix = config.envelope.as_ref().is_some_and(|e| e.version_format == crate::config::VersionFormat::TypeSuffix);
     let wire_type = if suffix { format!("{event_type}.v{version}") } else { event_type.clone() };
     EventContract {
