@@ -38,6 +38,9 @@ pub struct Config {
     /// How `format`s map to Rust types.
     #[serde(default)]
     pub formats: Formats,
+    /// Classification and idempotency.
+    #[serde(default)]
+    pub governance: Governance,
     /// Whether an event may skip versions (v1, v3 without v2). Off by
     /// default: a gap is usually a file that was forgotten or misnamed.
     #[serde(default)]
@@ -55,6 +58,20 @@ pub struct Naming {
     pub event_type: String,
     /// A regular expression every event type must match.
     pub pattern: Option<String>,
+}
+
+/// Where governance facts live in a message.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Governance {
+    /// JSON pointer of the envelope field that `Envelope::new` fills from
+    /// the event's `x-classification`, e.g. `/meta/classification/tier`.
+    pub classification: Option<String>,
+    /// JSON pointers whose values, joined by `:`, make the idempotency key,
+    /// e.g. `["/meta/event_id"]`. With subject routing they point into the
+    /// payload and each event uses the first one it has.
+    #[serde(default)]
+    pub idempotency_key: Vec<String>,
 }
 
 /// How messages find their event type.

@@ -47,6 +47,10 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
     let event_types = set.events.iter().map(|e| &e.event_type);
     let versions = set.events.iter().map(|e| e.version);
     let topics = set.events.iter().map(|e| &e.topic);
+    let classifications = set.events.iter().map(|e| match &e.classification {
+        Some(value) => quote!(::std::option::Option::Some(#value)),
+        None => quote!(::std::option::Option::None),
+    });
     let wire_types = set.events.iter().map(|e| &e.wire_type);
     let count = set.events.len();
     let subject_routing = match &set.envelope {
@@ -88,6 +92,11 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
             /// The type as written on the wire.
             pub fn wire_type(&self) -> &'static str {
                 match self { #( Event::#variants(_) => #wire_types, )* }
+            }
+
+            /// The data sensitivity the schema declares (`x-classification`).
+            pub fn classification(&self) -> ::std::option::Option<&'static str> {
+                match self { #( Event::#variants(_) => #classifications, )* }
             }
         }
 
@@ -148,6 +157,20 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
 /// Routing without an envelope: each event version has a subject pattern,
 /// and its subject is filled from payload fields.
 fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
+    let key_arms = set.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let event_type = &e.event_type;
+        let field = set
+            .governance
+            .idempotency_key
+            .iter()
+            .find_map(|pointer| crate::types::field_ident(types, &e.payload_type, pointer.trim_start_matches('/')));
+        match field {
+            Some(field) => quote!(Event::#variant(payload) => format!("{}:{}", #event_type, payload.#field),),
+            // No id field: the whole payload is the identity.
+            None => quote!(Event::#variant(payload) => format!("{}:{}", #event_type, ::serde_json::to_string(payload).unwrap_or_default()),),
+        }
+    });
     let patterns = set.events.iter().map(|e| crate::model::subject_pattern(e.subject.as_deref().unwrap_or_default()));
     let event_types = set.events.iter().map(|e| &e.event_type);
     let versions = set.events.iter().map(|e| e.version);
@@ -199,6 +222,12 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
                 match self { #(#subject_arms)* }
             }
 
+            /// The key that identifies this message for de-duplication: the
+            /// event type and the first of the configured id fields it has.
+            pub fn idempotency_key(&self) -> ::std::string::String {
+                match self { #(#key_arms)* }
+            }
+
             /// Encodes the payload (there is no envelope).
             pub fn to_vec(&self) -> ::std::vec::Vec<u8> {
                 ::serde_json::to_vec(self).expect("generated types always serialize")
@@ -208,8 +237,58 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
     }
 }
 
+/// Rust field paths in the header for the configured governance pointers.
+fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<(TokenStream, Vec<TokenStream>), crate::Error> {
+    let header_path = |pointer: &str| -> Result<Vec<Ident>, crate::Error> {
+        let keys: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+        crate::types::field_path(types, HEADER_TYPE, &keys).ok_or_else(|| {
+            crate::Error::one(
+                crate::Diagnostic::new(&set.config_path, "", "config-invalid", format!("`{pointer}` is not a required field of the envelope header"))
+                    .help("point governance settings at required envelope fields"),
+            )
+        })
+    };
+    let classify = match &set.governance.classification {
+        Some(pointer) => {
+            let path = header_path(pointer)?;
+            quote! {
+                if let ::std::option::Option::Some(value) = event.classification() {
+                    header.#(#path).* = value.parse().expect("x-classification values are checked at generation");
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let type_pointer = format!("/{}", spec.type_path.join("/"));
+    let version_pointer = format!("/{}", spec.version_path.join("/"));
+    let mut key_parts = Vec::new();
+    for pointer in &set.governance.idempotency_key {
+        key_parts.push(if *pointer == type_pointer {
+            quote!(self.event.wire_type().to_owned())
+        } else if *pointer == version_pointer {
+            quote!(self.event.version().to_string())
+        } else {
+            let path = header_path(pointer)?;
+            quote!(self.header.#(#path).*.to_string())
+        });
+    }
+    Ok((classify, key_parts))
+}
+
 /// `src/envelope.rs`: the `Envelope` type.
-pub fn envelope(spec: &EnvelopeSpec) -> TokenStream {
+pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<TokenStream, crate::Error> {
+    let (classify, key_parts) = header_expressions(set, spec, types)?;
+    let idempotency = if key_parts.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// The key that identifies this message for de-duplication
+            /// (the configured `governance.idempotency-key` fields).
+            pub fn idempotency_key(&self) -> ::std::string::String {
+                [#(#key_parts),*].join(":")
+            }
+        }
+    };
     let header = ident(HEADER_TYPE);
     let type_path = &spec.type_path;
     let version_path = &spec.version_path;
@@ -227,7 +306,7 @@ pub fn envelope(spec: &EnvelopeSpec) -> TokenStream {
         "An event in its envelope: the header's fields, the event type at `{type_pointer}`, \
          {version_doc} and the payload at `/{payload_key}`."
     );
-    quote! {
+    Ok(quote! {
         use ::events_runtime::{DecodeError, EnvelopeLayout};
 
         use crate::event::Event;
@@ -254,10 +333,15 @@ pub fn envelope(spec: &EnvelopeSpec) -> TokenStream {
         }
 
         impl Envelope {
-            /// Wraps any payload of the contract set.
-            pub fn new(header: #header, event: impl ::std::convert::Into<Event>) -> Self {
-                Envelope { header, event: event.into() }
+            /// Wraps any payload of the contract set; the header's
+            /// classification (where configured) comes from the event's schema.
+            pub fn new(#[allow(unused_mut)] mut header: #header, event: impl ::std::convert::Into<Event>) -> Self {
+                let event = event.into();
+                #classify
+                Envelope { header, event }
             }
+
+            #idempotency
 
             /// Decodes an envelope in one pass over `bytes`: the payload is
             /// decoded straight into the variant its type and version name.
@@ -287,5 +371,5 @@ pub fn envelope(spec: &EnvelopeSpec) -> TokenStream {
                 ::events_runtime::envelope::serialize(&LAYOUT, &self.header, &self.event, serializer)
             }
         }
-    }
+    })
 }

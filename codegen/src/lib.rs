@@ -33,7 +33,7 @@ pub fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::Contract
     let set = model::ContractSet::load(repo_root, config_path)?;
     examples::check(&set)?;
     let types = types::generate(&set)?;
-    let files = output::files(&set, types);
+    let files = output::files(&set, types)?;
     Ok((set, files))
 }
 

@@ -51,6 +51,8 @@ pub struct ContractSet {
     pub envelope: Option<EnvelopeSpec>,
     /// Names of the extra types the config asks for (`extra-types`).
     pub extra_types: Vec<String>,
+    /// Classification and idempotency pointers.
+    pub governance: crate::config::Governance,
     /// Named definitions the types are generated from.
     pub bundle: Bundle,
 }
@@ -92,6 +94,8 @@ pub struct EventContract {
     pub consumers: Vec<String>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// `x-classification`: the data sensitivity of the event.
+    pub classification: Option<String>,
     /// `examples`: golden payloads.
     pub examples: Vec<Value>,
 }
@@ -152,6 +156,7 @@ fn build(
     check_versions(&config, &files, &events, &mut problems);
 
     check_routing(&config, &files, &events, &mut problems);
+    check_classification(&config, &files, &events, &mut problems);
 
     let envelope = config.envelope.as_ref().and_then(|envelope| {
         let envelope_file = path_key(&envelope.schema);
@@ -201,6 +206,7 @@ fn build(
         events,
         envelope,
         extra_types: extra_types.into_iter().map(|(_, name)| name).collect(),
+        governance: config.governance.clone(),
         bundle,
     })
 }
@@ -309,6 +315,7 @@ fn event_contract(
             .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
             .unwrap_or_default(),
         deprecated: value.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        classification: text("x-classification"),
         examples: value.get("examples").and_then(Value::as_array).cloned().unwrap_or_default(),
     }
 }
@@ -326,6 +333,29 @@ fn check_unique_names(files: &SchemaFiles, events: &[EventContract], problems: &
                     );
                 }
             seen.insert(name, event);
+        }
+    }
+}
+
+/// Every `x-classification` must be a value the envelope's classification
+/// field accepts, so that filling it in can never fail.
+fn check_classification(config: &Config, files: &SchemaFiles, events: &[EventContract], problems: &mut Diagnostics) {
+    let (Some(pointer), Some(envelope)) = (&config.governance.classification, &config.envelope) else {
+        return;
+    };
+    let path: Vec<String> = pointer.trim_start_matches('/').split('/').map(str::to_owned).collect();
+    let allowed = property_schema(files, &path_key(&envelope.schema), &path)
+        .and_then(|schema| schema.get("enum"))
+        .and_then(Value::as_array)
+        .map(|values| values.iter().filter_map(Value::as_str).map(str::to_owned).collect::<Vec<_>>());
+    for event in events {
+        let (Some(value), Some(allowed)) = (&event.classification, &allowed) else { continue };
+        if !allowed.contains(value) {
+            problems.push(
+                refs::located(files, &event.file, "/x-classification", "classification-invalid",
+                    format!("`x-classification` {value:?} is not one of the envelope's values at `{pointer}`: {}", allowed.join(", ")))
+                    .help("use one of the values the envelope schema allows"),
+            );
         }
     }
 }

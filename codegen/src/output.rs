@@ -11,7 +11,7 @@ use crate::model::{ContractSet, EventContract};
 use crate::write::{self, GeneratedFile};
 
 /// Every file of the generated crate, with paths relative to the repository.
-pub fn files(set: &ContractSet, types: syn::File) -> Vec<GeneratedFile> {
+pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, crate::Error> {
     let out = &set.output_dir;
     let source = format!("{}", set.config_path.display());
     let reachable = reachable_types(&types, set);
@@ -22,7 +22,7 @@ pub fn files(set: &ContractSet, types: syn::File) -> Vec<GeneratedFile> {
         write::rust(out.join("src/registry.rs"), &source, crate::registry::registry(set)),
     ];
     if let Some(envelope) = &set.envelope {
-        files.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(envelope)));
+        files.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(set, envelope, &types)?));
     }
     files.push(write::rust(out.join("src/types.rs"), &source, types_rs(types)));
     for event in &set.events {
@@ -37,7 +37,7 @@ pub fn files(set: &ContractSet, types: syn::File) -> Vec<GeneratedFile> {
         files.push(GeneratedFile::text(out.join("schemas").join(&file.path), file.text.clone()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Ok(files)
 }
 
 /// Relative path from the generated crate to the runtime crate.
@@ -127,7 +127,7 @@ fn lib_rs(set: &ContractSet) -> TokenStream {
 
         #envelope_use
         pub use event::Event;
-        pub use events_runtime::{DecodeError, EventInfo, EventPayload};
+        pub use events_runtime::{DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore, InMemoryIdempotencyStore};
         #(pub use #reexports;)*
     }
 }

@@ -92,6 +92,7 @@ pub fn generate(set: &ContractSet) -> Result<syn::File, Error> {
     normalize_optional_fields(&mut file);
     ascii_field_names(&mut file);
     check_field_collisions(&file, set)?;
+    redact_pii(&mut file);
     document_payloads(&mut file, set);
     Ok(file)
 }
@@ -169,7 +170,7 @@ fn prepare(schema: &Value, formats: &crate::config::Formats, is_root: bool) -> V
         && let Some(title) = map.get("title") {
             out.insert("description".to_owned(), title.clone());
         }
-    mark_nullable_optional(map, &mut out);
+    mark_properties(map, &mut out);
     Value::Object(out)
 }
 
@@ -243,11 +244,19 @@ fn doc_text(attr: &syn::Attribute) -> Option<String> {
 }
 
 
-/// typify has no per-property hook, so an optional property that allows
-/// `null` is tagged in its description and found by the tag in the output.
+/// typify has no per-property hook, so properties that need more than
+/// typify gives are tagged in their description and found by the tag in the
+/// output: optional properties that allow `null`, and `x-pii` properties.
 const NULLABLE_OPTIONAL_TAG: &str = "@@nullable-optional@@";
+const PII_TAG: &str = "@@pii@@";
 
-fn mark_nullable_optional(source: &Map<String, Value>, out: &mut Map<String, Value>) {
+fn tag_description(schema: &mut Map<String, Value>, tag: &str) {
+    let description = schema.get("description").and_then(Value::as_str).unwrap_or_default();
+    let tagged = format!("{description}{tag}");
+    schema.insert("description".to_owned(), Value::String(tagged));
+}
+
+fn mark_properties(source: &Map<String, Value>, out: &mut Map<String, Value>) {
     let required: Vec<&str> = source
         .get("required")
         .and_then(Value::as_array)
@@ -255,13 +264,14 @@ fn mark_nullable_optional(source: &Map<String, Value>, out: &mut Map<String, Val
         .unwrap_or_default();
     let Some(Value::Object(properties)) = out.get_mut("properties") else { return };
     for (name, schema) in properties.iter_mut() {
-        if required.contains(&name.as_str()) || !allows_null(schema) {
-            continue;
+        let Value::Object(schema_map) = schema else { continue };
+        let is_pii = source.get("properties").and_then(|p| p.get(name)).and_then(|p| p.get("x-pii")) == Some(&Value::Bool(true));
+        if is_pii {
+            tag_description(schema_map, PII_TAG);
         }
-        if let Value::Object(schema) = schema {
-            let description = schema.get("description").and_then(Value::as_str).unwrap_or_default();
-            let tagged = format!("{description}{NULLABLE_OPTIONAL_TAG}");
-            schema.insert("description".to_owned(), Value::String(tagged));
+        if !required.contains(&name.as_str()) && allows_null(schema) {
+            let Value::Object(schema_map) = schema else { continue };
+            tag_description(schema_map, NULLABLE_OPTIONAL_TAG);
         }
     }
 }
@@ -293,7 +303,7 @@ fn normalize_optional_fields(file: &mut syn::File) {
             if !(serde.default || serde.skips_none) || serde.flatten {
                 continue;
             }
-            let tagged = strip_tag(&mut field.attrs);
+            let tagged = strip_tag(&mut field.attrs, NULLABLE_OPTIONAL_TAG);
             let inner = if serde.skips_none {
                 option_inner(&field.ty).cloned().unwrap_or_else(|| field.ty.clone())
             } else {
@@ -337,14 +347,14 @@ fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
-/// Removes the nullable tag from a field's docs; true if it was there.
-fn strip_tag(attrs: &mut [syn::Attribute]) -> bool {
+/// Removes a tag from a field's docs; true if it was there.
+fn strip_tag(attrs: &mut [syn::Attribute], tag: &str) -> bool {
     let mut found = false;
     for attr in attrs.iter_mut() {
         let Some(text) = doc_text(attr) else { continue };
-        if text.contains(NULLABLE_OPTIONAL_TAG) {
+        if text.contains(tag) {
             found = true;
-            let cleaned = text.replace(NULLABLE_OPTIONAL_TAG, "");
+            let cleaned = text.replace(tag, "");
             *attr = syn::parse_quote!(#[doc = #cleaned]);
         }
     }
@@ -477,4 +487,89 @@ pub fn field_ident(types: &syn::File, type_name: &str, json_name: &str) -> Optio
         }),
         _ => None,
     })
+}
+
+/// `x-pii` fields never reach logs: structs holding one get a `Debug` that
+/// prints `[redacted]` for them (nested types redact themselves), and a
+/// `redacted()` copy with them cleared (`None`, or `"[redacted]"` for a
+/// required string).
+fn redact_pii(file: &mut syn::File) {
+    let mut impls = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        let syn::Fields::Named(fields) = &mut item.fields else { continue };
+        let mut pii = Vec::new();
+        for field in fields.named.iter_mut() {
+            if strip_tag(&mut field.attrs, PII_TAG) {
+                pii.push(field.ident.clone().expect("named field"));
+            }
+        }
+        if pii.is_empty() {
+            continue;
+        }
+        for attr in item.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+            let derives: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
+                attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).expect("a derive list");
+            let kept = derives.into_iter().filter(|p| !p.is_ident("Debug"));
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+        let name = &item.ident;
+        let name_text = name.to_string();
+        let debug_fields = fields.named.iter().map(|field| {
+            let ident = field.ident.as_ref().expect("named field");
+            let label = ident.to_string().trim_start_matches("r#").to_owned();
+            if pii.contains(ident) {
+                quote::quote!(.field(#label, &::events_runtime::Redacted))
+            } else {
+                quote::quote!(.field(#label, &self.#ident))
+            }
+        });
+        let clears = fields.named.iter().filter(|f| pii.contains(f.ident.as_ref().expect("named field"))).map(|field| {
+            let ident = field.ident.as_ref().expect("named field");
+            if option_inner(&field.ty).is_some() {
+                quote::quote!(copy.#ident = ::std::option::Option::None;)
+            } else {
+                quote::quote!(copy.#ident = ::std::convert::From::from(::events_runtime::REDACTED);)
+            }
+        });
+        impls.push(syn::parse_quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#name_text) #(#debug_fields)* .finish()
+                }
+            }
+        });
+        impls.push(syn::parse_quote! {
+            impl #name {
+                /// A copy without its personal data (`x-pii` fields), safe to log.
+                pub fn redacted(&self) -> Self {
+                    let mut copy = self.clone();
+                    #(#clears)*
+                    copy
+                }
+            }
+        });
+    }
+    file.items.extend(impls);
+}
+
+/// The Rust fields along JSON object keys `path` from struct `root`, where
+/// each step is a required struct field.
+pub fn field_path(types: &syn::File, root: &str, path: &[&str]) -> Option<Vec<syn::Ident>> {
+    let mut current = root.to_owned();
+    let mut idents = Vec::new();
+    for key in path {
+        let ident = field_ident(types, &current, key)?;
+        let ty = types.items.iter().find_map(|item| match item {
+            syn::Item::Struct(s) if s.ident == current.as_str() => {
+                s.fields.iter().find(|f| f.ident.as_ref() == Some(&ident)).map(|f| f.ty.clone())
+            }
+            _ => None,
+        })?;
+        if let syn::Type::Path(type_path) = &ty {
+            current = type_path.path.segments.last()?.ident.to_string();
+        }
+        idents.push(ident);
+    }
+    Some(idents)
 }

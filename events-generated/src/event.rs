@@ -85,6 +85,19 @@ impl Event {
             }
         }
     }
+    /// The data sensitivity the schema declares (`x-classification`).
+    pub fn classification(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Event::CatalogStacItemPublishedV1(_) => ::std::option::Option::None,
+            Event::GraphSyncCompletedV1(_) => ::std::option::Option::None,
+            Event::IngestionNewImageAvailableV1(_) => ::std::option::Option::None,
+            Event::IngestionNewImageAvailableV2(_) => ::std::option::Option::None,
+            Event::PipelineRunStartedV1(_) => ::std::option::Option::None,
+            Event::UiFocusModeRedactionNoticeShownV1(_) => {
+                ::std::option::Option::Some("restricted")
+            }
+        }
+    }
 }
 impl ::std::convert::From<crate::catalog::stac_item_published::v1::StacItemPublishedV1>
 for Event {

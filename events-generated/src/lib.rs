@@ -45,7 +45,10 @@ pub mod ui {
 }
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
-pub use events_runtime::{DecodeError, EventInfo, EventPayload};
+pub use events_runtime::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
+    InMemoryIdempotencyStore,
+};
 pub use crate::catalog::stac_item_published::v1::StacItemPublishedV1;
 pub use crate::graph::sync_completed::v1::SyncCompletedV1;
 pub use crate::ingestion::new_image_available::v1::NewImageAvailableV1;

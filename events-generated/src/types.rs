@@ -290,7 +290,6 @@ impl<'de> ::serde::Deserialize<'de> for EventMetaProducer {
     ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
-    Debug,
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
@@ -1257,5 +1256,25 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl ::std::fmt::Debug for FocusModeRedactionNoticeShownV1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FocusModeRedactionNoticeShownV1")
+            .field("generalization", &self.generalization)
+            .field("layer_id", &self.layer_id)
+            .field("redaction_reason", &self.redaction_reason)
+            .field("session_id", &self.session_id)
+            .field("shown_at", &self.shown_at)
+            .field("user_ref", &::events_runtime::Redacted)
+            .finish()
+    }
+}
+impl FocusModeRedactionNoticeShownV1 {
+    /// A copy without its personal data (`x-pii` fields), safe to log.
+    pub fn redacted(&self) -> Self {
+        let mut copy = self.clone();
+        copy.user_ref = ::std::option::Option::None;
+        copy
     }
 }

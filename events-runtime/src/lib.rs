@@ -10,15 +10,22 @@
 //! * [`formats`]: lossless `uuid` and `date-time` types, so a decoded event
 //!   re-encodes to the same JSON value it came from;
 //! * [`EventPayload`] and [`EventInfo`]: what every payload type and the
-//!   registry know about an event.
+//!   registry know about an event;
+//! * [`IdempotencyStore`] and [`DeadLetter`]: the consumer patterns the
+//!   contract sets require (idempotent handling, dead letters in the error
+//!   contract).
 
+pub mod dead_letter;
 pub mod double_option;
 pub mod envelope;
 mod error;
 pub mod formats;
+pub mod idempotency;
 
 pub use envelope::{Dispatch, EnvelopeLayout, Routed, VersionFormat};
+pub use dead_letter::{DeadLetter, ErrorBody};
 pub use error::DecodeError;
+pub use idempotency::{IdempotencyStore, InMemoryIdempotencyStore};
 
 /// What every generated payload type knows about the event it carries.
 ///
@@ -33,6 +40,18 @@ pub trait EventPayload: serde::Serialize + serde::de::DeserializeOwned {
     const TOPIC: &'static str;
     /// The schema document this type was generated from, verbatim.
     const SCHEMA: &'static str;
+}
+
+/// What a redacted field shows instead of its value.
+pub const REDACTED: &str = "[redacted]";
+
+/// Stands in for a personal-data field in `Debug` output.
+pub struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(REDACTED)
+    }
 }
 
 /// One row of a generated crate's registry.

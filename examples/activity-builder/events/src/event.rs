@@ -63,6 +63,16 @@ impl Event {
             Event::JobsTextJobRequestedV1(_) => "TEXT_JOB_REQUESTED",
         }
     }
+    /// The data sensitivity the schema declares (`x-classification`).
+    pub fn classification(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Event::ResultsActivityResultGeneratedV1(_) => ::std::option::Option::None,
+            Event::JobsImageJobRequestedV1(_) => ::std::option::Option::None,
+            Event::StatusJobStatusChangedV1(_) => ::std::option::Option::None,
+            Event::StatusJobStatusChangedV2(_) => ::std::option::Option::None,
+            Event::JobsTextJobRequestedV1(_) => ::std::option::Option::None,
+        }
+    }
 }
 impl ::std::convert::From<
     crate::results::activity_result_generated::v1::ActivityResultGeneratedV1,

@@ -35,7 +35,10 @@ pub mod status {
 }
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
-pub use events_runtime::{DecodeError, EventInfo, EventPayload};
+pub use events_runtime::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
+    InMemoryIdempotencyStore,
+};
 pub use crate::results::activity_result_generated::v1::ActivityResultGeneratedV1;
 pub use crate::jobs::image_job_requested::v1::ImageJobRequestedV1;
 pub use crate::status::job_status_changed::v1::JobStatusChangedV1;

@@ -81,6 +81,19 @@ impl Event {
             Event::UsageMeteredV1(_) => "usage.metered",
         }
     }
+    /// The data sensitivity the schema declares (`x-classification`).
+    pub fn classification(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Event::AlertsHighLatencyV1(_) => ::std::option::Option::None,
+            Event::AlertsQuotaExceededV1(_) => ::std::option::Option::None,
+            Event::AlertsServiceDownV1(_) => ::std::option::Option::None,
+            Event::IngestDocumentFailedV1(_) => ::std::option::Option::None,
+            Event::IngestDocumentProcessedV1(_) => ::std::option::Option::None,
+            Event::OrchestratorStepV1(_) => ::std::option::Option::None,
+            Event::RealtimePushV1(_) => ::std::option::Option::None,
+            Event::UsageMeteredV1(_) => ::std::option::Option::None,
+        }
+    }
 }
 /// The subject pattern of each event version (NATS wildcards), with
 /// its type and version, in the order they are tried.
@@ -129,6 +142,36 @@ impl Event {
             }
             Event::UsageMeteredV1(payload) => {
                 format!("usage.metered.{}", payload.event_type)
+            }
+        }
+    }
+    /// The key that identifies this message for de-duplication: the
+    /// event type and the first of the configured id fields it has.
+    pub fn idempotency_key(&self) -> ::std::string::String {
+        match self {
+            Event::AlertsHighLatencyV1(payload) => {
+                format!("{}:{}", "alerts.high_latency", payload.alert_id)
+            }
+            Event::AlertsQuotaExceededV1(payload) => {
+                format!("{}:{}", "alerts.quota_exceeded", payload.alert_id)
+            }
+            Event::AlertsServiceDownV1(payload) => {
+                format!("{}:{}", "alerts.service_down", payload.alert_id)
+            }
+            Event::IngestDocumentFailedV1(payload) => {
+                format!("{}:{}", "ingest.document_failed", payload.document_id)
+            }
+            Event::IngestDocumentProcessedV1(payload) => {
+                format!("{}:{}", "ingest.document_processed", payload.document_id)
+            }
+            Event::OrchestratorStepV1(payload) => {
+                format!("{}:{}", "orchestrator.step", payload.step_id)
+            }
+            Event::RealtimePushV1(payload) => {
+                format!("{}:{}", "realtime.push", payload.message_id)
+            }
+            Event::UsageMeteredV1(payload) => {
+                format!("{}:{}", "usage.metered", payload.event_id)
             }
         }
     }

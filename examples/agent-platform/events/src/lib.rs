@@ -55,7 +55,10 @@ pub mod usage {
 }
 pub use event::SUBJECTS;
 pub use event::Event;
-pub use events_runtime::{DecodeError, EventInfo, EventPayload};
+pub use events_runtime::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
+    InMemoryIdempotencyStore,
+};
 pub use crate::alerts::high_latency::v1::HighLatencyV1;
 pub use crate::alerts::quota_exceeded::v1::QuotaExceededV1;
 pub use crate::alerts::service_down::v1::ServiceDownV1;

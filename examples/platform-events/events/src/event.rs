@@ -63,6 +63,16 @@ impl Event {
             Event::WorkflowInstanceStartedV2(_) => "workflow.instance.started.v2",
         }
     }
+    /// The data sensitivity the schema declares (`x-classification`).
+    pub fn classification(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Event::CacheEntryInvalidatedV1(_) => ::std::option::Option::None,
+            Event::NotifyEmailRequestedV1(_) => ::std::option::Option::None,
+            Event::WorkflowInstanceCompletedV1(_) => ::std::option::Option::None,
+            Event::WorkflowInstanceStartedV1(_) => ::std::option::Option::None,
+            Event::WorkflowInstanceStartedV2(_) => ::std::option::Option::None,
+        }
+    }
 }
 impl ::std::convert::From<crate::cache::entry_invalidated::v1::EntryInvalidatedV1>
 for Event {

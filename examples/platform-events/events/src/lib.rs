@@ -35,7 +35,10 @@ pub mod workflow {
 }
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
-pub use events_runtime::{DecodeError, EventInfo, EventPayload};
+pub use events_runtime::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
+    InMemoryIdempotencyStore,
+};
 pub use crate::cache::entry_invalidated::v1::EntryInvalidatedV1;
 pub use crate::notify::email_requested::v1::EmailRequestedV1;
 pub use crate::workflow::instance_completed::v1::InstanceCompletedV1;

@@ -22,12 +22,20 @@ pub struct Envelope {
     pub event: Event,
 }
 impl Envelope {
-    /// Wraps any payload of the contract set.
-    pub fn new(header: EnvelopeHeader, event: impl ::std::convert::Into<Event>) -> Self {
-        Envelope {
-            header,
-            event: event.into(),
-        }
+    /// Wraps any payload of the contract set; the header's
+    /// classification (where configured) comes from the event's schema.
+    pub fn new(
+        #[allow(unused_mut)]
+        mut header: EnvelopeHeader,
+        event: impl ::std::convert::Into<Event>,
+    ) -> Self {
+        let event = event.into();
+        Envelope { header, event }
+    }
+    /// The key that identifies this message for de-duplication
+    /// (the configured `governance.idempotency-key` fields).
+    pub fn idempotency_key(&self) -> ::std::string::String {
+        [self.header.event_id.to_string()].join(":")
     }
     /// Decodes an envelope in one pass over `bytes`: the payload is
     /// decoded straight into the variant its type and version name.

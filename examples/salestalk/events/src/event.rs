@@ -67,6 +67,17 @@ impl Event {
             Event::TenantProvisionedV1(_) => "tenant.provisioned.v1",
         }
     }
+    /// The data sensitivity the schema declares (`x-classification`).
+    pub fn classification(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Event::ClassificationPerformedV1(_) => ::std::option::Option::None,
+            Event::ClassificationPerformedV2(_) => ::std::option::Option::None,
+            Event::ConversationCompletedV1(_) => ::std::option::Option::None,
+            Event::MetricsIngestedV1(_) => ::std::option::Option::None,
+            Event::NarrativeGeneratedV1(_) => ::std::option::Option::None,
+            Event::TenantProvisionedV1(_) => ::std::option::Option::None,
+        }
+    }
 }
 impl ::std::convert::From<crate::classification::performed::v1::PerformedV1> for Event {
     fn from(payload: crate::classification::performed::v1::PerformedV1) -> Self {

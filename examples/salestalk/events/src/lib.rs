@@ -45,7 +45,10 @@ pub mod tenant {
 }
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
-pub use events_runtime::{DecodeError, EventInfo, EventPayload};
+pub use events_runtime::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
+    InMemoryIdempotencyStore,
+};
 pub use crate::classification::performed::v1::PerformedV1;
 pub use crate::classification::performed::v2::PerformedV2;
 pub use crate::conversation::completed::v1::CompletedV1;
