@@ -80,11 +80,10 @@ fn a_consumer_processes_a_duplicate_once() {
     for bytes in &deliveries {
         let envelope = Envelope::from_slice(bytes).unwrap();
         let key = envelope.idempotency_key();
-        if store.first_time(&key) {
-            if let Event::IngestionNewImageAvailableV1(e) = &envelope.event {
+        if store.first_time(&key)
+            && let Event::IngestionNewImageAvailableV1(e) = &envelope.event {
                 side_effects.push((key, e.asset_ref.to_string()));
             }
-        }
     }
     assert_eq!(side_effects.len(), 2, "{side_effects:?}");
     assert_eq!(side_effects[0].0, "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e");
