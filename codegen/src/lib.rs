@@ -8,6 +8,7 @@
 //! files, and [`write`] formats them and puts them in place (or, in check
 //! mode, reports drift).
 
+pub mod catalog;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;

@@ -32,6 +32,9 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
         let path = PathBuf::from(path.to_string_lossy().replace("r#", ""));
         files.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type])));
     }
+    let catalog = crate::catalog::entries(set);
+    files.push(GeneratedFile::text(out.join("CATALOG.md"), crate::catalog::markdown(set, &catalog)));
+    files.push(GeneratedFile::text(out.join("catalog.html"), crate::catalog::html(set, &catalog)));
     // The schemas travel with the crate, so `SCHEMA` needs nothing outside it.
     for file in set.files.files.values() {
         files.push(GeneratedFile::text(out.join("schemas").join(&file.path), file.text.clone()));

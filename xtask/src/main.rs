@@ -34,6 +34,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Write the event catalog (Markdown and HTML) of every contract set.
+    Docs {
+        /// Where to write `<set>.md` and `<set>.html`.
+        #[arg(long, default_value = "target/catalog")]
+        out: PathBuf,
+    },
+    /// Install what the tests need (a headless browser) and run them all.
+    Test {
+        /// Passed on to `cargo test`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +71,57 @@ fn main() -> ExitCode {
             };
             generate(&root, mode, config, message_format)
         }
+        Command::Docs { out } => docs(&root, &out),
+        Command::Test { args } => test(&root, &args),
+    }
+}
+
+fn docs(root: &Path, out: &Path) -> ExitCode {
+    let out = root.join(out);
+    for config in codegen::discover::config_files(root) {
+        let (set, files) = match codegen::generate(root, &config) {
+            Ok(generated) => generated,
+            Err(error) => {
+                render(root, &error, MessageFormat::Human);
+                return ExitCode::FAILURE;
+            }
+        };
+        for (name, extension) in [("CATALOG.md", "md"), ("catalog.html", "html")] {
+            let file = files.iter().find(|f| f.path == set.output_dir.join(name)).expect("every set has a catalog");
+            let target = out.join(format!("{}.{extension}", set.name));
+            if let Err(e) = std::fs::create_dir_all(&out).and_then(|()| std::fs::write(&target, &file.contents)) {
+                eprintln!("error: {}: {e}", target.display());
+                return ExitCode::FAILURE;
+            }
+            eprintln!("wrote {}", target.display());
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Tests need a headless browser for the HTML catalog: install Debian's
+/// chromium when it is missing, then run the whole test suite.
+fn test(root: &Path, args: &[String]) -> ExitCode {
+    let has = |program: &str| std::process::Command::new("sh").args(["-c", &format!("command -v {program}")]).output().is_ok_and(|o| o.status.success());
+    if !has("chromium") && !has("chromium-browser") {
+        eprintln!("installing chromium (needed by the catalog's browser test)");
+        let installed = std::process::Command::new("sh")
+            .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !installed {
+            eprintln!("error: could not install chromium with apt-get; install it and run `cargo test --workspace`");
+            return ExitCode::FAILURE;
+        }
+    }
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .current_dir(root)
+        .args(["test", "--workspace"])
+        .args(args)
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
     }
 }
 
