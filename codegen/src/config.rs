@@ -41,6 +41,9 @@ pub struct Config {
     /// Classification and idempotency.
     #[serde(default)]
     pub governance: Governance,
+    /// Where the CloudEvents attributes come from; conversion is generated
+    /// (behind the crate feature `cloudevents`) only when this is set.
+    pub cloudevents: Option<CloudEventsConfig>,
     /// Whether an event may skip versions (v1, v3 without v2). Off by
     /// default: a gap is usually a file that was forgotten or misnamed.
     #[serde(default)]
@@ -72,6 +75,18 @@ pub struct Governance {
     /// payload and each event uses the first one it has.
     #[serde(default)]
     pub idempotency_key: Vec<String>,
+}
+
+/// JSON pointers of the envelope fields CloudEvents attributes come from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CloudEventsConfig {
+    /// `id`, e.g. `/meta/event_id`.
+    pub id: String,
+    /// `source`, e.g. `/meta/producer`.
+    pub source: String,
+    /// `time`, e.g. `/meta/occurred_at`.
+    pub time: Option<String>,
 }
 
 /// How messages find their event type.

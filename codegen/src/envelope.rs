@@ -239,18 +239,9 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
 
 /// Rust field paths in the header for the configured governance pointers.
 fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<(TokenStream, Vec<TokenStream>), crate::Error> {
-    let header_path = |pointer: &str| -> Result<Vec<Ident>, crate::Error> {
-        let keys: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
-        crate::types::field_path(types, HEADER_TYPE, &keys).ok_or_else(|| {
-            crate::Error::one(
-                crate::Diagnostic::new(&set.config_path, "", "config-invalid", format!("`{pointer}` is not a required field of the envelope header"))
-                    .help("point governance settings at required envelope fields"),
-            )
-        })
-    };
     let classify = match &set.governance.classification {
         Some(pointer) => {
-            let path = header_path(pointer)?;
+            let path = header_path(set, types, "governance.classification", pointer)?;
             quote! {
                 if let ::std::option::Option::Some(value) = event.classification() {
                     header.#(#path).* = value.parse().expect("x-classification values are checked at generation");
@@ -268,16 +259,66 @@ fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File)
         } else if *pointer == version_pointer {
             quote!(self.event.version().to_string())
         } else {
-            let path = header_path(pointer)?;
+            let path = header_path(set, types, "governance.idempotency-key", pointer)?;
             quote!(self.header.#(#path).*.to_string())
         });
     }
     Ok((classify, key_parts))
 }
 
+/// A required header field's Rust path, or a diagnostic naming the config key.
+fn header_path(set: &ContractSet, types: &syn::File, key: &str, pointer: &str) -> Result<Vec<Ident>, crate::Error> {
+    let keys: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    crate::types::field_path(types, HEADER_TYPE, &keys).ok_or_else(|| {
+        crate::Error::one(
+            crate::Diagnostic::new(&set.config_path, "", "config-invalid", format!("`{key}` = {pointer:?} is not a required field of the envelope header"))
+                .help("point it at a required envelope field"),
+        )
+    })
+}
+
+/// CloudEvents conversion, behind the generated crate's `cloudevents` feature.
+fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crate::Error> {
+    let Some(config) = &set.cloudevents else { return Ok(quote!()) };
+    let id = header_path(set, types, "cloudevents.id", &config.id)?;
+    let source = header_path(set, types, "cloudevents.source", &config.source)?;
+    let time = match &config.time {
+        Some(pointer) => {
+            let path = header_path(set, types, "cloudevents.time", pointer)?;
+            quote!(::events_runtime::formats::DateTime::parse(&self.header.#(#path).*.to_string()).ok().map(|t| t.value()))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    Ok(quote! {
+        /// CloudEvents 1.0: `id`, `source` and `time` from the header, `type`
+        /// as `<event type>.v<N>`, the payload as JSON `data`, and the rest of
+        /// the header in the `envelopeheader` extension.
+        #[cfg(feature = "cloudevents")]
+        impl Envelope {
+            /// The CloudEvent of this envelope.
+            pub fn to_cloudevent(&self) -> ::events_runtime::cloudevents::CloudEvent {
+                ::events_runtime::cloudevents::to_cloudevent(
+                    &self.header,
+                    &self.event,
+                    self.header.#(#id).*.to_string(),
+                    self.header.#(#source).*.to_string(),
+                    #time,
+                )
+            }
+
+            /// The envelope a CloudEvent made by [`Envelope::to_cloudevent`] carries.
+            pub fn from_cloudevent(cloudevent: &::events_runtime::cloudevents::CloudEvent) -> ::std::result::Result<Self, DecodeError> {
+                let (header, event) = ::events_runtime::cloudevents::from_cloudevent(cloudevent)?;
+                Ok(Envelope { header, event })
+            }
+        }
+    })
+}
+
 /// `src/envelope.rs`: the `Envelope` type.
 pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<TokenStream, crate::Error> {
     let (classify, key_parts) = header_expressions(set, spec, types)?;
+    let cloudevents = cloudevents(set, types)?;
     let idempotency = if key_parts.is_empty() {
         quote!()
     } else {
@@ -371,5 +412,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
                 ::events_runtime::envelope::serialize(&LAYOUT, &self.header, &self.event, serializer)
             }
         }
+
+        #cloudevents
     })
 }

@@ -53,6 +53,8 @@ pub struct ContractSet {
     pub extra_types: Vec<String>,
     /// Classification and idempotency pointers.
     pub governance: crate::config::Governance,
+    /// CloudEvents attribute pointers, when conversion is wanted.
+    pub cloudevents: Option<crate::config::CloudEventsConfig>,
     /// Named definitions the types are generated from.
     pub bundle: Bundle,
 }
@@ -207,6 +209,7 @@ fn build(
         envelope,
         extra_types: extra_types.into_iter().map(|(_, name)| name).collect(),
         governance: config.governance.clone(),
+        cloudevents: config.cloudevents.clone(),
         bundle,
     })
 }

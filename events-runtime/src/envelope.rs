@@ -173,6 +173,9 @@ pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[
     });
     match fast {
         Ok(Routed::Known(event)) => Ok(event),
+        Ok(Routed::Unknown) if E::known_versions(event_type).is_empty() => Err(DecodeError::UnknownType {
+            event_type: event_type.to_owned(),
+        }),
         Ok(Routed::Unknown) => Err(DecodeError::UnknownVersion {
             event_type: event_type.to_owned(),
             version: u64::from(version),

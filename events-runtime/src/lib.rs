@@ -15,6 +15,8 @@
 //!   contract sets require (idempotent handling, dead letters in the error
 //!   contract).
 
+#[cfg(feature = "cloudevents")]
+pub mod cloudevents;
 pub mod dead_letter;
 pub mod double_option;
 pub mod envelope;

@@ -69,3 +69,32 @@ impl ::serde::Serialize for Envelope {
         )
     }
 }
+/// CloudEvents 1.0: `id`, `source` and `time` from the header, `type`
+/// as `<event type>.v<N>`, the payload as JSON `data`, and the rest of
+/// the header in the `envelopeheader` extension.
+#[cfg(feature = "cloudevents")]
+impl Envelope {
+    /// The CloudEvent of this envelope.
+    pub fn to_cloudevent(&self) -> ::events_runtime::cloudevents::CloudEvent {
+        ::events_runtime::cloudevents::to_cloudevent(
+            &self.header,
+            &self.event,
+            self.header.id.to_string(),
+            self.header.source.to_string(),
+            ::events_runtime::formats::DateTime::parse(
+                    &self.header.occurred_at.to_string(),
+                )
+                .ok()
+                .map(|t| t.value()),
+        )
+    }
+    /// The envelope a CloudEvent made by [`Envelope::to_cloudevent`] carries.
+    pub fn from_cloudevent(
+        cloudevent: &::events_runtime::cloudevents::CloudEvent,
+    ) -> ::std::result::Result<Self, DecodeError> {
+        let (header, event) = ::events_runtime::cloudevents::from_cloudevent(
+            cloudevent,
+        )?;
+        Ok(Envelope { header, event })
+    }
+}
