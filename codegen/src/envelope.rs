@@ -94,6 +94,26 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
                 match self { #( Event::#variants(_) => #wire_types, )* }
             }
 
+            /// Every violation of the payload's schema, with pointers prefixed
+            /// by `prefix`.
+            pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
+                match self { #( Event::#variants(payload) => payload.violations(prefix), )* }
+            }
+
+            /// Checks the payload against every rule of its schema.
+            pub fn validate(&self) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+                let violations = self.violations("");
+                if violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(::events_runtime::ValidationError {
+                        event_type: self.event_type().to_owned(),
+                        version: self.version(),
+                        violations,
+                    })
+                }
+            }
+
             /// The data sensitivity the schema declares (`x-classification`).
             pub fn classification(&self) -> ::std::option::Option<&'static str> {
                 match self { #( Event::#variants(_) => #classifications, )* }
@@ -207,7 +227,17 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
         impl Event {
             /// Decodes a message by the subject it came on: the subject picks
             /// the event version, the bytes are its payload.
+            ///
+            /// The payload is validated against its schema too; see
+            /// [`Event::from_subject_and_slice_unchecked`] to skip that.
             pub fn from_subject_and_slice(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
+                let event = Self::from_subject_and_slice_unchecked(subject, bytes)?;
+                event.validate()?;
+                Ok(event)
+            }
+
+            /// Decodes by subject without validating what the types cannot express.
+            pub fn from_subject_and_slice_unchecked(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
                 let Some((_, event_type, version)) = SUBJECTS
                     .iter()
                     .find(|(pattern, _, _)| ::events_runtime::envelope::subject_matches(pattern, subject))
@@ -228,8 +258,15 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
                 match self { #(#key_arms)* }
             }
 
-            /// Encodes the payload (there is no envelope).
-            pub fn to_vec(&self) -> ::std::vec::Vec<u8> {
+            /// Validates and encodes the payload (there is no envelope): an
+            /// event that breaks its schema is refused.
+            pub fn to_vec(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::events_runtime::ValidationError> {
+                self.validate()?;
+                Ok(self.to_vec_unchecked())
+            }
+
+            /// Encodes the payload without validating it.
+            pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
                 ::serde_json::to_vec(self).expect("generated types always serialize")
             }
         }
@@ -343,6 +380,8 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
         VersionFormat::Integer => quote!(::events_runtime::VersionFormat::Integer),
         VersionFormat::TypeSuffix => quote!(::events_runtime::VersionFormat::TypeSuffix),
     };
+    let header_schema = format!("../bundled/{HEADER_TYPE}.schema.json");
+    let payload_prefix = format!("/{payload_key}");
     let doc = format!(
         "An event in its envelope: the header's fields, the event type at `{type_pointer}`, \
          {version_doc} and the payload at `/{payload_key}`."
@@ -352,6 +391,10 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
 
         use crate::event::Event;
         use crate::types::#header;
+
+        /// The header's schema, compiled on first use.
+        static HEADER_VALIDATOR: ::events_runtime::SchemaValidator =
+            ::events_runtime::SchemaValidator::new(include_str!(#header_schema));
 
         /// Where this contract set's envelope keeps type, version and payload.
         pub const LAYOUT: EnvelopeLayout = EnvelopeLayout {
@@ -384,9 +427,18 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
 
             #idempotency
 
-            /// Decodes an envelope in one pass over `bytes`: the payload is
-            /// decoded straight into the variant its type and version name.
+            /// Decodes an envelope in one pass over `bytes` (the payload is
+            /// decoded straight into the variant its type and version name),
+            /// then validates it, so a consumer never sees an event that
+            /// breaks its schema.
             pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
+                let envelope = Self::from_slice_unchecked(bytes)?;
+                envelope.validate()?;
+                Ok(envelope)
+            }
+
+            /// Decodes without validating what the types cannot express.
+            pub fn from_slice_unchecked(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
                 let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
                 Ok(Envelope { header, event })
             }
@@ -396,14 +448,38 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
                 Self::from_slice(text.as_bytes())
             }
 
-            /// Encodes the envelope, type and version taken from the event.
-            pub fn to_vec(&self) -> ::std::vec::Vec<u8> {
+            /// Checks the header and the payload against every rule of
+            /// their schemas, returning every violation.
+            pub fn validate(&self) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+                let mut violations = HEADER_VALIDATOR.violations(&::events_runtime::validation::to_value(&self.header), "");
+                violations.extend(self.event.violations(#payload_prefix));
+                if violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(::events_runtime::ValidationError {
+                        event_type: self.event.event_type().to_owned(),
+                        version: self.event.version(),
+                        violations,
+                    })
+                }
+            }
+
+            /// Validates and encodes the envelope, type and version taken from
+            /// the event: an envelope that breaks its schema is refused.
+            pub fn to_vec(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::events_runtime::ValidationError> {
+                self.validate()?;
+                Ok(self.to_vec_unchecked())
+            }
+
+            /// Encodes without validating.
+            pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
                 ::serde_json::to_vec(self).expect("generated types always serialize")
             }
 
-            /// Encodes the envelope as text.
-            pub fn to_json(&self) -> ::std::string::String {
-                ::serde_json::to_string(self).expect("generated types always serialize")
+            /// Validates and encodes the envelope as text.
+            pub fn to_json(&self) -> ::std::result::Result<::std::string::String, ::events_runtime::ValidationError> {
+                self.validate()?;
+                Ok(::serde_json::to_string(self).expect("generated types always serialize"))
             }
         }
 

@@ -4,20 +4,11 @@
 //! code uses, so a bad pattern is a generation error rather than a panic on
 //! the first decode.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, Error};
 use crate::model::ContractSet;
 use crate::refs;
-
-/// The JSON Schema of one bundled definition, self-contained.
-pub fn standalone_schema(set: &ContractSet, definition: &str) -> Value {
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$defs": set.bundle.definitions,
-        "$ref": format!("#/$defs/{definition}"),
-    })
-}
 
 /// Runs both checks over the contract set.
 pub fn check(set: &ContractSet) -> Result<(), Error> {
@@ -26,7 +17,7 @@ pub fn check(set: &ContractSet) -> Result<(), Error> {
     problems.finish()?;
     let mut problems = Diagnostics::default();
     for event in &set.events {
-        let schema = standalone_schema(set, &event.payload_type);
+        let schema = refs::standalone(&set.bundle, &event.payload_type);
         let validator = match jsonschema::options().should_validate_formats(true).build(&schema) {
             Ok(validator) => validator,
             Err(e) => {

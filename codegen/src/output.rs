@@ -32,6 +32,17 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
         let path = PathBuf::from(path.to_string_lossy().replace("r#", ""));
         files.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type])));
     }
+    // Each payload's (and the header's) schema, bundled into one document
+    // for run-time validation.
+    let mut validated: Vec<&str> = set.events.iter().map(|e| e.payload_type.as_str()).collect();
+    if set.envelope.is_some() {
+        validated.push(crate::model::HEADER_TYPE);
+    }
+    for name in validated {
+        let schema = crate::refs::standalone(&set.bundle, name);
+        let text = format!("{}\n", serde_json::to_string_pretty(&schema).expect("plain JSON"));
+        files.push(GeneratedFile::text(out.join("bundled").join(format!("{name}.schema.json")), text));
+    }
     let catalog = crate::catalog::entries(set);
     files.push(GeneratedFile::text(out.join("CATALOG.md"), crate::catalog::markdown(set, &catalog)));
     files.push(GeneratedFile::text(out.join("catalog.html"), crate::catalog::html(set, &catalog)));
@@ -156,6 +167,7 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>) -> TokenStream 
     let (event_type, version, topic) = (&event.event_type, event.version, &event.topic);
     let depth = event.module.len();
     let schema_path = format!("{}schemas/{}", "../".repeat(depth), event.file);
+    let bundled_path = format!("{}bundled/{}.schema.json", "../".repeat(depth), event.payload_type);
     let mut doc = format!("`{event_type}` version {version}");
     if let Some(title) = &event.title {
         doc.push_str(&format!(": {title}"));
@@ -176,6 +188,30 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>) -> TokenStream 
             const VERSION: u32 = #version;
             const TOPIC: &'static str = #topic;
             const SCHEMA: &'static str = include_str!(#schema_path);
+        }
+
+        /// The schema with its shared parts, compiled on first use.
+        static VALIDATOR: ::events_runtime::SchemaValidator =
+            ::events_runtime::SchemaValidator::new(include_str!(#bundled_path));
+
+        impl #payload {
+            /// Checks the rules of the schema that the type cannot express
+            /// (patterns, bounds, lengths, formats, ...), returning every
+            /// violation.
+            pub fn validate(&self) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+                let violations = self.violations("");
+                if violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(::events_runtime::ValidationError { event_type: #event_type.to_owned(), version: #version, violations })
+                }
+            }
+
+            /// Every violation, with pointers prefixed by `prefix` (where the
+            /// payload sits in the message).
+            pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
+                VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+            }
         }
     }
 }

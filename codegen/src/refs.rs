@@ -250,3 +250,27 @@ pub fn located(files: &SchemaFiles, file: &str, pointer: &str, code: &'static st
     let schema_file = &files.files[file];
     Diagnostic::new(&schema_file.repo_path, pointer, code, message).locate(&schema_file.text)
 }
+
+/// The self-contained JSON Schema of one bundled definition: it and every
+/// definition it reaches, under `$defs`.
+pub fn standalone(bundle: &Bundle, name: &str) -> Value {
+    let mut reached = std::collections::BTreeMap::new();
+    let mut stack = vec![name.to_owned()];
+    while let Some(next) = stack.pop() {
+        if reached.contains_key(&next) {
+            continue;
+        }
+        let Some(schema) = bundle.definitions.get(&next) else { continue };
+        for_each_object(schema, |map, _| {
+            if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+                stack.push(target.to_owned());
+            }
+        });
+        reached.insert(next, schema.clone());
+    }
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": reached,
+        "$ref": format!("#/$defs/{name}"),
+    })
+}

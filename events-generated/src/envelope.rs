@@ -3,6 +3,10 @@
 use ::events_runtime::{DecodeError, EnvelopeLayout};
 use crate::event::Event;
 use crate::types::EnvelopeHeader;
+/// The header's schema, compiled on first use.
+static HEADER_VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
+    include_str!("../bundled/EnvelopeHeader.schema.json"),
+);
 /// Where this contract set's envelope keeps type, version and payload.
 pub const LAYOUT: EnvelopeLayout = EnvelopeLayout {
     type_path: &["meta", "type"],
@@ -42,9 +46,19 @@ impl Envelope {
     pub fn idempotency_key(&self) -> ::std::string::String {
         [self.header.meta.event_id.to_string()].join(":")
     }
-    /// Decodes an envelope in one pass over `bytes`: the payload is
-    /// decoded straight into the variant its type and version name.
+    /// Decodes an envelope in one pass over `bytes` (the payload is
+    /// decoded straight into the variant its type and version name),
+    /// then validates it, so a consumer never sees an event that
+    /// breaks its schema.
     pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
+        let envelope = Self::from_slice_unchecked(bytes)?;
+        envelope.validate()?;
+        Ok(envelope)
+    }
+    /// Decodes without validating what the types cannot express.
+    pub fn from_slice_unchecked(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, DecodeError> {
         let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
         Ok(Envelope { header, event })
     }
@@ -52,13 +66,45 @@ impl Envelope {
     pub fn from_json(text: &str) -> ::std::result::Result<Self, DecodeError> {
         Self::from_slice(text.as_bytes())
     }
-    /// Encodes the envelope, type and version taken from the event.
-    pub fn to_vec(&self) -> ::std::vec::Vec<u8> {
+    /// Checks the header and the payload against every rule of
+    /// their schemas, returning every violation.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        let mut violations = HEADER_VALIDATOR
+            .violations(&::events_runtime::validation::to_value(&self.header), "");
+        violations.extend(self.event.violations("/data"));
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event.event_type().to_owned(),
+                version: self.event.version(),
+                violations,
+            })
+        }
+    }
+    /// Validates and encodes the envelope, type and version taken from
+    /// the event: an envelope that breaks its schema is refused.
+    pub fn to_vec(
+        &self,
+    ) -> ::std::result::Result<::std::vec::Vec<u8>, ::events_runtime::ValidationError> {
+        self.validate()?;
+        Ok(self.to_vec_unchecked())
+    }
+    /// Encodes without validating.
+    pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
         ::serde_json::to_vec(self).expect("generated types always serialize")
     }
-    /// Encodes the envelope as text.
-    pub fn to_json(&self) -> ::std::string::String {
-        ::serde_json::to_string(self).expect("generated types always serialize")
+    /// Validates and encodes the envelope as text.
+    pub fn to_json(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::string::String,
+        ::events_runtime::ValidationError,
+    > {
+        self.validate()?;
+        Ok(::serde_json::to_string(self).expect("generated types always serialize"))
     }
 }
 impl ::serde::Serialize for Envelope {

@@ -85,6 +85,38 @@ impl Event {
             }
         }
     }
+    /// Every violation of the payload's schema, with pointers prefixed
+    /// by `prefix`.
+    pub fn violations(
+        &self,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::CatalogStacItemPublishedV1(payload) => payload.violations(prefix),
+            Event::GraphSyncCompletedV1(payload) => payload.violations(prefix),
+            Event::IngestionNewImageAvailableV1(payload) => payload.violations(prefix),
+            Event::IngestionNewImageAvailableV2(payload) => payload.violations(prefix),
+            Event::PipelineRunStartedV1(payload) => payload.violations(prefix),
+            Event::UiFocusModeRedactionNoticeShownV1(payload) => {
+                payload.violations(prefix)
+            }
+        }
+    }
+    /// Checks the payload against every rule of its schema.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        let violations = self.violations("");
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// The data sensitivity the schema declares (`x-classification`).
     pub fn classification(&self) -> ::std::option::Option<&'static str> {
         match self {

@@ -72,6 +72,16 @@ impl From<&DecodeError> for ErrorBody {
                 put("subject", subject.as_str().into());
                 "UNKNOWN_SUBJECT"
             }
+            DecodeError::Invalid { event_type, version, violations } => {
+                put("event_type", event_type.as_str().into());
+                put("version", (*version).into());
+                if let Some(first) = violations.first() {
+                    put("pointer", first.pointer.as_str().into());
+                    put("keyword", first.keyword.as_str().into());
+                }
+                put("violations", serde_json::to_value(violations).unwrap_or_default());
+                "VALIDATION_FAILED"
+            }
             DecodeError::Payload { event_type, version, pointer, .. } => {
                 put("event_type", event_type.as_str().into());
                 put("version", (*version).into());

@@ -37,6 +37,17 @@ pub enum DecodeError {
         /// The subject the message came on.
         subject: String,
     },
+    /// The message decoded, but breaks a rule its types cannot express
+    /// (pattern, bounds, format, ...): every violation, with its pointer.
+    #[error("`{event_type}` v{version} breaks its schema: {}", crate::validation::summary(violations))]
+    Invalid {
+        /// The event type.
+        event_type: String,
+        /// The version.
+        version: u32,
+        /// Every violation.
+        violations: Vec<crate::Violation>,
+    },
     /// The payload does not match the schema of its (type, version).
     #[error("payload of `{event_type}` v{version} is invalid at `{pointer}`: {message}")]
     Payload {
@@ -51,6 +62,16 @@ pub enum DecodeError {
     },
 }
 
+impl From<crate::ValidationError> for DecodeError {
+    fn from(error: crate::ValidationError) -> Self {
+        DecodeError::Invalid {
+            event_type: error.event_type,
+            version: error.version,
+            violations: error.violations,
+        }
+    }
+}
+
 impl DecodeError {
     /// A short, stable code for this kind of error, fit for a dead-letter entry.
     pub fn code(&self) -> &'static str {
@@ -60,6 +81,7 @@ impl DecodeError {
             DecodeError::UnknownVersion { .. } => "unknown_event_version",
             DecodeError::UnknownSubject { .. } => "unknown_subject",
             DecodeError::Payload { .. } => "invalid_payload",
+            DecodeError::Invalid { .. } => "schema_violation",
         }
     }
 
@@ -69,6 +91,7 @@ impl DecodeError {
             DecodeError::Envelope { pointer, .. } | DecodeError::Payload { pointer, .. } => {
                 Some(pointer)
             }
+            DecodeError::Invalid { violations, .. } => violations.first().map(|v| v.pointer.as_str()),
             _ => None,
         }
     }

@@ -23,11 +23,13 @@ pub mod envelope;
 mod error;
 pub mod formats;
 pub mod idempotency;
+pub mod validation;
 
 pub use envelope::{Dispatch, EnvelopeLayout, Routed, VersionFormat};
 pub use dead_letter::{DeadLetter, ErrorBody};
 pub use error::DecodeError;
 pub use idempotency::{IdempotencyStore, InMemoryIdempotencyStore};
+pub use validation::{SchemaValidator, ValidationError, Violation};
 
 /// What every generated payload type knows about the event it carries.
 ///

@@ -20,7 +20,7 @@ fn a_kfm_envelope_round_trips_through_a_cloudevent() {
 
     let back = events_generated::Envelope::from_cloudevent(&cloudevent).unwrap();
     assert_eq!(back, envelope);
-    assert_eq!(back.to_vec(), envelope.to_vec());
+    assert_eq!(back.to_vec().unwrap(), envelope.to_vec().unwrap());
 }
 
 #[test]

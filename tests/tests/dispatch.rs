@@ -135,7 +135,7 @@ fn encoding_takes_type_and_version_from_the_payload() {
     }))
     .unwrap();
     let relabelled = Envelope::new(envelope.header.clone(), v2);
-    let encoded: Value = serde_json::from_slice(&relabelled.to_vec()).unwrap();
+    let encoded: Value = serde_json::from_slice(&relabelled.to_vec().unwrap()).unwrap();
     assert_eq!(encoded["meta"]["type"], "kfm.ingestion.new_image_available");
     assert_eq!(encoded["meta"]["version"], 2);
     assert_eq!(encoded["data"]["asset_refs"][0], "stac:item:a");

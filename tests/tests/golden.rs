@@ -30,7 +30,7 @@ fn every_example_round_trips_through_its_variant() {
         Envelope::from_slice(bytes).map(|envelope| support::Decoded {
             event_type: envelope.event.event_type(),
             version: envelope.event.version(),
-            reencoded: serde_json::from_slice(&envelope.to_vec()).unwrap(),
+            reencoded: serde_json::from_slice(&envelope.to_vec().unwrap()).unwrap(),
             payload: serde_json::to_value(&envelope.event).unwrap(),
         })
     });
@@ -81,6 +81,6 @@ fn non_canonical_formats_survive_re_encoding() {
     let data = json!({"asset_kind": "dem", "asset_ref": "stac:item:x"});
     let text = meta_first(&meta, &data);
     let envelope = Envelope::from_json(&text).unwrap();
-    let reencoded: Value = serde_json::from_slice(&envelope.to_vec()).unwrap();
+    let reencoded: Value = serde_json::from_slice(&envelope.to_vec().unwrap()).unwrap();
     assert_eq!(reencoded, serde_json::from_str::<Value>(&text).unwrap());
 }

@@ -33,5 +33,8 @@ fn main() {
         },
     };
     let envelope = Envelope::new(header, payload);
-    publish(NewImageAvailableV2::TOPIC, &envelope.to_vec());
+    match envelope.to_vec() {
+        Ok(bytes) => publish(NewImageAvailableV2::TOPIC, &bytes),
+        Err(invalid) => eprintln!("not published: {invalid}"),
+    }
 }

@@ -63,6 +63,37 @@ impl Event {
             Event::JobsTextJobRequestedV1(_) => "TEXT_JOB_REQUESTED",
         }
     }
+    /// Every violation of the payload's schema, with pointers prefixed
+    /// by `prefix`.
+    pub fn violations(
+        &self,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::ResultsActivityResultGeneratedV1(payload) => {
+                payload.violations(prefix)
+            }
+            Event::JobsImageJobRequestedV1(payload) => payload.violations(prefix),
+            Event::StatusJobStatusChangedV1(payload) => payload.violations(prefix),
+            Event::StatusJobStatusChangedV2(payload) => payload.violations(prefix),
+            Event::JobsTextJobRequestedV1(payload) => payload.violations(prefix),
+        }
+    }
+    /// Checks the payload against every rule of its schema.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        let violations = self.violations("");
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// The data sensitivity the schema declares (`x-classification`).
     pub fn classification(&self) -> ::std::option::Option<&'static str> {
         match self {

@@ -81,6 +81,38 @@ impl Event {
             Event::UsageMeteredV1(_) => "usage.metered",
         }
     }
+    /// Every violation of the payload's schema, with pointers prefixed
+    /// by `prefix`.
+    pub fn violations(
+        &self,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::AlertsHighLatencyV1(payload) => payload.violations(prefix),
+            Event::AlertsQuotaExceededV1(payload) => payload.violations(prefix),
+            Event::AlertsServiceDownV1(payload) => payload.violations(prefix),
+            Event::IngestDocumentFailedV1(payload) => payload.violations(prefix),
+            Event::IngestDocumentProcessedV1(payload) => payload.violations(prefix),
+            Event::OrchestratorStepV1(payload) => payload.violations(prefix),
+            Event::RealtimePushV1(payload) => payload.violations(prefix),
+            Event::UsageMeteredV1(payload) => payload.violations(prefix),
+        }
+    }
+    /// Checks the payload against every rule of its schema.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        let violations = self.violations("");
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// The data sensitivity the schema declares (`x-classification`).
     pub fn classification(&self) -> ::std::option::Option<&'static str> {
         match self {
@@ -110,7 +142,19 @@ pub static SUBJECTS: &[(&str, &str, u32)] = &[
 impl Event {
     /// Decodes a message by the subject it came on: the subject picks
     /// the event version, the bytes are its payload.
+    ///
+    /// The payload is validated against its schema too; see
+    /// [`Event::from_subject_and_slice_unchecked`] to skip that.
     pub fn from_subject_and_slice(
+        subject: &str,
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
+        let event = Self::from_subject_and_slice_unchecked(subject, bytes)?;
+        event.validate()?;
+        Ok(event)
+    }
+    /// Decodes by subject without validating what the types cannot express.
+    pub fn from_subject_and_slice_unchecked(
         subject: &str,
         bytes: &[u8],
     ) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
@@ -175,8 +219,16 @@ impl Event {
             }
         }
     }
-    /// Encodes the payload (there is no envelope).
-    pub fn to_vec(&self) -> ::std::vec::Vec<u8> {
+    /// Validates and encodes the payload (there is no envelope): an
+    /// event that breaks its schema is refused.
+    pub fn to_vec(
+        &self,
+    ) -> ::std::result::Result<::std::vec::Vec<u8>, ::events_runtime::ValidationError> {
+        self.validate()?;
+        Ok(self.to_vec_unchecked())
+    }
+    /// Encodes the payload without validating it.
+    pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
         ::serde_json::to_vec(self).expect("generated types always serialize")
     }
 }

@@ -67,6 +67,36 @@ impl Event {
             Event::TenantProvisionedV1(_) => "tenant.provisioned.v1",
         }
     }
+    /// Every violation of the payload's schema, with pointers prefixed
+    /// by `prefix`.
+    pub fn violations(
+        &self,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::ClassificationPerformedV1(payload) => payload.violations(prefix),
+            Event::ClassificationPerformedV2(payload) => payload.violations(prefix),
+            Event::ConversationCompletedV1(payload) => payload.violations(prefix),
+            Event::MetricsIngestedV1(payload) => payload.violations(prefix),
+            Event::NarrativeGeneratedV1(payload) => payload.violations(prefix),
+            Event::TenantProvisionedV1(payload) => payload.violations(prefix),
+        }
+    }
+    /// Checks the payload against every rule of its schema.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        let violations = self.violations("");
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// The data sensitivity the schema declares (`x-classification`).
     pub fn classification(&self) -> ::std::option::Option<&'static str> {
         match self {

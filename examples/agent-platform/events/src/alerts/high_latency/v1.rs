@@ -17,3 +17,34 @@ impl ::events_runtime::EventPayload for HighLatencyV1 {
         "../../../schemas/alerts/high_latency.v1.schema.json"
     );
 }
+/// The schema with its shared parts, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
+    include_str!("../../../bundled/HighLatencyV1.schema.json"),
+);
+impl HighLatencyV1 {
+    /// Checks the rules of the schema that the type cannot express
+    /// (patterns, bounds, lengths, formats, ...), returning every
+    /// violation.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        let violations = self.violations("");
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: "alerts.high_latency".to_owned(),
+                version: 1u32,
+                violations,
+            })
+        }
+    }
+    /// Every violation, with pointers prefixed by `prefix` (where the
+    /// payload sits in the message).
+    pub fn violations(
+        &self,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+    }
+}

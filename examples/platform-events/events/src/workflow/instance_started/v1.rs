@@ -17,3 +17,34 @@ impl ::events_runtime::EventPayload for InstanceStartedV1 {
         "../../../schemas/workflow/instance_started.v1.schema.json"
     );
 }
+/// The schema with its shared parts, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
+    include_str!("../../../bundled/InstanceStartedV1.schema.json"),
+);
+impl InstanceStartedV1 {
+    /// Checks the rules of the schema that the type cannot express
+    /// (patterns, bounds, lengths, formats, ...), returning every
+    /// violation.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        let violations = self.violations("");
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: "workflow.instance.started".to_owned(),
+                version: 1u32,
+                violations,
+            })
+        }
+    }
+    /// Every violation, with pointers prefixed by `prefix` (where the
+    /// payload sits in the message).
+    pub fn violations(
+        &self,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+    }
+}

@@ -1,0 +1,88 @@
+//! Run-time validation of what the types cannot express: every violation
+//! comes back with its JSON pointer and keyword; encoding refuses an invalid
+//! event and decoding rejects one, unless asked not to check.
+
+use events_generated::{DecodeError, Envelope, registry::EVENTS};
+use serde_json::{Value, json};
+
+fn notice_envelope(generalization: Value) -> Value {
+    let schema: Value = serde_json::from_str(include_str!("../../schemas/_shared/event-envelope.schema.json")).unwrap();
+    let mut envelope = schema["examples"][0].clone();
+    envelope["meta"]["type"] = json!("kfm.ui.focus_mode_redaction_notice_shown");
+    envelope["meta"]["classification"]["tier"] = json!("restricted");
+    let info = EVENTS.iter().find(|e| e.event_type == "kfm.ui.focus_mode_redaction_notice_shown").unwrap();
+    let mut data = serde_json::from_str::<Value>(info.schema).unwrap()["examples"][0].clone();
+    data["generalization"] = generalization;
+    envelope["data"] = data;
+    envelope
+}
+
+#[test]
+fn decode_rejects_what_the_types_let_through_with_pointer_and_keyword() {
+    // `resolution` is 0..=15: the Rust type is an integer, the bound is checked here.
+    let message = serde_json::to_vec(&notice_envelope(json!({"method": "h3_cell", "resolution": 99}))).unwrap();
+    let error = Envelope::from_slice(&message).unwrap_err();
+    let DecodeError::Invalid { event_type, version, violations } = &error else {
+        panic!("expected a schema violation, got {error:?}");
+    };
+    assert_eq!((event_type.as_str(), *version), ("kfm.ui.focus_mode_redaction_notice_shown", 1));
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].pointer, "/data/generalization/resolution");
+    assert_eq!(violations[0].keyword, "maximum");
+    assert_eq!(error.code(), "schema_violation");
+    assert_eq!(error.pointer(), Some("/data/generalization/resolution"));
+
+    // The explicit unchecked path still decodes it.
+    assert!(Envelope::from_slice_unchecked(&message).is_ok());
+}
+
+#[test]
+fn every_violation_is_reported_not_just_the_first() {
+    let info = EVENTS.iter().find(|e| e.event_type == "kfm.catalog.stac_item_published").unwrap();
+    let mut data = serde_json::from_str::<Value>(info.schema).unwrap()["examples"][0].clone();
+    data["assets"] = json!([
+        {"key": "a", "href": "not a uri"},
+        {"key": "b", "href": "https://example.org/ok.tif"},
+        {"key": "c", "href": "also not"}
+    ]);
+    let mut message = notice_envelope(json!({"method": "omit"}));
+    message["meta"]["type"] = json!(info.event_type);
+    message["meta"]["classification"]["tier"] = json!("public");
+    message["data"] = data;
+    let error = Envelope::from_slice(&serde_json::to_vec(&message).unwrap()).unwrap_err();
+    let DecodeError::Invalid { violations, .. } = &error else { panic!("{error:?}") };
+    let found: Vec<(&str, &str)> = violations.iter().map(|v| (v.pointer.as_str(), v.keyword.as_str())).collect();
+    assert_eq!(found, vec![("/data/assets/0/href", "format"), ("/data/assets/2/href", "format")]);
+}
+
+#[test]
+fn encoding_refuses_an_invalid_event() {
+    let valid = serde_json::to_vec(&notice_envelope(json!({"method": "h3_cell", "resolution": 6}))).unwrap();
+    let mut envelope = Envelope::from_slice(&valid).unwrap();
+    assert!(envelope.to_vec().is_ok());
+
+    if let events_generated::Event::UiFocusModeRedactionNoticeShownV1(p) = &mut envelope.event {
+        p.generalization.as_mut().unwrap().resolution = Some(16);
+    }
+    let error = envelope.to_vec().unwrap_err();
+    assert_eq!(error.violations[0].pointer, "/data/generalization/resolution");
+    assert_eq!(error.violations[0].keyword, "maximum");
+    assert!(error.to_string().contains("1 violation(s), first at `/data/generalization/resolution` (maximum)"), "{error}");
+    // Whoever really wants to publish it must say so.
+    assert!(!envelope.to_vec_unchecked().is_empty());
+}
+
+#[test]
+fn payloads_validate_on_their_own() {
+    for info in EVENTS {
+        let schema: Value = serde_json::from_str(info.schema).unwrap();
+        for example in schema["examples"].as_array().unwrap() {
+            let mut message = notice_envelope(json!({"method": "omit"}));
+            message["meta"]["type"] = json!(info.event_type);
+            message["meta"]["version"] = json!(info.version);
+            message["data"] = example.clone();
+            let envelope = Envelope::from_slice(&serde_json::to_vec(&message).unwrap()).unwrap();
+            envelope.event.validate().unwrap();
+        }
+    }
+}
