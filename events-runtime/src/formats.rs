@@ -264,6 +264,6 @@ where
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
         v.parse()
-            .map_err(|e| E::custom(format_args!("invalid {}: {e}: {v:?}", self.expecting)))
+            .map_err(|e| E::custom(format_args!("{v:?} is not {}: {e}", self.expecting)))
     }
 }

@@ -40,7 +40,7 @@ enum Command {
         #[arg(long, default_value = "target/catalog")]
         out: PathBuf,
     },
-    /// Install what the tests need (a headless browser) and run them all.
+    /// Install what the tests need (a headless browser, a NATS server) and run them all.
     Test {
         /// Passed on to `cargo test`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -99,18 +99,28 @@ fn docs(root: &Path, out: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Tests need a headless browser for the HTML catalog: install Debian's
-/// chromium when it is missing, then run the whole test suite.
+/// What the tests need beyond Rust, as (Debian package, programs that
+/// provide it): a headless browser for the HTML catalog, and a NATS server
+/// with JetStream for the end-to-end pipeline.
+const TEST_PACKAGES: &[(&str, &[&str])] = &[
+    ("chromium", &["chromium", "chromium-browser"]),
+    ("nats-server", &["nats-server", "/usr/sbin/nats-server"]),
+];
+
+/// Installs what the tests need when it is missing, then runs them all.
 fn test(root: &Path, args: &[String]) -> ExitCode {
     let has = |program: &str| std::process::Command::new("sh").args(["-c", &format!("command -v {program}")]).output().is_ok_and(|o| o.status.success());
-    if !has("chromium") && !has("chromium-browser") {
-        eprintln!("installing chromium (needed by the catalog's browser test)");
-        let installed = std::process::Command::new("sh")
-            .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"])
-            .status()
-            .is_ok_and(|s| s.success());
+    let missing: Vec<&str> = TEST_PACKAGES
+        .iter()
+        .filter(|(_, programs)| !programs.iter().any(|p| has(p)))
+        .map(|(package, _)| *package)
+        .collect();
+    if !missing.is_empty() {
+        eprintln!("installing {} (needed by the tests)", missing.join(", "));
+        let command = format!("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {}", missing.join(" "));
+        let installed = std::process::Command::new("sh").args(["-c", &command]).status().is_ok_and(|s| s.success());
         if !installed {
-            eprintln!("error: could not install chromium with apt-get; install it and run `cargo test --workspace`");
+            eprintln!("error: could not install {} with apt-get; install them and run `cargo test --workspace`", missing.join(", "));
             return ExitCode::FAILURE;
         }
     }
