@@ -11,7 +11,10 @@
 //!   a bounded number of attempts with backoff sends what cannot be decoded
 //!   to the dead-letter subject in the error contract.
 
-use std::time::Duration;
+pub mod samples;
+pub mod server;
+
+use std::time::{Duration, Instant};
 
 use agent_platform_events::{DeadLetter, Event, IdempotencyStore, SUBJECTS};
 use async_nats::HeaderMap;
@@ -125,6 +128,8 @@ pub struct Stats {
     pub retried: u64,
     /// Messages sent to the dead-letter subject.
     pub dead_lettered: u64,
+    /// Time spent decoding and validating, in nanoseconds.
+    pub decode_nanos: u64,
 }
 
 /// Pulls events from a durable consumer and hands each to a handler once.
@@ -168,7 +173,10 @@ impl Consumer {
             let mut batch = self.consumer.fetch().max_messages(256).expires(Duration::from_millis(200)).messages().await?;
             while let Some(message) = batch.next().await {
                 let message = message?;
-                match Event::from_subject_and_slice(&message.subject, &message.payload) {
+                let started = Instant::now();
+                let decoded = Event::from_subject_and_slice(&message.subject, &message.payload);
+                stats.decode_nanos += started.elapsed().as_nanos() as u64;
+                match decoded {
                     Ok(event) => {
                         if store.first_time(&event.idempotency_key()) {
                             handler(&event);

@@ -1,8 +1,8 @@
-// `classification.audited` is not an event of the contract set.
+// `billing.invoice_sent` is not an event of the contract set.
 use salestalk_events::Event;
 
-fn is_audit(event: &Event) -> bool {
-    matches!(event, Event::ClassificationAuditedV1(_))
+fn is_invoice(event: &Event) -> bool {
+    matches!(event, Event::BillingInvoiceSentV1(_))
 }
 
 fn main() {}
