@@ -204,6 +204,19 @@ pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[
     }
 }
 
+/// Fills a subject template (`usage.metered.{event_type}`) from a payload's
+/// JSON: `None` when a `{field}` is missing or not a string.
+pub fn fill_subject(template: &str, payload: &serde_json::Value) -> Option<String> {
+    let tokens: Option<Vec<&str>> = template
+        .split('.')
+        .map(|token| match token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            Some(field) => payload.get(field).and_then(serde_json::Value::as_str),
+            None => Some(token),
+        })
+        .collect();
+    tokens.map(|tokens| tokens.join("."))
+}
+
 /// Whether a NATS subject matches a subject pattern: `*` matches one token,
 /// a final `>` one or more.
 pub fn subject_matches(pattern: &str, subject: &str) -> bool {
@@ -881,6 +894,15 @@ mod tests {
         assert!(!subject_matches("ingest.>", "ingest"));
         assert!(subject_matches("alerts.quota_exceeded", "alerts.quota_exceeded"));
         assert!(!subject_matches("alerts.quota_exceeded", "alerts.quota"));
+    }
+
+    #[test]
+    fn subject_templates_fill_from_payload_fields() {
+        let payload = serde_json::json!({"event_type": "api_call", "n": 1});
+        assert_eq!(super::fill_subject("usage.metered.{event_type}", &payload).as_deref(), Some("usage.metered.api_call"));
+        assert_eq!(super::fill_subject("alerts.down", &payload).as_deref(), Some("alerts.down"));
+        assert_eq!(super::fill_subject("x.{n}", &payload), None);
+        assert_eq!(super::fill_subject("x.{missing}", &payload), None);
     }
 
     #[test]

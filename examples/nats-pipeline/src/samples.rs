@@ -9,16 +9,7 @@ use serde_json::{Value, json};
 const ID_FIELDS: &[&str] = &["event_id", "step_id", "message_id", "alert_id", "document_id"];
 
 fn subject_for(schema: &Value, payload: &Value) -> String {
-    schema["x-subject"]
-        .as_str()
-        .unwrap()
-        .split('.')
-        .map(|token| match token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            Some(field) => payload[field].as_str().unwrap().to_owned(),
-            None => token.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join(".")
+    events_runtime::envelope::fill_subject(schema["x-subject"].as_str().unwrap(), payload).expect("subject fields are required strings")
 }
 
 /// `count` distinct valid events, cycling through every example of every
