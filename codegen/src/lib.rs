@@ -38,8 +38,24 @@ pub fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::Contract
     Ok((set, files))
 }
 
-/// Generates and writes (or checks) the crate of one contract set.
+/// Generates and writes (or checks) the crate of one contract set. When
+/// neither the schemas, the config nor the generator changed since the last
+/// run and the output is as that run left it, nothing is generated at all.
 pub fn run(repo_root: &Path, config_path: &Path, mode: Mode) -> Result<Report, Error> {
+    let inputs = write::inputs_fingerprint(repo_root, config_path)?;
+    if let Some(output_dir) = configured_output(repo_root, config_path) {
+        if write::is_fresh(repo_root, &output_dir, &inputs) {
+            return Ok(Report::default());
+        }
+    }
     let (set, files) = generate(repo_root, config_path)?;
-    write::apply(repo_root, &set.output_dir, &files, mode)
+    write::apply(repo_root, &set.output_dir, &files, mode, &inputs)
+}
+
+/// The output folder a config names, read without checking anything else.
+fn configured_output(repo_root: &Path, config_path: &Path) -> Option<std::path::PathBuf> {
+    let text = std::fs::read_to_string(repo_root.join(config_path)).ok()?;
+    let config = config::Config::parse(config_path, &text).ok()?;
+    let config_dir = config_path.parent().unwrap_or(Path::new(""));
+    Some(model::normalize(&config_dir.join(config.output)))
 }

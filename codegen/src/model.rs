@@ -215,7 +215,7 @@ fn build(
 }
 
 /// `a/b/../c` -> `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
