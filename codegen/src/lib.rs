@@ -43,11 +43,10 @@ pub fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::Contract
 /// run and the output is as that run left it, nothing is generated at all.
 pub fn run(repo_root: &Path, config_path: &Path, mode: Mode) -> Result<Report, Error> {
     let inputs = write::inputs_fingerprint(repo_root, config_path)?;
-    if let Some(output_dir) = configured_output(repo_root, config_path) {
-        if write::is_fresh(repo_root, &output_dir, &inputs) {
+    if let Some(output_dir) = configured_output(repo_root, config_path)
+        && write::is_fresh(repo_root, &output_dir, &inputs) {
             return Ok(Report::default());
         }
-    }
     let (set, files) = generate(repo_root, config_path)?;
     write::apply(repo_root, &set.output_dir, &files, mode, &inputs)
 }
