@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
+mod synthetic;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use codegen::{Diagnostic, Error, Mode};
 
@@ -40,6 +43,12 @@ enum Command {
         #[arg(long, default_value = "target/catalog")]
         out: PathBuf,
     },
+    /// Measure generation on synthetic contract sets (100, 300, 1000 events).
+    Bench {
+        /// 100 and 300 events only, no `cargo check`: a smoke run for CI.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Install what the tests need (a headless browser, a NATS server) and run them all.
     Test {
         /// Passed on to `cargo test`.
@@ -73,6 +82,13 @@ fn main() -> ExitCode {
         }
         Command::Docs { out } => docs(&root, &out),
         Command::Test { args } => test(&root, &args),
+        Command::Bench { quick } => match bench::run(quick) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

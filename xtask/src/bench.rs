@@ -1,0 +1,111 @@
+//! `cargo xtask bench`: generation measured in-process on synthetic
+//! contract sets (time, scaling, no-op rerun, size of the output, and the
+//! `cargo check` time of the generated crate), printed as a table and one
+//! last line of `key=value` figures.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use codegen::Mode;
+
+struct Row {
+    events: usize,
+    generate: Duration,
+    noop: Duration,
+    rust_lines: usize,
+}
+
+/// Runs the generation benchmark; `quick` keeps it under a minute or two.
+pub fn run(quick: bool) -> Result<(), String> {
+    let sizes: &[usize] = if quick { &[100, 300] } else { &[100, 300, 1000] };
+    let mut rows = Vec::new();
+    let mut check_300 = None;
+    for &events in sizes {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        crate::synthetic::write_set(dir.path(), events).map_err(|e| e.to_string())?;
+        let config = Path::new("schemas/events.toml");
+
+        let started = Instant::now();
+        let report = codegen::run(dir.path(), config, Mode::Write).map_err(|e| format!("{e}: {:?}", e.diagnostics().first()))?;
+        let generate = started.elapsed();
+        assert!(!report.is_up_to_date(), "the first run writes the crate");
+
+        let started = Instant::now();
+        let again = codegen::run(dir.path(), config, Mode::Write).map_err(|e| e.to_string())?;
+        let noop = started.elapsed();
+        assert!(again.is_up_to_date(), "the second run changes nothing");
+
+        let rust_lines = count_rust_lines(&dir.path().join("generated/src"));
+        if events == 300 && !quick {
+            check_300 = Some(cargo_check(dir.path())?);
+        }
+        rows.push(Row { events, generate, noop, rust_lines });
+    }
+
+    println!("| events | generate (s) | s per 100 events | no-op rerun (ms) | generated Rust lines |");
+    println!("|---:|---:|---:|---:|---:|");
+    for row in &rows {
+        println!(
+            "| {} | {:.2} | {:.3} | {:.1} | {} |",
+            row.events,
+            row.generate.as_secs_f64(),
+            row.generate.as_secs_f64() * 100.0 / row.events as f64,
+            row.noop.as_secs_f64() * 1000.0,
+            row.rust_lines
+        );
+    }
+    if let Some(check) = check_300 {
+        println!("cargo check of the generated 300-event crate: {:.1} s", check.as_secs_f64());
+    }
+    let mut figures = Vec::new();
+    for row in &rows {
+        figures.push(format!("gen_{}_s={:.3}", row.events, row.generate.as_secs_f64()));
+        figures.push(format!("noop_{}_s={:.4}", row.events, row.noop.as_secs_f64()));
+        figures.push(format!("lines_{}={}", row.events, row.rust_lines));
+    }
+    if let Some(check) = check_300 {
+        figures.push(format!("check_300_s={:.1}", check.as_secs_f64()));
+    }
+    println!("{}", figures.join(" "));
+    Ok(())
+}
+
+fn count_rust_lines(dir: &Path) -> usize {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            total += count_rust_lines(&path);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            total += std::fs::read_to_string(&path).map(|t| t.lines().count()).unwrap_or(0);
+        }
+    }
+    total
+}
+
+/// `cargo check` of the generated crate, in its own workspace, with the
+/// runtime found through a path dependency on this repository.
+fn cargo_check(root: &Path) -> Result<Duration, String> {
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../events-runtime");
+    let manifest = root.join("generated/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    let text = text
+        .lines()
+        .map(|line| if line.starts_with("events-runtime") { format!("events-runtime = {{ path = {:?} }}", runtime.display().to_string()) } else { line.to_owned() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&manifest, format!("{text}\n\n[workspace]\n")).map_err(|e| e.to_string())?;
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-check");
+    let started = Instant::now();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["check", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("cargo check of the generated crate failed".to_owned());
+    }
+    Ok(started.elapsed())
+}

@@ -1,0 +1,99 @@
+//! Synthetic contract sets of a realistic shape for the generation
+//! benchmark: events spread over domains, 5-15 fields each of every kind
+//! (strings with patterns, enums, uuids, date-times, numbers, arrays, nested
+//! objects), sharing one common schema file with a part for every four
+//! events, the way real sets share their building blocks.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+/// Writes a contract set of `events` events under `root/schemas/`.
+pub fn write_set(root: &Path, events: usize) -> std::io::Result<()> {
+    let schemas = root.join("schemas");
+    fs::create_dir_all(schemas.join("_shared"))?;
+    fs::write(
+        schemas.join("events.toml"),
+        "name = \"synthetic\"\noutput = \"../generated\"\ncrate-name = \"synthetic-events\"\n\n[naming]\nevent-type = \"synthetic.{domain}.{event}\"\n\n[envelope]\nschema = \"_shared/envelope.schema.json\"\ntype = \"/meta/type\"\nversion = \"/meta/version\"\npayload = \"/data\"\n",
+    )?;
+    let envelope = json!({
+        "type": "object", "additionalProperties": false, "required": ["meta", "data"],
+        "properties": {
+            "meta": {"type": "object", "additionalProperties": false, "required": ["id", "type", "version", "at"],
+                "properties": {"id": {"type": "string", "format": "uuid"}, "type": {"type": "string"},
+                    "version": {"type": "integer", "minimum": 1}, "at": {"type": "string", "format": "date-time"}}},
+            "data": {"type": "object"}
+        }
+    });
+    write_json(&schemas.join("_shared/envelope.schema.json"), &envelope)?;
+
+    let shared_parts = (events / 4).max(1);
+    let mut defs = serde_json::Map::new();
+    for part in 0..shared_parts {
+        defs.insert(format!("part_{part}"), json!({
+            "description": format!("Shared part {part}."),
+            "type": "object", "additionalProperties": false, "required": ["code", "amount"],
+            "properties": {
+                "code": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "A code."},
+                "amount": {"type": "number", "minimum": 0, "description": "An amount."},
+                "note": {"type": "string", "maxLength": 200, "description": "A note."}
+            }
+        }));
+    }
+    write_json(&schemas.join("_shared/common.schema.json"), &json!({"$defs": defs}))?;
+
+    for index in 0..events {
+        let domain = format!("domain_{}", index % 20);
+        let (schema, example) = event_schema(index, shared_parts);
+        let mut schema = schema;
+        schema["examples"] = json!([example.clone(), example]);
+        let dir = schemas.join(&domain);
+        fs::create_dir_all(&dir)?;
+        write_json(&dir.join(format!("event_{index}.v1.schema.json")), &schema)?;
+    }
+    Ok(())
+}
+
+fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
+    fs::write(path, format!("{}\n", serde_json::to_string_pretty(value).expect("plain JSON")))
+}
+
+/// An event schema with 5-15 fields and a payload that satisfies it.
+fn event_schema(index: usize, shared_parts: usize) -> (Value, Value) {
+    let fields = 5 + index % 11;
+    let mut properties = serde_json::Map::new();
+    let mut example = serde_json::Map::new();
+    let mut required = Vec::new();
+    for field in 0..fields {
+        let name = format!("field_{field}");
+        let (schema, value) = match field % 8 {
+            0 => (json!({"type": "string", "format": "uuid"}), json!("b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e")),
+            1 => (json!({"type": "string", "format": "date-time"}), json!("2026-01-04T18:22:19Z")),
+            2 => (json!({"type": "string", "enum": ["alpha", "beta", "gamma"]}), json!("beta")),
+            3 => (json!({"type": "integer", "minimum": 0}), json!(42)),
+            4 => (json!({"type": "array", "items": {"type": "string", "maxLength": 40}}), json!(["a", "b"])),
+            5 => (json!({"$ref": format!("../_shared/common.schema.json#/$defs/part_{}", (index + field) % shared_parts)}), json!({"code": "ABC", "amount": 1.5})),
+            6 => (json!({"type": "object", "additionalProperties": false, "required": ["label"],
+                    "properties": {"label": {"type": "string"}, "weight": {"type": "number"}}}), json!({"label": "x", "weight": 0.5})),
+            _ => (json!({"type": "boolean"}), json!(true)),
+        };
+        let mut schema = schema;
+        if schema.get("$ref").is_none() {
+            schema["description"] = json!(format!("Field {field} of event {index}."));
+        }
+        properties.insert(name.clone(), schema);
+        example.insert(name.clone(), value);
+        if field % 3 != 2 {
+            required.push(name);
+        }
+    }
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": format!("Event {index}"),
+        "description": format!("Synthetic event {index} for the generation benchmark."),
+        "type": "object", "additionalProperties": false,
+        "required": required, "properties": properties
+    });
+    (schema, Value::Object(example))
+}
