@@ -2,7 +2,7 @@
 //! place that decides output file names.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -262,9 +262,4 @@ fn reachable_types(types: &syn::File, set: &ContractSet) -> BTreeMap<String, BTr
             (event.payload_type.clone(), seen)
         })
         .collect()
-}
-
-/// The generated crate's folder, relative to the repository.
-pub fn output_dir(set: &ContractSet) -> &Path {
-    &set.output_dir
 }

@@ -449,7 +449,7 @@ fn check_field_collisions(file: &syn::File, set: &ContractSet) -> Result<(), Err
         for field in &item.fields {
             let Some(ident) = &field.ident else { continue };
             let rust = ident.to_string();
-            let json = serde_flags(&field.attrs).rename.unwrap_or_else(|| rust.trim_start_matches("r#").to_owned());
+            let json = json_name_of(field);
             if let Some(other) = seen.insert(rust.clone(), json.clone()) {
                 problems.push(collision(set, &other, &json, &rust));
             }
@@ -477,13 +477,19 @@ fn collision(set: &ContractSet, first: &str, second: &str, rust: &str) -> Diagno
     Diagnostic::new(&set.config_path, "", "name-collision", message).help(help)
 }
 
+/// The JSON property a generated field holds: its serde rename, or its name.
+fn json_name_of(field: &syn::Field) -> String {
+    serde_flags(&field.attrs)
+        .rename
+        .unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default())
+}
+
 /// The Rust field that holds JSON property `json_name` of struct `type_name`.
 pub fn field_ident(types: &syn::File, type_name: &str, json_name: &str) -> Option<syn::Ident> {
     types.items.iter().find_map(|item| match item {
         syn::Item::Struct(s) if s.ident == type_name => s.fields.iter().find_map(|field| {
             let ident = field.ident.as_ref()?;
-            let name = serde_flags(&field.attrs).rename.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
-            (name == json_name).then(|| ident.clone())
+            (json_name_of(field) == json_name).then(|| ident.clone())
         }),
         _ => None,
     })
