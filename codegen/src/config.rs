@@ -151,6 +151,11 @@ pub struct Formats {
     /// `date-time`: `typed` (a lossless RFC 3339 type) or `string`.
     #[serde(default)]
     pub date_time: FormatMapping,
+    /// Whether validation asserts every other `format` too (`email`, `uri`,
+    /// ...), as AJV with ajv-formats does. JSON Schema's default is `false`:
+    /// a format only annotates.
+    #[serde(default)]
+    pub assert: bool,
 }
 
 impl Default for Formats {
@@ -158,6 +163,7 @@ impl Default for Formats {
         Formats {
             uuid: FormatMapping::Typed,
             date_time: FormatMapping::Typed,
+            assert: false,
         }
     }
 }

@@ -52,6 +52,10 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
         None => quote!(::std::option::Option::None),
     });
     let wire_types = set.events.iter().map(|e| &e.wire_type);
+    let exact = set
+        .events
+        .iter()
+        .map(|e| crate::types::decoded_value_is_exact(&crate::refs::standalone(&set.bundle, &e.payload_type)));
     let count = set.events.len();
     let subject_routing = match &set.envelope {
         None => subject_routing(set, type_file),
@@ -98,6 +102,43 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
             /// by `prefix`.
             pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
                 match self { #( Event::#variants(payload) => payload.violations(prefix), )* }
+            }
+
+            /// Whether validating the decoded payload answers as validating
+            /// the JSON it came from would: not where the schema has rules
+            /// (`oneOf`, `patternProperties`, ...) over what the type drops
+            /// or picks.
+            pub fn decoded_is_exact(&self) -> bool {
+                match self { #( Event::#variants(_) => #exact, )* }
+            }
+
+            /// Every violation of `json`, this event's payload as received.
+            pub fn json_violations(&self, json: &::serde_json::Value, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
+                match self { #( Event::#variants(_) => <#payloads>::json_violations(json, prefix), )* }
+            }
+
+            /// Validates a decoded event against the payload bytes it came
+            /// from: the decoded value where that is exact, the JSON otherwise.
+            pub fn validate_received(&self, payload: &[u8]) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+                if self.decoded_is_exact() {
+                    return self.validate();
+                }
+                match ::serde_json::from_slice::<::serde_json::Value>(payload) {
+                    Ok(json) => self.into_result(self.json_violations(&json, "")),
+                    Err(_) => self.validate(),
+                }
+            }
+
+            fn into_result(&self, violations: ::std::vec::Vec<::events_runtime::Violation>) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+                if violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(::events_runtime::ValidationError {
+                        event_type: self.event_type().to_owned(),
+                        version: self.version(),
+                        violations,
+                    })
+                }
             }
 
             /// Checks the payload against every rule of its schema.
@@ -232,7 +273,7 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
             /// [`Event::from_subject_and_slice_unchecked`] to skip that.
             pub fn from_subject_and_slice(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
                 let event = Self::from_subject_and_slice_unchecked(subject, bytes)?;
-                event.validate()?;
+                event.validate_received(bytes)?;
                 Ok(event)
             }
 
@@ -381,6 +422,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
         VersionFormat::TypeSuffix => quote!(::events_runtime::VersionFormat::TypeSuffix),
     };
     let header_schema = format!("../bundled/{HEADER_TYPE}.schema.json");
+    let assert_formats = set.formats.assert;
     let payload_prefix = format!("/{payload_key}");
     let doc = format!(
         "An event in its envelope: the header's fields, the event type at `{type_pointer}`, \
@@ -394,7 +436,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
 
         /// The header's schema, compiled on first use.
         static HEADER_VALIDATOR: ::events_runtime::SchemaValidator =
-            ::events_runtime::SchemaValidator::new(include_str!(#header_schema));
+            ::events_runtime::SchemaValidator::new(include_str!(#header_schema), #assert_formats);
 
         /// Where this contract set's envelope keeps type, version and payload.
         pub const LAYOUT: EnvelopeLayout = EnvelopeLayout {
@@ -433,7 +475,11 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
             /// breaks its schema.
             pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
                 let envelope = Self::from_slice_unchecked(bytes)?;
-                envelope.validate()?;
+                if envelope.event.decoded_is_exact() {
+                    envelope.validate()?;
+                } else {
+                    envelope.validate_received(bytes)?;
+                }
                 Ok(envelope)
             }
 
@@ -453,6 +499,25 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
             pub fn validate(&self) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
                 let mut violations = HEADER_VALIDATOR.violations(&::events_runtime::validation::to_value(&self.header), "");
                 violations.extend(self.event.violations(#payload_prefix));
+                if violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(::events_runtime::ValidationError {
+                        event_type: self.event.event_type().to_owned(),
+                        version: self.event.version(),
+                        violations,
+                    })
+                }
+            }
+
+            /// Validates against the message as received: the header as
+            /// decoded, the payload as JSON (for events whose decoded value is
+            /// not exact; see [`Event::decoded_is_exact`]).
+            fn validate_received(&self, bytes: &[u8]) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+                let Ok(json) = ::serde_json::from_slice::<::serde_json::Value>(bytes) else { return self.validate() };
+                let mut violations = HEADER_VALIDATOR.violations(&::events_runtime::validation::to_value(&self.header), "");
+                let payload = json.pointer(#payload_prefix).unwrap_or(&::serde_json::Value::Null);
+                violations.extend(self.event.json_violations(payload, #payload_prefix));
                 if violations.is_empty() {
                     Ok(())
                 } else {

@@ -41,7 +41,9 @@ pub fn ascii_field_name(raw: &str) -> String {
 
 /// The payload type of an event version: `NewImageAvailableV2`.
 pub fn payload_type(event: &str, version: u32) -> String {
-    format!("{}V{version}", type_name(event))
+    // typify re-cases names: only a fixed point of the case conversion
+    // comes out as written (`RunG2V1` would become `RunG2v1`).
+    format!("{}V{version}", type_name(event)).to_pascal_case()
 }
 
 /// The `Event` variant of an event version: `IngestionNewImageAvailableV2`.
@@ -61,6 +63,7 @@ mod tests {
         assert_eq!(module_name("self"), "self_");
         assert_eq!(module_name("v1"), "v1");
         assert_eq!(payload_type("run_started", 1), "RunStartedV1");
+        assert_eq!(payload_type("run_g2", 1), "RunG2v1");
         assert_eq!(variant("ui", "focus_mode", 3), "UiFocusModeV3");
         assert_eq!(ascii_field_name("größe"), "grosse");
         assert_eq!(ascii_field_name("名前"), "ming_qian");

@@ -30,7 +30,7 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
         path.extend(&event.module);
         path.set_extension("rs");
         let path = PathBuf::from(path.to_string_lossy().replace("r#", ""));
-        files.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type])));
+        files.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type], set.formats.assert)));
     }
     // Each payload's (and the header's) schema, bundled into one document
     // for run-time validation.
@@ -162,7 +162,7 @@ fn types_rs(types: syn::File) -> TokenStream {
     }
 }
 
-fn event_module(event: &EventContract, types: &BTreeSet<String>) -> TokenStream {
+fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats: bool) -> TokenStream {
     let payload = Ident::new(&event.payload_type, Span::call_site());
     let (event_type, version, topic) = (&event.event_type, event.version, &event.topic);
     let depth = event.module.len();
@@ -192,7 +192,7 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>) -> TokenStream 
 
         /// The schema with its shared parts, compiled on first use.
         static VALIDATOR: ::events_runtime::SchemaValidator =
-            ::events_runtime::SchemaValidator::new(include_str!(#bundled_path));
+            ::events_runtime::SchemaValidator::new(include_str!(#bundled_path), #assert_formats);
 
         impl #payload {
             /// Checks the rules of the schema that the type cannot express
@@ -211,6 +211,11 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>) -> TokenStream 
             /// payload sits in the message).
             pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
                 VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+            }
+
+            /// Every violation of `json`, a payload of this event as received.
+            pub fn json_violations(json: &::serde_json::Value, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
+                VALIDATOR.violations(json, prefix)
             }
         }
     }

@@ -268,8 +268,16 @@ pub fn standalone(bundle: &Bundle, name: &str) -> Value {
         });
         reached.insert(next, schema.clone());
     }
+    // The root's dialect decides the reading (draft 7 ignores the siblings
+    // of a `$ref`, 2020-12 applies them).
+    let dialect = bundle
+        .definitions
+        .get(name)
+        .and_then(|root| root.get("$schema"))
+        .and_then(Value::as_str)
+        .unwrap_or("https://json-schema.org/draft/2020-12/schema");
     serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": dialect,
         "$defs": reached,
         "$ref": format!("#/$defs/{name}"),
     })

@@ -24,26 +24,74 @@ use crate::refs;
 /// Schemas using them are rejected with the keyword's location rather than
 /// generated into types that would accept values the schema forbids.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
-    ("not", "negation has no Rust type"),
-    ("if", "conditional schemas have no Rust type"),
-    ("then", "conditional schemas have no Rust type"),
-    ("else", "conditional schemas have no Rust type"),
-    ("dependentSchemas", "conditional schemas have no Rust type"),
-    ("dependentRequired", "conditional requirements have no Rust type"),
-    ("dependencies", "conditional requirements have no Rust type"),
-    ("patternProperties", "typify drops it"),
-    ("propertyNames", "typify drops it"),
-    ("unevaluatedProperties", "typify drops it"),
-    ("unevaluatedItems", "typify drops it"),
-    ("prefixItems", "typify drops it"),
-    ("contains", "typify drops it"),
-    ("minContains", "typify drops it"),
-    ("maxContains", "typify drops it"),
     ("$dynamicRef", "dynamic references are not resolved"),
     ("$dynamicAnchor", "dynamic references are not resolved"),
     ("$recursiveRef", "dynamic references are not resolved"),
+    ("$recursiveAnchor", "dynamic references are not resolved"),
     ("$anchor", "anchors are not resolved; refer by JSON pointer"),
 ];
+
+/// Keywords that only narrow what is valid and that no Rust type can say
+/// (negation, conditions, rules over property names or array contents).
+/// typify does not see them, so the type is wider than the schema, never
+/// narrower; validation enforces them.
+const VALIDATION_ONLY: &[&str] = &[
+    "not",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "dependencies",
+    "propertyNames",
+    "patternProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "prefixItems",
+    "additionalItems",
+];
+
+/// The keywords whose rules the decoded value answers exactly as the JSON
+/// it came from does. Where a schema uses anything else (`oneOf`,
+/// `patternProperties`, `maxProperties`, ...), the type may drop or pick
+/// what those rules look at, so decoding validates the JSON instead.
+const EXACT_KEYWORDS: &[&str] = &[
+    "type", "properties", "required", "additionalProperties", "items", "enum", "const", "format", "pattern",
+    "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    "minItems", "maxItems", "uniqueItems", "$ref", "$defs", "definitions", "title", "description", "examples",
+    "default", "deprecated", "readOnly", "writeOnly", "$comment", "$schema", "$id", "contentMediaType",
+    "contentEncoding", "contentSchema",
+];
+
+/// Whether validating a decoded value of this (bundled) schema's type is
+/// the same as validating the JSON it was decoded from.
+pub fn decoded_value_is_exact(schema: &Value) -> bool {
+    let mut exact = true;
+    refs::for_each_object(schema, |map, _| {
+        for (key, value) in map {
+            let known = EXACT_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-");
+            // `items: [..]` (draft 7 tuples) and `false` subschemas are not kept either.
+            let odd_value = (key == "items" && value.is_array())
+                || (key == "additionalProperties" && value.is_object())
+                || (matches!(key.as_str(), "properties" | "$defs" | "definitions")
+                    && value.as_object().is_some_and(|m| m.values().any(Value::is_boolean)))
+                || (key == "items" && value.is_boolean());
+            if !known || odd_value {
+                exact = false;
+            }
+        }
+        let declared = map.get("properties").and_then(Value::as_object);
+        let required = map.get("required").and_then(Value::as_array);
+        if let Some(required) = required
+            && required.iter().any(|name| !name.as_str().is_some_and(|n| declared.is_some_and(|d| d.contains_key(n)))) {
+                exact = false;
+            }
+    });
+    exact
+}
 
 /// Keywords that only annotate: removed before typify sees the schema.
 const ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "examples", "deprecated", "readOnly", "writeOnly"];
@@ -88,8 +136,11 @@ pub fn generate(set: &ContractSet) -> Result<syn::File, Error> {
     let mut file: syn::File = syn::parse2(stream).map_err(|e| typify_failure(set, format!("typify emitted invalid Rust: {e}")))?;
 
     FormatTypes.visit_file_mut(&mut file);
+    derive_json_schema_everywhere(&mut file);
+    UnicodePatterns.visit_file_mut(&mut file);
     DropSchemaDocs.visit_file_mut(&mut file);
     normalize_optional_fields(&mut file);
+    integers_as_json_schema_reads_them(&mut file);
     ascii_field_names(&mut file);
     check_field_collisions(&file, set)?;
     redact_pii(&mut file);
@@ -124,6 +175,7 @@ fn prepare(schema: &Value, formats: &crate::config::Formats, is_root: bool) -> V
     let Value::Object(map) = schema else {
         return schema.clone();
     };
+    let map = &typed_view(map);
     let mut out = Map::new();
     let has_ref = map.contains_key("$ref");
     for (key, value) in map {
@@ -138,6 +190,16 @@ fn prepare(schema: &Value, formats: &crate::config::Formats, is_root: bool) -> V
         // Beside a `$ref`, other keywords would make typify merge schemas;
         // annotations there say nothing about the type.
         if has_ref && key != "$ref" && matches!(key.as_str(), "description" | "title" | "default") {
+            continue;
+        }
+        // `default` only annotates; absent stays absent (see
+        // `normalize_optional_fields`).
+        if key == "default" {
+            continue;
+        }
+        // typify's checks for non-string enum values compare `f64`s, which
+        // numbers are not here; the values are asserted by validation.
+        if (key == "enum" || key == "const") && !only_strings_or_null(value) {
             continue;
         }
         if key == "format" {
@@ -172,6 +234,132 @@ fn prepare(schema: &Value, formats: &crate::config::Formats, is_root: bool) -> V
         }
     mark_properties(map, &mut out);
     Value::Object(out)
+}
+
+/// What of a schema its Rust type follows: the keywords of
+/// [`VALIDATION_ONLY`] go (with what they would make typify read wrongly),
+/// and a schema that does not say its type becomes `serde_json::Value`:
+/// JSON Schema applies `properties` only to objects, `pattern` only to
+/// strings and so on, so a value of any type may be valid there.
+fn typed_view(map: &Map<String, Value>) -> Map<String, Value> {
+    let mut map = map.clone();
+    let widens_properties = map.contains_key("patternProperties");
+    // 2020-12 `items` is the rest after `prefixItems`; draft-7 array `items` is a tuple.
+    let items_is_partial = map.contains_key("prefixItems") || map.get("items").is_some_and(Value::is_array);
+    map.retain(|key, _| !VALIDATION_ONLY.contains(&key.as_str()));
+    if widens_properties {
+        map.remove("additionalProperties");
+    }
+    if items_is_partial {
+        map.remove("items");
+    }
+    // A branch that does not say its type can match a value of any type:
+    // `anyOf`/`oneOf` over it is no type; in `allOf` it only narrows.
+    for key in ["anyOf", "oneOf"] {
+        if map.get(key).and_then(Value::as_array).is_some_and(|branches| branches.iter().any(|b| !says_its_type(b))) {
+            map.remove(key);
+        }
+    }
+    if let Some(Value::Array(branches)) = map.get_mut("allOf") {
+        branches.retain(says_its_type);
+        if branches.is_empty() {
+            map.remove("allOf");
+        }
+    }
+    if !says_its_type(&Value::Object(map.clone())) {
+        map.retain(|key, _| key == "description" || key == "title" || key.starts_with("x-"));
+    }
+    map
+}
+
+/// Whether a schema names the JSON type of its values, so that typify's
+/// reading of it cannot refuse a value of another type the schema allows.
+fn says_its_type(schema: &Value) -> bool {
+    let Value::Object(map) = schema else { return false };
+    map.contains_key("type")
+        || map.contains_key("$ref")
+        || map.get("enum").is_some_and(only_strings_or_null)
+        || map.get("const").is_some_and(only_strings_or_null)
+        || ["allOf", "anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(says_its_type)))
+}
+
+fn only_strings_or_null(value: &Value) -> bool {
+    let plain = |v: &Value| v.is_string() || v.is_null();
+    match value {
+        Value::Array(values) => values.iter().all(plain),
+        other => plain(other),
+    }
+}
+
+/// typify writes `JsonSchema` by hand for constrained newtypes, against
+/// schemars 0.8; the generated crate uses schemars 1, so those impls are
+/// replaced by the derive.
+fn derive_json_schema_everywhere(file: &mut syn::File) {
+    let mut hand_written = Vec::new();
+    file.items.retain(|item| {
+        let syn::Item::Impl(item) = item else { return true };
+        let is_json_schema = item.trait_.as_ref().is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "JsonSchema"));
+        if is_json_schema && let syn::Type::Path(ty) = &*item.self_ty && let Some(last) = ty.path.segments.last() {
+            hand_written.push(last.ident.to_string());
+            return false;
+        }
+        true
+    });
+    for item in &mut file.items {
+        let (ident, attrs) = match item {
+            syn::Item::Struct(s) => (&s.ident, &mut s.attrs),
+            syn::Item::Enum(e) => (&e.ident, &mut e.attrs),
+            _ => continue,
+        };
+        if hand_written.contains(&ident.to_string()) {
+            attrs.push(syn::parse_quote!(#[derive(::schemars::JsonSchema)]));
+        }
+    }
+}
+
+/// JSON Schema patterns are ECMA-262 regular expressions in Unicode mode
+/// (`\\p{Letter}` is a property class); typify compiles them without the
+/// `u` flag. Patterns that are not valid in Unicode mode keep typify's
+/// reading.
+struct UnicodePatterns;
+
+impl VisitMut for UnicodePatterns {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        syn::visit_mut::visit_expr_call_mut(self, call);
+        let syn::Expr::Path(func) = &*call.func else { return };
+        let path: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if path != ["regress", "Regex", "new"] || call.args.len() != 1 {
+            return;
+        }
+        let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(pattern), .. })) = call.args.first() else { return };
+        if regress::Regex::with_flags(&pattern.value(), "u").is_ok() {
+            let pattern = pattern.clone();
+            *call = syn::parse_quote!(::regress::Regex::with_flags(#pattern, "u"));
+        }
+    }
+}
+
+/// Integer fields read `1.0` as `1`, as JSON Schema's `integer` does.
+fn integers_as_json_schema_reads_them(file: &mut syn::File) {
+    const INTEGERS: &[&str] = &[
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "NonZeroU8", "NonZeroU16", "NonZeroU32", "NonZeroU64",
+        "NonZeroI8", "NonZeroI16", "NonZeroI32", "NonZeroI64",
+    ];
+    let is_integer = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| INTEGERS.contains(&s.ident.to_string().as_str())));
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        for field in item.fields.iter_mut() {
+            let has_with = field.attrs.iter().any(|a| a.path().is_ident("serde") && quote::quote!(#a).to_string().contains("with"));
+            if has_with {
+                continue;
+            }
+            if is_integer(&field.ty) {
+                field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = "::events_runtime::integer::deserialize")]));
+            } else if option_inner(&field.ty).is_some_and(is_integer) {
+                field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]));
+            }
+        }
+    }
 }
 
 /// Points `uuid` and `date-time` at the lossless types.

@@ -6,6 +6,7 @@ use crate::types::EnvelopeHeader;
 /// The header's schema, compiled on first use.
 static HEADER_VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
     include_str!("../bundled/EnvelopeHeader.schema.json"),
+    true,
 );
 /// Where this contract set's envelope keeps type, version and payload.
 pub const LAYOUT: EnvelopeLayout = EnvelopeLayout {
@@ -52,7 +53,11 @@ impl Envelope {
     /// breaks its schema.
     pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
         let envelope = Self::from_slice_unchecked(bytes)?;
-        envelope.validate()?;
+        if envelope.event.decoded_is_exact() {
+            envelope.validate()?;
+        } else {
+            envelope.validate_received(bytes)?;
+        }
         Ok(envelope)
     }
     /// Decodes without validating what the types cannot express.
@@ -74,6 +79,30 @@ impl Envelope {
         let mut violations = HEADER_VALIDATOR
             .violations(&::events_runtime::validation::to_value(&self.header), "");
         violations.extend(self.event.violations("/data"));
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event.event_type().to_owned(),
+                version: self.event.version(),
+                violations,
+            })
+        }
+    }
+    /// Validates against the message as received: the header as
+    /// decoded, the payload as JSON (for events whose decoded value is
+    /// not exact; see [`Event::decoded_is_exact`]).
+    fn validate_received(
+        &self,
+        bytes: &[u8],
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        let Ok(json) = ::serde_json::from_slice::<::serde_json::Value>(bytes) else {
+            return self.validate()
+        };
+        let mut violations = HEADER_VALIDATOR
+            .violations(&::events_runtime::validation::to_value(&self.header), "");
+        let payload = json.pointer("/data").unwrap_or(&::serde_json::Value::Null);
+        violations.extend(self.event.json_violations(payload, "/data"));
         if violations.is_empty() {
             Ok(())
         } else {

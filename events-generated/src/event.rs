@@ -102,6 +102,93 @@ impl Event {
             }
         }
     }
+    /// Whether validating the decoded payload answers as validating
+    /// the JSON it came from would: not where the schema has rules
+    /// (`oneOf`, `patternProperties`, ...) over what the type drops
+    /// or picks.
+    pub fn decoded_is_exact(&self) -> bool {
+        match self {
+            Event::CatalogStacItemPublishedV1(_) => false,
+            Event::GraphSyncCompletedV1(_) => false,
+            Event::IngestionNewImageAvailableV1(_) => false,
+            Event::IngestionNewImageAvailableV2(_) => false,
+            Event::PipelineRunStartedV1(_) => false,
+            Event::UiFocusModeRedactionNoticeShownV1(_) => false,
+        }
+    }
+    /// Every violation of `json`, this event's payload as received.
+    pub fn json_violations(
+        &self,
+        json: &::serde_json::Value,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::CatalogStacItemPublishedV1(_) => {
+                <crate::catalog::stac_item_published::v1::StacItemPublishedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::GraphSyncCompletedV1(_) => {
+                <crate::graph::sync_completed::v1::SyncCompletedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::IngestionNewImageAvailableV1(_) => {
+                <crate::ingestion::new_image_available::v1::NewImageAvailableV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::IngestionNewImageAvailableV2(_) => {
+                <crate::ingestion::new_image_available::v2::NewImageAvailableV2>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::PipelineRunStartedV1(_) => {
+                <crate::pipeline::run_started::v1::RunStartedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::UiFocusModeRedactionNoticeShownV1(_) => {
+                <crate::ui::focus_mode_redaction_notice_shown::v1::FocusModeRedactionNoticeShownV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+        }
+    }
+    /// Validates a decoded event against the payload bytes it came
+    /// from: the decoded value where that is exact, the JSON otherwise.
+    pub fn validate_received(
+        &self,
+        payload: &[u8],
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if self.decoded_is_exact() {
+            return self.validate();
+        }
+        match ::serde_json::from_slice::<::serde_json::Value>(payload) {
+            Ok(json) => self.into_result(self.json_violations(&json, "")),
+            Err(_) => self.validate(),
+        }
+    }
+    fn into_result(
+        &self,
+        violations: ::std::vec::Vec<::events_runtime::Violation>,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// Checks the payload against every rule of its schema.
     pub fn validate(
         &self,

@@ -325,6 +325,7 @@ pub struct FocusModeRedactionNoticeShownV1Generalization {
     pub method: FocusModeRedactionNoticeShownV1GeneralizationMethod,
     ///Resolution of the generalization, e.g. the H3 cell resolution (0 coarsest to 15 finest).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub resolution: ::std::option::Option<i64>,
 }
 ///Generalization technique applied.
@@ -678,7 +679,7 @@ impl ::std::str::FromStr for NewImageAvailableV2ChecksumValue {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[0-9a-f]{64}$").unwrap() });
+        { ::regress::Regex::with_flags("^[0-9a-f]{64}$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[0-9a-f]{64}$\"".into());
         }
@@ -847,7 +848,7 @@ impl ::std::str::FromStr for RunRefPipelineId {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9_-]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9_-]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9_-]*$\"".into());
         }
@@ -1046,7 +1047,7 @@ impl ::std::str::FromStr for StacItemId {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^stac:item:[a-z0-9_:.-]+$").unwrap() });
+        { ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^stac:item:[a-z0-9_:.-]+$\"".into());
         }
@@ -1142,8 +1143,10 @@ pub struct StacItemPublishedV1AssetsItem {
 #[serde(deny_unknown_fields)]
 pub struct SyncCompletedV1 {
     ///Wall-clock duration of the run in milliseconds.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub duration_ms: u64,
     ///Number of graph edges created or updated.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub edges_upserted: u64,
     ///Error summary when the run failed or was partial; null or absent otherwise.
     #[serde(
@@ -1158,6 +1161,7 @@ pub struct SyncCompletedV1 {
     ///When the run finished.
     pub finished_at: ::events_runtime::formats::DateTime,
     ///Number of graph nodes created or updated.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub nodes_upserted: u64,
     pub run: RunRef,
     ///Outcome of the run.

@@ -23,6 +23,7 @@ pub mod envelope;
 mod error;
 pub mod formats;
 pub mod idempotency;
+pub mod integer;
 pub mod validation;
 
 pub use envelope::{Dispatch, EnvelopeLayout, Routed, VersionFormat};

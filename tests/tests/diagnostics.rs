@@ -158,12 +158,40 @@ fn unresolvable_refs_are_reported_where_they_are_written() {
 fn unsupported_keywords_are_refused_with_their_location() {
     let schema = br##"{
   "type": "object",
-  "properties": {"name": {"type": "string", "not": {"const": "x"}}}
+  "properties": {"name": {"type": "string", "$anchor": "name"}}
 }"##;
     let d = only(&[("things/happened.v1.schema.json", schema)]);
     assert_eq!(d.code, "unsupported");
-    assert_eq!(d.pointer, "/properties/name/not");
-    assert!(d.message.contains("`not`"));
+    assert_eq!(d.pointer, "/properties/name/$anchor");
+    assert!(d.message.contains("`$anchor`"));
+}
+
+/// Rules no Rust type can say are left to validation: the set generates,
+/// and the property keeps the type its `type` names.
+#[test]
+fn validation_only_keywords_generate() {
+    let schema = br##"{
+  "type": "object",
+  "properties": {
+    "name": {"type": "string", "not": {"const": "x"}},
+    "tags": {"type": "array", "contains": {"const": "a"}},
+    "size": {"type": "integer"}
+  },
+  "patternProperties": {"^x-": {"type": "string"}},
+  "additionalProperties": false,
+  "if": {"required": ["size"]},
+  "then": {"properties": {"size": {"minimum": 1}}}
+}"##;
+    let dir = contract_set(&[("things/happened.v1.schema.json", schema)]);
+    codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write).unwrap();
+    let types = fs::read_to_string(dir.path().join("generated/src/types.rs")).unwrap();
+    assert!(types.contains("pub name: ::std::option::Option<::std::string::String>"), "{types}");
+    // `patternProperties` admits more than `properties`: the type must not refuse unknown fields.
+    let happened = types.find("pub struct HappenedV1").unwrap();
+    let attributes = &types[types[..happened].rfind("}\n").unwrap_or(0)..happened];
+    assert!(!attributes.contains("deny_unknown_fields"), "{attributes}");
+    let event = fs::read_to_string(dir.path().join("generated/src/event.rs")).unwrap();
+    assert!(event.contains("fn decoded_is_exact"), "{event}");
 }
 
 #[test]

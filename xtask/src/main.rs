@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod conformance;
 mod synthetic;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -49,12 +50,30 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Run the official JSON Schema test suite through generated types:
+    /// typed decode + validation against each test's `valid` flag.
+    Conformance {
+        /// The JSON-Schema-Test-Suite checkout (or its `tests/` folder).
+        #[arg(long)]
+        suite: PathBuf,
+        /// One draft only (default: both).
+        #[arg(long, value_enum)]
+        draft: Option<DraftArg>,
+    },
     /// Install what the tests need (a headless browser, a NATS server) and run them all.
     Test {
         /// Passed on to `cargo test`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DraftArg {
+    #[value(name = "2020-12")]
+    Draft2020_12,
+    #[value(name = "7")]
+    Draft7,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,6 +101,24 @@ fn main() -> ExitCode {
         }
         Command::Docs { out } => docs(&root, &out),
         Command::Test { args } => test(&root, &args),
+        Command::Conformance { suite, draft } => {
+            let drafts = match draft {
+                Some(DraftArg::Draft2020_12) => vec![conformance::Draft::Draft2020_12],
+                Some(DraftArg::Draft7) => vec![conformance::Draft::Draft7],
+                None => vec![conformance::Draft::Draft2020_12, conformance::Draft::Draft7],
+            };
+            match conformance::run(&root, &suite, &drafts) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => {
+                    eprintln!("error: typed decode + validation disagrees with the suite on a group the generator accepts");
+                    ExitCode::FAILURE
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Bench { quick } => match bench::run(quick) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

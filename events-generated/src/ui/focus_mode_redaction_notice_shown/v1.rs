@@ -21,6 +21,7 @@ impl ::events_runtime::EventPayload for FocusModeRedactionNoticeShownV1 {
 /// The schema with its shared parts, compiled on first use.
 static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
     include_str!("../../../bundled/FocusModeRedactionNoticeShownV1.schema.json"),
+    true,
 );
 impl FocusModeRedactionNoticeShownV1 {
     /// Checks the rules of the schema that the type cannot express
@@ -47,5 +48,12 @@ impl FocusModeRedactionNoticeShownV1 {
         prefix: &str,
     ) -> ::std::vec::Vec<::events_runtime::Violation> {
         VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+    }
+    /// Every violation of `json`, a payload of this event as received.
+    pub fn json_violations(
+        json: &::serde_json::Value,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        VALIDATOR.violations(json, prefix)
     }
 }

@@ -79,6 +79,86 @@ impl Event {
             Event::JobsTextJobRequestedV1(payload) => payload.violations(prefix),
         }
     }
+    /// Whether validating the decoded payload answers as validating
+    /// the JSON it came from would: not where the schema has rules
+    /// (`oneOf`, `patternProperties`, ...) over what the type drops
+    /// or picks.
+    pub fn decoded_is_exact(&self) -> bool {
+        match self {
+            Event::ResultsActivityResultGeneratedV1(_) => false,
+            Event::JobsImageJobRequestedV1(_) => false,
+            Event::StatusJobStatusChangedV1(_) => false,
+            Event::StatusJobStatusChangedV2(_) => false,
+            Event::JobsTextJobRequestedV1(_) => false,
+        }
+    }
+    /// Every violation of `json`, this event's payload as received.
+    pub fn json_violations(
+        &self,
+        json: &::serde_json::Value,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::ResultsActivityResultGeneratedV1(_) => {
+                <crate::results::activity_result_generated::v1::ActivityResultGeneratedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::JobsImageJobRequestedV1(_) => {
+                <crate::jobs::image_job_requested::v1::ImageJobRequestedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::StatusJobStatusChangedV1(_) => {
+                <crate::status::job_status_changed::v1::JobStatusChangedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::StatusJobStatusChangedV2(_) => {
+                <crate::status::job_status_changed::v2::JobStatusChangedV2>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::JobsTextJobRequestedV1(_) => {
+                <crate::jobs::text_job_requested::v1::TextJobRequestedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+        }
+    }
+    /// Validates a decoded event against the payload bytes it came
+    /// from: the decoded value where that is exact, the JSON otherwise.
+    pub fn validate_received(
+        &self,
+        payload: &[u8],
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if self.decoded_is_exact() {
+            return self.validate();
+        }
+        match ::serde_json::from_slice::<::serde_json::Value>(payload) {
+            Ok(json) => self.into_result(self.json_violations(&json, "")),
+            Err(_) => self.validate(),
+        }
+    }
+    fn into_result(
+        &self,
+        violations: ::std::vec::Vec<::events_runtime::Violation>,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// Checks the payload against every rule of its schema.
     pub fn validate(
         &self,

@@ -87,6 +87,7 @@ pub struct ActivityResultGeneratedV1 {
     pub activity: ActivityResultGeneratedV1Activity,
     ///Time the worker spent generating the activity, in milliseconds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub generation_time_ms: ::std::option::Option<u64>,
     ///Identifier of the generation model that produced the activity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -638,6 +639,7 @@ pub struct ImageJobRequestedV1 {
     pub language: LanguageCode,
     ///Maximum number of items (questions, cards, pairs) in the activity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub max_items: ::std::option::Option<::std::num::NonZeroU64>,
 }
 ///Media type of the uploaded image.
@@ -815,7 +817,7 @@ impl ::std::str::FromStr for JobErrorCode {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Z][A-Z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Z][A-Z0-9_]*$\"".into());
         }
@@ -995,6 +997,7 @@ impl ::std::convert::TryFrom<::std::string::String> for JobStatus {
 #[serde(deny_unknown_fields)]
 pub struct JobStatusChangedV1 {
     ///Attempt number of the job, starting at 1 and incremented on each retry.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub attempt: ::std::num::NonZeroU64,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<JobError>,
@@ -1002,6 +1005,7 @@ pub struct JobStatusChangedV1 {
     pub previous_status: ::std::option::Option<JobStatus>,
     ///Estimated progress of the job in percent, while processing.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub progress_percent: ::std::option::Option<i64>,
     pub status: JobStatus,
 }
@@ -1019,6 +1023,7 @@ pub struct JobStatusChangedV1 {
 #[serde(deny_unknown_fields)]
 pub struct JobStatusChangedV2 {
     ///Attempt number of the job, starting at 1 and incremented on each retry (v1 attempt).
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub attempt_number: ::std::num::NonZeroU64,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<JobError>,
@@ -1026,6 +1031,7 @@ pub struct JobStatusChangedV2 {
     pub previous_status: ::std::option::Option<JobStatus>,
     ///Estimated progress of the job in percent, while processing.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub progress_percent: ::std::option::Option<i64>,
     pub status: JobStatus,
     ///Name of the service that changed the status (e.g. api-gateway, text-service).
@@ -1062,7 +1068,7 @@ impl ::std::str::FromStr for JobStatusChangedV2UpdatedBy {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9-]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9-]*$\"".into());
         }
@@ -1128,7 +1134,7 @@ impl ::std::str::FromStr for LanguageCode {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z]{2}(-[A-Z]{2})?$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z]{2}(-[A-Z]{2})?$\"".into());
         }
@@ -1181,10 +1187,12 @@ pub struct TextJobRequestedV1 {
     pub difficulty: ::std::option::Option<Difficulty>,
     ///School grade the activity targets (0 is kindergarten).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub grade_level: ::std::option::Option<i64>,
     pub language: LanguageCode,
     ///Maximum number of items (questions, cards, pairs) in the activity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub max_items: ::std::option::Option<::std::num::NonZeroU64>,
     ///The user's request describing the activity to generate.
     pub prompt: TextJobRequestedV1Prompt,
@@ -1295,7 +1303,7 @@ impl ::std::str::FromStr for TextJobRequestedV1TopicTagsItem {
             return Err("longer than 50 characters".into());
         }
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z0-9]+(-[a-z0-9]+)*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z0-9]+(-[a-z0-9]+)*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z0-9]+(-[a-z0-9]+)*$\"".into());
         }

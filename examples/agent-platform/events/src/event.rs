@@ -98,6 +98,98 @@ impl Event {
             Event::UsageMeteredV1(payload) => payload.violations(prefix),
         }
     }
+    /// Whether validating the decoded payload answers as validating
+    /// the JSON it came from would: not where the schema has rules
+    /// (`oneOf`, `patternProperties`, ...) over what the type drops
+    /// or picks.
+    pub fn decoded_is_exact(&self) -> bool {
+        match self {
+            Event::AlertsHighLatencyV1(_) => false,
+            Event::AlertsQuotaExceededV1(_) => false,
+            Event::AlertsServiceDownV1(_) => false,
+            Event::IngestDocumentFailedV1(_) => false,
+            Event::IngestDocumentProcessedV1(_) => false,
+            Event::OrchestratorStepV1(_) => false,
+            Event::RealtimePushV1(_) => false,
+            Event::UsageMeteredV1(_) => false,
+        }
+    }
+    /// Every violation of `json`, this event's payload as received.
+    pub fn json_violations(
+        &self,
+        json: &::serde_json::Value,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::AlertsHighLatencyV1(_) => {
+                <crate::alerts::high_latency::v1::HighLatencyV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::AlertsQuotaExceededV1(_) => {
+                <crate::alerts::quota_exceeded::v1::QuotaExceededV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::AlertsServiceDownV1(_) => {
+                <crate::alerts::service_down::v1::ServiceDownV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::IngestDocumentFailedV1(_) => {
+                <crate::ingest::document_failed::v1::DocumentFailedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::IngestDocumentProcessedV1(_) => {
+                <crate::ingest::document_processed::v1::DocumentProcessedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::OrchestratorStepV1(_) => {
+                <crate::orchestrator::step::v1::StepV1>::json_violations(json, prefix)
+            }
+            Event::RealtimePushV1(_) => {
+                <crate::realtime::push::v1::PushV1>::json_violations(json, prefix)
+            }
+            Event::UsageMeteredV1(_) => {
+                <crate::usage::metered::v1::MeteredV1>::json_violations(json, prefix)
+            }
+        }
+    }
+    /// Validates a decoded event against the payload bytes it came
+    /// from: the decoded value where that is exact, the JSON otherwise.
+    pub fn validate_received(
+        &self,
+        payload: &[u8],
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if self.decoded_is_exact() {
+            return self.validate();
+        }
+        match ::serde_json::from_slice::<::serde_json::Value>(payload) {
+            Ok(json) => self.into_result(self.json_violations(&json, "")),
+            Err(_) => self.validate(),
+        }
+    }
+    fn into_result(
+        &self,
+        violations: ::std::vec::Vec<::events_runtime::Violation>,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// Checks the payload against every rule of its schema.
     pub fn validate(
         &self,
@@ -150,7 +242,7 @@ impl Event {
         bytes: &[u8],
     ) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
         let event = Self::from_subject_and_slice_unchecked(subject, bytes)?;
-        event.validate()?;
+        event.validate_received(bytes)?;
         Ok(event)
     }
     /// Decodes by subject without validating what the types cannot express.

@@ -78,6 +78,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AlertSeverity {
 pub struct DocumentFailedV1 {
     ///Which attempt failed, starting at 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub attempt: ::std::option::Option<::std::num::NonZeroU64>,
     ///Identifier of the document (UUID).
     pub document_id: ::events_runtime::formats::Uuid,
@@ -128,7 +129,7 @@ impl ::std::str::FromStr for DocumentFailedV1ErrorCode {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Z][A-Z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Z][A-Z0-9_]*$\"".into());
         }
@@ -309,6 +310,7 @@ impl ::std::convert::TryFrom<::std::string::String> for DocumentFailedV1Stage {
 #[serde(deny_unknown_fields)]
 pub struct DocumentProcessedV1 {
     ///Number of chunks written to the vector index.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub chunk_count: u64,
     ///Media type of the original document (e.g. application/pdf).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -316,12 +318,15 @@ pub struct DocumentProcessedV1 {
     ///Identifier of the document (UUID).
     pub document_id: ::events_runtime::formats::Uuid,
     ///Number of pages processed.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub page_count: u64,
     ///Total processing time in milliseconds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub processing_time_ms: ::std::option::Option<u64>,
     ///Size of the original document in bytes.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub size_bytes: ::std::option::Option<u64>,
     ///Where the original document is stored.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -423,6 +428,7 @@ pub struct HighLatencyV1 {
     ///When the condition was detected.
     pub timestamp: ::events_runtime::formats::DateTime,
     ///Length of the measurement window, in seconds.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub window_seconds: ::std::num::NonZeroU64,
 }
 ///The slow operation or endpoint (e.g. POST /v1/chat).
@@ -641,7 +647,7 @@ impl ::std::str::FromStr for MeteredV1CostCurrency {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Z]{3}$").unwrap() });
+        { ::regress::Regex::with_flags("^[A-Z]{3}$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Z]{3}$\"".into());
         }
@@ -809,7 +815,7 @@ impl ::std::str::FromStr for MeteredV1ResourceType {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
         }
@@ -1276,7 +1282,7 @@ impl ::std::str::FromStr for QuotaExceededV1QuotaName {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
         }
@@ -1498,7 +1504,7 @@ impl ::std::str::FromStr for ServiceName {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9-]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9-]*$\"".into());
         }
@@ -1550,6 +1556,7 @@ pub struct StepV1 {
     pub error: ::std::option::Option<StepV1StepError>,
     ///Time taken to execute the step, in milliseconds (completed and failed steps).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub execution_time_ms: ::std::option::Option<u64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<StepV1Metadata>,
@@ -1766,7 +1773,7 @@ impl ::std::str::FromStr for StepV1StepErrorCode {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Z][A-Z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Z][A-Z0-9_]*$\"".into());
         }
@@ -1960,7 +1967,7 @@ impl ::std::str::FromStr for StepV1StepType {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
         }

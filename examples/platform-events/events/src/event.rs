@@ -77,6 +77,86 @@ impl Event {
             Event::WorkflowInstanceStartedV2(payload) => payload.violations(prefix),
         }
     }
+    /// Whether validating the decoded payload answers as validating
+    /// the JSON it came from would: not where the schema has rules
+    /// (`oneOf`, `patternProperties`, ...) over what the type drops
+    /// or picks.
+    pub fn decoded_is_exact(&self) -> bool {
+        match self {
+            Event::CacheEntryInvalidatedV1(_) => false,
+            Event::NotifyEmailRequestedV1(_) => false,
+            Event::WorkflowInstanceCompletedV1(_) => false,
+            Event::WorkflowInstanceStartedV1(_) => false,
+            Event::WorkflowInstanceStartedV2(_) => false,
+        }
+    }
+    /// Every violation of `json`, this event's payload as received.
+    pub fn json_violations(
+        &self,
+        json: &::serde_json::Value,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::CacheEntryInvalidatedV1(_) => {
+                <crate::cache::entry_invalidated::v1::EntryInvalidatedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::NotifyEmailRequestedV1(_) => {
+                <crate::notify::email_requested::v1::EmailRequestedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::WorkflowInstanceCompletedV1(_) => {
+                <crate::workflow::instance_completed::v1::InstanceCompletedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::WorkflowInstanceStartedV1(_) => {
+                <crate::workflow::instance_started::v1::InstanceStartedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::WorkflowInstanceStartedV2(_) => {
+                <crate::workflow::instance_started::v2::InstanceStartedV2>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+        }
+    }
+    /// Validates a decoded event against the payload bytes it came
+    /// from: the decoded value where that is exact, the JSON otherwise.
+    pub fn validate_received(
+        &self,
+        payload: &[u8],
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if self.decoded_is_exact() {
+            return self.validate();
+        }
+        match ::serde_json::from_slice::<::serde_json::Value>(payload) {
+            Ok(json) => self.into_result(self.json_violations(&json, "")),
+            Err(_) => self.validate(),
+        }
+    }
+    fn into_result(
+        &self,
+        violations: ::std::vec::Vec<::events_runtime::Violation>,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// Checks the payload against every rule of its schema.
     pub fn validate(
         &self,

@@ -65,7 +65,7 @@ impl ::std::str::FromStr for DeadLetterErrorErrorCode {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Z][A-Z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Z][A-Z0-9_]*$\"".into());
         }
@@ -157,7 +157,7 @@ impl ::std::str::FromStr for EmailRequestedV1Locale {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z]{2}(-[A-Z]{2})?$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z]{2}(-[A-Z]{2})?$\"".into());
         }
@@ -312,7 +312,7 @@ impl ::std::str::FromStr for EmailRequestedV1TemplateId {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9-]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9-]*$\"".into());
         }
@@ -457,7 +457,7 @@ impl ::std::str::FromStr for EntityRefEntityType {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
         }
@@ -592,6 +592,7 @@ pub struct EntryInvalidatedV1Entity {
     pub entity_id: EntryInvalidatedV1EntityEntityId,
     pub entity_type: EntryInvalidatedV1EntityEntityType,
     ///Version of the entity after the change; caches holding an older version are stale.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub entity_version: ::std::num::NonZeroU64,
 }
 ///`EntryInvalidatedV1EntityEntityId`
@@ -690,7 +691,7 @@ impl ::std::str::FromStr for EntryInvalidatedV1EntityEntityType {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9_]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
         }
@@ -1101,6 +1102,7 @@ impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderTraceId {
 #[serde(deny_unknown_fields)]
 pub struct InstanceCompletedV1 {
     ///Wall-clock duration of the instance in milliseconds.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub duration_ms: u64,
     ///Why the instance failed or was compensated.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1113,6 +1115,7 @@ pub struct InstanceCompletedV1 {
     pub output: ::std::option::Option<ScalarMap>,
     ///Number of steps that completed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub steps_completed: ::std::option::Option<u64>,
     pub workflow_id: WorkflowId,
 }
@@ -1272,6 +1275,7 @@ pub struct InstanceStartedV1 {
     pub trigger: ::std::option::Option<InstanceStartedV1Trigger>,
     pub workflow_id: WorkflowId,
     ///Version of the workflow definition being run.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub workflow_version: ::std::num::NonZeroU64,
 }
 ///Who or what started the instance, as kind:id (e.g. user:5f3c2a, service:billing).
@@ -1428,6 +1432,7 @@ pub struct InstanceStartedV2 {
     pub trigger: ::std::option::Option<InstanceStartedV2Trigger>,
     pub workflow_id: WorkflowId,
     ///Version of the workflow definition being run.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub workflow_version: ::std::num::NonZeroU64,
 }
 ///Who or what started the instance (replaces v1 started_by).
@@ -1735,7 +1740,7 @@ impl ::std::str::FromStr for WorkflowId {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[a-z][a-z0-9-]*$").unwrap() });
+        { ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[a-z][a-z0-9-]*$\"".into());
         }

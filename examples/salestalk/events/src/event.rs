@@ -82,6 +82,90 @@ impl Event {
             Event::TenantProvisionedV1(payload) => payload.violations(prefix),
         }
     }
+    /// Whether validating the decoded payload answers as validating
+    /// the JSON it came from would: not where the schema has rules
+    /// (`oneOf`, `patternProperties`, ...) over what the type drops
+    /// or picks.
+    pub fn decoded_is_exact(&self) -> bool {
+        match self {
+            Event::ClassificationPerformedV1(_) => false,
+            Event::ClassificationPerformedV2(_) => false,
+            Event::ConversationCompletedV1(_) => false,
+            Event::MetricsIngestedV1(_) => false,
+            Event::NarrativeGeneratedV1(_) => false,
+            Event::TenantProvisionedV1(_) => false,
+        }
+    }
+    /// Every violation of `json`, this event's payload as received.
+    pub fn json_violations(
+        &self,
+        json: &::serde_json::Value,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        match self {
+            Event::ClassificationPerformedV1(_) => {
+                <crate::classification::performed::v1::PerformedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::ClassificationPerformedV2(_) => {
+                <crate::classification::performed::v2::PerformedV2>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::ConversationCompletedV1(_) => {
+                <crate::conversation::completed::v1::CompletedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::MetricsIngestedV1(_) => {
+                <crate::metrics::ingested::v1::IngestedV1>::json_violations(json, prefix)
+            }
+            Event::NarrativeGeneratedV1(_) => {
+                <crate::narrative::generated::v1::GeneratedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::TenantProvisionedV1(_) => {
+                <crate::tenant::provisioned::v1::ProvisionedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+        }
+    }
+    /// Validates a decoded event against the payload bytes it came
+    /// from: the decoded value where that is exact, the JSON otherwise.
+    pub fn validate_received(
+        &self,
+        payload: &[u8],
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if self.decoded_is_exact() {
+            return self.validate();
+        }
+        match ::serde_json::from_slice::<::serde_json::Value>(payload) {
+            Ok(json) => self.into_result(self.json_violations(&json, "")),
+            Err(_) => self.validate(),
+        }
+    }
+    fn into_result(
+        &self,
+        violations: ::std::vec::Vec<::events_runtime::Violation>,
+    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(::events_runtime::ValidationError {
+                event_type: self.event_type().to_owned(),
+                version: self.version(),
+                violations,
+            })
+        }
+    }
     /// Checks the payload against every rule of its schema.
     pub fn validate(
         &self,

@@ -20,6 +20,7 @@ impl ::events_runtime::EventPayload for ImageJobRequestedV1 {
 /// The schema with its shared parts, compiled on first use.
 static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
     include_str!("../../../bundled/ImageJobRequestedV1.schema.json"),
+    false,
 );
 impl ImageJobRequestedV1 {
     /// Checks the rules of the schema that the type cannot express
@@ -46,5 +47,12 @@ impl ImageJobRequestedV1 {
         prefix: &str,
     ) -> ::std::vec::Vec<::events_runtime::Violation> {
         VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+    }
+    /// Every violation of `json`, a payload of this event as received.
+    pub fn json_violations(
+        json: &::serde_json::Value,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        VALIDATOR.violations(json, prefix)
     }
 }

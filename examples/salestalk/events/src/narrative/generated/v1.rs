@@ -17,6 +17,7 @@ impl ::events_runtime::EventPayload for GeneratedV1 {
 /// The schema with its shared parts, compiled on first use.
 static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
     include_str!("../../../bundled/GeneratedV1.schema.json"),
+    false,
 );
 impl GeneratedV1 {
     /// Checks the rules of the schema that the type cannot express
@@ -43,5 +44,12 @@ impl GeneratedV1 {
         prefix: &str,
     ) -> ::std::vec::Vec<::events_runtime::Violation> {
         VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+    }
+    /// Every violation of `json`, a payload of this event as received.
+    pub fn json_violations(
+        json: &::serde_json::Value,
+        prefix: &str,
+    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+        VALIDATOR.violations(json, prefix)
     }
 }
