@@ -48,6 +48,12 @@ pub struct Config {
     /// default: a gap is usually a file that was forgotten or misnamed.
     #[serde(default)]
     pub allow_version_gaps: bool,
+    /// Schema documents that `$ref`s reach by URL, served from local
+    /// folders: URL prefix -> folder (relative to this file), e.g.
+    /// `"https://schemas.example.com/" = "../vendor/schemas"`. Never the
+    /// network.
+    #[serde(default)]
+    pub remotes: std::collections::BTreeMap<String, PathBuf>,
 }
 
 /// How event types are formed from the file path.

@@ -1,6 +1,6 @@
-//! Checks that need the whole bundled schema: every `examples` entry must
-//! validate against its own schema (formats asserted, as the generated types
-//! do), and every `pattern` must compile with the regex engine the generated
+//! Checks that need the whole contract set: every event schema must compile
+//! with the documents its `$ref`s reach, every `examples` entry must validate
+//! against it (as the generated crate validates), and every `pattern` must compile with the regex engine the generated
 //! code uses, so a bad pattern is a generation error rather than a panic on
 //! the first decode.
 
@@ -16,10 +16,26 @@ pub fn check(set: &ContractSet) -> Result<(), Error> {
     check_patterns(set, &mut problems);
     problems.finish()?;
     let mut problems = Diagnostics::default();
+    let documents = std::sync::Arc::new(set.documents());
     for event in &set.events {
-        let schema = refs::standalone(&set.bundle, &event.payload_type);
-        let validator = match jsonschema::options().should_validate_formats(true).build(&schema) {
+        let uri = crate::model::document_uri(&event.file);
+        let lookup = {
+            let documents = documents.clone();
+            move |wanted: &str| documents.get(wanted).cloned()
+        };
+        // Built as the generated crate builds it, with formats asserted: an
+        // example must also decode into the typed formats (uuid, date-time).
+        let validator = match events_runtime::validation::compile(Some(&uri), &documents[&uri], lookup, true) {
             Ok(validator) => validator,
+            Err(e) if e.contains("no schema document") => {
+                let missing = e.split('\'').nth(1).unwrap_or_default();
+                let (at, reference) = find_ref(&set.files.files[&event.file].value, missing);
+                problems.push(
+                    refs::located(&set.files, &event.file, &at, "ref-unresolved", format!("`$ref` {reference:?} reaches no document of the contract set (`{missing}`)"))
+                        .help("refer to files of the schemas folder by relative path, or serve URLs from a local folder with `[remotes]` in events.toml"),
+                );
+                continue;
+            }
             Err(e) => {
                 problems.push(refs::located(&set.files, &event.file, "", "meta-schema", format!("the schema does not compile: {e}")));
                 continue;
@@ -37,6 +53,21 @@ pub fn check(set: &ContractSet) -> Result<(), Error> {
         }
     }
     problems.finish()
+}
+
+/// The `$ref` (its object's pointer and text) that names the document
+/// `missing`, or the root when none does literally.
+fn find_ref(document: &Value, missing: &str) -> (String, String) {
+    let mut found = None;
+    refs::for_each_object(document, |map, rel| {
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            let path = reference.split('#').next().unwrap_or_default();
+            if found.is_none() && !path.is_empty() && missing.ends_with(path) {
+                found = Some((rel.to_owned(), reference.clone()));
+            }
+        }
+    });
+    found.unwrap_or_else(|| (String::new(), missing.to_owned()))
 }
 
 fn check_patterns(set: &ContractSet, problems: &mut Diagnostics) {

@@ -57,6 +57,39 @@ pub struct ContractSet {
     pub cloudevents: Option<crate::config::CloudEventsConfig>,
     /// Named definitions the types are generated from.
     pub bundle: Bundle,
+    /// Documents `$ref`s reach by URL (`[remotes]`), sorted by URI.
+    pub remotes: Vec<RemoteDocument>,
+}
+
+/// A schema document served from a local folder in place of its URL.
+#[derive(Debug, Clone)]
+pub struct RemoteDocument {
+    /// Its URL.
+    pub uri: String,
+    /// Where the generated crate keeps a copy, relative to its root.
+    pub copy: String,
+    /// Its text, verbatim.
+    pub text: String,
+}
+
+/// The URI of a schema file of the set (relative to the schemas folder),
+/// against which its relative `$ref`s resolve.
+pub fn document_uri(path: &str) -> String {
+    format!("json-schema:///{path}")
+}
+
+impl ContractSet {
+    /// Every schema document of the set by URI: its files and its remotes.
+    pub fn documents(&self) -> BTreeMap<String, Value> {
+        let mut documents: BTreeMap<String, Value> =
+            self.files.files.values().map(|f| (document_uri(&f.path), f.value.clone())).collect();
+        for remote in &self.remotes {
+            if let Ok(value) = serde_json::from_str(&remote.text) {
+                documents.insert(remote.uri.clone(), value);
+            }
+        }
+        documents
+    }
 }
 
 /// One version of one event.
@@ -131,7 +164,10 @@ impl ContractSet {
         let config_dir = config_path.parent().unwrap_or(Path::new(""));
         let mut problems = Diagnostics::default();
         let files = crate::discover::discover(repo_root, config_dir, &mut problems)?;
-        build(config, config_path, &config_text, files, problems)
+        let remotes = load_remotes(repo_root, config_path, &config, &mut problems);
+        let mut set = build(config, config_path, &config_text, files, problems)?;
+        set.remotes = remotes;
+        Ok(set)
     }
 }
 
@@ -211,7 +247,50 @@ fn build(
         governance: config.governance.clone(),
         cloudevents: config.cloudevents.clone(),
         bundle,
+        remotes: Vec::new(),
     })
+}
+
+/// Reads every `.json` file below each `[remotes]` folder.
+fn load_remotes(repo_root: &Path, config_path: &Path, config: &Config, problems: &mut Diagnostics) -> Vec<RemoteDocument> {
+    let config_dir = config_path.parent().unwrap_or(Path::new(""));
+    let mut remotes = Vec::new();
+    for (index, (prefix, folder)) in config.remotes.iter().enumerate() {
+        let root = repo_root.join(config_dir).join(folder);
+        let mut stack = vec![root.clone()];
+        let mut found = Vec::new();
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                problems.push(
+                    Diagnostic::new(config_path, "", "config-invalid", format!("`remotes`: cannot read the folder `{}` for {prefix:?}", dir.display()))
+                        .help("point the URL prefix at a folder of schema documents, relative to the config file"),
+                );
+                break;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    found.push(path);
+                }
+            }
+        }
+        found.sort();
+        for path in found {
+            let relative = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            match std::fs::read_to_string(&path) {
+                Ok(text) => remotes.push(RemoteDocument {
+                    uri: format!("{prefix}{relative}"),
+                    copy: format!("remotes/{index}/{relative}"),
+                    text,
+                }),
+                Err(e) => problems.push(Diagnostic::new(config_path, "", "config-invalid", format!("`remotes`: {}: {e}", path.display()))),
+            }
+        }
+    }
+    remotes.sort_by(|a, b| a.uri.cmp(&b.uri));
+    remotes
 }
 
 /// `a/b/../c` -> `a/c`, without touching the file system.

@@ -32,16 +32,17 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
         let path = PathBuf::from(path.to_string_lossy().replace("r#", ""));
         files.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type], set.formats.assert)));
     }
-    // Each payload's (and the header's) schema, bundled into one document
-    // for run-time validation.
-    let mut validated: Vec<&str> = set.events.iter().map(|e| e.payload_type.as_str()).collect();
+    // The header is the envelope schema minus type, version and payload:
+    // a document of its own for run-time validation. Payloads validate
+    // against their schema files (`registry::DOCUMENTS`).
     if set.envelope.is_some() {
-        validated.push(crate::model::HEADER_TYPE);
-    }
-    for name in validated {
+        let name = crate::model::HEADER_TYPE;
         let schema = crate::refs::standalone(&set.bundle, name);
         let text = format!("{}\n", serde_json::to_string_pretty(&schema).expect("plain JSON"));
         files.push(GeneratedFile::text(out.join("bundled").join(format!("{name}.schema.json")), text));
+    }
+    for remote in &set.remotes {
+        files.push(GeneratedFile::text(out.join(&remote.copy), remote.text.clone()));
     }
     let catalog = crate::catalog::entries(set);
     files.push(GeneratedFile::text(out.join("CATALOG.md"), crate::catalog::markdown(set, &catalog)));
@@ -167,7 +168,7 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats:
     let (event_type, version, topic) = (&event.event_type, event.version, &event.topic);
     let depth = event.module.len();
     let schema_path = format!("{}schemas/{}", "../".repeat(depth), event.file);
-    let bundled_path = format!("{}bundled/{}.schema.json", "../".repeat(depth), event.payload_type);
+    let document_uri = crate::model::document_uri(&event.file);
     let mut doc = format!("`{event_type}` version {version}");
     if let Some(title) = &event.title {
         doc.push_str(&format!(": {title}"));
@@ -190,9 +191,9 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats:
             const SCHEMA: &'static str = include_str!(#schema_path);
         }
 
-        /// The schema with its shared parts, compiled on first use.
+        /// The schema, with the documents its `$ref`s reach, compiled on first use.
         static VALIDATOR: ::events_runtime::SchemaValidator =
-            ::events_runtime::SchemaValidator::new(include_str!(#bundled_path), #assert_formats);
+            ::events_runtime::SchemaValidator::document(#document_uri, crate::registry::DOCUMENTS, #assert_formats);
 
         impl #payload {
             /// Checks the rules of the schema that the type cannot express

@@ -60,6 +60,16 @@ pub fn bundle(files: &SchemaFiles, roots: &[(Target, String)], problems: &mut Di
         let mut refs = Vec::new();
         rewrite_refs(&schema, pointer, &mut refs);
         for (at, reference, slot) in refs {
+            if is_opaque(&files.files[file].value, &reference, &at) {
+                // Left to validation, which resolves it as JSON Schema does;
+                // the type does not follow it (it is wider, never narrower).
+                let holder = slot.strip_suffix("/$ref").unwrap_or_default();
+                if let Some(Value::Object(map)) = schema.pointer_mut(holder) {
+                    map.remove("$ref");
+                    map.insert(OPAQUE_REF.to_owned(), Value::String(reference));
+                }
+                continue;
+            }
             let Some(resolved) = resolve(files, file, &reference, &at, problems) else {
                 continue;
             };
@@ -86,6 +96,41 @@ pub fn bundle(files: &SchemaFiles, roots: &[(Target, String)], problems: &mut Di
         bundle.definitions.insert(name, schema);
     }
     bundle
+}
+
+/// Where the bundle keeps a `$ref` it does not follow (see [`is_opaque`]).
+pub const OPAQUE_REF: &str = "x-opaque-ref";
+
+/// A `$ref` whose target is not a file of the set by path and pointer: a
+/// URL or URN, an anchor (`#name`), or any reference whose base is an
+/// `$id` rather than the file. Validation resolves these (among the set's
+/// files and `[remotes]`); the bundle does not.
+fn is_opaque(document: &Value, reference: &str, at: &str) -> bool {
+    let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let has_scheme = path_part.split('/').next().is_some_and(|first| first.contains(':'));
+    if has_scheme || path_part.starts_with('/') || (!fragment.is_empty() && !fragment.starts_with('/')) {
+        return true;
+    }
+    if !path_part.is_empty() && document.get("$id").is_some() {
+        return true;
+    }
+    // Below the root, an `$id` on the way (the `$ref`'s own object included)
+    // starts a new base.
+    let mut node = document;
+    for token in at.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let next = match node {
+            Value::Object(map) => map.get(&token),
+            Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        let Some(next) = next else { return false };
+        node = next;
+        if node.get("$id").is_some() {
+            return true;
+        }
+    }
+    false
 }
 
 /// Calls `visit` with every object (schema) below `value` and its pointer

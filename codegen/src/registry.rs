@@ -33,8 +33,20 @@ pub fn registry(set: &ContractSet) -> TokenStream {
             }
         }
     });
+    let documents = set
+        .files
+        .files
+        .values()
+        .map(|f| (crate::model::document_uri(&f.path), format!("../schemas/{}", f.path)))
+        .chain(set.remotes.iter().map(|r| (r.uri.clone(), format!("../{}", r.copy))))
+        .map(|(uri, path)| quote!((#uri, include_str!(#path))));
     quote! {
         use ::events_runtime::EventInfo;
+
+        /// Every schema document of the contract set (and each document its
+        /// `$ref`s reach by URL) by URI: validation resolves references among
+        /// these, as JSON Schema says, and never on the network.
+        pub static DOCUMENTS: ::events_runtime::validation::Documents = &[ #(#documents),* ];
 
         /// Every (type, version) of the contract set, sorted by type then version.
         pub static EVENTS: &[EventInfo] = &[ #(#rows),* ];

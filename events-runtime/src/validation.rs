@@ -49,19 +49,41 @@ pub fn summary(violations: &[Violation]) -> String {
     }
 }
 
-/// A bundled schema, compiled on first use.
+/// The schema documents of a contract set by URI (`json-schema:///<path
+/// in the schemas folder>`, and remote documents under their own URLs), as
+/// generated crates embed them.
+pub type Documents = &'static [(&'static str, &'static str)];
+
+/// A schema, compiled on first use.
 pub struct SchemaValidator {
-    schema: &'static str,
+    source: Source,
     assert_formats: bool,
     compiled: OnceLock<jsonschema::Validator>,
 }
 
+enum Source {
+    /// A self-contained schema text.
+    Text(&'static str),
+    /// A document of a contract set, whose `$ref`s resolve among `documents`
+    /// as JSON Schema says (`$id`, anchors, dynamic references included).
+    Document { uri: &'static str, documents: Documents },
+}
+
 impl SchemaValidator {
-    /// A validator for the bundled schema text; `assert_formats` makes
+    /// A validator for a self-contained schema text; `assert_formats` makes
     /// `format` a rule rather than an annotation.
     pub const fn new(schema: &'static str, assert_formats: bool) -> Self {
         SchemaValidator {
-            schema,
+            source: Source::Text(schema),
+            assert_formats,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// A validator for the document at `uri` among `documents`.
+    pub const fn document(uri: &'static str, documents: Documents, assert_formats: bool) -> Self {
+        SchemaValidator {
+            source: Source::Document { uri, documents },
             assert_formats,
             compiled: OnceLock::new(),
         }
@@ -69,11 +91,20 @@ impl SchemaValidator {
 
     fn compiled(&self) -> &jsonschema::Validator {
         self.compiled.get_or_init(|| {
-            let schema: Value = serde_json::from_str(self.schema).expect("bundled at generation time: valid JSON");
-            jsonschema::options()
-                .should_validate_formats(self.assert_formats)
-                .build(&schema)
-                .expect("bundled at generation time: a valid schema")
+            let checked = "checked at generation time: valid JSON, a schema that compiles";
+            match self.source {
+                Source::Text(text) => {
+                    let schema: Value = serde_json::from_str(text).expect(checked);
+                    compile(None, &schema, |_| None, self.assert_formats).expect(checked)
+                }
+                Source::Document { uri, documents } => {
+                    let lookup = move |wanted: &str| {
+                        documents.iter().find(|(u, _)| *u == wanted).and_then(|(_, text)| serde_json::from_str(text).ok())
+                    };
+                    let root = lookup(uri).expect(checked);
+                    compile(Some(uri), &root, lookup, self.assert_formats).expect(checked)
+                }
+            }
         })
     }
 
@@ -93,6 +124,33 @@ impl SchemaValidator {
     /// Whether `instance` is valid.
     pub fn is_valid(&self, instance: &Value) -> bool {
         self.compiled().is_valid(instance)
+    }
+}
+
+/// Compiles `schema` (found at `uri`, when it has one) with its `$ref`s
+/// resolved by `lookup` (a document's URI without fragment -> the document):
+/// the one way both the generator (checking examples) and generated crates
+/// build validators.
+pub fn compile(
+    uri: Option<&str>,
+    schema: &Value,
+    lookup: impl Fn(&str) -> Option<Value> + Send + Sync + 'static,
+    assert_formats: bool,
+) -> Result<jsonschema::Validator, String> {
+    let mut options = jsonschema::options().should_validate_formats(assert_formats).with_retriever(Lookup(lookup));
+    if let Some(uri) = uri {
+        options = options.with_base_uri(uri);
+    }
+    options.build(schema).map_err(|e| e.to_string())
+}
+
+/// Retrieves `$ref`ed documents from memory: never the network.
+struct Lookup<F>(F);
+
+impl<F: Fn(&str) -> Option<Value> + Send + Sync> jsonschema::Retrieve for Lookup<F> {
+    fn retrieve(&self, uri: &jsonschema::Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let wanted = uri.as_str().split('#').next().unwrap_or_default();
+        (self.0)(wanted).ok_or_else(|| format!("no schema document `{wanted}` in the contract set").into())
     }
 }
 

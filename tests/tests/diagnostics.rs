@@ -155,15 +155,15 @@ fn unresolvable_refs_are_reported_where_they_are_written() {
 }
 
 #[test]
-fn unsupported_keywords_are_refused_with_their_location() {
+fn unresolvable_references_are_refused() {
     let schema = br##"{
   "type": "object",
-  "properties": {"name": {"type": "string", "$anchor": "name"}}
+  "properties": {"name": {"$ref": "https://schemas.example.com/name.json"}}
 }"##;
     let d = only(&[("things/happened.v1.schema.json", schema)]);
-    assert_eq!(d.code, "unsupported");
-    assert_eq!(d.pointer, "/properties/name/$anchor");
-    assert!(d.message.contains("`$anchor`"));
+    assert_eq!(d.code, "ref-unresolved");
+    assert!(d.message.contains("https://schemas.example.com/name.json"), "{d}");
+    assert!(d.help.as_deref().unwrap_or_default().contains("[remotes]"), "{d}");
 }
 
 /// Rules no Rust type can say are left to validation: the set generates,

@@ -75,8 +75,8 @@ pub fn run(root: &Path, suite: &Path, drafts: &[Draft]) -> Result<bool, String> 
     for &draft in drafts {
         let mut groups = read_groups(&tests_dir.join(draft.folder()), draft)?;
         let work = root.join("target/conformance").join(draft.folder());
-        classify(root, &work, draft, &mut groups)?;
-        let outcomes = decode_and_validate(root, &work, draft, &groups)?;
+        classify(root, &work, suite, draft, &mut groups)?;
+        let outcomes = decode_and_validate(root, &work, suite, draft, &groups)?;
         let (table, passed, failed, accepted_disagree) = report(&groups, &outcomes);
         println!("## {}\n\n{table}", draft.folder());
         let total = passed + failed;
@@ -149,10 +149,13 @@ fn snake(name: &str) -> String {
 /// The schema file of a group, as a contract author would write it: the
 /// suite's schema with the draft's dialect and a subject to route by.
 fn schema_file(group: &Group, draft: Draft) -> Result<Value, String> {
-    let Value::Object(map) = &group.schema else {
-        return Err("a boolean schema cannot be an event payload's root".to_owned());
+    let mut map = match &group.schema {
+        Value::Object(map) => map.clone(),
+        // A schema file must be an object to carry its subject; `allOf`
+        // around a boolean schema means the same.
+        Value::Bool(_) => serde_json::Map::from_iter([("allOf".to_owned(), json!([group.schema]))]),
+        other => return Err(format!("{other} is not a schema")),
     };
-    let mut map = map.clone();
     map.entry("$schema").or_insert_with(|| json!(draft.dialect()));
     map.insert("x-subject".to_owned(), json!(format!("conformance.{}", group.event_type)));
     Ok(Value::Object(map))
@@ -163,6 +166,7 @@ fn group_path(group: &Group) -> String {
     format!("schemas/{domain}/{event}.v1.schema.json")
 }
 
+/// The contract set's config; `{remotes}` is the suite's `remotes/` folder.
 const CONFIG: &str = r#"name = "conformance"
 output = "../events"
 crate-name = "conformance-events"
@@ -176,16 +180,21 @@ by = "subject"
 [formats]
 uuid = "string"
 date-time = "string"
+
+[remotes]
+"http://localhost:1234/" = "{remotes}"
 "#;
 
 /// Writes a contract set of `groups` (those with a schema file) into `work`.
-fn write_set(root: &Path, work: &Path, draft: Draft, groups: &[&Group]) -> Result<(), String> {
+fn write_set(root: &Path, work: &Path, suite: &Path, draft: Draft, groups: &[&Group]) -> Result<(), String> {
     let io = |e: std::io::Error| format!("{}: {e}", work.display());
     if work.join("schemas").exists() {
         std::fs::remove_dir_all(work.join("schemas")).map_err(io)?;
     }
     std::fs::create_dir_all(work.join("schemas")).map_err(io)?;
-    std::fs::write(work.join("schemas/events.toml"), CONFIG).map_err(io)?;
+    let remotes = suite.join("remotes");
+    let remotes = std::path::absolute(&remotes).unwrap_or(remotes);
+    std::fs::write(work.join("schemas/events.toml"), CONFIG.replace("{remotes}", &remotes.to_string_lossy())).map_err(io)?;
     for group in groups {
         let schema = schema_file(group, draft)?;
         let path = work.join(group_path(group));
@@ -201,14 +210,14 @@ fn write_set(root: &Path, work: &Path, draft: Draft, groups: &[&Group]) -> Resul
 }
 
 /// Generates each group alone; a rejected group keeps the generator's reason.
-fn classify(root: &Path, work: &Path, draft: Draft, groups: &mut [Group]) -> Result<(), String> {
+fn classify(root: &Path, work: &Path, suite: &Path, draft: Draft, groups: &mut [Group]) -> Result<(), String> {
     let config = Path::new("schemas/events.toml");
     for group in groups.iter_mut() {
         if let Err(reason) = schema_file(group, draft) {
             group.rejected = Some(reason);
             continue;
         }
-        write_set(root, work, draft, &[&*group])?;
+        write_set(root, work, suite, draft, &[&*group])?;
         if let Err(error) = codegen::generate(work, config) {
             group.rejected = Some(first_reason(&error));
         }
@@ -229,12 +238,12 @@ fn first_reason(error: &codegen::Error) -> String {
 
 /// Generates the accepted groups as one crate, builds the runner and runs
 /// every test through it: one outcome per test of each accepted group.
-fn decode_and_validate(root: &Path, work: &Path, draft: Draft, groups: &[Group]) -> Result<BTreeMap<String, Vec<Outcome>>, String> {
+fn decode_and_validate(root: &Path, work: &Path, suite: &Path, draft: Draft, groups: &[Group]) -> Result<BTreeMap<String, Vec<Outcome>>, String> {
     let accepted: Vec<&Group> = groups.iter().filter(|g| g.rejected.is_none()).collect();
     if accepted.is_empty() {
         return Ok(BTreeMap::new());
     }
-    write_set(root, work, draft, &accepted)?;
+    write_set(root, work, suite, draft, &accepted)?;
     codegen::run(work, Path::new("schemas/events.toml"), codegen::Mode::Force)
         .map_err(|e| format!("the accepted groups did not generate together: {}", first_reason(&e)))?;
     write_runner(work)?;

@@ -16,9 +16,10 @@ impl ::events_runtime::EventPayload for NewImageAvailableV1 {
         "../../../schemas/ingestion/new_image_available.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/NewImageAvailableV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///ingestion/new_image_available.v1.schema.json",
+    crate::registry::DOCUMENTS,
     true,
 );
 impl NewImageAvailableV1 {

@@ -17,9 +17,10 @@ impl ::events_runtime::EventPayload for RunStartedV1 {
         "../../../schemas/pipeline/run_started.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/RunStartedV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///pipeline/run_started.v1.schema.json",
+    crate::registry::DOCUMENTS,
     true,
 );
 impl RunStartedV1 {

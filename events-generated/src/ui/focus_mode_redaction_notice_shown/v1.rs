@@ -18,9 +18,10 @@ impl ::events_runtime::EventPayload for FocusModeRedactionNoticeShownV1 {
         "../../../schemas/ui/focus_mode_redaction_notice_shown.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/FocusModeRedactionNoticeShownV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///ui/focus_mode_redaction_notice_shown.v1.schema.json",
+    crate::registry::DOCUMENTS,
     true,
 );
 impl FocusModeRedactionNoticeShownV1 {

@@ -22,9 +22,10 @@ impl ::events_runtime::EventPayload for ActivityResultGeneratedV1 {
         "../../../schemas/results/activity_result_generated.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/ActivityResultGeneratedV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///results/activity_result_generated.v1.schema.json",
+    crate::registry::DOCUMENTS,
     false,
 );
 impl ActivityResultGeneratedV1 {

@@ -17,9 +17,10 @@ impl ::events_runtime::EventPayload for JobStatusChangedV2 {
         "../../../schemas/status/job_status_changed.v2.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/JobStatusChangedV2.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///status/job_status_changed.v2.schema.json",
+    crate::registry::DOCUMENTS,
     false,
 );
 impl JobStatusChangedV2 {

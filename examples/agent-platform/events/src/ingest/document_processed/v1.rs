@@ -14,9 +14,10 @@ impl ::events_runtime::EventPayload for DocumentProcessedV1 {
         "../../../schemas/ingest/document_processed.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/DocumentProcessedV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///ingest/document_processed.v1.schema.json",
+    crate::registry::DOCUMENTS,
     false,
 );
 impl DocumentProcessedV1 {

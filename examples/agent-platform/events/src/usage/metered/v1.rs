@@ -18,9 +18,10 @@ impl ::events_runtime::EventPayload for MeteredV1 {
         "../../../schemas/usage/metered.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/MeteredV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///usage/metered.v1.schema.json",
+    crate::registry::DOCUMENTS,
     false,
 );
 impl MeteredV1 {

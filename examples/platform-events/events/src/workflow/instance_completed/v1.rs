@@ -17,9 +17,10 @@ impl ::events_runtime::EventPayload for InstanceCompletedV1 {
         "../../../schemas/workflow/instance_completed.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/InstanceCompletedV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///workflow/instance_completed.v1.schema.json",
+    crate::registry::DOCUMENTS,
     false,
 );
 impl InstanceCompletedV1 {

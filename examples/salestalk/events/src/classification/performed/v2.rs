@@ -17,9 +17,10 @@ impl ::events_runtime::EventPayload for PerformedV2 {
         "../../../schemas/classification/performed.v2.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/PerformedV2.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///classification/performed.v2.schema.json",
+    crate::registry::DOCUMENTS,
     false,
 );
 impl PerformedV2 {

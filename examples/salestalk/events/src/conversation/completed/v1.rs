@@ -14,9 +14,10 @@ impl ::events_runtime::EventPayload for CompletedV1 {
         "../../../schemas/conversation/completed.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/CompletedV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///conversation/completed.v1.schema.json",
+    crate::registry::DOCUMENTS,
     false,
 );
 impl CompletedV1 {

@@ -14,9 +14,10 @@ impl ::events_runtime::EventPayload for GeneratedV1 {
         "../../../schemas/narrative/generated.v1.schema.json"
     );
 }
-/// The schema with its shared parts, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::new(
-    include_str!("../../../bundled/GeneratedV1.schema.json"),
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    "json-schema:///narrative/generated.v1.schema.json",
+    crate::registry::DOCUMENTS,
     false,
 );
 impl GeneratedV1 {
