@@ -124,12 +124,12 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
                     return self.validate();
                 }
                 match ::serde_json::from_slice::<::serde_json::Value>(payload) {
-                    Ok(json) => self.into_result(self.json_violations(&json, "")),
+                    Ok(json) => self.violations_to_result(self.json_violations(&json, "")),
                     Err(_) => self.validate(),
                 }
             }
 
-            fn into_result(&self, violations: ::std::vec::Vec<::events_runtime::Violation>) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+            fn violations_to_result(&self, violations: ::std::vec::Vec<::events_runtime::Violation>) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
                 if violations.is_empty() {
                     Ok(())
                 } else {

@@ -172,11 +172,11 @@ impl Event {
             return self.validate();
         }
         match ::serde_json::from_slice::<::serde_json::Value>(payload) {
-            Ok(json) => self.into_result(self.json_violations(&json, "")),
+            Ok(json) => self.violations_to_result(self.json_violations(&json, "")),
             Err(_) => self.validate(),
         }
     }
-    fn into_result(
+    fn violations_to_result(
         &self,
         violations: ::std::vec::Vec<::events_runtime::Violation>,
     ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
