@@ -9,6 +9,7 @@
 //! mode, reports drift).
 
 pub mod catalog;
+pub mod checks;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;

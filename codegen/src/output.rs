@@ -24,13 +24,15 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
     if let Some(envelope) = &set.envelope {
         files.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(set, envelope, &types)?));
     }
+    let checks = crate::checks::generate(set, &types);
+    files.push(write::rust(out.join("src/checks.rs"), &source, checks_rs(&checks)));
     files.push(write::rust(out.join("src/types.rs"), &source, types_rs(types)));
     for event in &set.events {
         let mut path = out.join("src");
         path.extend(&event.module);
         path.set_extension("rs");
         let path = PathBuf::from(path.to_string_lossy().replace("r#", ""));
-        files.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type], set.formats.assert)));
+        files.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type], set.formats.assert, checks.covered.get(&event.payload_type).copied())));
     }
     // The header is the envelope schema minus type, version and payload:
     // a document of its own for run-time validation. Payloads validate
@@ -99,6 +101,17 @@ fn module_ident(name: &str) -> Ident {
     syn::parse_str(name).expect("sanitised module name")
 }
 
+/// `src/checks.rs`: the validation compiled into Rust.
+fn checks_rs(checks: &crate::checks::Checks) -> TokenStream {
+    let tokens = &checks.tokens;
+    quote! {
+        //! Validation compiled from the schemas: the rules the types do not
+        //! enforce, checked on the typed value. Events not listed here are
+        //! validated by the `jsonschema` validator.
+        #tokens
+    }
+}
+
 fn lib_rs(set: &ContractSet) -> TokenStream {
     // domain -> event -> versions, sorted.
     let mut tree: BTreeMap<&str, BTreeMap<&str, Vec<&EventContract>>> = BTreeMap::new();
@@ -140,6 +153,7 @@ fn lib_rs(set: &ContractSet) -> TokenStream {
 
         #envelope_mod
         pub mod event;
+        mod checks;
         pub mod registry;
         pub mod types;
 
@@ -163,7 +177,7 @@ fn types_rs(types: syn::File) -> TokenStream {
     }
 }
 
-fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats: bool) -> TokenStream {
+fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats: bool, checked_in_rust: Option<bool>) -> TokenStream {
     let payload = Ident::new(&event.payload_type, Span::call_site());
     let (event_type, version, topic) = (&event.event_type, event.version, &event.topic);
     let depth = event.module.len();
@@ -179,6 +193,21 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats:
     }
     doc.push_str(&format!("\n\nTopic: `{topic}`. Schema: `{}`.", event.file));
     let types = types.iter().map(|t| Ident::new(t, Span::call_site()));
+    // Generated checks where they cover the schema (see `checks`), the
+    // validator otherwise.
+    let violations = match checked_in_rust {
+        Some(true) => quote! {
+            let mut out = ::std::vec::Vec::new();
+            self.check_into(prefix, &mut out);
+            out
+        },
+        // The types enforce every rule of the schema.
+        Some(false) => quote! {
+            let _ = prefix;
+            ::std::vec::Vec::new()
+        },
+        None => quote!(VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)),
+    };
     quote! {
         #![doc = #doc]
 
@@ -211,7 +240,7 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats:
             /// Every violation, with pointers prefixed by `prefix` (where the
             /// payload sits in the message).
             pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
-                VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+                #violations
             }
 
             /// Every violation of `json`, a payload of this event as received.

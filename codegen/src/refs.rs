@@ -159,6 +159,31 @@ pub fn for_each_object(value: &Value, mut visit: impl FnMut(&serde_json::Map<Str
     }
 }
 
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+
+/// Calls `visit` with every schema object below `schema` (itself
+/// included): unlike [`for_each_object`], the maps of `properties`, `$defs`
+/// and the like are not schemas, only their values are.
+pub fn for_each_schema(schema: &Value, mut visit: impl FnMut(&serde_json::Map<String, Value>)) {
+    let mut stack = vec![schema];
+    while let Some(node) = stack.pop() {
+        let Value::Object(map) = node else { continue };
+        visit(map);
+        for (key, child) in map {
+            if DATA_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-") {
+                continue;
+            }
+            match child {
+                Value::Object(children) if SCHEMA_MAPS.contains(&key.as_str()) => stack.extend(children.values()),
+                Value::Object(_) => stack.push(child),
+                Value::Array(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+    }
+}
+
 /// Collects every `$ref` below `value`: (pointer in the file, the reference,
 /// pointer of the `$ref` string relative to `value`).
 fn rewrite_refs(value: &Value, base: &str, out: &mut Vec<(String, String, String)>) {

@@ -63,7 +63,7 @@ const EXACT_KEYWORDS: &[&str] = &[
 /// the same as validating the JSON it was decoded from.
 pub fn decoded_value_is_exact(schema: &Value) -> bool {
     let mut exact = true;
-    refs::for_each_object(schema, |map, _| {
+    refs::for_each_schema(schema, |map| {
         for (key, value) in map {
             let known = EXACT_KEYWORDS.contains(&key.as_str()) || (key.starts_with("x-") && key != refs::OPAQUE_REF);
             // `items: [..]` (draft 7 tuples) and `false` subschemas are not kept either.
@@ -656,7 +656,7 @@ fn collision(set: &ContractSet, first: &str, second: &str, rust: &str) -> Diagno
 }
 
 /// The JSON property a generated field holds: its serde rename, or its name.
-fn json_name_of(field: &syn::Field) -> String {
+pub(crate) fn json_name_of(field: &syn::Field) -> String {
     serde_flags(&field.attrs)
         .rename
         .unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default())

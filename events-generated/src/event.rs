@@ -108,12 +108,12 @@ impl Event {
     /// or picks.
     pub fn decoded_is_exact(&self) -> bool {
         match self {
-            Event::CatalogStacItemPublishedV1(_) => false,
-            Event::GraphSyncCompletedV1(_) => false,
-            Event::IngestionNewImageAvailableV1(_) => false,
-            Event::IngestionNewImageAvailableV2(_) => false,
+            Event::CatalogStacItemPublishedV1(_) => true,
+            Event::GraphSyncCompletedV1(_) => true,
+            Event::IngestionNewImageAvailableV1(_) => true,
+            Event::IngestionNewImageAvailableV2(_) => true,
             Event::PipelineRunStartedV1(_) => false,
-            Event::UiFocusModeRedactionNoticeShownV1(_) => false,
+            Event::UiFocusModeRedactionNoticeShownV1(_) => true,
         }
     }
     /// Every violation of `json`, this event's payload as received.

@@ -154,6 +154,71 @@ impl<F: Fn(&str) -> Option<Value> + Send + Sync> jsonschema::Retrieve for Lookup
     }
 }
 
+/// A violation found by generated checks.
+pub fn violation(pointer: &str, keyword: &str, message: &str) -> Violation {
+    Violation { pointer: pointer.to_owned(), keyword: keyword.to_owned(), message: message.to_owned() }
+}
+
+/// The JSON number of an integer field, for generated checks.
+pub trait AsJsonNumber {
+    /// The value as a JSON number.
+    fn as_json_number(&self) -> serde_json::Number;
+}
+
+macro_rules! as_json_number {
+    ($($t:ty),*) => {$(
+        impl AsJsonNumber for $t {
+            fn as_json_number(&self) -> serde_json::Number {
+                serde_json::Number::from(*self)
+            }
+        }
+    )*};
+    (nonzero $($t:ty),*) => {$(
+        impl AsJsonNumber for $t {
+            fn as_json_number(&self) -> serde_json::Number {
+                serde_json::Number::from(self.get())
+            }
+        }
+    )*};
+}
+as_json_number!(i8, i16, i32, i64, u8, u16, u32, u64);
+as_json_number!(nonzero std::num::NonZeroU8, std::num::NonZeroU16, std::num::NonZeroU32, std::num::NonZeroU64,
+    std::num::NonZeroI8, std::num::NonZeroI16, std::num::NonZeroI32, std::num::NonZeroI64);
+
+/// `number < bound`, exact for integers.
+pub fn below(number: &serde_json::Number, bound: f64) -> bool {
+    compare(number, bound).is_lt()
+}
+
+/// `number > bound`, exact for integers.
+pub fn above(number: &serde_json::Number, bound: f64) -> bool {
+    compare(number, bound).is_gt()
+}
+
+fn compare(number: &serde_json::Number, bound: f64) -> std::cmp::Ordering {
+    let integral_bound = bound.fract() == 0.0 && bound.abs() < 9.2e18;
+    match (number.as_i64(), number.as_u64()) {
+        (Some(i), _) if integral_bound => i128::from(i).cmp(&(bound as i128)),
+        (_, Some(u)) if integral_bound => i128::from(u).cmp(&(bound as i128)),
+        _ => number.as_f64().unwrap_or(f64::NAN).partial_cmp(&bound).unwrap_or(std::cmp::Ordering::Equal),
+    }
+}
+
+/// Whether `number` is a multiple of the integer `divisor`.
+pub fn multiple_of(number: &serde_json::Number, divisor: u64) -> bool {
+    match (number.as_i64(), number.as_u64()) {
+        (Some(i), _) => i128::from(i) % i128::from(divisor) == 0,
+        (_, Some(u)) => u % divisor == 0,
+        _ => number.as_f64().is_some_and(|f| (f % divisor as f64) == 0.0),
+    }
+}
+
+/// Whether no two items are equal (`uniqueItems`).
+pub fn all_unique<'a, T: PartialEq + 'a>(items: impl Iterator<Item = &'a T>) -> bool {
+    let items: Vec<&T> = items.collect();
+    items.iter().enumerate().all(|(i, a)| items[i + 1..].iter().all(|b| a != b))
+}
+
 /// Serializes a generated value for validation.
 pub fn to_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("generated types always serialize")

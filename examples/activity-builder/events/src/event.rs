@@ -85,11 +85,11 @@ impl Event {
     /// or picks.
     pub fn decoded_is_exact(&self) -> bool {
         match self {
-            Event::ResultsActivityResultGeneratedV1(_) => false,
-            Event::JobsImageJobRequestedV1(_) => false,
-            Event::StatusJobStatusChangedV1(_) => false,
-            Event::StatusJobStatusChangedV2(_) => false,
-            Event::JobsTextJobRequestedV1(_) => false,
+            Event::ResultsActivityResultGeneratedV1(_) => true,
+            Event::JobsImageJobRequestedV1(_) => true,
+            Event::StatusJobStatusChangedV1(_) => true,
+            Event::StatusJobStatusChangedV2(_) => true,
+            Event::JobsTextJobRequestedV1(_) => true,
         }
     }
     /// Every violation of `json`, this event's payload as received.

@@ -104,13 +104,13 @@ impl Event {
     /// or picks.
     pub fn decoded_is_exact(&self) -> bool {
         match self {
-            Event::AlertsHighLatencyV1(_) => false,
-            Event::AlertsQuotaExceededV1(_) => false,
-            Event::AlertsServiceDownV1(_) => false,
-            Event::IngestDocumentFailedV1(_) => false,
-            Event::IngestDocumentProcessedV1(_) => false,
-            Event::OrchestratorStepV1(_) => false,
-            Event::RealtimePushV1(_) => false,
+            Event::AlertsHighLatencyV1(_) => true,
+            Event::AlertsQuotaExceededV1(_) => true,
+            Event::AlertsServiceDownV1(_) => true,
+            Event::IngestDocumentFailedV1(_) => true,
+            Event::IngestDocumentProcessedV1(_) => true,
+            Event::OrchestratorStepV1(_) => true,
+            Event::RealtimePushV1(_) => true,
             Event::UsageMeteredV1(_) => false,
         }
     }

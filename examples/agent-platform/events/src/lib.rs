@@ -4,6 +4,7 @@
 
 There is no envelope: decode with [`Event::from_subject_and_slice`] and `match` on [`Event`]; publish `event.to_vec()` on `event.subject()`. Every (type, version) is listed in [`registry::EVENTS`].*/
 pub mod event;
+mod checks;
 pub mod registry;
 pub mod types;
 ///Events of the `alerts` domain.

@@ -5,6 +5,7 @@
 Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`].*/
 pub mod envelope;
 pub mod event;
+mod checks;
 pub mod registry;
 pub mod types;
 ///Events of the `cache` domain.

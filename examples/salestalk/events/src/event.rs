@@ -88,11 +88,11 @@ impl Event {
     /// or picks.
     pub fn decoded_is_exact(&self) -> bool {
         match self {
-            Event::ClassificationPerformedV1(_) => false,
+            Event::ClassificationPerformedV1(_) => true,
             Event::ClassificationPerformedV2(_) => false,
-            Event::ConversationCompletedV1(_) => false,
-            Event::MetricsIngestedV1(_) => false,
-            Event::NarrativeGeneratedV1(_) => false,
+            Event::ConversationCompletedV1(_) => true,
+            Event::MetricsIngestedV1(_) => true,
+            Event::NarrativeGeneratedV1(_) => true,
             Event::TenantProvisionedV1(_) => false,
         }
     }

@@ -1,0 +1,456 @@
+//! Validation compiled from the schema into Rust: `src/checks.rs` of the
+//! generated crate.
+//!
+//! For an event whose decoded value is exact (see
+//! [`crate::types::decoded_value_is_exact`]), what the types do not enforce
+//! is a short list: numeric bounds and `multipleOf`, array sizes and
+//! uniqueness, and string lengths and patterns on plain `String`s (typify's
+//! constrained newtypes and enums enforce theirs). Those become direct
+//! checks on the typed value: no `serde_json::Value`, no validator. Any
+//! other rule anywhere in an event's schema (an asserted `format` without a
+//! type, a non-string `enum`, ...) leaves the whole event to the `jsonschema`
+//! validator, so the two never disagree.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::config::FormatMapping;
+use crate::model::ContractSet;
+
+/// Keywords that annotate only; they need no check.
+const ANNOTATIONS: &[&str] = &[
+    "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly", "$comment", "$schema", "$id",
+    "$defs", "definitions", "contentMediaType", "contentEncoding", "contentSchema",
+];
+
+/// The generated checks, and the payload types they cover.
+pub struct Checks {
+    /// `impl` blocks with a `check_into` method per covered struct.
+    pub tokens: TokenStream,
+    /// Payload types validated by generated checks (the others by the
+    /// `jsonschema` validator), with whether they have any rule to check
+    /// (a `check_into` method).
+    pub covered: BTreeMap<String, bool>,
+}
+
+/// Generates checks for every event they can cover.
+pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
+    let structs: BTreeMap<String, &syn::ItemStruct> = types
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
+            _ => None,
+        })
+        .collect();
+    let newtypes_and_enums: BTreeSet<String> = types
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Unnamed(_)) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut generator = Generator { set, structs, newtypes_and_enums, done: BTreeMap::new(), fresh: 0 };
+    let mut covered = BTreeMap::new();
+    for event in &set.events {
+        let standalone = crate::refs::standalone(&set.bundle, &event.payload_type);
+        if !crate::types::decoded_value_is_exact(&standalone) {
+            continue;
+        }
+        let Some(schema) = set.bundle.definitions.get(&event.payload_type) else { continue };
+        let mut attempt = generator.fork();
+        if attempt.struct_checks(&event.payload_type, schema).is_ok() {
+            generator.done = attempt.done;
+            generator.fresh = attempt.fresh;
+            let has_rules = matches!(generator.done.get(&event.payload_type), Some(State::Emitted(_)));
+            covered.insert(event.payload_type.clone(), has_rules);
+        }
+    }
+    let tokens = generator.done.into_values().filter_map(|state| match state {
+        State::Emitted(tokens) => Some(tokens),
+        _ => None,
+    });
+    Checks { tokens: quote!(#(#tokens)*), covered }
+}
+
+/// Where a struct's checks stand.
+#[derive(Clone)]
+enum State {
+    /// Being generated; `true` once a field refers back to it.
+    InProgress(bool),
+    /// Nothing to check: no `check_into`, and no call.
+    Empty,
+    /// Its `impl` block.
+    Emitted(TokenStream),
+}
+
+/// A value in generated code: a place (`self.size`) or a reference
+/// binding (`v3`); each is written the way clippy wants it.
+#[derive(Clone)]
+struct Val {
+    tokens: TokenStream,
+    is_ref: bool,
+}
+
+impl Val {
+    fn place(tokens: TokenStream) -> Val {
+        Val { tokens, is_ref: false }
+    }
+
+    fn reference(tokens: TokenStream) -> Val {
+        Val { tokens, is_ref: true }
+    }
+
+    /// A reference to the value.
+    fn r(&self) -> TokenStream {
+        let tokens = &self.tokens;
+        if self.is_ref { quote!(#tokens) } else { quote!(&#tokens) }
+    }
+
+    /// The value as a method receiver (auto-referenced).
+    fn m(&self) -> TokenStream {
+        self.tokens.clone()
+    }
+}
+
+/// A rule the generated checks do not cover.
+struct Unsupported;
+
+struct Generator<'a> {
+    set: &'a ContractSet,
+    structs: BTreeMap<String, &'a syn::ItemStruct>,
+    newtypes_and_enums: BTreeSet<String>,
+    /// Struct name -> what its checks came to.
+    done: BTreeMap<String, State>,
+    /// Counter for fresh binding names.
+    fresh: usize,
+}
+
+impl<'a> Generator<'a> {
+    fn fork(&self) -> Generator<'a> {
+        Generator {
+            set: self.set,
+            structs: self.structs.clone(),
+            newtypes_and_enums: self.newtypes_and_enums.clone(),
+            done: self.done.clone(),
+            fresh: self.fresh,
+        }
+    }
+
+    fn fresh(&mut self, stem: &str) -> Ident {
+        self.fresh += 1;
+        format_ident!("{stem}{}", self.fresh)
+    }
+
+    /// `impl Name { fn check_into(..) }` for the struct `name` of `schema`.
+    fn struct_checks(&mut self, name: &str, schema: &Value) -> Result<(), Unsupported> {
+        if self.done.contains_key(name) {
+            return Ok(());
+        }
+        let item = *self.structs.get(name).ok_or(Unsupported)?;
+        let syn::Fields::Named(fields) = &item.fields else { return Err(Unsupported) };
+        let map = schema.as_object().ok_or(Unsupported)?;
+        self.done.insert(name.to_owned(), State::InProgress(false));
+        for key in map.keys() {
+            let handled = ANNOTATIONS.contains(&key.as_str())
+                || key.starts_with("x-")
+                || matches!(key.as_str(), "type" | "properties" | "required" | "additionalProperties");
+            if !handled {
+                return Err(Unsupported);
+            }
+        }
+        let empty = serde_json::Map::new();
+        let properties = map.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let mut body = Vec::new();
+        for field in &fields.named {
+            let ident = field.ident.clone().ok_or(Unsupported)?;
+            let json_name = json_name(field);
+            let Some(property) = properties.get(&json_name) else { return Err(Unsupported) };
+            let pointer = format!("/{}", crate::refs::escape(&json_name));
+            let value = Val::place(quote!(self.#ident));
+            let checks = self.value_checks(property, &field.ty, value, quote!(&format!("{prefix}{}", #pointer)))?;
+            body.push(checks);
+        }
+        let recursive = matches!(self.done.get(name), Some(State::InProgress(true)));
+        if body.iter().all(TokenStream::is_empty) && !recursive {
+            self.done.insert(name.to_owned(), State::Empty);
+            return Ok(());
+        }
+        let ty = Ident::new(name, Span::call_site());
+        let tokens = quote! {
+            impl crate::types::#ty {
+                /// Checks the rules of the schema its type does not enforce.
+                // One `if` per rule reads better than collapsed conditions.
+                #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+                pub(crate) fn check_into(&self, prefix: &str, out: &mut ::std::vec::Vec<::events_runtime::Violation>) {
+                    #(#body)*
+                }
+            }
+        };
+        self.done.insert(name.to_owned(), State::Emitted(tokens));
+        Ok(())
+    }
+
+    /// Checks of `value` (an expression of type `&ty`) against `schema`;
+    /// `pointer` is an expression of its JSON pointer (built only when a
+    /// check fails, or when descending).
+    fn value_checks(&mut self, schema: &Value, ty: &syn::Type, value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
+        if let Value::Bool(true) = schema {
+            return Ok(quote!());
+        }
+        let map = schema.as_object().ok_or(Unsupported)?;
+        // Optional and nullable layers: check what is there.
+        if let Some(inner) = generic_inner(ty, "Option") {
+            let v = self.fresh("v");
+            let checks = self.value_checks(schema, inner, Val::reference(quote!(#v)), pointer)?;
+            let option = value.r();
+            return Ok(if checks.is_empty() { quote!() } else { quote!(if let ::std::option::Option::Some(#v) = #option { #checks }) });
+        }
+        if let Some(inner) = generic_inner(ty, "Box") {
+            let boxed = value.r();
+            return self.value_checks(schema, inner, Val::reference(quote!(::std::ops::Deref::deref(#boxed))), pointer);
+        }
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            let only_ref = map.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+            let target = reference.strip_prefix("#/$defs/").ok_or(Unsupported)?;
+            if !only_ref || type_name(ty).as_deref() != Some(target) {
+                return Err(Unsupported);
+            }
+            let definition = self.set.bundle.definitions.get(target).ok_or(Unsupported)?;
+            return self.named_checks(target, definition, value, pointer);
+        }
+        let mut checks = Vec::new();
+        let mut rest = Vec::new();
+        for (key, rule) in map {
+            if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "type" {
+                continue;
+            }
+            match key.as_str() {
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+                    checks.push(number_check(key, rule, ty, &value, &pointer)?);
+                }
+                "minLength" | "maxLength" | "pattern" => checks.push(string_check(key, rule, ty, &value, &pointer, &self.newtypes_and_enums)?),
+                "format" => self.format_check(rule, ty)?,
+                "enum" | "const" => {
+                    // A string enum is a Rust enum (or newtype) that enforces it.
+                    let name = type_name(ty).ok_or(Unsupported)?;
+                    if !self.newtypes_and_enums.contains(&name) {
+                        return Err(Unsupported);
+                    }
+                }
+                "minItems" | "maxItems" | "uniqueItems" | "items" => rest.push(key.as_str()),
+                "properties" | "required" | "additionalProperties" => rest.push(key.as_str()),
+                _ => return Err(Unsupported),
+            }
+        }
+        if rest.iter().any(|k| matches!(*k, "properties" | "required" | "additionalProperties")) {
+            let free_form = !map.contains_key("properties") && !map.contains_key("required")
+                && map.get("additionalProperties").is_none_or(|a| a == &Value::Bool(true));
+            match type_name(ty) {
+                Some(name) => checks.push(self.named_checks(&name, schema, value.clone(), pointer.clone())?),
+                // Any object (`serde_json::Map`): nothing to check.
+                None if free_form => {}
+                None => return Err(Unsupported),
+            }
+        }
+        if rest.iter().any(|k| matches!(*k, "minItems" | "maxItems" | "uniqueItems" | "items")) {
+            checks.push(self.array_checks(map, ty, &value, &pointer)?);
+        }
+        Ok(quote!(#(#checks)*))
+    }
+
+    /// A value of a named generated type: a struct checks itself; enums
+    /// and constrained newtypes enforce their rules when built.
+    fn named_checks(&mut self, name: &str, schema: &Value, value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
+        if self.structs.get(name).is_some_and(|s| matches!(s.fields, syn::Fields::Named(_))) {
+            if let Some(State::InProgress(recursive)) = self.done.get_mut(name) {
+                *recursive = true;
+            }
+            self.struct_checks(name, schema)?;
+            return Ok(match self.done.get(name) {
+                Some(State::Empty) => quote!(),
+                _ => {
+                    let receiver = value.m();
+                    quote!(#receiver.check_into(#pointer, out);)
+                }
+            });
+        }
+        if let Some(item) = self.structs.get(name).copied()
+            && let syn::Fields::Unnamed(fields) = &item.fields
+            && fields.unnamed.len() == 1
+            && matches!(fields.unnamed[0].vis, syn::Visibility::Public(_))
+        {
+            // A plain newtype (`pub struct TenantId(pub Uuid)`): check inside.
+            let inner = fields.unnamed[0].ty.clone();
+            let receiver = value.m();
+            return self.value_checks(schema, &inner, Val::place(quote!(#receiver.0)), pointer);
+        }
+        if self.newtypes_and_enums.contains(name) {
+            let map = schema.as_object().ok_or(Unsupported)?;
+            let enforced = map.keys().all(|k| {
+                ANNOTATIONS.contains(&k.as_str())
+                    || k.starts_with("x-")
+                    || matches!(k.as_str(), "type" | "enum" | "const" | "pattern" | "minLength" | "maxLength")
+            });
+            let is_string = map.get("type").and_then(Value::as_str).is_none_or(|t| t == "string");
+            return if enforced && is_string { Ok(quote!()) } else { Err(Unsupported) };
+        }
+        Err(Unsupported)
+    }
+
+    fn array_checks(&mut self, map: &serde_json::Map<String, Value>, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+        let array = value.m();
+        let item_ty = match ty {
+            // typify's `[T; N]` for `minItems` = `maxItems` = N: the length is the type's.
+            syn::Type::Array(array) => &*array.elem,
+            _ => generic_inner(ty, "Vec").ok_or(Unsupported)?,
+        };
+        let mut checks = Vec::new();
+        if let Some(min) = map.get("minItems").and_then(Value::as_u64) {
+            let min = min as usize;
+            let message = format!("has fewer than {min} items");
+            let too_short = if min == 1 { quote!(#array.is_empty()) } else { quote!(#array.len() < #min) };
+            checks.push(quote!(if #too_short { out.push(::events_runtime::validation::violation(#pointer, "minItems", #message)); }));
+        }
+        if let Some(max) = map.get("maxItems").and_then(Value::as_u64) {
+            let max = max as usize;
+            let message = format!("has more than {max} items");
+            checks.push(quote!(if #array.len() > #max { out.push(::events_runtime::validation::violation(#pointer, "maxItems", #message)); }));
+        }
+        if map.get("uniqueItems") == Some(&Value::Bool(true)) {
+            // Rust equality is JSON equality for strings and integers only.
+            let hashable = type_name(item_ty).is_some_and(|n| n == "String" || INTEGERS.contains(&n.as_str()) || self.is_string_like(&n));
+            if !hashable {
+                return Err(Unsupported);
+            }
+            checks.push(quote!(if !::events_runtime::validation::all_unique(#array.iter()) {
+                out.push(::events_runtime::validation::violation(#pointer, "uniqueItems", "has non-unique elements"));
+            }));
+        }
+        if let Some(items) = map.get("items") {
+            let item = self.fresh("item");
+            let index = self.fresh("index");
+            let inner = self.value_checks(items, item_ty, Val::reference(quote!(#item)), quote!(&format!("{}/{}", #pointer, #index)))?;
+            if !inner.is_empty() {
+                checks.push(quote!(for (#index, #item) in #array.iter().enumerate() { #inner }));
+            }
+        }
+        Ok(quote!(#(#checks)*))
+    }
+
+    /// An enum of strings or a newtype around a string: Rust equality is
+    /// JSON equality.
+    fn is_string_like(&self, name: &str) -> bool {
+        match self.structs.get(name) {
+            Some(item) => matches!(&item.fields, syn::Fields::Unnamed(f) if f.unnamed.len() == 1 && type_name(&f.unnamed[0].ty).as_deref() == Some("String")),
+            None => self.newtypes_and_enums.contains(name),
+        }
+    }
+
+    /// A format the type asserts needs nothing; an asserted format on a
+    /// plain string is the validator's job.
+    fn format_check(&self, rule: &Value, ty: &syn::Type) -> Result<(), Unsupported> {
+        let typed = match rule.as_str() {
+            Some("uuid") => self.set.formats.uuid == FormatMapping::Typed,
+            Some("date-time") => self.set.formats.date_time == FormatMapping::Typed,
+            _ => false,
+        };
+        let lossless_type = type_name(ty).is_some_and(|n| n == "Uuid" || n == "DateTime");
+        if (typed && lossless_type) || !self.set.formats.assert {
+            Ok(())
+        } else {
+            Err(Unsupported)
+        }
+    }
+}
+
+const INTEGERS: &[&str] = &["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"];
+
+fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+    let name = type_name(ty).ok_or(Unsupported)?;
+    let value = value.r();
+    let as_number = if name == "Number" {
+        quote!(#value)
+    } else if INTEGERS.contains(&name.trim_start_matches("NonZero").to_ascii_lowercase().as_str()) {
+        quote!(&::events_runtime::validation::AsJsonNumber::as_json_number(#value))
+    } else {
+        return Err(Unsupported);
+    };
+    let bound = rule.as_f64().ok_or(Unsupported)?;
+    let (test, message) = match key {
+        "minimum" => (quote!(::events_runtime::validation::below(#as_number, #bound)), format!("is less than the minimum of {rule}")),
+        "maximum" => (quote!(::events_runtime::validation::above(#as_number, #bound)), format!("is greater than the maximum of {rule}")),
+        "exclusiveMinimum" => (quote!(!::events_runtime::validation::above(#as_number, #bound)), format!("is less than or equal to the minimum of {rule}")),
+        "exclusiveMaximum" => (quote!(!::events_runtime::validation::below(#as_number, #bound)), format!("is greater than or equal to the maximum of {rule}")),
+        _ => {
+            // Exact only for integer divisors; fractions are the validator's.
+            let divisor = rule.as_u64().filter(|d| *d > 0).ok_or(Unsupported)?;
+            (quote!(!::events_runtime::validation::multiple_of(#as_number, #divisor)), format!("is not a multiple of {rule}"))
+        }
+    };
+    Ok(quote!(if #test { out.push(::events_runtime::validation::violation(#pointer, #key, #message)); }))
+}
+
+fn string_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream, enforced: &BTreeSet<String>) -> Result<TokenStream, Unsupported> {
+    let (text, receiver) = (value.r(), value.m());
+    let name = type_name(ty).ok_or(Unsupported)?;
+    if enforced.contains(&name) {
+        return Ok(quote!()); // typify's constrained newtype checks it when built
+    }
+    if name != "String" {
+        return Err(Unsupported);
+    }
+    Ok(match key {
+        "minLength" => {
+            let min = rule.as_u64().ok_or(Unsupported)? as usize;
+            let message = format!("is shorter than {min} characters");
+            quote!(if #receiver.chars().count() < #min { out.push(::events_runtime::validation::violation(#pointer, "minLength", #message)); })
+        }
+        "maxLength" => {
+            let max = rule.as_u64().ok_or(Unsupported)? as usize;
+            let message = format!("is longer than {max} characters");
+            quote!(if #receiver.chars().count() > #max { out.push(::events_runtime::validation::violation(#pointer, "maxLength", #message)); })
+        }
+        _ => {
+            let pattern = rule.as_str().ok_or(Unsupported)?;
+            regress::Regex::with_flags(pattern, "u").map_err(|_| Unsupported)?;
+            let message = format!("does not match {pattern:?}");
+            quote!({
+                static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                    ::std::sync::LazyLock::new(|| ::regress::Regex::with_flags(#pattern, "u").expect("checked at generation"));
+                if PATTERN.find(#text).is_none() { out.push(::events_runtime::validation::violation(#pointer, "pattern", #message)); }
+            })
+        }
+    })
+}
+
+/// The JSON name of a generated field.
+fn json_name(field: &syn::Field) -> String {
+    crate::types::json_name_of(field)
+}
+
+/// `T` of `Wrapper<T>` (`Option`, `Box`, `Vec`), by the last path segment.
+fn generic_inner<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// The last path segment of a type without generics: `String`, `Number`, `Foo`.
+fn type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    matches!(last.arguments, syn::PathArguments::None).then(|| last.ident.to_string())
+}
