@@ -71,6 +71,19 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
             covered.insert(event.payload_type.clone(), has_rules);
         }
     }
+    // The envelope's header, when there is one.
+    let header = crate::model::HEADER_TYPE;
+    if set.envelope.is_some()
+        && let Some(schema) = set.bundle.definitions.get(header)
+        && crate::types::decoded_value_is_exact(&crate::refs::standalone(&set.bundle, header))
+    {
+        let mut attempt = generator.fork();
+        if attempt.struct_checks(header, schema).is_ok() {
+            generator.done = attempt.done;
+            let has_rules = matches!(generator.done.get(header), Some(State::Emitted(_)));
+            covered.insert(header.to_owned(), has_rules);
+        }
+    }
     let tokens = generator.done.into_values().filter_map(|state| match state {
         State::Emitted(tokens) => Some(tokens),
         _ => None,

@@ -394,7 +394,7 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
 }
 
 /// `src/envelope.rs`: the `Envelope` type.
-pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<TokenStream, crate::Error> {
+pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, header_checks: Option<bool>) -> Result<TokenStream, crate::Error> {
     let (classify, key_parts) = header_expressions(set, spec, types)?;
     let cloudevents = cloudevents(set, types)?;
     let idempotency = if key_parts.is_empty() {
@@ -423,6 +423,24 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
     };
     let header_schema = format!("../bundled/{HEADER_TYPE}.schema.json");
     let assert_formats = set.formats.assert;
+    // Generated checks where they cover the header (see `checks`).
+    let header_violations = match header_checks {
+        Some(true) => quote! {
+            let mut out = ::std::vec::Vec::new();
+            self.header.check_into("", &mut out);
+            out
+        },
+        Some(false) => quote!(::std::vec::Vec::new()),
+        None => quote!(HEADER_VALIDATOR.violations(&::events_runtime::validation::to_value(&self.header), "")),
+    };
+    let header_validator = match header_checks {
+        Some(_) => quote!(),
+        None => quote! {
+            /// The header's schema, compiled on first use.
+            static HEADER_VALIDATOR: ::events_runtime::SchemaValidator =
+                ::events_runtime::SchemaValidator::new(include_str!(#header_schema), #assert_formats);
+        },
+    };
     let payload_prefix = format!("/{payload_key}");
     let doc = format!(
         "An event in its envelope: the header's fields, the event type at `{type_pointer}`, \
@@ -434,9 +452,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
         use crate::event::Event;
         use crate::types::#header;
 
-        /// The header's schema, compiled on first use.
-        static HEADER_VALIDATOR: ::events_runtime::SchemaValidator =
-            ::events_runtime::SchemaValidator::new(include_str!(#header_schema), #assert_formats);
+        #header_validator
 
         /// Where this contract set's envelope keeps type, version and payload.
         pub const LAYOUT: EnvelopeLayout = EnvelopeLayout {
@@ -497,7 +513,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
             /// Checks the header and the payload against every rule of
             /// their schemas, returning every violation.
             pub fn validate(&self) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
-                let mut violations = HEADER_VALIDATOR.violations(&::events_runtime::validation::to_value(&self.header), "");
+                let mut violations = self.header_violations();
                 violations.extend(self.event.violations(#payload_prefix));
                 if violations.is_empty() {
                     Ok(())
@@ -515,7 +531,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
             /// not exact; see [`Event::decoded_is_exact`]).
             fn validate_received(&self, bytes: &[u8]) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
                 let Ok(json) = ::serde_json::from_slice::<::serde_json::Value>(bytes) else { return self.validate() };
-                let mut violations = HEADER_VALIDATOR.violations(&::events_runtime::validation::to_value(&self.header), "");
+                let mut violations = self.header_violations();
                 let payload = json.pointer(#payload_prefix).unwrap_or(&::serde_json::Value::Null);
                 violations.extend(self.event.json_violations(payload, #payload_prefix));
                 if violations.is_empty() {
@@ -527,6 +543,11 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Re
                         violations,
                     })
                 }
+            }
+
+            /// Every violation of the header's schema.
+            fn header_violations(&self) -> ::std::vec::Vec<::events_runtime::Violation> {
+                #header_violations
             }
 
             /// Validates and encodes the envelope, type and version taken from

@@ -21,10 +21,11 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
         write::rust(out.join("src/event.rs"), &source, crate::envelope::event_enum(set, &types)),
         write::rust(out.join("src/registry.rs"), &source, crate::registry::registry(set)),
     ];
-    if let Some(envelope) = &set.envelope {
-        files.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(set, envelope, &types)?));
-    }
     let checks = crate::checks::generate(set, &types);
+    if let Some(envelope) = &set.envelope {
+        let header_checks = checks.covered.get(crate::model::HEADER_TYPE).copied();
+        files.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(set, envelope, &types, header_checks)?));
+    }
     files.push(write::rust(out.join("src/checks.rs"), &source, checks_rs(&checks)));
     files.push(write::rust(out.join("src/types.rs"), &source, types_rs(types)));
     for event in &set.events {
@@ -37,7 +38,7 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
     // The header is the envelope schema minus type, version and payload:
     // a document of its own for run-time validation. Payloads validate
     // against their schema files (`registry::DOCUMENTS`).
-    if set.envelope.is_some() {
+    if set.envelope.is_some() && !checks.covered.contains_key(crate::model::HEADER_TYPE) {
         let name = crate::model::HEADER_TYPE;
         let schema = crate::refs::standalone(&set.bundle, name);
         let text = format!("{}\n", serde_json::to_string_pretty(&schema).expect("plain JSON"));
