@@ -129,6 +129,7 @@ pub fn generate(set: &ContractSet) -> Result<syn::File, Error> {
 
     FormatTypes.visit_file_mut(&mut file);
     derive_json_schema_everywhere(&mut file);
+    drop_string_conversions_of_enums(&mut file);
     UnicodePatterns.visit_file_mut(&mut file);
     DropSchemaDocs.visit_file_mut(&mut file);
     normalize_optional_fields(&mut file);
@@ -224,6 +225,12 @@ fn typed_view(map: &Map<String, Value>) -> Map<String, Value> {
     // 2020-12 `items` is the rest after `prefixItems`; draft-7 array `items` is a tuple.
     let items_is_partial = map.contains_key("prefixItems") || map.get("items").is_some_and(Value::is_array);
     map.retain(|key, _| !VALIDATION_ONLY.contains(&key.as_str()));
+    // String lengths and patterns are checked by validation (generated
+    // checks, see `checks`), not by a newtype per constrained string: the
+    // field stays a `String`, and the crate stays lean.
+    map.remove("minLength");
+    map.remove("maxLength");
+    map.remove("pattern");
     if widens_properties {
         map.remove("additionalProperties");
     }
@@ -279,6 +286,29 @@ fn only_strings_or_null(value: &Value) -> bool {
         Value::Array(values) => values.iter().all(plain),
         other => plain(other),
     }
+}
+
+/// typify gives every string enum `TryFrom<&str>`, `TryFrom<&String>` and
+/// `TryFrom<String>` beside `FromStr`: `.parse()` says the same, so the
+/// three go (a set of hundreds of events has hundreds of enums).
+fn drop_string_conversions_of_enums(file: &mut syn::File) {
+    let enums: std::collections::BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    file.items.retain(|item| {
+        let syn::Item::Impl(item) = item else { return true };
+        let Some((path, _)) = &item.trait_ else { return true };
+        let Some(last) = path.segments.last() else { return true };
+        let syn::Type::Path(self_ty) = &*item.self_ty else { return true };
+        let is_enum = self_ty.path.segments.last().is_some_and(|s| enums.contains(&s.ident.to_string()));
+        let from_text = quote::quote!(#last).to_string().replace(' ', "");
+        !(is_enum && matches!(from_text.as_str(), "TryFrom<&str>" | "TryFrom<&::std::string::String>" | "TryFrom<::std::string::String>"))
+    });
 }
 
 /// typify writes `JsonSchema` by hand for constrained newtypes, against

@@ -3,6 +3,39 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
+impl crate::types::EnvelopeHeader {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        self.meta.check_into(&format!("{prefix}{}", "/meta"), out);
+    }
+}
+impl crate::types::EventMeta {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if self.producer.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/producer"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v10) = &self.provenance {
+            v10.check_into(&format!("{prefix}{}", "/provenance"), out);
+        }
+    }
+}
 impl crate::types::FocusModeRedactionNoticeShownV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -46,6 +79,64 @@ impl crate::types::FocusModeRedactionNoticeShownV1Generalization {
                         &format!("{prefix}{}", "/resolution"),
                         "minimum",
                         "is less than the minimum of 0",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::Provenance {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v13) = &self.stac_item_ids {
+            for (index15, item14) in v13.iter().enumerate() {
+                {
+                    static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+                    {
+                        ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+                            .expect("checked at generation")
+                    });
+                    if PATTERN.find(&item14.0).is_none() {
+                        out.push(
+                            ::events_runtime::validation::violation(
+                                &format!(
+                                    "{}/{}", & format!("{prefix}{}", "/stac_item_ids"), index15
+                                ),
+                                "pattern",
+                                "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+impl crate::types::RunRef {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9_-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.pipeline_id).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/pipeline_id"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9_-]*$\"",
                     ),
                 );
             }
@@ -102,5 +193,6 @@ impl crate::types::SyncCompletedV1 {
                 ),
             );
         }
+        self.run.check_into(&format!("{prefix}{}", "/run"), out);
     }
 }

@@ -55,22 +55,6 @@ impl ::std::str::FromStr for AssetKind {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for AssetKind {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AssetKind {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Bounding box as [west, south, east, north] in WGS 84 decimal degrees (longitude/latitude order, as in GeoJSON and STAC).
 #[derive(
     ::schemars::JsonSchema,
@@ -162,22 +146,6 @@ impl ::std::str::FromStr for ClassificationTier {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for ClassificationTier {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ClassificationTier {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Standard envelope wrapping every KFM event on any transport: a meta block shared by all events and a data payload validated against the schema selected by meta.type and meta.version.
 #[derive(
     ::schemars::JsonSchema,
@@ -211,76 +179,12 @@ pub struct EventMeta {
     ///When the fact described by the event happened (RFC 3339 timestamp with offset).
     pub occurred_at: ::events_runtime::formats::DateTime,
     ///Name of the service or subsystem that emitted the event.
-    pub producer: EventMetaProducer,
+    pub producer: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provenance: ::std::option::Option<Provenance>,
     ///Distributed tracing identifier (optional but recommended).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trace_id: ::std::option::Option<::std::string::String>,
-}
-///Name of the service or subsystem that emitted the event.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EventMetaProducer(::std::string::String);
-impl ::std::ops::Deref for EventMetaProducer {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EventMetaProducer> for ::std::string::String {
-    fn from(value: EventMetaProducer) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EventMetaProducer {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EventMetaProducer {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EventMetaProducer {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventMetaProducer {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Focus mode redaction notice shown (`kfm.ui.focus_mode_redaction_notice_shown` version 1).
 ///
@@ -372,24 +276,6 @@ impl ::std::str::FromStr for FocusModeRedactionNoticeShownV1GeneralizationMethod
         }
     }
 }
-impl ::std::convert::TryFrom<&str>
-for FocusModeRedactionNoticeShownV1GeneralizationMethod {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for FocusModeRedactionNoticeShownV1GeneralizationMethod {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Why the data was withheld or generalized.
 #[derive(
     ::schemars::JsonSchema,
@@ -438,23 +324,6 @@ impl ::std::str::FromStr for FocusModeRedactionNoticeShownV1RedactionReason {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for FocusModeRedactionNoticeShownV1RedactionReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for FocusModeRedactionNoticeShownV1RedactionReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///New image available (`kfm.ingestion.new_image_available` version 1).
 ///
 ///Emitted by ingestion when a new raw image asset has been stored and catalogued, so that downstream pipelines (NDVI processing, tiling, metadata indexing) can subscribe and process it asynchronously. The payload references the asset by STAC item id instead of embedding it.
@@ -477,74 +346,10 @@ pub struct NewImageAvailableV1 {
     pub captured_at: ::std::option::Option<::events_runtime::formats::DateTime>,
     ///Free-text hint for downstream consumers (for example which pipeline is expected to react).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hint: ::std::option::Option<NewImageAvailableV1Hint>,
+    pub hint: ::std::option::Option<::std::string::String>,
     ///Location of the raw source object in controlled storage (never the data itself).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_uri: ::std::option::Option<::std::string::String>,
-}
-///Free-text hint for downstream consumers (for example which pipeline is expected to react).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct NewImageAvailableV1Hint(::std::string::String);
-impl ::std::ops::Deref for NewImageAvailableV1Hint {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<NewImageAvailableV1Hint> for ::std::string::String {
-    fn from(value: NewImageAvailableV1Hint) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for NewImageAvailableV1Hint {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 500usize {
-            return Err("longer than 500 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for NewImageAvailableV1Hint {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for NewImageAvailableV1Hint {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NewImageAvailableV1Hint {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///New image available (`kfm.ingestion.new_image_available` version 2).
 ///
@@ -570,7 +375,7 @@ pub struct NewImageAvailableV2 {
     pub checksum: NewImageAvailableV2Checksum,
     ///Free-text hint for downstream consumers (for example which pipeline is expected to react).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hint: ::std::option::Option<NewImageAvailableV2Hint>,
+    pub hint: ::std::option::Option<::std::string::String>,
     ///Location of the raw source object in controlled storage (never the data itself).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_uri: ::std::option::Option<::std::string::String>,
@@ -589,7 +394,7 @@ pub struct NewImageAvailableV2Checksum {
     ///Hash algorithm used to compute the checksum.
     pub algorithm: NewImageAvailableV2ChecksumAlgorithm,
     ///Lowercase hex encoding of the 256-bit digest.
-    pub value: NewImageAvailableV2ChecksumValue,
+    pub value: ::std::string::String,
 }
 ///Hash algorithm used to compute the checksum.
 #[derive(
@@ -631,154 +436,6 @@ impl ::std::str::FromStr for NewImageAvailableV2ChecksumAlgorithm {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for NewImageAvailableV2ChecksumAlgorithm {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for NewImageAvailableV2ChecksumAlgorithm {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Lowercase hex encoding of the 256-bit digest.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct NewImageAvailableV2ChecksumValue(::std::string::String);
-impl ::std::ops::Deref for NewImageAvailableV2ChecksumValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<NewImageAvailableV2ChecksumValue> for ::std::string::String {
-    fn from(value: NewImageAvailableV2ChecksumValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for NewImageAvailableV2ChecksumValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[0-9a-f]{64}$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[0-9a-f]{64}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for NewImageAvailableV2ChecksumValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for NewImageAvailableV2ChecksumValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NewImageAvailableV2ChecksumValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Free-text hint for downstream consumers (for example which pipeline is expected to react).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct NewImageAvailableV2Hint(::std::string::String);
-impl ::std::ops::Deref for NewImageAvailableV2Hint {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<NewImageAvailableV2Hint> for ::std::string::String {
-    fn from(value: NewImageAvailableV2Hint) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for NewImageAvailableV2Hint {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 500usize {
-            return Err("longer than 500 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for NewImageAvailableV2Hint {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for NewImageAvailableV2Hint {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NewImageAvailableV2Hint {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///References into the provenance and catalog records that the event derives from; all fields are optional.
 #[derive(
     ::schemars::JsonSchema,
@@ -813,75 +470,9 @@ pub struct Provenance {
 #[serde(deny_unknown_fields)]
 pub struct RunRef {
     ///Stable identifier of the pipeline definition (lowercase, hyphen or underscore separated).
-    pub pipeline_id: RunRefPipelineId,
+    pub pipeline_id: ::std::string::String,
     ///Unique identifier of this pipeline run.
     pub run_id: ::events_runtime::formats::Uuid,
-}
-///Stable identifier of the pipeline definition (lowercase, hyphen or underscore separated).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct RunRefPipelineId(::std::string::String);
-impl ::std::ops::Deref for RunRefPipelineId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RunRefPipelineId> for ::std::string::String {
-    fn from(value: RunRefPipelineId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for RunRefPipelineId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9_-]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9_-]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RunRefPipelineId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RunRefPipelineId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RunRefPipelineId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Pipeline run started (`kfm.pipeline.run_started` version 1).
 ///
@@ -1000,25 +591,10 @@ impl ::std::str::FromStr for RunStartedV1Trigger {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for RunStartedV1Trigger {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for RunStartedV1Trigger {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Identifier of a STAC item in the KFM catalog, in the form stac:item:<namespace segments>. Events reference stored artifacts by this id instead of embedding their content.
 #[derive(
     ::schemars::JsonSchema,
+    ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
     Debug,
@@ -1029,7 +605,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RunStartedV1Trigger {
     PartialOrd
 )]
 #[serde(transparent)]
-pub struct StacItemId(::std::string::String);
+pub struct StacItemId(pub ::std::string::String);
 impl ::std::ops::Deref for StacItemId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1041,45 +617,20 @@ impl ::std::convert::From<StacItemId> for ::std::string::String {
         value.0
     }
 }
+impl ::std::convert::From<::std::string::String> for StacItemId {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for StacItemId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 impl ::std::str::FromStr for StacItemId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^stac:item:[a-z0-9_:.-]+$\"".into());
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for StacItemId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for StacItemId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StacItemId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///STAC item published (`kfm.catalog.stac_item_published` version 1).
@@ -1212,22 +763,6 @@ impl ::std::str::FromStr for SyncCompletedV1Status {
             "failed" => Ok(Self::Failed),
             _ => Err("invalid value".into()),
         }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SyncCompletedV1Status {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SyncCompletedV1Status {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
     }
 }
 /// Error types.

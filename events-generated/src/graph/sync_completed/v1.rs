@@ -5,7 +5,7 @@
 Emitted when a knowledge-graph synchronization run finishes, reporting how many nodes and edges were upserted and whether the run succeeded, so orchestration, monitoring and the UI can react.
 
 Topic: `kfm.graph.sync_completed.v1`. Schema: `graph/sync_completed.v1.schema.json`.*/
-pub use crate::types::{RunRef, RunRefPipelineId, SyncCompletedV1, SyncCompletedV1Status};
+pub use crate::types::{RunRef, SyncCompletedV1, SyncCompletedV1Status};
 impl ::events_runtime::EventPayload for SyncCompletedV1 {
     const TYPE: &'static str = "kfm.graph.sync_completed";
     const VERSION: u32 = 1u32;

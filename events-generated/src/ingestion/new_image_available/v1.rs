@@ -5,9 +5,7 @@
 Emitted by ingestion when a new raw image asset has been stored and catalogued, so that downstream pipelines (NDVI processing, tiling, metadata indexing) can subscribe and process it asynchronously. The payload references the asset by STAC item id instead of embedding it.
 
 Topic: `kfm.ingestion.new_image_available.v1`. Schema: `ingestion/new_image_available.v1.schema.json`.*/
-pub use crate::types::{
-    AssetKind, Bbox, NewImageAvailableV1, NewImageAvailableV1Hint, StacItemId,
-};
+pub use crate::types::{AssetKind, Bbox, NewImageAvailableV1, StacItemId};
 impl ::events_runtime::EventPayload for NewImageAvailableV1 {
     const TYPE: &'static str = "kfm.ingestion.new_image_available";
     const VERSION: u32 = 1u32;

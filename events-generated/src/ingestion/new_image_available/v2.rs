@@ -7,8 +7,7 @@ Emitted by ingestion when new raw image assets have been stored and catalogued, 
 Topic: `kfm.ingestion.new_image_available.v2`. Schema: `ingestion/new_image_available.v2.schema.json`.*/
 pub use crate::types::{
     AssetKind, Bbox, NewImageAvailableV2, NewImageAvailableV2Checksum,
-    NewImageAvailableV2ChecksumAlgorithm, NewImageAvailableV2ChecksumValue,
-    NewImageAvailableV2Hint, StacItemId,
+    NewImageAvailableV2ChecksumAlgorithm, StacItemId,
 };
 impl ::events_runtime::EventPayload for NewImageAvailableV2 {
     const TYPE: &'static str = "kfm.ingestion.new_image_available";

@@ -6,8 +6,7 @@ Emitted by the orchestrator when a processing pipeline run begins (ingestion, pr
 
 Topic: `kfm.pipeline.run_started.v1`. Schema: `pipeline/run_started.v1.schema.json`.*/
 pub use crate::types::{
-    RunRef, RunRefPipelineId, RunStartedV1, RunStartedV1ParametersValue,
-    RunStartedV1Trigger, StacItemId,
+    RunRef, RunStartedV1, RunStartedV1ParametersValue, RunStartedV1Trigger, StacItemId,
 };
 impl ::events_runtime::EventPayload for RunStartedV1 {
     const TYPE: &'static str = "kfm.pipeline.run_started";

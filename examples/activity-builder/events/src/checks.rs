@@ -36,6 +36,17 @@ impl crate::types::ActivityResultGeneratedV1Activity {
         prefix: &str,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
+        if let ::std::option::Option::Some(v1) = &self.instructions {
+            if v1.chars().count() > 2000usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/instructions"),
+                        "maxLength",
+                        "is longer than 2000 characters",
+                    ),
+                );
+            }
+        }
         if self.items.is_empty() {
             out.push(
                 ::events_runtime::validation::violation(
@@ -52,6 +63,40 @@ impl crate::types::ActivityResultGeneratedV1Activity {
                     out,
                 );
         }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.language.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/language"),
+                        "pattern",
+                        "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
+                    ),
+                );
+            }
+        }
+        if self.title.chars().count() > 200usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/title"),
+                    "maxLength",
+                    "is longer than 200 characters",
+                ),
+            );
+        }
+        if self.title.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/title"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
     }
 }
 impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
@@ -62,6 +107,15 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
         prefix: &str,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
+        if self.answer.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/answer"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
         if let ::std::option::Option::Some(v5) = &self.options {
             if v5.len() < 2usize {
                 out.push(
@@ -82,6 +136,34 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
                 );
             }
         }
+        if self.prompt.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/prompt"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::EnvelopeHeader {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if self.user_id.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/userId"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
     }
 }
 impl crate::types::ImageJobRequestedV1 {
@@ -92,6 +174,42 @@ impl crate::types::ImageJobRequestedV1 {
         prefix: &str,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
+        if let ::std::option::Option::Some(v12) = &self.instructions {
+            if v12.chars().count() > 2000usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/instructions"),
+                        "maxLength",
+                        "is longer than 2000 characters",
+                    ),
+                );
+            }
+            if v12.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/instructions"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.language.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/language"),
+                        "pattern",
+                        "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
+                    ),
+                );
+            }
+        }
         if let ::std::option::Option::Some(v13) = &self.max_items {
             if ::events_runtime::validation::above(
                 &::events_runtime::validation::AsJsonNumber::as_json_number(v13),
@@ -120,6 +238,50 @@ impl crate::types::ImageJobRequestedV1 {
         }
     }
 }
+impl crate::types::JobError {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.code).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/code"),
+                        "pattern",
+                        "does not match \"^[A-Z][A-Z0-9_]*$\"",
+                    ),
+                );
+            }
+        }
+        if self.message.chars().count() > 1000usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/message"),
+                    "maxLength",
+                    "is longer than 1000 characters",
+                ),
+            );
+        }
+        if self.message.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/message"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+    }
+}
 impl crate::types::JobStatusChangedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -139,6 +301,9 @@ impl crate::types::JobStatusChangedV1 {
                     "is less than the minimum of 1",
                 ),
             );
+        }
+        if let ::std::option::Option::Some(v14) = &self.error {
+            v14.check_into(&format!("{prefix}{}", "/error"), out);
         }
         if let ::std::option::Option::Some(v16) = &self.progress_percent {
             if ::events_runtime::validation::above(
@@ -190,6 +355,9 @@ impl crate::types::JobStatusChangedV2 {
                 ),
             );
         }
+        if let ::std::option::Option::Some(v17) = &self.error {
+            v17.check_into(&format!("{prefix}{}", "/error"), out);
+        }
         if let ::std::option::Option::Some(v19) = &self.progress_percent {
             if ::events_runtime::validation::above(
                 &::events_runtime::validation::AsJsonNumber::as_json_number(v19),
@@ -212,6 +380,22 @@ impl crate::types::JobStatusChangedV2 {
                         &format!("{prefix}{}", "/progress_percent"),
                         "minimum",
                         "is less than the minimum of 0",
+                    ),
+                );
+            }
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.updated_by).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/updated_by"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
                     ),
                 );
             }
@@ -252,6 +436,22 @@ impl crate::types::TextJobRequestedV1 {
                 );
             }
         }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.language.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/language"),
+                        "pattern",
+                        "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
+                    ),
+                );
+            }
+        }
         if let ::std::option::Option::Some(v22) = &self.max_items {
             if ::events_runtime::validation::above(
                 &::events_runtime::validation::AsJsonNumber::as_json_number(v22),
@@ -278,6 +478,24 @@ impl crate::types::TextJobRequestedV1 {
                 );
             }
         }
+        if self.prompt.chars().count() > 4000usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/prompt"),
+                    "maxLength",
+                    "is longer than 4000 characters",
+                ),
+            );
+        }
+        if self.prompt.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/prompt"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
         if let ::std::option::Option::Some(v23) = &self.topic_tags {
             if v23.len() > 10usize {
                 out.push(
@@ -296,6 +514,37 @@ impl crate::types::TextJobRequestedV1 {
                         "has non-unique elements",
                     ),
                 );
+            }
+            for (index25, item24) in v23.iter().enumerate() {
+                if item24.chars().count() > 50usize {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &format!(
+                                "{}/{}", & format!("{prefix}{}", "/topic_tags"), index25
+                            ),
+                            "maxLength",
+                            "is longer than 50 characters",
+                        ),
+                    );
+                }
+                {
+                    static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+                    {
+                        ::regress::Regex::with_flags("^[a-z0-9]+(-[a-z0-9]+)*$", "u")
+                            .expect("checked at generation")
+                    });
+                    if PATTERN.find(item24).is_none() {
+                        out.push(
+                            ::events_runtime::validation::violation(
+                                &format!(
+                                    "{}/{}", & format!("{prefix}{}", "/topic_tags"), index25
+                                ),
+                                "pattern",
+                                "does not match \"^[a-z0-9]+(-[a-z0-9]+)*$\"",
+                            ),
+                        );
+                    }
+                }
             }
         }
     }

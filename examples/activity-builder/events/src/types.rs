@@ -55,22 +55,6 @@ impl ::std::str::FromStr for ActivityKind {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for ActivityKind {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ActivityKind {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Activity result generated (`ACTIVITY_RESULT_GENERATED` version 1).
 ///
 ///Emitted by a worker service (the Text Service or the Image Service) when a text or image activity has been generated successfully. The API Gateway uses it for status lookup and polling, the User Service persists it in the user's activity history.
@@ -110,81 +94,13 @@ pub struct ActivityResultGeneratedV1Activity {
     pub activity_id: ::events_runtime::formats::Uuid,
     ///Instructions shown to the learner before the items.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub instructions: ::std::option::Option<
-        ActivityResultGeneratedV1ActivityInstructions,
-    >,
+    pub instructions: ::std::option::Option<::std::string::String>,
     ///The items of the activity, in display order (at least one).
     pub items: ::std::vec::Vec<ActivityResultGeneratedV1ActivityItemsItem>,
     pub kind: ActivityKind,
     pub language: LanguageCode,
     ///Title shown to the learner.
-    pub title: ActivityResultGeneratedV1ActivityTitle,
-}
-///Instructions shown to the learner before the items.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ActivityResultGeneratedV1ActivityInstructions(::std::string::String);
-impl ::std::ops::Deref for ActivityResultGeneratedV1ActivityInstructions {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ActivityResultGeneratedV1ActivityInstructions>
-for ::std::string::String {
-    fn from(value: ActivityResultGeneratedV1ActivityInstructions) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ActivityResultGeneratedV1ActivityInstructions {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 2000usize {
-            return Err("longer than 2000 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ActivityResultGeneratedV1ActivityInstructions {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ActivityResultGeneratedV1ActivityInstructions {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActivityResultGeneratedV1ActivityInstructions {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub title: ::std::string::String,
 }
 ///One question, card or pair of the activity.
 #[derive(
@@ -198,7 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityResultGeneratedV1ActivityInstruc
 #[serde(deny_unknown_fields)]
 pub struct ActivityResultGeneratedV1ActivityItemsItem {
     ///The expected answer, the back of a card, or the right side of a pair.
-    pub answer: ActivityResultGeneratedV1ActivityItemsItemAnswer,
+    pub answer: ::std::string::String,
     ///Why the answer is correct, shown after answering.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub explanation: ::std::option::Option<::std::string::String>,
@@ -206,210 +122,7 @@ pub struct ActivityResultGeneratedV1ActivityItemsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///What the learner sees: a question, the front of a card, or the left side of a pair.
-    pub prompt: ActivityResultGeneratedV1ActivityItemsItemPrompt,
-}
-///The expected answer, the back of a card, or the right side of a pair.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ActivityResultGeneratedV1ActivityItemsItemAnswer(::std::string::String);
-impl ::std::ops::Deref for ActivityResultGeneratedV1ActivityItemsItemAnswer {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ActivityResultGeneratedV1ActivityItemsItemAnswer>
-for ::std::string::String {
-    fn from(value: ActivityResultGeneratedV1ActivityItemsItemAnswer) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ActivityResultGeneratedV1ActivityItemsItemAnswer {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ActivityResultGeneratedV1ActivityItemsItemAnswer {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ActivityResultGeneratedV1ActivityItemsItemAnswer {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ActivityResultGeneratedV1ActivityItemsItemAnswer {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///What the learner sees: a question, the front of a card, or the left side of a pair.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ActivityResultGeneratedV1ActivityItemsItemPrompt(::std::string::String);
-impl ::std::ops::Deref for ActivityResultGeneratedV1ActivityItemsItemPrompt {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ActivityResultGeneratedV1ActivityItemsItemPrompt>
-for ::std::string::String {
-    fn from(value: ActivityResultGeneratedV1ActivityItemsItemPrompt) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ActivityResultGeneratedV1ActivityItemsItemPrompt {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ActivityResultGeneratedV1ActivityItemsItemPrompt {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ActivityResultGeneratedV1ActivityItemsItemPrompt {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ActivityResultGeneratedV1ActivityItemsItemPrompt {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Title shown to the learner.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ActivityResultGeneratedV1ActivityTitle(::std::string::String);
-impl ::std::ops::Deref for ActivityResultGeneratedV1ActivityTitle {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ActivityResultGeneratedV1ActivityTitle>
-for ::std::string::String {
-    fn from(value: ActivityResultGeneratedV1ActivityTitle) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ActivityResultGeneratedV1ActivityTitle {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 200usize {
-            return Err("longer than 200 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ActivityResultGeneratedV1ActivityTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ActivityResultGeneratedV1ActivityTitle {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActivityResultGeneratedV1ActivityTitle {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub prompt: ::std::string::String,
 }
 ///Which kind of job produced the activity.
 #[derive(
@@ -449,23 +162,6 @@ impl ::std::str::FromStr for ActivityResultGeneratedV1SourceJobType {
             "image" => Ok(Self::Image),
             _ => Err("invalid value".into()),
         }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ActivityResultGeneratedV1SourceJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ActivityResultGeneratedV1SourceJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
     }
 }
 ///Target difficulty of the generated activity.
@@ -512,22 +208,6 @@ impl ::std::str::FromStr for Difficulty {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for Difficulty {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Difficulty {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Common top-level structure of every Activity Builder Kafka message: an immutable event type, the payload schema version, the job and user it belongs to, when it was created, and the event-specific payload validated against the schema selected by eventType and version.
 #[derive(
     ::schemars::JsonSchema,
@@ -546,71 +226,7 @@ pub struct EnvelopeHeader {
     pub timestamp: ::events_runtime::formats::DateTime,
     ///Owner of the job.
     #[serde(rename = "userId")]
-    pub user_id: EnvelopeHeaderUserId,
-}
-///Owner of the job.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderUserId(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderUserId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderUserId> for ::std::string::String {
-    fn from(value: EnvelopeHeaderUserId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderUserId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderUserId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderUserId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderUserId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub user_id: ::std::string::String,
 }
 ///Image job requested (`IMAGE_JOB_REQUESTED` version 1).
 ///
@@ -635,7 +251,7 @@ pub struct ImageJobRequestedV1 {
     pub image_url: ::std::string::String,
     ///Optional user instructions on what to build from the image.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub instructions: ::std::option::Option<ImageJobRequestedV1Instructions>,
+    pub instructions: ::std::option::Option<::std::string::String>,
     pub language: LanguageCode,
     ///Maximum number of items (questions, cards, pairs) in the activity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -686,90 +302,6 @@ impl ::std::str::FromStr for ImageJobRequestedV1ImageContentType {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for ImageJobRequestedV1ImageContentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ImageJobRequestedV1ImageContentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Optional user instructions on what to build from the image.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ImageJobRequestedV1Instructions(::std::string::String);
-impl ::std::ops::Deref for ImageJobRequestedV1Instructions {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ImageJobRequestedV1Instructions> for ::std::string::String {
-    fn from(value: ImageJobRequestedV1Instructions) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ImageJobRequestedV1Instructions {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 2000usize {
-            return Err("longer than 2000 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageJobRequestedV1Instructions {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageJobRequestedV1Instructions {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ImageJobRequestedV1Instructions {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Why a job failed: a stable machine-readable code and a human-readable message.
 #[derive(
     ::schemars::JsonSchema,
@@ -782,142 +314,9 @@ impl<'de> ::serde::Deserialize<'de> for ImageJobRequestedV1Instructions {
 #[serde(deny_unknown_fields)]
 pub struct JobError {
     ///Stable error code in SCREAMING_SNAKE_CASE (e.g. GENERATION_TIMEOUT); consumers branch on it.
-    pub code: JobErrorCode,
+    pub code: ::std::string::String,
     ///Human-readable description of the failure, safe to show to the job owner.
-    pub message: JobErrorMessage,
-}
-///Stable error code in SCREAMING_SNAKE_CASE (e.g. GENERATION_TIMEOUT); consumers branch on it.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct JobErrorCode(::std::string::String);
-impl ::std::ops::Deref for JobErrorCode {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<JobErrorCode> for ::std::string::String {
-    fn from(value: JobErrorCode) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for JobErrorCode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Z][A-Z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for JobErrorCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JobErrorCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobErrorCode {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Human-readable description of the failure, safe to show to the job owner.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct JobErrorMessage(::std::string::String);
-impl ::std::ops::Deref for JobErrorMessage {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<JobErrorMessage> for ::std::string::String {
-    fn from(value: JobErrorMessage) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for JobErrorMessage {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 1000usize {
-            return Err("longer than 1000 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for JobErrorMessage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JobErrorMessage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobErrorMessage {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub message: ::std::string::String,
 }
 ///Lifecycle state of an asynchronous job.
 #[derive(
@@ -965,22 +364,6 @@ impl ::std::str::FromStr for JobStatus {
             "failed" => Ok(Self::Failed),
             _ => Err("invalid value".into()),
         }
-    }
-}
-impl ::std::convert::TryFrom<&str> for JobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
     }
 }
 ///Job status changed (`JOB_STATUS_CHANGED` version 1).
@@ -1035,77 +418,12 @@ pub struct JobStatusChangedV2 {
     pub progress_percent: ::std::option::Option<i64>,
     pub status: JobStatus,
     ///Name of the service that changed the status (e.g. api-gateway, text-service).
-    pub updated_by: JobStatusChangedV2UpdatedBy,
-}
-///Name of the service that changed the status (e.g. api-gateway, text-service).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct JobStatusChangedV2UpdatedBy(::std::string::String);
-impl ::std::ops::Deref for JobStatusChangedV2UpdatedBy {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<JobStatusChangedV2UpdatedBy> for ::std::string::String {
-    fn from(value: JobStatusChangedV2UpdatedBy) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for JobStatusChangedV2UpdatedBy {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9-]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for JobStatusChangedV2UpdatedBy {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for JobStatusChangedV2UpdatedBy {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobStatusChangedV2UpdatedBy {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub updated_by: ::std::string::String,
 }
 ///Language of the activity as a BCP 47 tag: a two-letter ISO 639-1 language, optionally followed by an ISO 3166-1 region (e.g. en, pt-BR).
 #[derive(
     ::schemars::JsonSchema,
+    ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
     Debug,
@@ -1116,7 +434,7 @@ impl<'de> ::serde::Deserialize<'de> for JobStatusChangedV2UpdatedBy {
     PartialOrd
 )]
 #[serde(transparent)]
-pub struct LanguageCode(::std::string::String);
+pub struct LanguageCode(pub ::std::string::String);
 impl ::std::ops::Deref for LanguageCode {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1128,45 +446,20 @@ impl ::std::convert::From<LanguageCode> for ::std::string::String {
         value.0
     }
 }
+impl ::std::convert::From<::std::string::String> for LanguageCode {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for LanguageCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 impl ::std::str::FromStr for LanguageCode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z]{2}(-[A-Z]{2})?$\"".into());
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for LanguageCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LanguageCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LanguageCode {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///Text job requested (`TEXT_JOB_REQUESTED` version 1).
@@ -1195,148 +488,10 @@ pub struct TextJobRequestedV1 {
     #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub max_items: ::std::option::Option<::std::num::NonZeroU64>,
     ///The user's request describing the activity to generate.
-    pub prompt: TextJobRequestedV1Prompt,
+    pub prompt: ::std::string::String,
     ///Subject tags chosen by the user, used for search and history.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub topic_tags: ::std::option::Option<
-        ::std::vec::Vec<TextJobRequestedV1TopicTagsItem>,
-    >,
-}
-///The user's request describing the activity to generate.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct TextJobRequestedV1Prompt(::std::string::String);
-impl ::std::ops::Deref for TextJobRequestedV1Prompt {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TextJobRequestedV1Prompt> for ::std::string::String {
-    fn from(value: TextJobRequestedV1Prompt) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TextJobRequestedV1Prompt {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 4000usize {
-            return Err("longer than 4000 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TextJobRequestedV1Prompt {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TextJobRequestedV1Prompt {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TextJobRequestedV1Prompt {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///One tag (lowercase, hyphen separated).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct TextJobRequestedV1TopicTagsItem(::std::string::String);
-impl ::std::ops::Deref for TextJobRequestedV1TopicTagsItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<TextJobRequestedV1TopicTagsItem> for ::std::string::String {
-    fn from(value: TextJobRequestedV1TopicTagsItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for TextJobRequestedV1TopicTagsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 50usize {
-            return Err("longer than 50 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z0-9]+(-[a-z0-9]+)*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z0-9]+(-[a-z0-9]+)*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for TextJobRequestedV1TopicTagsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for TextJobRequestedV1TopicTagsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TextJobRequestedV1TopicTagsItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub topic_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Error types.
 pub mod error {

@@ -25,6 +25,31 @@ impl crate::types::DocumentFailedV1 {
                 );
             }
         }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.error_code).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/error_code"),
+                        "pattern",
+                        "does not match \"^[A-Z][A-Z0-9_]*$\"",
+                    ),
+                );
+            }
+        }
+        if self.error_message.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/error_message"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
     }
 }
 impl crate::types::DocumentProcessedV1 {
@@ -48,6 +73,17 @@ impl crate::types::DocumentProcessedV1 {
                     "is less than the minimum of 0",
                 ),
             );
+        }
+        if let ::std::option::Option::Some(v8) = &self.content_type {
+            if v8.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/content_type"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
         }
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(
@@ -110,6 +146,33 @@ impl crate::types::HighLatencyV1 {
                 ),
             );
         }
+        if let ::std::option::Option::Some(v1) = &self.operation {
+            if v1.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/operation"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.service_name.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/service_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
         if !::events_runtime::validation::above(&self.threshold_ms, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
@@ -135,6 +198,86 @@ impl crate::types::HighLatencyV1 {
         }
     }
 }
+impl crate::types::PushV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if self.channel.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/channel"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v22) = &self.recipients {
+            for (index24, item23) in v22.iter().enumerate() {
+                item23
+                    .check_into(
+                        &format!(
+                            "{}/{}", & format!("{prefix}{}", "/recipients"), index24
+                        ),
+                        out,
+                    );
+            }
+        }
+        if let ::std::option::Option::Some(v26) = &self.sender {
+            v26.check_into(&format!("{prefix}{}", "/sender"), out);
+        }
+    }
+}
+impl crate::types::PushV1RecipientsItem {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v25) = &self.connection_id {
+            if v25.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/connection_id"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::PushV1Sender {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.service_name.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/service_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
+    }
+}
 impl crate::types::QuotaExceededV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -152,6 +295,38 @@ impl crate::types::QuotaExceededV1 {
                 ),
             );
         }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.quota_name).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/quota_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9_]*$\"",
+                    ),
+                );
+            }
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.service_name.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/service_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
         if ::events_runtime::validation::below(&self.used, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
@@ -160,6 +335,54 @@ impl crate::types::QuotaExceededV1 {
                     "is less than the minimum of 0",
                 ),
             );
+        }
+    }
+}
+impl crate::types::ServiceDownV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v3) = &self.instance_id {
+            if v3.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/instance_id"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+        if let ::std::option::Option::Some(v4) = &self.reason {
+            if v4.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/reason"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.service_name.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/service_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
         }
     }
 }
@@ -188,6 +411,73 @@ impl crate::types::StepV1 {
                 );
             }
         }
+        if let ::std::option::Option::Some(v17) = &self.metadata {
+            v17.check_into(&format!("{prefix}{}", "/metadata"), out);
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.service_name.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/service_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
+        if self.step_name.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/step_name"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v21) = &self.step_type {
+            {
+                static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+                {
+                    ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
+                        .expect("checked at generation")
+                });
+                if PATTERN.find(v21).is_none() {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &format!("{prefix}{}", "/step_type"),
+                            "pattern",
+                            "does not match \"^[a-z][a-z0-9_]*$\"",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+impl crate::types::StepV1Metadata {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v18) = &self.request_id {
+            if v18.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/request_id"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
     }
 }
 impl crate::types::StepV1StepError {
@@ -202,6 +492,31 @@ impl crate::types::StepV1StepError {
             if let ::std::option::Option::Some(v14) = ::std::ops::Deref::deref(v13) {
                 v14.check_into(&format!("{prefix}{}", "/cause"), out);
             }
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.code).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/code"),
+                        "pattern",
+                        "does not match \"^[A-Z][A-Z0-9_]*$\"",
+                    ),
+                );
+            }
+        }
+        if self.message.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/message"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
         }
     }
 }

@@ -47,22 +47,6 @@ impl ::std::str::FromStr for AlertSeverity {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for AlertSeverity {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AlertSeverity {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Document failed (`ingest.document_failed` version 1).
 ///
 ///Emitted by the ingestion service when processing a document failed. Analytics tracks failure rates; billing makes sure the failed document is not charged.
@@ -83,9 +67,9 @@ pub struct DocumentFailedV1 {
     ///Identifier of the document (UUID).
     pub document_id: ::events_runtime::formats::Uuid,
     ///Stable machine-readable error code in SCREAMING_SNAKE_CASE.
-    pub error_code: DocumentFailedV1ErrorCode,
+    pub error_code: ::std::string::String,
     ///Human-readable error message.
-    pub error_message: DocumentFailedV1ErrorMessage,
+    pub error_message: ::std::string::String,
     ///Whether processing may succeed if retried.
     pub retryable: bool,
     ///Where the original document is stored.
@@ -97,136 +81,6 @@ pub struct DocumentFailedV1 {
     pub tenant_id: TenantId,
     ///When processing failed.
     pub timestamp: ::events_runtime::formats::DateTime,
-}
-///Stable machine-readable error code in SCREAMING_SNAKE_CASE.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct DocumentFailedV1ErrorCode(::std::string::String);
-impl ::std::ops::Deref for DocumentFailedV1ErrorCode {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DocumentFailedV1ErrorCode> for ::std::string::String {
-    fn from(value: DocumentFailedV1ErrorCode) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DocumentFailedV1ErrorCode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Z][A-Z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DocumentFailedV1ErrorCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DocumentFailedV1ErrorCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DocumentFailedV1ErrorCode {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Human-readable error message.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct DocumentFailedV1ErrorMessage(::std::string::String);
-impl ::std::ops::Deref for DocumentFailedV1ErrorMessage {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DocumentFailedV1ErrorMessage> for ::std::string::String {
-    fn from(value: DocumentFailedV1ErrorMessage) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DocumentFailedV1ErrorMessage {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DocumentFailedV1ErrorMessage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DocumentFailedV1ErrorMessage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DocumentFailedV1ErrorMessage {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Processing stage that failed.
 #[derive(
@@ -280,22 +134,6 @@ impl ::std::str::FromStr for DocumentFailedV1Stage {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for DocumentFailedV1Stage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DocumentFailedV1Stage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Document processed (`ingest.document_processed` version 1).
 ///
 ///Emitted by the ingestion service when a document has been processed successfully (parsed, chunked and embedded). Analytics records it and billing charges for the processed pages.
@@ -314,7 +152,7 @@ pub struct DocumentProcessedV1 {
     pub chunk_count: u64,
     ///Media type of the original document (e.g. application/pdf).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content_type: ::std::option::Option<DocumentProcessedV1ContentType>,
+    pub content_type: ::std::option::Option<::std::string::String>,
     ///Identifier of the document (UUID).
     pub document_id: ::events_runtime::formats::Uuid,
     ///Number of pages processed.
@@ -335,70 +173,6 @@ pub struct DocumentProcessedV1 {
     ///When processing finished.
     pub timestamp: ::events_runtime::formats::DateTime,
 }
-///Media type of the original document (e.g. application/pdf).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct DocumentProcessedV1ContentType(::std::string::String);
-impl ::std::ops::Deref for DocumentProcessedV1ContentType {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DocumentProcessedV1ContentType> for ::std::string::String {
-    fn from(value: DocumentProcessedV1ContentType) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DocumentProcessedV1ContentType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DocumentProcessedV1ContentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DocumentProcessedV1ContentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DocumentProcessedV1ContentType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///High latency alert (`alerts.high_latency` version 1).
 ///
 ///Alert raised when a service's latency percentile stays above its threshold over a window. Published on alerts.high_latency; the notification service alerts the on-call engineer and the audit log records it.
@@ -418,7 +192,7 @@ pub struct HighLatencyV1 {
     pub observed_ms: ::serde_json::Number,
     ///The slow operation or endpoint (e.g. POST /v1/chat).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub operation: ::std::option::Option<HighLatencyV1Operation>,
+    pub operation: ::std::option::Option<::std::string::String>,
     ///Which latency percentile crossed the threshold.
     pub percentile: HighLatencyV1Percentile,
     pub service_name: ServiceName,
@@ -430,70 +204,6 @@ pub struct HighLatencyV1 {
     ///Length of the measurement window, in seconds.
     #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub window_seconds: ::std::num::NonZeroU64,
-}
-///The slow operation or endpoint (e.g. POST /v1/chat).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct HighLatencyV1Operation(::std::string::String);
-impl ::std::ops::Deref for HighLatencyV1Operation {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<HighLatencyV1Operation> for ::std::string::String {
-    fn from(value: HighLatencyV1Operation) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for HighLatencyV1Operation {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for HighLatencyV1Operation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for HighLatencyV1Operation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HighLatencyV1Operation {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Which latency percentile crossed the threshold.
 #[derive(
@@ -543,22 +253,6 @@ impl ::std::str::FromStr for HighLatencyV1Percentile {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for HighLatencyV1Percentile {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for HighLatencyV1Percentile {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Usage event (`usage.metered` version 1).
 ///
 ///Tracks usage of a platform service for billing and analytics (UsageEvent). Any service publishes it on usage.metered.<event_type>, e.g. usage.metered.model_inference.
@@ -586,14 +280,14 @@ pub struct MeteredV1 {
     ///Amount of the resource consumed.
     pub quantity: ::serde_json::Number,
     ///Type of resource consumed (e.g. tokens, requests, pages, bytes).
-    pub resource_type: MeteredV1ResourceType,
+    pub resource_type: ::std::string::String,
     pub service_name: ServiceName,
     pub tenant_id: TenantId,
     ///When the usage occurred.
     pub timestamp: ::events_runtime::formats::DateTime,
     ///Unit of quantity (e.g. tokens, requests, bytes).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub unit: ::std::option::Option<MeteredV1Unit>,
+    pub unit: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<UserId>,
 }
@@ -611,76 +305,10 @@ pub struct MeteredV1Cost {
     ///Total cost (quantity times rate).
     pub amount: ::serde_json::Number,
     ///ISO 4217 currency code (e.g. USD).
-    pub currency: MeteredV1CostCurrency,
+    pub currency: ::std::string::String,
     ///Price per unit of quantity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate: ::std::option::Option<::serde_json::Number>,
-}
-///ISO 4217 currency code (e.g. USD).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct MeteredV1CostCurrency(::std::string::String);
-impl ::std::ops::Deref for MeteredV1CostCurrency {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MeteredV1CostCurrency> for ::std::string::String {
-    fn from(value: MeteredV1CostCurrency) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MeteredV1CostCurrency {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[A-Z]{3}$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Z]{3}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MeteredV1CostCurrency {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MeteredV1CostCurrency {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeteredV1CostCurrency {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Type of usage; it is also the last token of the subject.
 #[derive(
@@ -734,22 +362,6 @@ impl ::std::str::FromStr for MeteredV1EventType {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for MeteredV1EventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MeteredV1EventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///`MeteredV1MetadataValue`
 #[derive(
     ::schemars::JsonSchema,
@@ -784,136 +396,6 @@ impl ::std::convert::From<::serde_json::Number> for MeteredV1MetadataValue {
         Self::Number(value)
     }
 }
-///Type of resource consumed (e.g. tokens, requests, pages, bytes).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct MeteredV1ResourceType(::std::string::String);
-impl ::std::ops::Deref for MeteredV1ResourceType {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MeteredV1ResourceType> for ::std::string::String {
-    fn from(value: MeteredV1ResourceType) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MeteredV1ResourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MeteredV1ResourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MeteredV1ResourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeteredV1ResourceType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Unit of quantity (e.g. tokens, requests, bytes).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct MeteredV1Unit(::std::string::String);
-impl ::std::ops::Deref for MeteredV1Unit {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MeteredV1Unit> for ::std::string::String {
-    fn from(value: MeteredV1Unit) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MeteredV1Unit {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MeteredV1Unit {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MeteredV1Unit {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeteredV1Unit {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Realtime message (`realtime.push` version 1).
 ///
 ///A real-time message between services and clients (RealtimeMessage). The realtime gateway publishes it on realtime.push.<message_type> (chat_message, notification); chat clients and the notification service consume it.
@@ -928,7 +410,7 @@ impl<'de> ::serde::Deserialize<'de> for MeteredV1Unit {
 #[serde(deny_unknown_fields)]
 pub struct PushV1 {
     ///Channel the message is pushed on (e.g. user:<user id>, tenant:<tenant id>).
-    pub channel: PushV1Channel,
+    pub channel: ::std::string::String,
     ///Unique message identifier (UUID).
     pub message_id: ::events_runtime::formats::Uuid,
     ///Type of message; it is also the last token of the subject.
@@ -942,70 +424,6 @@ pub struct PushV1 {
     pub sender: ::std::option::Option<PushV1Sender>,
     ///When the message was created.
     pub timestamp: ::events_runtime::formats::DateTime,
-}
-///Channel the message is pushed on (e.g. user:<user id>, tenant:<tenant id>).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct PushV1Channel(::std::string::String);
-impl ::std::ops::Deref for PushV1Channel {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PushV1Channel> for ::std::string::String {
-    fn from(value: PushV1Channel) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PushV1Channel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PushV1Channel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PushV1Channel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PushV1Channel {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Type of message; it is also the last token of the subject.
 #[derive(
@@ -1047,22 +465,6 @@ impl ::std::str::FromStr for PushV1MessageType {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for PushV1MessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PushV1MessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///One recipient.
 #[derive(
     ::schemars::JsonSchema,
@@ -1076,73 +478,8 @@ impl ::std::convert::TryFrom<::std::string::String> for PushV1MessageType {
 pub struct PushV1RecipientsItem {
     ///Specific client connection to deliver to; absent means all of the user's connections.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub connection_id: ::std::option::Option<PushV1RecipientsItemConnectionId>,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     pub user_id: UserId,
-}
-///Specific client connection to deliver to; absent means all of the user's connections.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct PushV1RecipientsItemConnectionId(::std::string::String);
-impl ::std::ops::Deref for PushV1RecipientsItemConnectionId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PushV1RecipientsItemConnectionId> for ::std::string::String {
-    fn from(value: PushV1RecipientsItemConnectionId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PushV1RecipientsItemConnectionId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PushV1RecipientsItemConnectionId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for PushV1RecipientsItemConnectionId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PushV1RecipientsItemConnectionId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Information about the sender.
 #[derive(
@@ -1182,7 +519,7 @@ pub struct QuotaExceededV1 {
     ///The period the quota applies to.
     pub period: QuotaExceededV1Period,
     ///Which quota was exceeded (e.g. monthly_tokens, daily_documents).
-    pub quota_name: QuotaExceededV1QuotaName,
+    pub quota_name: ::std::string::String,
     pub service_name: ServiceName,
     pub severity: AlertSeverity,
     pub tenant_id: TenantId,
@@ -1235,88 +572,6 @@ impl ::std::str::FromStr for QuotaExceededV1Period {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for QuotaExceededV1Period {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for QuotaExceededV1Period {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Which quota was exceeded (e.g. monthly_tokens, daily_documents).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct QuotaExceededV1QuotaName(::std::string::String);
-impl ::std::ops::Deref for QuotaExceededV1QuotaName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<QuotaExceededV1QuotaName> for ::std::string::String {
-    fn from(value: QuotaExceededV1QuotaName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for QuotaExceededV1QuotaName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for QuotaExceededV1QuotaName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for QuotaExceededV1QuotaName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QuotaExceededV1QuotaName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Service down alert (`alerts.service_down` version 1).
 ///
 ///Service health alert: a service stopped answering health checks. Any service (or its health checker) publishes it on alerts.service_down; the notification service pages the on-call engineer and the audit log records it.
@@ -1334,148 +589,21 @@ pub struct ServiceDownV1 {
     pub alert_id: ::events_runtime::formats::Uuid,
     ///The unhealthy instance, when only one instance is down.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub instance_id: ::std::option::Option<ServiceDownV1InstanceId>,
+    pub instance_id: ::std::option::Option<::std::string::String>,
     ///When the service last answered a health check.
     pub last_seen_at: ::events_runtime::formats::DateTime,
     ///What the health check observed (e.g. connection refused).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason: ::std::option::Option<ServiceDownV1Reason>,
+    pub reason: ::std::option::Option<::std::string::String>,
     pub service_name: ServiceName,
     pub severity: AlertSeverity,
     ///When the condition was detected.
     pub timestamp: ::events_runtime::formats::DateTime,
 }
-///The unhealthy instance, when only one instance is down.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ServiceDownV1InstanceId(::std::string::String);
-impl ::std::ops::Deref for ServiceDownV1InstanceId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ServiceDownV1InstanceId> for ::std::string::String {
-    fn from(value: ServiceDownV1InstanceId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ServiceDownV1InstanceId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ServiceDownV1InstanceId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ServiceDownV1InstanceId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceDownV1InstanceId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///What the health check observed (e.g. connection refused).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ServiceDownV1Reason(::std::string::String);
-impl ::std::ops::Deref for ServiceDownV1Reason {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ServiceDownV1Reason> for ::std::string::String {
-    fn from(value: ServiceDownV1Reason) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ServiceDownV1Reason {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ServiceDownV1Reason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ServiceDownV1Reason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceDownV1Reason {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Name of a platform service (lowercase, hyphen separated, e.g. model-gateway).
 #[derive(
     ::schemars::JsonSchema,
+    ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
     Debug,
@@ -1486,7 +614,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceDownV1Reason {
     PartialOrd
 )]
 #[serde(transparent)]
-pub struct ServiceName(::std::string::String);
+pub struct ServiceName(pub ::std::string::String);
 impl ::std::ops::Deref for ServiceName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1498,45 +626,20 @@ impl ::std::convert::From<ServiceName> for ::std::string::String {
         value.0
     }
 }
+impl ::std::convert::From<::std::string::String> for ServiceName {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for ServiceName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 impl ::std::str::FromStr for ServiceName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9-]*$\"".into());
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ServiceName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ServiceName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 ///Orchestrator step (`orchestrator.step` version 1).
@@ -1566,10 +669,10 @@ pub struct StepV1 {
     ///Unique step identifier (UUID).
     pub step_id: ::events_runtime::formats::Uuid,
     ///Human-readable step name.
-    pub step_name: StepV1StepName,
+    pub step_name: ::std::string::String,
     ///Kind of work the step does (e.g. data_processing, model_call).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub step_type: ::std::option::Option<StepV1StepType>,
+    pub step_type: ::std::option::Option<::std::string::String>,
     ///When the step reached this status.
     pub timestamp: ::events_runtime::formats::DateTime,
     ///Identifier of the parent workflow (UUID).
@@ -1589,75 +692,11 @@ pub struct StepV1 {
 pub struct StepV1Metadata {
     ///Identifier of the originating API request, for correlation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_id: ::std::option::Option<StepV1MetadataRequestId>,
+    pub request_id: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<TenantId>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<UserId>,
-}
-///Identifier of the originating API request, for correlation.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct StepV1MetadataRequestId(::std::string::String);
-impl ::std::ops::Deref for StepV1MetadataRequestId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<StepV1MetadataRequestId> for ::std::string::String {
-    fn from(value: StepV1MetadataRequestId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for StepV1MetadataRequestId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for StepV1MetadataRequestId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for StepV1MetadataRequestId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StepV1MetadataRequestId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Current step status; it is also the last token of the subject.
 #[derive(
@@ -1703,22 +742,6 @@ impl ::std::str::FromStr for StepV1Status {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for StepV1Status {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for StepV1Status {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Why a step failed, with the error that caused it (if any) nested in cause.
 #[derive(
     ::schemars::JsonSchema,
@@ -1735,272 +758,12 @@ pub struct StepV1StepError {
         ::std::boxed::Box<::std::option::Option<StepV1StepError>>,
     >,
     ///Stable machine-readable error code in SCREAMING_SNAKE_CASE.
-    pub code: StepV1StepErrorCode,
+    pub code: ::std::string::String,
     ///Human-readable error message.
-    pub message: StepV1StepErrorMessage,
+    pub message: ::std::string::String,
     ///Whether the orchestrator may retry the step.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retryable: ::std::option::Option<bool>,
-}
-///Stable machine-readable error code in SCREAMING_SNAKE_CASE.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct StepV1StepErrorCode(::std::string::String);
-impl ::std::ops::Deref for StepV1StepErrorCode {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<StepV1StepErrorCode> for ::std::string::String {
-    fn from(value: StepV1StepErrorCode) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for StepV1StepErrorCode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Z][A-Z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for StepV1StepErrorCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for StepV1StepErrorCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StepV1StepErrorCode {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Human-readable error message.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct StepV1StepErrorMessage(::std::string::String);
-impl ::std::ops::Deref for StepV1StepErrorMessage {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<StepV1StepErrorMessage> for ::std::string::String {
-    fn from(value: StepV1StepErrorMessage) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for StepV1StepErrorMessage {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for StepV1StepErrorMessage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for StepV1StepErrorMessage {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StepV1StepErrorMessage {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Human-readable step name.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct StepV1StepName(::std::string::String);
-impl ::std::ops::Deref for StepV1StepName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<StepV1StepName> for ::std::string::String {
-    fn from(value: StepV1StepName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for StepV1StepName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for StepV1StepName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for StepV1StepName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StepV1StepName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Kind of work the step does (e.g. data_processing, model_call).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct StepV1StepType(::std::string::String);
-impl ::std::ops::Deref for StepV1StepType {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<StepV1StepType> for ::std::string::String {
-    fn from(value: StepV1StepType) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for StepV1StepType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for StepV1StepType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for StepV1StepType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StepV1StepType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Identifier of a tenant organisation (UUID).
 #[derive(

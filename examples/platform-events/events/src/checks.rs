@@ -3,3 +3,62 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
+impl crate::types::EnvelopeHeader {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        self.metadata.check_into(&format!("{prefix}{}", "/metadata"), out);
+        if self.source.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/source"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if self.trace_id.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/trace_id"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::EnvelopeHeaderMetadata {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if self.partition_key.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/partition_key"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v1) = &self.tenant_id {
+            if v1.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/tenant_id"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -28,77 +28,11 @@ pub struct DeadLetterError {
 #[serde(deny_unknown_fields)]
 pub struct DeadLetterErrorError {
     ///Stable machine-readable error code in SCREAMING_SNAKE_CASE (e.g. VALIDATION_FAILED).
-    pub code: DeadLetterErrorErrorCode,
+    pub code: ::std::string::String,
     ///Structured context of the error (e.g. the offending field); free-form.
     pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Human-readable description of the error.
     pub message: ::std::string::String,
-}
-///Stable machine-readable error code in SCREAMING_SNAKE_CASE (e.g. VALIDATION_FAILED).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct DeadLetterErrorErrorCode(::std::string::String);
-impl ::std::ops::Deref for DeadLetterErrorErrorCode {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DeadLetterErrorErrorCode> for ::std::string::String {
-    fn from(value: DeadLetterErrorErrorCode) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DeadLetterErrorErrorCode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Z][A-Z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DeadLetterErrorErrorCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DeadLetterErrorErrorCode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeadLetterErrorErrorCode {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Email requested (`notify.email.requested` version 1).
 ///
@@ -115,82 +49,16 @@ impl<'de> ::serde::Deserialize<'de> for DeadLetterErrorErrorCode {
 pub struct EmailRequestedV1 {
     ///Language of the email as a BCP 47 tag (e.g. en, de-DE); the user's preference when absent.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub locale: ::std::option::Option<EmailRequestedV1Locale>,
+    pub locale: ::std::option::Option<::std::string::String>,
     ///Who receives the email: exactly one of an explicit address or a platform user.
     pub recipient: EmailRequestedV1Recipient,
     ///Do not send before this time.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_after: ::std::option::Option<::events_runtime::formats::DateTime>,
     ///Identifier of the email template (lowercase, hyphen separated).
-    pub template_id: EmailRequestedV1TemplateId,
+    pub template_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variables: ::std::option::Option<ScalarMap>,
-}
-///Language of the email as a BCP 47 tag (e.g. en, de-DE); the user's preference when absent.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EmailRequestedV1Locale(::std::string::String);
-impl ::std::ops::Deref for EmailRequestedV1Locale {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EmailRequestedV1Locale> for ::std::string::String {
-    fn from(value: EmailRequestedV1Locale) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EmailRequestedV1Locale {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z]{2}(-[A-Z]{2})?$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EmailRequestedV1Locale {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EmailRequestedV1Locale {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailRequestedV1Locale {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Who receives the email: exactly one of an explicit address or a platform user.
 #[derive(
@@ -208,144 +76,12 @@ pub enum EmailRequestedV1Recipient {
         email: ::std::string::String,
         ///Display name of the recipient.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        name: ::std::option::Option<EmailRequestedV1RecipientVariant0Name>,
+        name: ::std::option::Option<::std::string::String>,
     },
     Variant1 {
         ///Identifier of the user (UUID).
         user_id: ::events_runtime::formats::Uuid,
     },
-}
-///Display name of the recipient.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EmailRequestedV1RecipientVariant0Name(::std::string::String);
-impl ::std::ops::Deref for EmailRequestedV1RecipientVariant0Name {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EmailRequestedV1RecipientVariant0Name>
-for ::std::string::String {
-    fn from(value: EmailRequestedV1RecipientVariant0Name) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EmailRequestedV1RecipientVariant0Name {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EmailRequestedV1RecipientVariant0Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for EmailRequestedV1RecipientVariant0Name {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailRequestedV1RecipientVariant0Name {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Identifier of the email template (lowercase, hyphen separated).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EmailRequestedV1TemplateId(::std::string::String);
-impl ::std::ops::Deref for EmailRequestedV1TemplateId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EmailRequestedV1TemplateId> for ::std::string::String {
-    fn from(value: EmailRequestedV1TemplateId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EmailRequestedV1TemplateId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9-]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EmailRequestedV1TemplateId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EmailRequestedV1TemplateId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailRequestedV1TemplateId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Reference to a domain entity by type and id. It is deliberately open (no additionalProperties) so that an event can extend it with allOf and add its own fields.
 #[derive(
@@ -358,139 +94,9 @@ impl<'de> ::serde::Deserialize<'de> for EmailRequestedV1TemplateId {
 )]
 pub struct EntityRef {
     ///Identifier of the entity within its type; also the Kafka partition key of events about it.
-    pub entity_id: EntityRefEntityId,
+    pub entity_id: ::std::string::String,
     ///Kind of entity (lower snake_case, e.g. customer, workflow_definition).
-    pub entity_type: EntityRefEntityType,
-}
-///Identifier of the entity within its type; also the Kafka partition key of events about it.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EntityRefEntityId(::std::string::String);
-impl ::std::ops::Deref for EntityRefEntityId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EntityRefEntityId> for ::std::string::String {
-    fn from(value: EntityRefEntityId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EntityRefEntityId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EntityRefEntityId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EntityRefEntityId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EntityRefEntityId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Kind of entity (lower snake_case, e.g. customer, workflow_definition).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EntityRefEntityType(::std::string::String);
-impl ::std::ops::Deref for EntityRefEntityType {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EntityRefEntityType> for ::std::string::String {
-    fn from(value: EntityRefEntityType) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EntityRefEntityType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EntityRefEntityType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EntityRefEntityType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EntityRefEntityType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub entity_type: ::std::string::String,
 }
 ///Cache entry invalidated (`cache.entry.invalidated` version 1).
 ///
@@ -507,76 +113,10 @@ impl<'de> ::serde::Deserialize<'de> for EntityRefEntityType {
 pub struct EntryInvalidatedV1 {
     ///Specific cache keys to evict; absent means every key derived from the entity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cache_keys: ::std::option::Option<
-        ::std::vec::Vec<EntryInvalidatedV1CacheKeysItem>,
-    >,
+    pub cache_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub entity: EntryInvalidatedV1Entity,
     ///Why the cached data is stale.
     pub reason: EntryInvalidatedV1Reason,
-}
-///One cache key.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EntryInvalidatedV1CacheKeysItem(::std::string::String);
-impl ::std::ops::Deref for EntryInvalidatedV1CacheKeysItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EntryInvalidatedV1CacheKeysItem> for ::std::string::String {
-    fn from(value: EntryInvalidatedV1CacheKeysItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EntryInvalidatedV1CacheKeysItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EntryInvalidatedV1CacheKeysItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EntryInvalidatedV1CacheKeysItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EntryInvalidatedV1CacheKeysItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///The entity whose cached data is stale: an entity reference extended with the entity version that made it stale.
 #[derive(
@@ -589,143 +129,11 @@ impl<'de> ::serde::Deserialize<'de> for EntryInvalidatedV1CacheKeysItem {
 )]
 #[serde(deny_unknown_fields)]
 pub struct EntryInvalidatedV1Entity {
-    pub entity_id: EntryInvalidatedV1EntityEntityId,
-    pub entity_type: EntryInvalidatedV1EntityEntityType,
+    pub entity_id: ::std::string::String,
+    pub entity_type: ::std::string::String,
     ///Version of the entity after the change; caches holding an older version are stale.
     #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub entity_version: ::std::num::NonZeroU64,
-}
-///`EntryInvalidatedV1EntityEntityId`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EntryInvalidatedV1EntityEntityId(::std::string::String);
-impl ::std::ops::Deref for EntryInvalidatedV1EntityEntityId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EntryInvalidatedV1EntityEntityId> for ::std::string::String {
-    fn from(value: EntryInvalidatedV1EntityEntityId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EntryInvalidatedV1EntityEntityId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EntryInvalidatedV1EntityEntityId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for EntryInvalidatedV1EntityEntityId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EntryInvalidatedV1EntityEntityId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///`EntryInvalidatedV1EntityEntityType`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EntryInvalidatedV1EntityEntityType(::std::string::String);
-impl ::std::ops::Deref for EntryInvalidatedV1EntityEntityType {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EntryInvalidatedV1EntityEntityType> for ::std::string::String {
-    fn from(value: EntryInvalidatedV1EntityEntityType) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EntryInvalidatedV1EntityEntityType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EntryInvalidatedV1EntityEntityType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for EntryInvalidatedV1EntityEntityType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EntryInvalidatedV1EntityEntityType {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Why the cached data is stale.
 #[derive(
@@ -775,22 +183,6 @@ impl ::std::str::FromStr for EntryInvalidatedV1Reason {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for EntryInvalidatedV1Reason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EntryInvalidatedV1Reason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Platform-wide message schema for Kafka topics and RabbitMQ queues: identity (consumers derive idempotency keys from id), a dotted lower-case type with version suffix, occurrence time, source, the correlation and trace ids required for observability, the payload validated against the schema selected by type, and routing and tenancy metadata.
 #[derive(
     ::schemars::JsonSchema,
@@ -810,9 +202,9 @@ pub struct EnvelopeHeader {
     ///When the fact described by the event happened (RFC 3339).
     pub occurred_at: ::events_runtime::formats::DateTime,
     ///Name of the producing service.
-    pub source: EnvelopeHeaderSource,
+    pub source: ::std::string::String,
     ///Distributed trace id, propagated as the trace_id header from producer through broker to consumer.
-    pub trace_id: EnvelopeHeaderTraceId,
+    pub trace_id: ::std::string::String,
 }
 ///Routing and tenancy metadata.
 #[derive(
@@ -826,267 +218,10 @@ pub struct EnvelopeHeader {
 #[serde(deny_unknown_fields)]
 pub struct EnvelopeHeaderMetadata {
     ///Key that decides the Kafka partition; events with the same key are ordered.
-    pub partition_key: EnvelopeHeaderMetadataPartitionKey,
+    pub partition_key: ::std::string::String,
     ///Tenant the message belongs to; per-topic ACLs and tenant scoping use it.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tenant_id: ::std::option::Option<EnvelopeHeaderMetadataTenantId>,
-}
-///Key that decides the Kafka partition; events with the same key are ordered.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderMetadataPartitionKey(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderMetadataPartitionKey {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderMetadataPartitionKey> for ::std::string::String {
-    fn from(value: EnvelopeHeaderMetadataPartitionKey) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderMetadataPartitionKey {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderMetadataPartitionKey {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for EnvelopeHeaderMetadataPartitionKey {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderMetadataPartitionKey {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Tenant the message belongs to; per-topic ACLs and tenant scoping use it.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderMetadataTenantId(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderMetadataTenantId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderMetadataTenantId> for ::std::string::String {
-    fn from(value: EnvelopeHeaderMetadataTenantId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderMetadataTenantId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderMetadataTenantId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderMetadataTenantId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderMetadataTenantId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the producing service.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderSource(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderSource {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderSource> for ::std::string::String {
-    fn from(value: EnvelopeHeaderSource) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderSource {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderSource {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderSource {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderSource {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Distributed trace id, propagated as the trace_id header from producer through broker to consumer.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderTraceId(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderTraceId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderTraceId> for ::std::string::String {
-    fn from(value: EnvelopeHeaderTraceId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderTraceId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderTraceId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderTraceId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderTraceId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub tenant_id: ::std::option::Option<::std::string::String>,
 }
 ///Workflow instance completed (`workflow.instance.completed` version 1).
 ///
@@ -1106,7 +241,7 @@ pub struct InstanceCompletedV1 {
     pub duration_ms: u64,
     ///Why the instance failed or was compensated.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub failure_reason: ::std::option::Option<InstanceCompletedV1FailureReason>,
+    pub failure_reason: ::std::option::Option<::std::string::String>,
     ///Identifier of the workflow instance (UUID); the partition key of its events.
     pub instance_id: ::events_runtime::formats::Uuid,
     ///How the instance ended: compensated means a step failed and its compensating actions ran.
@@ -1118,71 +253,6 @@ pub struct InstanceCompletedV1 {
     #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub steps_completed: ::std::option::Option<u64>,
     pub workflow_id: WorkflowId,
-}
-///Why the instance failed or was compensated.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct InstanceCompletedV1FailureReason(::std::string::String);
-impl ::std::ops::Deref for InstanceCompletedV1FailureReason {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<InstanceCompletedV1FailureReason> for ::std::string::String {
-    fn from(value: InstanceCompletedV1FailureReason) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for InstanceCompletedV1FailureReason {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for InstanceCompletedV1FailureReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for InstanceCompletedV1FailureReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InstanceCompletedV1FailureReason {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///How the instance ended: compensated means a step failed and its compensating actions ran.
 #[derive(
@@ -1232,22 +302,6 @@ impl ::std::str::FromStr for InstanceCompletedV1Outcome {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for InstanceCompletedV1Outcome {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InstanceCompletedV1Outcome {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Workflow instance started (`workflow.instance.started` version 1).
 ///
 ///Emitted by the workflow engine when a workflow instance (a SAGA run) starts. Analytics tracks throughput; cache invalidation drops cached workflow state.
@@ -1269,7 +323,7 @@ pub struct InstanceStartedV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_instance_id: ::std::option::Option<::events_runtime::formats::Uuid>,
     ///Who or what started the instance, as kind:id (e.g. user:5f3c2a, service:billing).
-    pub started_by: InstanceStartedV1StartedBy,
+    pub started_by: ::std::string::String,
     ///What started the instance.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<InstanceStartedV1Trigger>,
@@ -1277,70 +331,6 @@ pub struct InstanceStartedV1 {
     ///Version of the workflow definition being run.
     #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub workflow_version: ::std::num::NonZeroU64,
-}
-///Who or what started the instance, as kind:id (e.g. user:5f3c2a, service:billing).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct InstanceStartedV1StartedBy(::std::string::String);
-impl ::std::ops::Deref for InstanceStartedV1StartedBy {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<InstanceStartedV1StartedBy> for ::std::string::String {
-    fn from(value: InstanceStartedV1StartedBy) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for InstanceStartedV1StartedBy {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for InstanceStartedV1StartedBy {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InstanceStartedV1StartedBy {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InstanceStartedV1StartedBy {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///What started the instance.
 #[derive(
@@ -1390,22 +380,6 @@ impl ::std::str::FromStr for InstanceStartedV1Trigger {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for InstanceStartedV1Trigger {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InstanceStartedV1Trigger {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Workflow instance started (`workflow.instance.started` version 2).
 ///
 ///Emitted by the workflow engine when a workflow instance (a SAGA run) starts. Breaking change from v1: the free-form started_by string is removed and replaced by the required initiator object, which separates the kind of initiator from its id.
@@ -1447,73 +421,9 @@ pub struct InstanceStartedV2 {
 #[serde(deny_unknown_fields)]
 pub struct InstanceStartedV2Initiator {
     ///Identifier of the initiator within its kind (user id, service name or schedule name).
-    pub id: InstanceStartedV2InitiatorId,
+    pub id: ::std::string::String,
     ///Kind of initiator.
     pub kind: InstanceStartedV2InitiatorKind,
-}
-///Identifier of the initiator within its kind (user id, service name or schedule name).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct InstanceStartedV2InitiatorId(::std::string::String);
-impl ::std::ops::Deref for InstanceStartedV2InitiatorId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<InstanceStartedV2InitiatorId> for ::std::string::String {
-    fn from(value: InstanceStartedV2InitiatorId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for InstanceStartedV2InitiatorId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for InstanceStartedV2InitiatorId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InstanceStartedV2InitiatorId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InstanceStartedV2InitiatorId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Kind of initiator.
 #[derive(
@@ -1557,22 +467,6 @@ impl ::std::str::FromStr for InstanceStartedV2InitiatorKind {
             "schedule" => Ok(Self::Schedule),
             _ => Err("invalid value".into()),
         }
-    }
-}
-impl ::std::convert::TryFrom<&str> for InstanceStartedV2InitiatorKind {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InstanceStartedV2InitiatorKind {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
     }
 }
 ///What started the instance.
@@ -1621,22 +515,6 @@ impl ::std::str::FromStr for InstanceStartedV2Trigger {
             "manual" => Ok(Self::Manual),
             _ => Err("invalid value".into()),
         }
-    }
-}
-impl ::std::convert::TryFrom<&str> for InstanceStartedV2Trigger {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for InstanceStartedV2Trigger {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
     }
 }
 ///Scalar values keyed by name.
@@ -1712,6 +590,7 @@ impl ::std::convert::From<::serde_json::Number> for ScalarMapValue {
 ///Identifier of a workflow definition (lowercase, hyphen separated).
 #[derive(
     ::schemars::JsonSchema,
+    ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
     Debug,
@@ -1722,7 +601,7 @@ impl ::std::convert::From<::serde_json::Number> for ScalarMapValue {
     PartialOrd
 )]
 #[serde(transparent)]
-pub struct WorkflowId(::std::string::String);
+pub struct WorkflowId(pub ::std::string::String);
 impl ::std::ops::Deref for WorkflowId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1734,45 +613,20 @@ impl ::std::convert::From<WorkflowId> for ::std::string::String {
         value.0
     }
 }
+impl ::std::convert::From<::std::string::String> for WorkflowId {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for WorkflowId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 impl ::std::str::FromStr for WorkflowId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9-]*$\"".into());
-        }
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for WorkflowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for WorkflowId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkflowId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /// Error types.

@@ -78,6 +78,94 @@ impl crate::types::CompletedV1 {
         }
     }
 }
+impl crate::types::EnvelopeHeader {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[0-9]+\\.[0-9]+$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.event_version).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/eventVersion"),
+                        "pattern",
+                        "does not match \"^[0-9]+\\\\.[0-9]+$\"",
+                    ),
+                );
+            }
+        }
+        self.metadata.check_into(&format!("{prefix}{}", "/metadata"), out);
+        if let ::std::option::Option::Some(v23) = &self.session_id {
+            if v23.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/sessionId"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+        if self.source.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/source"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if self.tenant_id.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/tenantId"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v24) = &self.user_id {
+            if v24.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/userId"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::EnvelopeHeaderMetadata {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v22) = &self.trace_id {
+            if v22.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/traceId"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+    }
+}
 impl crate::types::GeneratedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -114,6 +202,15 @@ impl crate::types::GeneratedV1 {
                 ),
             );
         }
+        if self.message_id.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/message_id"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
         if let ::std::option::Option::Some(v17) = &self.metrics_referenced {
             if !::events_runtime::validation::all_unique(v17.iter()) {
                 out.push(
@@ -124,6 +221,15 @@ impl crate::types::GeneratedV1 {
                     ),
                 );
             }
+        }
+        if self.model.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/model"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
         }
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(
@@ -169,6 +275,17 @@ impl crate::types::IngestedV1 {
         prefix: &str,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
+        if let ::std::option::Option::Some(v10) = &self.file_name {
+            if v10.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/file_name"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
         if self.metric_names.is_empty() {
             out.push(
                 ::events_runtime::validation::violation(
@@ -187,6 +304,26 @@ impl crate::types::IngestedV1 {
                 ),
             );
         }
+        for (index12, item11) in self.metric_names.iter().enumerate() {
+            {
+                static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+                {
+                    ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
+                        .expect("checked at generation")
+                });
+                if PATTERN.find(item11).is_none() {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &format!(
+                                "{}/{}", & format!("{prefix}{}", "/metric_names"), index12
+                            ),
+                            "pattern",
+                            "does not match \"^[a-z][a-z0-9_]*$\"",
+                        ),
+                    );
+                }
+            }
+        }
         if let ::std::option::Option::Some(v14) = &self.rejected_row_count {
             if ::events_runtime::validation::below(
                 &::events_runtime::validation::AsJsonNumber::as_json_number(v14),
@@ -201,6 +338,9 @@ impl crate::types::IngestedV1 {
                 );
             }
         }
+        if let ::std::option::Option::Some(v15) = &self.revenue_total {
+            v15.check_into(&format!("{prefix}{}", "/revenue_total"), out);
+        }
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.row_count),
             0f64,
@@ -212,6 +352,32 @@ impl crate::types::IngestedV1 {
                     "is less than the minimum of 0",
                 ),
             );
+        }
+    }
+}
+impl crate::types::Money {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.currency).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/currency"),
+                        "pattern",
+                        "does not match \"^[A-Z]{3}$\"",
+                    ),
+                );
+            }
         }
     }
 }
@@ -241,6 +407,15 @@ impl crate::types::PerformedV1 {
                 ),
             );
         }
+        if let ::std::option::Option::Some(v1) = &self.entities {
+            for (index3, item2) in v1.iter().enumerate() {
+                item2
+                    .check_into(
+                        &format!("{}/{}", & format!("{prefix}{}", "/entities"), index3),
+                        out,
+                    );
+            }
+        }
         if let ::std::option::Option::Some(v4) = &self.latency_ms {
             if ::events_runtime::validation::below(
                 &::events_runtime::validation::AsJsonNumber::as_json_number(v4),
@@ -254,6 +429,45 @@ impl crate::types::PerformedV1 {
                     ),
                 );
             }
+        }
+        if self.message_id.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/message_id"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v5) = &self.model {
+            if v5.chars().count() < 1usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/model"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::PerformedV1EntitiesItem {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if self.value.chars().count() < 1usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/value"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
         }
     }
 }

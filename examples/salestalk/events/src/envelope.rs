@@ -103,7 +103,9 @@ impl Envelope {
     }
     /// Every violation of the header's schema.
     fn header_violations(&self) -> ::std::vec::Vec<::events_runtime::Violation> {
-        ::std::vec::Vec::new()
+        let mut out = ::std::vec::Vec::new();
+        self.header.check_into("", &mut out);
+        out
     }
     /// Validates and encodes the envelope, type and version taken from
     /// the event: an envelope that breaks its schema is refused.

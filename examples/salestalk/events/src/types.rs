@@ -76,22 +76,6 @@ impl ::std::str::FromStr for CompletedV1EndReason {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for CompletedV1EndReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CompletedV1EndReason {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///Common envelope of every SalesTalk event on EventBridge and the queues: identity, versioned type, source service, time, tenant and user context, tracing metadata, and the event-specific data validated against the schema selected by eventType.
 #[derive(
     ::schemars::JsonSchema,
@@ -108,89 +92,23 @@ pub struct EnvelopeHeader {
     pub event_id: ::events_runtime::formats::Uuid,
     ///Minor schema version within the major version of eventType (e.g. 1.0, 1.1 after an additive change).
     #[serde(rename = "eventVersion")]
-    pub event_version: EnvelopeHeaderEventVersion,
+    pub event_version: ::std::string::String,
     pub metadata: EnvelopeHeaderMetadata,
     ///Chat session the event belongs to, when there is one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(rename = "sessionId")]
-    pub session_id: ::std::option::Option<EnvelopeHeaderSessionId>,
+    pub session_id: ::std::option::Option<::std::string::String>,
     ///Name of the service that emitted the event (e.g. chat-handler).
-    pub source: EnvelopeHeaderSource,
+    pub source: ::std::string::String,
     ///Tenant the event belongs to (e.g. tenant-acme); all routing and storage is tenant-scoped.
     #[serde(rename = "tenantId")]
-    pub tenant_id: EnvelopeHeaderTenantId,
+    pub tenant_id: ::std::string::String,
     ///When the event was created (ISO 8601 / RFC 3339).
     pub timestamp: ::events_runtime::formats::DateTime,
     ///User whose action caused the event, when there is one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(rename = "userId")]
-    pub user_id: ::std::option::Option<EnvelopeHeaderUserId>,
-}
-///Minor schema version within the major version of eventType (e.g. 1.0, 1.1 after an additive change).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderEventVersion(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderEventVersion {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderEventVersion> for ::std::string::String {
-    fn from(value: EnvelopeHeaderEventVersion) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderEventVersion {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[0-9]+\\.[0-9]+$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[0-9]+\\.[0-9]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderEventVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderEventVersion {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderEventVersion {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub user_id: ::std::option::Option<::std::string::String>,
 }
 ///Tracing and causality metadata.
 #[derive(
@@ -213,327 +131,7 @@ pub struct EnvelopeHeaderMetadata {
     ///AWS X-Ray trace id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(rename = "traceId")]
-    pub trace_id: ::std::option::Option<EnvelopeHeaderMetadataTraceId>,
-}
-///AWS X-Ray trace id.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderMetadataTraceId(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderMetadataTraceId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderMetadataTraceId> for ::std::string::String {
-    fn from(value: EnvelopeHeaderMetadataTraceId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderMetadataTraceId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderMetadataTraceId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderMetadataTraceId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderMetadataTraceId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Chat session the event belongs to, when there is one.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderSessionId(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderSessionId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderSessionId> for ::std::string::String {
-    fn from(value: EnvelopeHeaderSessionId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderSessionId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderSessionId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderSessionId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderSessionId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Name of the service that emitted the event (e.g. chat-handler).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderSource(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderSource {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderSource> for ::std::string::String {
-    fn from(value: EnvelopeHeaderSource) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderSource {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderSource {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderSource {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderSource {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Tenant the event belongs to (e.g. tenant-acme); all routing and storage is tenant-scoped.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderTenantId(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderTenantId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderTenantId> for ::std::string::String {
-    fn from(value: EnvelopeHeaderTenantId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderTenantId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderTenantId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderTenantId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderTenantId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///User whose action caused the event, when there is one.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EnvelopeHeaderUserId(::std::string::String);
-impl ::std::ops::Deref for EnvelopeHeaderUserId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EnvelopeHeaderUserId> for ::std::string::String {
-    fn from(value: EnvelopeHeaderUserId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EnvelopeHeaderUserId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EnvelopeHeaderUserId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EnvelopeHeaderUserId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnvelopeHeaderUserId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub trace_id: ::std::option::Option<::std::string::String>,
 }
 ///Narrative generated (`narrative.generated` version 1).
 ///
@@ -558,14 +156,14 @@ pub struct GeneratedV1 {
     #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
     pub latency_ms: u64,
     ///Identifier of the user message the narrative answers.
-    pub message_id: GeneratedV1MessageId,
+    pub message_id: ::std::string::String,
     ///Names of the business metrics the narrative cites.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metrics_referenced: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///Identifier of the generation model.
-    pub model: GeneratedV1Model,
+    pub model: ::std::string::String,
     ///Identifier of the generated narrative (UUID).
     pub narrative_id: ::events_runtime::formats::Uuid,
     ///Tokens sent to the model.
@@ -574,134 +172,6 @@ pub struct GeneratedV1 {
     ///Automatic quality score of the narrative, from 0 to 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quality_score: ::std::option::Option<::serde_json::Number>,
-}
-///Identifier of the user message the narrative answers.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct GeneratedV1MessageId(::std::string::String);
-impl ::std::ops::Deref for GeneratedV1MessageId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<GeneratedV1MessageId> for ::std::string::String {
-    fn from(value: GeneratedV1MessageId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for GeneratedV1MessageId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for GeneratedV1MessageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for GeneratedV1MessageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GeneratedV1MessageId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Identifier of the generation model.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct GeneratedV1Model(::std::string::String);
-impl ::std::ops::Deref for GeneratedV1Model {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<GeneratedV1Model> for ::std::string::String {
-    fn from(value: GeneratedV1Model) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for GeneratedV1Model {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for GeneratedV1Model {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for GeneratedV1Model {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GeneratedV1Model {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///Metrics ingested (`metrics.ingested` version 1).
 ///
@@ -718,11 +188,11 @@ impl<'de> ::serde::Deserialize<'de> for GeneratedV1Model {
 pub struct IngestedV1 {
     ///Original file name, for CSV uploads.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_name: ::std::option::Option<IngestedV1FileName>,
+    pub file_name: ::std::option::Option<::std::string::String>,
     ///Identifier of the import batch (UUID).
     pub ingestion_id: ::events_runtime::formats::Uuid,
     ///Names of the metrics contained in the batch.
-    pub metric_names: ::std::vec::Vec<IngestedV1MetricNamesItem>,
+    pub metric_names: ::std::vec::Vec<::std::string::String>,
     ///Location of the raw imported file in S3.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub object_uri: ::std::option::Option<::std::string::String>,
@@ -741,136 +211,6 @@ pub struct IngestedV1 {
     pub row_count: u64,
     ///How the metrics arrived.
     pub source_type: IngestedV1SourceType,
-}
-///Original file name, for CSV uploads.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct IngestedV1FileName(::std::string::String);
-impl ::std::ops::Deref for IngestedV1FileName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestedV1FileName> for ::std::string::String {
-    fn from(value: IngestedV1FileName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestedV1FileName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestedV1FileName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestedV1FileName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestedV1FileName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///One metric name (lower snake_case).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct IngestedV1MetricNamesItem(::std::string::String);
-impl ::std::ops::Deref for IngestedV1MetricNamesItem {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IngestedV1MetricNamesItem> for ::std::string::String {
-    fn from(value: IngestedV1MetricNamesItem) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for IngestedV1MetricNamesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z][a-z0-9_]*$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestedV1MetricNamesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestedV1MetricNamesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IngestedV1MetricNamesItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 ///How the metrics arrived.
 #[derive(
@@ -914,22 +254,6 @@ impl ::std::str::FromStr for IngestedV1SourceType {
             "integration" => Ok(Self::Integration),
             _ => Err("invalid value".into()),
         }
-    }
-}
-impl ::std::convert::TryFrom<&str> for IngestedV1SourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for IngestedV1SourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
     }
 }
 ///Intent the classifier assigns to a user message.
@@ -992,22 +316,6 @@ impl ::std::str::FromStr for Intent {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for Intent {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Intent {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///A monetary amount in a given currency.
 #[derive(
     ::schemars::JsonSchema,
@@ -1022,73 +330,7 @@ pub struct Money {
     ///The amount in major units of the currency (e.g. 1250.5 for USD 1,250.50).
     pub amount: ::serde_json::Number,
     ///ISO 4217 currency code in upper case (e.g. USD, EUR).
-    pub currency: MoneyCurrency,
-}
-///ISO 4217 currency code in upper case (e.g. USD, EUR).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct MoneyCurrency(::std::string::String);
-impl ::std::ops::Deref for MoneyCurrency {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<MoneyCurrency> for ::std::string::String {
-    fn from(value: MoneyCurrency) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for MoneyCurrency {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[A-Z]{3}$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Z]{3}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for MoneyCurrency {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MoneyCurrency {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoneyCurrency {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub currency: ::std::string::String,
 }
 ///Classification performed (`classification.performed` version 1).
 ///
@@ -1114,10 +356,10 @@ pub struct PerformedV1 {
     #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub latency_ms: ::std::option::Option<u64>,
     ///Identifier of the classified user message within the session.
-    pub message_id: PerformedV1MessageId,
+    pub message_id: ::std::string::String,
     ///Identifier of the classification model.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub model: ::std::option::Option<PerformedV1Model>,
+    pub model: ::std::option::Option<::std::string::String>,
 }
 ///One recognised entity.
 #[derive(
@@ -1134,7 +376,7 @@ pub struct PerformedV1EntitiesItem {
     #[serde(rename = "type")]
     pub type_: PerformedV1EntitiesItemType,
     ///The entity as normalised by the classifier (e.g. revenue, 2025-Q3).
-    pub value: PerformedV1EntitiesItemValue,
+    pub value: ::std::string::String,
 }
 ///What kind of entity was recognised.
 #[derive(
@@ -1184,214 +426,6 @@ impl ::std::str::FromStr for PerformedV1EntitiesItemType {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for PerformedV1EntitiesItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PerformedV1EntitiesItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The entity as normalised by the classifier (e.g. revenue, 2025-Q3).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct PerformedV1EntitiesItemValue(::std::string::String);
-impl ::std::ops::Deref for PerformedV1EntitiesItemValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PerformedV1EntitiesItemValue> for ::std::string::String {
-    fn from(value: PerformedV1EntitiesItemValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PerformedV1EntitiesItemValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PerformedV1EntitiesItemValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PerformedV1EntitiesItemValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PerformedV1EntitiesItemValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Identifier of the classified user message within the session.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct PerformedV1MessageId(::std::string::String);
-impl ::std::ops::Deref for PerformedV1MessageId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PerformedV1MessageId> for ::std::string::String {
-    fn from(value: PerformedV1MessageId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PerformedV1MessageId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PerformedV1MessageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PerformedV1MessageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PerformedV1MessageId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Identifier of the classification model.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct PerformedV1Model(::std::string::String);
-impl ::std::ops::Deref for PerformedV1Model {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PerformedV1Model> for ::std::string::String {
-    fn from(value: PerformedV1Model) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PerformedV1Model {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PerformedV1Model {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PerformedV1Model {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PerformedV1Model {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Classification performed (`classification.performed` version 2).
 ///
 ///Emitted by the chat handler when a user message has been classified (intent and entities). Breaking change from v1: the single confidence number is removed and replaced by scores, the probability of every candidate intent, so consumers can act on close calls.
@@ -1414,10 +448,10 @@ pub struct PerformedV2 {
     #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
     pub latency_ms: ::std::option::Option<u64>,
     ///Identifier of the classified user message within the session.
-    pub message_id: PerformedV2MessageId,
+    pub message_id: ::std::string::String,
     ///Identifier of the classification model.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub model: ::std::option::Option<PerformedV2Model>,
+    pub model: ::std::option::Option<::std::string::String>,
     ///Probability of each candidate intent, keyed by intent name, each from 0 to 1.
     pub scores: ::std::collections::BTreeMap<
         ::std::string::String,
@@ -1439,7 +473,7 @@ pub struct PerformedV2EntitiesItem {
     #[serde(rename = "type")]
     pub type_: PerformedV2EntitiesItemType,
     ///The entity as normalised by the classifier (e.g. revenue, 2025-Q3).
-    pub value: PerformedV2EntitiesItemValue,
+    pub value: ::std::string::String,
 }
 ///What kind of entity was recognised.
 #[derive(
@@ -1489,214 +523,6 @@ impl ::std::str::FromStr for PerformedV2EntitiesItemType {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for PerformedV2EntitiesItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PerformedV2EntitiesItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The entity as normalised by the classifier (e.g. revenue, 2025-Q3).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct PerformedV2EntitiesItemValue(::std::string::String);
-impl ::std::ops::Deref for PerformedV2EntitiesItemValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PerformedV2EntitiesItemValue> for ::std::string::String {
-    fn from(value: PerformedV2EntitiesItemValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PerformedV2EntitiesItemValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PerformedV2EntitiesItemValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PerformedV2EntitiesItemValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PerformedV2EntitiesItemValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Identifier of the classified user message within the session.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct PerformedV2MessageId(::std::string::String);
-impl ::std::ops::Deref for PerformedV2MessageId {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PerformedV2MessageId> for ::std::string::String {
-    fn from(value: PerformedV2MessageId) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PerformedV2MessageId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PerformedV2MessageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PerformedV2MessageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PerformedV2MessageId {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Identifier of the classification model.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct PerformedV2Model(::std::string::String);
-impl ::std::ops::Deref for PerformedV2Model {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<PerformedV2Model> for ::std::string::String {
-    fn from(value: PerformedV2Model) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for PerformedV2Model {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for PerformedV2Model {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PerformedV2Model {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PerformedV2Model {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 ///Tenant provisioned (`tenant.provisioned` version 1).
 ///
 ///Emitted by tenant onboarding when a new tenant has been created and its resources provisioned; the tenant is identified by the envelope tenantId. Services use it to set up per-tenant configuration.
@@ -1718,9 +544,9 @@ pub struct ProvisionedV1 {
     pub data_retention_days: ::std::option::Option<::std::num::NonZeroU64>,
     pub plan: ProvisionedV1Plan,
     ///AWS region the tenant's data is stored in.
-    pub region: ProvisionedV1Region,
+    pub region: ::std::string::String,
     ///Display name of the tenant organisation.
-    pub tenant_name: ProvisionedV1TenantName,
+    pub tenant_name: ::std::string::String,
 }
 ///The subscription plan the tenant starts on.
 #[derive(
@@ -1754,75 +580,7 @@ pub struct ProvisionedV1Plan {
 pub struct ProvisionedV1PlanMonthlyPrice {
     pub amount: ::serde_json::Number,
     ///ISO 4217 currency code in upper case (e.g. USD, EUR).
-    pub currency: ProvisionedV1PlanMonthlyPriceCurrency,
-}
-///ISO 4217 currency code in upper case (e.g. USD, EUR).
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ProvisionedV1PlanMonthlyPriceCurrency(::std::string::String);
-impl ::std::ops::Deref for ProvisionedV1PlanMonthlyPriceCurrency {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProvisionedV1PlanMonthlyPriceCurrency>
-for ::std::string::String {
-    fn from(value: ProvisionedV1PlanMonthlyPriceCurrency) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProvisionedV1PlanMonthlyPriceCurrency {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[A-Z]{3}$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Z]{3}$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProvisionedV1PlanMonthlyPriceCurrency {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for ProvisionedV1PlanMonthlyPriceCurrency {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProvisionedV1PlanMonthlyPriceCurrency {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
+    pub currency: ::std::string::String,
 }
 ///Plan tier.
 #[derive(
@@ -1870,155 +628,6 @@ impl ::std::str::FromStr for ProvisionedV1PlanTier {
             "enterprise" => Ok(Self::Enterprise),
             _ => Err("invalid value".into()),
         }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProvisionedV1PlanTier {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProvisionedV1PlanTier {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///AWS region the tenant's data is stored in.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ProvisionedV1Region(::std::string::String);
-impl ::std::ops::Deref for ProvisionedV1Region {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProvisionedV1Region> for ::std::string::String {
-    fn from(value: ProvisionedV1Region) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProvisionedV1Region {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::with_flags("^[a-z]{2}-[a-z]+-[0-9]$", "u").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[a-z]{2}-[a-z]+-[0-9]$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProvisionedV1Region {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProvisionedV1Region {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProvisionedV1Region {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-///Display name of the tenant organisation.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct ProvisionedV1TenantName(::std::string::String);
-impl ::std::ops::Deref for ProvisionedV1TenantName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<ProvisionedV1TenantName> for ::std::string::String {
-    fn from(value: ProvisionedV1TenantName) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for ProvisionedV1TenantName {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 200usize {
-            return Err("longer than 200 characters".into());
-        }
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for ProvisionedV1TenantName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ProvisionedV1TenantName {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProvisionedV1TenantName {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /// Error types.

@@ -7,7 +7,7 @@ Emitted by the API Gateway when a user requests an image-based activity built fr
 Topic: `image-jobs`. Schema: `jobs/image_job_requested.v1.schema.json`.*/
 pub use crate::types::{
     ActivityKind, Difficulty, ImageJobRequestedV1, ImageJobRequestedV1ImageContentType,
-    ImageJobRequestedV1Instructions, LanguageCode,
+    LanguageCode,
 };
 impl ::events_runtime::EventPayload for ImageJobRequestedV1 {
     const TYPE: &'static str = "IMAGE_JOB_REQUESTED";

@@ -5,10 +5,7 @@
 Emitted by the API Gateway when a user requests a text-based activity; the Text Service consumes it and generates the activity asynchronously. The job and its owner are identified by the envelope (jobId, userId).
 
 Topic: `text-jobs`. Schema: `jobs/text_job_requested.v1.schema.json`.*/
-pub use crate::types::{
-    ActivityKind, Difficulty, LanguageCode, TextJobRequestedV1, TextJobRequestedV1Prompt,
-    TextJobRequestedV1TopicTagsItem,
-};
+pub use crate::types::{ActivityKind, Difficulty, LanguageCode, TextJobRequestedV1};
 impl ::events_runtime::EventPayload for TextJobRequestedV1 {
     const TYPE: &'static str = "TEXT_JOB_REQUESTED";
     const VERSION: u32 = 1u32;

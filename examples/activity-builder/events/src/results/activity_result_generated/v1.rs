@@ -7,11 +7,7 @@ Emitted by a worker service (the Text Service or the Image Service) when a text 
 Topic: `activity-results`. Schema: `results/activity_result_generated.v1.schema.json`.*/
 pub use crate::types::{
     ActivityKind, ActivityResultGeneratedV1, ActivityResultGeneratedV1Activity,
-    ActivityResultGeneratedV1ActivityInstructions,
-    ActivityResultGeneratedV1ActivityItemsItem,
-    ActivityResultGeneratedV1ActivityItemsItemAnswer,
-    ActivityResultGeneratedV1ActivityItemsItemPrompt,
-    ActivityResultGeneratedV1ActivityTitle, ActivityResultGeneratedV1SourceJobType,
+    ActivityResultGeneratedV1ActivityItemsItem, ActivityResultGeneratedV1SourceJobType,
     LanguageCode,
 };
 impl ::events_runtime::EventPayload for ActivityResultGeneratedV1 {

@@ -5,9 +5,7 @@
 Emitted on every job state change (queued, processing, completed, failed) so clients can follow progress in real time and failed jobs can be retried. The job is identified by the envelope jobId.
 
 Topic: `job-status`. Schema: `status/job_status_changed.v1.schema.json`.*/
-pub use crate::types::{
-    JobError, JobErrorCode, JobErrorMessage, JobStatus, JobStatusChangedV1,
-};
+pub use crate::types::{JobError, JobStatus, JobStatusChangedV1};
 impl ::events_runtime::EventPayload for JobStatusChangedV1 {
     const TYPE: &'static str = "JOB_STATUS_CHANGED";
     const VERSION: u32 = 1u32;

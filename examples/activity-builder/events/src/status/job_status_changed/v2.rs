@@ -5,10 +5,7 @@
 Emitted on every job state change (queued, processing, completed, failed) so clients can follow progress in real time and failed jobs can be retried. Breaking change from v1: attempt is renamed to attempt_number, and updated_by, the service that made the change, is now required.
 
 Topic: `job-status`. Schema: `status/job_status_changed.v2.schema.json`.*/
-pub use crate::types::{
-    JobError, JobErrorCode, JobErrorMessage, JobStatus, JobStatusChangedV2,
-    JobStatusChangedV2UpdatedBy,
-};
+pub use crate::types::{JobError, JobStatus, JobStatusChangedV2};
 impl ::events_runtime::EventPayload for JobStatusChangedV2 {
     const TYPE: &'static str = "JOB_STATUS_CHANGED";
     const VERSION: u32 = 2u32;

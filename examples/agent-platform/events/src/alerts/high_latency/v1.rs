@@ -6,8 +6,7 @@ Alert raised when a service's latency percentile stays above its threshold over 
 
 Topic: `alerts.high_latency`. Schema: `alerts/high_latency.v1.schema.json`.*/
 pub use crate::types::{
-    AlertSeverity, HighLatencyV1, HighLatencyV1Operation, HighLatencyV1Percentile,
-    ServiceName,
+    AlertSeverity, HighLatencyV1, HighLatencyV1Percentile, ServiceName,
 };
 impl ::events_runtime::EventPayload for HighLatencyV1 {
     const TYPE: &'static str = "alerts.high_latency";

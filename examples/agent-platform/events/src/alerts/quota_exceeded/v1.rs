@@ -6,8 +6,7 @@ Alert raised when a tenant exceeds a usage quota. Published on alerts.quota_exce
 
 Topic: `alerts.quota_exceeded`. Schema: `alerts/quota_exceeded.v1.schema.json`.*/
 pub use crate::types::{
-    AlertSeverity, QuotaExceededV1, QuotaExceededV1Period, QuotaExceededV1QuotaName,
-    ServiceName, TenantId,
+    AlertSeverity, QuotaExceededV1, QuotaExceededV1Period, ServiceName, TenantId,
 };
 impl ::events_runtime::EventPayload for QuotaExceededV1 {
     const TYPE: &'static str = "alerts.quota_exceeded";

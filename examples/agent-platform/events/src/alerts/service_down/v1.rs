@@ -5,10 +5,7 @@
 Service health alert: a service stopped answering health checks. Any service (or its health checker) publishes it on alerts.service_down; the notification service pages the on-call engineer and the audit log records it.
 
 Topic: `alerts.service_down`. Schema: `alerts/service_down.v1.schema.json`.*/
-pub use crate::types::{
-    AlertSeverity, ServiceDownV1, ServiceDownV1InstanceId, ServiceDownV1Reason,
-    ServiceName,
-};
+pub use crate::types::{AlertSeverity, ServiceDownV1, ServiceName};
 impl ::events_runtime::EventPayload for ServiceDownV1 {
     const TYPE: &'static str = "alerts.service_down";
     const VERSION: u32 = 1u32;
@@ -47,8 +44,9 @@ impl ServiceDownV1 {
         &self,
         prefix: &str,
     ) -> ::std::vec::Vec<::events_runtime::Violation> {
-        let _ = prefix;
-        ::std::vec::Vec::new()
+        let mut out = ::std::vec::Vec::new();
+        self.check_into(prefix, &mut out);
+        out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(

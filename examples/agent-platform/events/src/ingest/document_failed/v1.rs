@@ -5,10 +5,7 @@
 Emitted by the ingestion service when processing a document failed. Analytics tracks failure rates; billing makes sure the failed document is not charged.
 
 Topic: `ingest.document.failed`. Schema: `ingest/document_failed.v1.schema.json`.*/
-pub use crate::types::{
-    DocumentFailedV1, DocumentFailedV1ErrorCode, DocumentFailedV1ErrorMessage,
-    DocumentFailedV1Stage, TenantId,
-};
+pub use crate::types::{DocumentFailedV1, DocumentFailedV1Stage, TenantId};
 impl ::events_runtime::EventPayload for DocumentFailedV1 {
     const TYPE: &'static str = "ingest.document_failed";
     const VERSION: u32 = 1u32;

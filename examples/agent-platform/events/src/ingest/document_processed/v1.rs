@@ -5,7 +5,7 @@
 Emitted by the ingestion service when a document has been processed successfully (parsed, chunked and embedded). Analytics records it and billing charges for the processed pages.
 
 Topic: `ingest.document.processed`. Schema: `ingest/document_processed.v1.schema.json`.*/
-pub use crate::types::{DocumentProcessedV1, DocumentProcessedV1ContentType, TenantId};
+pub use crate::types::{DocumentProcessedV1, TenantId};
 impl ::events_runtime::EventPayload for DocumentProcessedV1 {
     const TYPE: &'static str = "ingest.document_processed";
     const VERSION: u32 = 1u32;

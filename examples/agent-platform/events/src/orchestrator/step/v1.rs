@@ -6,9 +6,7 @@ Tracks one workflow execution step (OrchestratorStep). The orchestrator publishe
 
 Topic: `orchestrator.step.{status}`. Schema: `orchestrator/step.v1.schema.json`.*/
 pub use crate::types::{
-    ServiceName, StepV1, StepV1Metadata, StepV1MetadataRequestId, StepV1Status,
-    StepV1StepError, StepV1StepErrorCode, StepV1StepErrorMessage, StepV1StepName,
-    StepV1StepType, TenantId, UserId,
+    ServiceName, StepV1, StepV1Metadata, StepV1Status, StepV1StepError, TenantId, UserId,
 };
 impl ::events_runtime::EventPayload for StepV1 {
     const TYPE: &'static str = "orchestrator.step";

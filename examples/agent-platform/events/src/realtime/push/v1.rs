@@ -6,8 +6,7 @@ A real-time message between services and clients (RealtimeMessage). The realtime
 
 Topic: `realtime.push.{message_type}`. Schema: `realtime/push.v1.schema.json`.*/
 pub use crate::types::{
-    PushV1, PushV1Channel, PushV1MessageType, PushV1RecipientsItem,
-    PushV1RecipientsItemConnectionId, PushV1Sender, ServiceName, UserId,
+    PushV1, PushV1MessageType, PushV1RecipientsItem, PushV1Sender, ServiceName, UserId,
 };
 impl ::events_runtime::EventPayload for PushV1 {
     const TYPE: &'static str = "realtime.push";
@@ -47,8 +46,9 @@ impl PushV1 {
         &self,
         prefix: &str,
     ) -> ::std::vec::Vec<::events_runtime::Violation> {
-        let _ = prefix;
-        ::std::vec::Vec::new()
+        let mut out = ::std::vec::Vec::new();
+        self.check_into(prefix, &mut out);
+        out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(

@@ -6,9 +6,8 @@ Tracks usage of a platform service for billing and analytics (UsageEvent). Any s
 
 Topic: `usage.metered.{event_type}`. Schema: `usage/metered.v1.schema.json`.*/
 pub use crate::types::{
-    MeteredV1, MeteredV1Cost, MeteredV1CostCurrency, MeteredV1EventType,
-    MeteredV1MetadataValue, MeteredV1ResourceType, MeteredV1Unit, ServiceName, TenantId,
-    UserId,
+    MeteredV1, MeteredV1Cost, MeteredV1EventType, MeteredV1MetadataValue, ServiceName,
+    TenantId, UserId,
 };
 impl ::events_runtime::EventPayload for MeteredV1 {
     const TYPE: &'static str = "usage.metered";

@@ -6,9 +6,7 @@ Emitted by core services after a state change that makes cached data about an en
 
 Topic: `cache.entry.invalidated.v1`. Schema: `cache/entry_invalidated.v1.schema.json`.*/
 pub use crate::types::{
-    EntryInvalidatedV1, EntryInvalidatedV1CacheKeysItem, EntryInvalidatedV1Entity,
-    EntryInvalidatedV1EntityEntityId, EntryInvalidatedV1EntityEntityType,
-    EntryInvalidatedV1Reason,
+    EntryInvalidatedV1, EntryInvalidatedV1Entity, EntryInvalidatedV1Reason,
 };
 impl ::events_runtime::EventPayload for EntryInvalidatedV1 {
     const TYPE: &'static str = "cache.entry.invalidated";

@@ -6,9 +6,7 @@ A request to send a templated email, delivered on the high-priority RabbitMQ que
 
 Topic: `notify.email.high`. Schema: `notify/email_requested.v1.schema.json`.*/
 pub use crate::types::{
-    EmailRequestedV1, EmailRequestedV1Locale, EmailRequestedV1Recipient,
-    EmailRequestedV1RecipientVariant0Name, EmailRequestedV1TemplateId, ScalarMap,
-    ScalarMapValue,
+    EmailRequestedV1, EmailRequestedV1Recipient, ScalarMap, ScalarMapValue,
 };
 impl ::events_runtime::EventPayload for EmailRequestedV1 {
     const TYPE: &'static str = "notify.email.requested";

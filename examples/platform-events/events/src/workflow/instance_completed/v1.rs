@@ -6,8 +6,8 @@ Emitted by the workflow engine when a workflow instance finishes, successfully o
 
 Topic: `workflow.instance.completed.v1`. Schema: `workflow/instance_completed.v1.schema.json`.*/
 pub use crate::types::{
-    InstanceCompletedV1, InstanceCompletedV1FailureReason, InstanceCompletedV1Outcome,
-    ScalarMap, ScalarMapValue, WorkflowId,
+    InstanceCompletedV1, InstanceCompletedV1Outcome, ScalarMap, ScalarMapValue,
+    WorkflowId,
 };
 impl ::events_runtime::EventPayload for InstanceCompletedV1 {
     const TYPE: &'static str = "workflow.instance.completed";

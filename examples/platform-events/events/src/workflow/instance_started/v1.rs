@@ -6,8 +6,7 @@ Emitted by the workflow engine when a workflow instance (a SAGA run) starts. Ana
 
 Topic: `workflow.instance.started.v1`. Schema: `workflow/instance_started.v1.schema.json`.*/
 pub use crate::types::{
-    InstanceStartedV1, InstanceStartedV1StartedBy, InstanceStartedV1Trigger, ScalarMap,
-    ScalarMapValue, WorkflowId,
+    InstanceStartedV1, InstanceStartedV1Trigger, ScalarMap, ScalarMapValue, WorkflowId,
 };
 impl ::events_runtime::EventPayload for InstanceStartedV1 {
     const TYPE: &'static str = "workflow.instance.started";

@@ -6,9 +6,8 @@ Emitted by the workflow engine when a workflow instance (a SAGA run) starts. Bre
 
 Topic: `workflow.instance.started.v2`. Schema: `workflow/instance_started.v2.schema.json`.*/
 pub use crate::types::{
-    InstanceStartedV2, InstanceStartedV2Initiator, InstanceStartedV2InitiatorId,
-    InstanceStartedV2InitiatorKind, InstanceStartedV2Trigger, ScalarMap, ScalarMapValue,
-    WorkflowId,
+    InstanceStartedV2, InstanceStartedV2Initiator, InstanceStartedV2InitiatorKind,
+    InstanceStartedV2Trigger, ScalarMap, ScalarMapValue, WorkflowId,
 };
 impl ::events_runtime::EventPayload for InstanceStartedV2 {
     const TYPE: &'static str = "workflow.instance.started";

@@ -7,7 +7,6 @@ Emitted by the chat handler when a user message has been classified (intent and 
 Topic: `classification.performed.v1`. Schema: `classification/performed.v1.schema.json`.*/
 pub use crate::types::{
     Intent, PerformedV1, PerformedV1EntitiesItem, PerformedV1EntitiesItemType,
-    PerformedV1EntitiesItemValue, PerformedV1MessageId, PerformedV1Model,
 };
 impl ::events_runtime::EventPayload for PerformedV1 {
     const TYPE: &'static str = "classification.performed";

@@ -7,7 +7,6 @@ Emitted by the chat handler when a user message has been classified (intent and 
 Topic: `classification.performed.v2`. Schema: `classification/performed.v2.schema.json`.*/
 pub use crate::types::{
     Intent, PerformedV2, PerformedV2EntitiesItem, PerformedV2EntitiesItemType,
-    PerformedV2EntitiesItemValue, PerformedV2MessageId, PerformedV2Model,
 };
 impl ::events_runtime::EventPayload for PerformedV2 {
     const TYPE: &'static str = "classification.performed";

@@ -5,10 +5,7 @@
 Emitted by the metrics handler when a batch of business metrics has been imported (CSV upload, API or integration). The aggregation queue pre-computes summaries and the validation queue checks data quality.
 
 Topic: `metrics.ingested.v1`. Schema: `metrics/ingested.v1.schema.json`.*/
-pub use crate::types::{
-    IngestedV1, IngestedV1FileName, IngestedV1MetricNamesItem, IngestedV1SourceType,
-    Money, MoneyCurrency,
-};
+pub use crate::types::{IngestedV1, IngestedV1SourceType, Money};
 impl ::events_runtime::EventPayload for IngestedV1 {
     const TYPE: &'static str = "metrics.ingested";
     const VERSION: u32 = 1u32;

@@ -5,7 +5,7 @@
 Emitted by the chat handler when the AI has generated a narrative answer for a classified message. The analytics stream monitors narrative quality, latency and token cost.
 
 Topic: `narrative.generated.v1`. Schema: `narrative/generated.v1.schema.json`.*/
-pub use crate::types::{GeneratedV1, GeneratedV1MessageId, GeneratedV1Model};
+pub use crate::types::GeneratedV1;
 impl ::events_runtime::EventPayload for GeneratedV1 {
     const TYPE: &'static str = "narrative.generated";
     const VERSION: u32 = 1u32;

@@ -7,8 +7,7 @@ Emitted by tenant onboarding when a new tenant has been created and its resource
 Topic: `tenant.provisioned.v1`. Schema: `tenant/provisioned.v1.schema.json`.*/
 pub use crate::types::{
     ProvisionedV1, ProvisionedV1Plan, ProvisionedV1PlanMonthlyPrice,
-    ProvisionedV1PlanMonthlyPriceCurrency, ProvisionedV1PlanTier, ProvisionedV1Region,
-    ProvisionedV1TenantName,
+    ProvisionedV1PlanTier,
 };
 impl ::events_runtime::EventPayload for ProvisionedV1 {
     const TYPE: &'static str = "tenant.provisioned";
