@@ -62,21 +62,23 @@ pub enum FileKind {
 }
 
 /// The config files of every contract set in the repository:
-/// `schemas/events.toml` and `examples/*/schemas/events.toml`, sorted.
+/// `schemas/events.toml`, then `examples/*/schemas/events.toml` and
+/// `benches/*/schemas/events.toml`, each sorted.
 pub fn config_files(repo_root: &Path) -> Vec<PathBuf> {
     let mut configs = Vec::new();
     let main = PathBuf::from("schemas/events.toml");
     if repo_root.join(&main).is_file() {
         configs.push(main);
     }
-    if let Ok(entries) = fs::read_dir(repo_root.join("examples")) {
-        let mut examples: Vec<PathBuf> = entries
+    for folder in ["examples", "benches"] {
+        let Ok(entries) = fs::read_dir(repo_root.join(folder)) else { continue };
+        let mut sets: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
-            .map(|e| PathBuf::from("examples").join(e.file_name()).join("schemas/events.toml"))
+            .map(|e| PathBuf::from(folder).join(e.file_name()).join("schemas/events.toml"))
             .filter(|p| repo_root.join(p).is_file())
             .collect();
-        examples.sort();
-        configs.extend(examples);
+        sets.sort();
+        configs.extend(sets);
     }
     configs
 }

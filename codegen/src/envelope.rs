@@ -285,6 +285,9 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
                 else {
                     return Err(::events_runtime::DecodeError::UnknownSubject { subject: subject.to_owned() });
                 };
+                #[cfg(feature = "fast-json")]
+                return ::events_runtime::envelope::fast::payload_from_slice(event_type, *version, bytes);
+                #[cfg(not(feature = "fast-json"))]
                 ::events_runtime::envelope::payload_from_slice(event_type, *version, bytes)
             }
 
@@ -501,6 +504,9 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
 
             /// Decodes without validating what the types cannot express.
             pub fn from_slice_unchecked(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
+                #[cfg(feature = "fast-json")]
+                let (header, event) = ::events_runtime::envelope::fast::from_slice(&LAYOUT, bytes)?;
+                #[cfg(not(feature = "fast-json"))]
                 let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
                 Ok(Envelope { header, event })
             }

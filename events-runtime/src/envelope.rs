@@ -153,7 +153,7 @@ where
 {
     let mut state = State::new(layout);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let fast = decode::<H, E, _>(&mut state, &mut de).and_then(|decoded| {
+    let fast = decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| {
         de.end()?;
         Ok(decoded)
     });
@@ -200,6 +200,44 @@ pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[
                 pointer: json_pointer(&track.path()),
                 message,
             })
+        }
+    }
+}
+
+/// The fast path over sonic-rs, a SIMD JSON parser (cargo feature
+/// `fast-json`): the same one-pass decode, with serde_json kept for the cold
+/// path, so a failure is explained exactly as [`from_slice`] explains it.
+#[cfg(feature = "fast-json")]
+pub mod fast {
+    use super::*;
+
+    impl<'de> RawPayload<'de> for sonic_rs::LazyValue<'de> {
+        fn route_into<E: Dispatch>(&self, state: &mut State<'de, E, Self>) -> Result<(), String> {
+            let mut payload = sonic_rs::Deserializer::from_str(self.as_raw_str());
+            state.route(&mut payload, true).map_err(|e| e.to_string())
+        }
+    }
+
+    /// [`super::from_slice`], parsed by sonic-rs.
+    pub fn from_slice<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
+    where
+        H: Deserialize<'de>,
+        E: Dispatch,
+    {
+        let mut state = State::<E, sonic_rs::LazyValue<'de>>::new(layout);
+        let mut de = sonic_rs::Deserializer::from_slice(bytes);
+        match decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
+            Ok(decoded) => Ok(decoded),
+            Err(_) => super::from_slice(layout, bytes),
+        }
+    }
+
+    /// [`super::payload_from_slice`], parsed by sonic-rs.
+    pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
+        let mut de = sonic_rs::Deserializer::from_slice(bytes);
+        match E::decode_payload(event_type, u64::from(version), &mut de).and_then(|routed| de.end().map(|()| routed)) {
+            Ok(Routed::Known(event)) => Ok(event),
+            _ => super::payload_from_slice(event_type, version, bytes),
         }
     }
 }
@@ -262,7 +300,7 @@ where
     let mut tracked_state = State::<E>::new(layout);
     let mut track = serde_path_to_error::Track::new();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let tracked = decode::<H, E, _>(
+    let tracked = decode::<H, E, _, _>(
         &mut tracked_state,
         serde_path_to_error::Deserializer::new(&mut de, &mut track),
     );
@@ -343,16 +381,32 @@ enum Failure {
     MissingField(&'static [&'static str]),
 }
 
-struct State<'de, E> {
+/// A payload kept undecoded because it came before the type and version:
+/// each JSON backend borrows it from the input its own way, and decodes it
+/// once they are known.
+trait RawPayload<'de>: Deserialize<'de> {
+    fn route_into<E: Dispatch>(&self, state: &mut State<'de, E, Self>) -> Result<(), String>
+    where
+        Self: Sized;
+}
+
+impl<'de> RawPayload<'de> for &'de RawValue {
+    fn route_into<E: Dispatch>(&self, state: &mut State<'de, E, Self>) -> Result<(), String> {
+        let mut payload = serde_json::Deserializer::from_str(self.get());
+        state.route(&mut payload, true).map_err(|e| e.to_string())
+    }
+}
+
+struct State<'de, E, R = &'de RawValue> {
     layout: EnvelopeLayout,
     event_type: Option<Cow<'de, str>>,
     version: Option<u64>,
     event: Option<E>,
-    raw_payload: Option<&'de RawValue>,
+    raw_payload: Option<R>,
     failure: Option<Failure>,
 }
 
-impl<'de, E: Dispatch> State<'de, E> {
+impl<'de, E: Dispatch, R> State<'de, E, R> {
     fn new(layout: &EnvelopeLayout) -> Self {
         State {
             layout: *layout,
@@ -364,7 +418,7 @@ impl<'de, E: Dispatch> State<'de, E> {
         }
     }
 
-    fn route<D: Deserializer<'de>>(&mut self, payload: D, raw_prefix: bool) -> Result<(), D::Error> {
+    fn route<'p, D: Deserializer<'p>>(&mut self, payload: D, raw_prefix: bool) -> Result<(), D::Error> {
         let (Some(event_type), Some(version)) = (self.event_type.as_deref(), self.version) else {
             unreachable!("route is called once type and version are known")
         };
@@ -395,10 +449,11 @@ impl<'de, E: Dispatch> State<'de, E> {
     }
 }
 
-fn decode<'de, H, E, D>(state: &mut State<'de, E>, deserializer: D) -> Result<(H, E), D::Error>
+fn decode<'de, H, E, R, D>(state: &mut State<'de, E, R>, deserializer: D) -> Result<(H, E), D::Error>
 where
     H: Deserialize<'de>,
     E: Dispatch,
+    R: RawPayload<'de>,
     D: Deserializer<'de>,
 {
     deserializer.deserialize_map(RootVisitor {
@@ -407,15 +462,16 @@ where
     })
 }
 
-struct RootVisitor<'s, 'de, H, E> {
-    state: &'s mut State<'de, E>,
+struct RootVisitor<'s, 'de, H, E, R> {
+    state: &'s mut State<'de, E, R>,
     header: PhantomData<H>,
 }
 
-impl<'de, H, E> Visitor<'de> for RootVisitor<'_, 'de, H, E>
+impl<'de, H, E, R> Visitor<'de> for RootVisitor<'_, 'de, H, E, R>
 where
     H: Deserialize<'de>,
     E: Dispatch,
+    R: RawPayload<'de>,
 {
     type Value = (H, E);
 
@@ -443,11 +499,12 @@ where
             ));
         }
         if state.event.is_none() {
-            let Some(raw) = state.raw_payload else {
+            let Some(raw) = state.raw_payload.take() else {
                 return Err(de::Error::missing_field(layout.payload_key));
             };
-            let mut payload = serde_json::Deserializer::from_str(raw.get());
-            state.route(&mut payload, true).map_err(de::Error::custom)?;
+            let routed = raw.route_into(state);
+            state.raw_payload = Some(raw);
+            routed.map_err(de::Error::custom)?;
         }
         let event = state.event.take().expect("routed above");
         Ok((header, event))
@@ -456,17 +513,18 @@ where
 
 /// A map access that takes the type, version and payload keys out of the
 /// stream and hands every other key to the header's own visitor.
-struct Intercept<'s, 'de, A, E> {
+struct Intercept<'s, 'de, A, E, R> {
     map: A,
-    state: &'s mut State<'de, E>,
+    state: &'s mut State<'de, E, R>,
     level: Level,
     nested_next: bool,
 }
 
-impl<'de, A, E> MapAccess<'de> for Intercept<'_, 'de, A, E>
+impl<'de, A, E, R> MapAccess<'de> for Intercept<'_, 'de, A, E, R>
 where
     A: MapAccess<'de>,
     E: Dispatch,
+    R: RawPayload<'de>,
 {
     type Error = A::Error;
 
@@ -509,7 +567,7 @@ where
                             state: &mut *self.state,
                         })?;
                     } else {
-                        self.state.raw_payload = Some(self.map.next_value::<&'de RawValue>()?);
+                        self.state.raw_payload = Some(self.map.next_value::<R>()?);
                     }
                 }
                 Role::NestedParent => {
@@ -535,11 +593,11 @@ where
     }
 }
 
-struct PayloadSeed<'s, 'de, E> {
-    state: &'s mut State<'de, E>,
+struct PayloadSeed<'s, 'de, E, R> {
+    state: &'s mut State<'de, E, R>,
 }
 
-impl<'de, E: Dispatch> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E> {
+impl<'de, E: Dispatch, R> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         self.state.route(deserializer, false)
@@ -548,12 +606,12 @@ impl<'de, E: Dispatch> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E> {
 
 /// Wraps the value of the nested parent key (e.g. `meta`) so that its own map
 /// access is intercepted too.
-struct NestedSeed<'s, 'de, S, E> {
+struct NestedSeed<'s, 'de, S, E, R> {
     seed: S,
-    state: &'s mut State<'de, E>,
+    state: &'s mut State<'de, E, R>,
 }
 
-impl<'de, S: DeserializeSeed<'de>, E: Dispatch> DeserializeSeed<'de> for NestedSeed<'_, 'de, S, E> {
+impl<'de, S: DeserializeSeed<'de>, E: Dispatch, R: RawPayload<'de>> DeserializeSeed<'de> for NestedSeed<'_, 'de, S, E, R> {
     type Value = S::Value;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.seed.deserialize(NestedDeserializer {
@@ -563,12 +621,12 @@ impl<'de, S: DeserializeSeed<'de>, E: Dispatch> DeserializeSeed<'de> for NestedS
     }
 }
 
-struct NestedDeserializer<'s, 'de, D, E> {
+struct NestedDeserializer<'s, 'de, D, E, R> {
     inner: D,
-    state: &'s mut State<'de, E>,
+    state: &'s mut State<'de, E, R>,
 }
 
-impl<'de, D: Deserializer<'de>, E: Dispatch> Deserializer<'de> for NestedDeserializer<'_, 'de, D, E> {
+impl<'de, D: Deserializer<'de>, E: Dispatch, R: RawPayload<'de>> Deserializer<'de> for NestedDeserializer<'_, 'de, D, E, R> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
@@ -585,12 +643,12 @@ impl<'de, D: Deserializer<'de>, E: Dispatch> Deserializer<'de> for NestedDeseria
     }
 }
 
-struct NestedVisitor<'s, 'de, V, E> {
+struct NestedVisitor<'s, 'de, V, E, R> {
     visitor: V,
-    state: &'s mut State<'de, E>,
+    state: &'s mut State<'de, E, R>,
 }
 
-impl<'de, V: Visitor<'de>, E: Dispatch> Visitor<'de> for NestedVisitor<'_, 'de, V, E> {
+impl<'de, V: Visitor<'de>, E: Dispatch, R: RawPayload<'de>> Visitor<'de> for NestedVisitor<'_, 'de, V, E, R> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,7 +1,9 @@
-//! `cargo xtask bench`: generation measured in-process on synthetic
-//! contract sets (time, scaling, no-op rerun, size of the output, and the
-//! `cargo check` time of the generated crate), printed as a table and one
-//! last line of `key=value` figures.
+//! `cargo xtask bench`: decoding and encoding (the `decode-bench` crate in
+//! `benches/decode/`, built in release and run side by side in one process),
+//! then generation measured in-process on synthetic contract sets (time,
+//! scaling, no-op rerun, size of the output, and the `cargo check` time of
+//! the generated crate). Prints tables and, last, one line of `key=value`
+//! figures from both.
 
 use std::path::Path;
 use std::process::Command;
@@ -17,7 +19,8 @@ struct Row {
 }
 
 /// Runs the generation benchmark; `quick` keeps it under a minute or two.
-pub fn run(quick: bool) -> Result<(), String> {
+pub fn run(root: &Path, quick: bool) -> Result<(), String> {
+    let decode_figures = decode(root, quick)?;
     let sizes: &[usize] = if quick { &[100, 300] } else { &[100, 300, 1000] };
     let mut rows = Vec::new();
     let mut check_300 = None;
@@ -58,7 +61,7 @@ pub fn run(quick: bool) -> Result<(), String> {
     if let Some(check) = check_300 {
         println!("cargo check of the generated 300-event crate: {:.1} s", check.as_secs_f64());
     }
-    let mut figures = Vec::new();
+    let mut figures = vec![decode_figures];
     for row in &rows {
         figures.push(format!("gen_{}_s={:.3}", row.events, row.generate.as_secs_f64()));
         figures.push(format!("noop_{}_s={:.4}", row.events, row.noop.as_secs_f64()));
@@ -69,6 +72,25 @@ pub fn run(quick: bool) -> Result<(), String> {
     }
     println!("{}", figures.join(" "));
     Ok(())
+}
+
+/// Builds and runs the decode benchmark; prints its tables and returns its
+/// last line of figures.
+fn decode(root: &Path, quick: bool) -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.current_dir(root).args(["run", "--quiet", "--release", "--package", "decode-bench", "--"]);
+    if quick {
+        command.arg("--quick");
+    }
+    let output = command.stderr(std::process::Stdio::inherit()).output().map_err(|e| format!("cargo run -p decode-bench: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!("the decode benchmark failed:\n{stdout}"));
+    }
+    let (tables, figures) = stdout.trim_end().rsplit_once('\n').unwrap_or(("", stdout.trim_end()));
+    println!("{tables}\n");
+    Ok(figures.to_owned())
 }
 
 fn count_rust_lines(dir: &Path) -> usize {

@@ -44,11 +44,16 @@ enum Command {
         #[arg(long, default_value = "target/catalog")]
         out: PathBuf,
     },
-    /// Measure generation on synthetic contract sets (100, 300, 1000 events).
+    /// Measure decoding and encoding against serde, a validator and sonic-rs,
+    /// then generation on synthetic contract sets (100, 300, 1000 events).
     Bench {
-        /// 100 and 300 events only, no `cargo check`: a smoke run for CI.
+        /// Brief decode rounds; 100 and 300 events only, no `cargo check`: a smoke run for CI.
         #[arg(long)]
         quick: bool,
+        /// Rewrite the decode benchmark's synthetic contract set
+        /// (`benches/decode/schemas/`) instead of measuring.
+        #[arg(long, hide = true)]
+        write_decode_set: bool,
     },
     /// Run the official JSON Schema test suite through generated types:
     /// typed decode + validation against each test's `valid` flag.
@@ -119,7 +124,18 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Bench { quick } => match bench::run(quick) {
+        Command::Bench { write_decode_set: true, .. } => {
+            let schemas = root.join("benches/decode/schemas");
+            let _ = std::fs::remove_dir_all(&schemas);
+            match synthetic::write_decode_set(&schemas, 50) {
+                Ok(()) => generate(&root, Mode::Write, Some("benches/decode/schemas/events.toml".into()), MessageFormat::Human),
+                Err(error) => {
+                    eprintln!("error: {}: {error}", schemas.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Bench { quick, .. } => match bench::run(&root, quick) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: {error}");
@@ -202,7 +218,7 @@ fn generate(root: &Path, mode: Mode, config: Option<PathBuf>, format: MessageFor
         None => codegen::discover::config_files(root),
     };
     if configs.is_empty() {
-        eprintln!("error: no contract set found (looked for schemas/events.toml and examples/*/schemas/events.toml)");
+        eprintln!("error: no contract set found (looked for schemas/events.toml, examples/*/schemas/events.toml and benches/*/schemas/events.toml)");
         return ExitCode::FAILURE;
     }
     let mut failed = false;

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-/// Writes a contract set of `events` events under `root/schemas/`.
+/// Writes a contract set of `events` events under `root/schemas/`, with a
+/// KFM-like envelope (type and version in `meta`).
 pub fn write_set(root: &Path, events: usize) -> std::io::Result<()> {
     let schemas = root.join("schemas");
     fs::create_dir_all(schemas.join("_shared"))?;
@@ -27,7 +28,75 @@ pub fn write_set(root: &Path, events: usize) -> std::io::Result<()> {
         }
     });
     write_json(&schemas.join("_shared/envelope.schema.json"), &envelope)?;
+    write_events(&schemas, events, 20)
+}
 
+/// Writes the decode benchmark's contract set into `schemas`: `events`
+/// event types over ten domains with a flat envelope whose `type` carries
+/// the version (`bench.orders.event_3.v1`) beside the payload, the layout
+/// serde's internally tagged enums can also express, plus
+/// `bulk/records_imported.v1`, a batch of nested records for the large
+/// payload.
+pub fn write_decode_set(schemas: &Path, events: usize) -> std::io::Result<()> {
+    fs::create_dir_all(schemas.join("_shared"))?;
+    fs::write(
+        schemas.join("events.toml"),
+        "# The decode benchmark's contract set, written by `synthetic::write_decode_set`\n# in xtask (see benches/decode/README.md).\nname = \"bench\"\noutput = \"../events\"\ncrate-name = \"bench-events\"\n\n[naming]\nevent-type = \"bench.{domain}.{event}\"\n\n[envelope]\nschema = \"_shared/envelope.schema.json\"\ntype = \"/type\"\nversion-format = \"type-suffix\"\npayload = \"/data\"\n\n[formats]\nuuid = \"typed\"\ndate-time = \"typed\"\n",
+    )?;
+    let envelope = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "description": "The benchmark's envelope: type with version suffix, identity, time and source beside the payload.",
+        "type": "object", "additionalProperties": false, "required": ["type", "id", "time", "source", "data"],
+        "properties": {
+            "type": {"type": "string", "pattern": "^bench\\.[a-z_0-9]+\\.[a-z_0-9]+\\.v[1-9][0-9]*$", "description": "Event type and version."},
+            "id": {"type": "string", "format": "uuid", "description": "Unique id of the message."},
+            "time": {"type": "string", "format": "date-time", "description": "When the event happened."},
+            "source": {"type": "string", "minLength": 1, "maxLength": 100, "description": "The producing service."},
+            "data": {"type": "object", "description": "The payload."}
+        }
+    });
+    write_json(&schemas.join("_shared/envelope.schema.json"), &envelope)?;
+    write_events(schemas, events, 10)?;
+
+    let record = json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["id", "sku", "name", "quantity", "price", "tags", "address"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid", "description": "Record id."},
+            "sku": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$", "description": "Stock keeping unit."},
+            "name": {"type": "string", "minLength": 1, "maxLength": 80, "description": "Display name."},
+            "quantity": {"type": "integer", "minimum": 0, "description": "Units."},
+            "price": {"type": "number", "minimum": 0, "description": "Unit price."},
+            "tags": {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 20}, "description": "Labels."},
+            "address": {"type": "object", "additionalProperties": false, "required": ["street", "city", "postcode", "country"],
+                "description": "Where the record is kept.",
+                "properties": {
+                    "street": {"type": "string", "maxLength": 100, "description": "Street."},
+                    "city": {"type": "string", "maxLength": 60, "description": "City."},
+                    "postcode": {"type": "string", "pattern": "^[0-9]{5}$", "description": "Postcode."},
+                    "country": {"type": "string", "enum": ["DE", "FR", "US", "JP"], "description": "Country."}
+                }}
+        }
+    });
+    let bulk = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Records imported",
+        "description": "A batch of imported records: the benchmark's large payload.",
+        "type": "object", "additionalProperties": false, "required": ["batch_id", "records"],
+        "properties": {
+            "batch_id": {"type": "string", "format": "uuid", "description": "The batch."},
+            "records": {"type": "array", "maxItems": 1000, "items": {"$ref": "#/$defs/record"}, "description": "The records."}
+        },
+        "$defs": {"record": record},
+        "examples": [{"batch_id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e", "records": [{"id": "b6c57f3c-3cfe-4c05-9d4e-000000000000", "sku": "ABC-0000", "name": "Record number 0 of the imported batch", "quantity": 0, "price": 12.5, "tags": ["imported", "bulk"], "address": {"street": "1 Long Street", "city": "Springfield", "postcode": "12345", "country": "DE"}}]}]
+    });
+    fs::create_dir_all(schemas.join("bulk"))?;
+    write_json(&schemas.join("bulk/records_imported.v1.schema.json"), &bulk)
+}
+
+/// A shared file with a part for every four events, and `events` event
+/// schemas spread over `domains` domains.
+fn write_events(schemas: &Path, events: usize, domains: usize) -> std::io::Result<()> {
     let shared_parts = (events / 4).max(1);
     let mut defs = serde_json::Map::new();
     for part in 0..shared_parts {
@@ -44,7 +113,7 @@ pub fn write_set(root: &Path, events: usize) -> std::io::Result<()> {
     write_json(&schemas.join("_shared/common.schema.json"), &json!({"$defs": defs}))?;
 
     for index in 0..events {
-        let domain = format!("domain_{}", index % 20);
+        let domain = format!("domain_{}", index % domains);
         let (schema, example) = event_schema(index, shared_parts);
         let mut schema = schema;
         schema["examples"] = json!([example.clone(), example]);

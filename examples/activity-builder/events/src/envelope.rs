@@ -60,6 +60,12 @@ impl Envelope {
     pub fn from_slice_unchecked(
         bytes: &[u8],
     ) -> ::std::result::Result<Self, DecodeError> {
+        #[cfg(feature = "fast-json")]
+        let (header, event) = ::events_runtime::envelope::fast::from_slice(
+            &LAYOUT,
+            bytes,
+        )?;
+        #[cfg(not(feature = "fast-json"))]
         let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
         Ok(Envelope { header, event })
     }

@@ -260,6 +260,13 @@ impl Event {
                 subject: subject.to_owned(),
             });
         };
+        #[cfg(feature = "fast-json")]
+        return ::events_runtime::envelope::fast::payload_from_slice(
+            event_type,
+            *version,
+            bytes,
+        );
+        #[cfg(not(feature = "fast-json"))]
         ::events_runtime::envelope::payload_from_slice(event_type, *version, bytes)
     }
     /// The subject to publish this event on, filled from its fields.

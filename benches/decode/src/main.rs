@@ -1,0 +1,251 @@
+//! The decode and encode benchmark. For each input, in one run and
+//! interleaved (see `measure`):
+//!
+//! - A: the generated `Envelope` decode, dispatching on type and version;
+//! - A fast: the same over sonic-rs (events-runtime's `fast-json` feature);
+//! - B: serde_json into a hand-written envelope whose payload type is known;
+//! - C: serde's own dispatch: the internally tagged enum where the tag sits
+//!   beside the payload, buffering into `Value` where it is nested (KFM);
+//! - D: `serde_json::Value`, the `jsonschema` validator (compiled once) for
+//!   envelope and payload, then `from_value` into the known type;
+//! - E: the generated decode with the generated validation (the safe path);
+//! - F: sonic-rs into the known envelope (the near-limit).
+//!
+//! Prints a table per input and, last, one line of `key=value` ratios of
+//! median times. `--quick` measures briefly (a smoke run for CI).
+
+mod known;
+mod measure;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use events_runtime::SchemaValidator;
+use measure::{Settings, Variant};
+use serde_json::{Value, json};
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let settings = if quick {
+        Settings { rounds: 11, batch: Duration::from_millis(4) }
+    } else {
+        Settings { rounds: 41, batch: Duration::from_millis(20) }
+    };
+    let mut report = Report::default();
+    kfm(&mut report, settings);
+    flat(&mut report, settings);
+    bench_set(&mut report, settings);
+    println!("{}", report.figures.iter().map(|(k, v)| format!("{k}={v:.3}")).collect::<Vec<_>>().join(" "));
+}
+
+#[derive(Default)]
+struct Report {
+    figures: Vec<(String, f64)>,
+}
+
+impl Report {
+    /// Measures `variants` on one input, prints its table and returns the
+    /// median nanoseconds per call by variant name.
+    fn run(&mut self, input: &str, bytes: usize, mut variants: Vec<Variant<'_>>, settings: Settings) -> HashMap<&'static str, f64> {
+        let medians = measure::measure(&mut variants, settings);
+        let times: HashMap<&'static str, f64> = variants.iter().map(|v| v.name).zip(medians).collect();
+        let floor = times.get("B").copied();
+        println!("\n{input} ({bytes} bytes)\n");
+        println!("| variant | ns per call | / B |");
+        println!("|---|---:|---:|");
+        for variant in &variants {
+            let ns = times[variant.name];
+            let ratio = floor.map_or("-".to_owned(), |b| format!("{:.2}", ns / b));
+            println!("| {} | {ns:.0} | {ratio} |", variant.name);
+        }
+        times
+    }
+
+    fn ratio(&mut self, key: &str, times: &HashMap<&'static str, f64>, over: &str, under: &str) {
+        self.figures.push((key.to_owned(), times[over] / times[under]));
+    }
+}
+
+fn example(schema: &str) -> Value {
+    let schema: Value = serde_json::from_str(schema).expect("generated crates embed valid schemas");
+    schema["examples"][0].clone()
+}
+
+/// The KFM envelope, meta first and data first, and encoding.
+fn kfm(report: &mut Report, settings: Settings) {
+    use events_generated::{Envelope, Event, LAYOUT, NewImageAvailableV2, registry, types::EnvelopeHeader};
+    let info = registry::find("kfm.ingestion.new_image_available", 2).expect("in the KFM set");
+    let data = example(info.schema).to_string();
+    let meta = json!({
+        "event_id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e",
+        "type": "kfm.ingestion.new_image_available",
+        "version": 2,
+        "occurred_at": "2026-01-04T18:22:19.000Z",
+        "producer": "ingestion-service",
+        "correlation_id": "ingest-2026-01-04-ks-landsat",
+        "classification": {"tier": "public", "redaction_required": false}
+    })
+    .to_string();
+    let envelope = SchemaValidator::document("json-schema:///_shared/event-envelope.schema.json", registry::DOCUMENTS, true);
+    let payload = SchemaValidator::document("json-schema:///ingestion/new_image_available.v2.schema.json", registry::DOCUMENTS, true);
+
+    for (input, key, message) in [
+        ("KFM envelope, meta first", "meta_first", format!(r#"{{"meta":{meta},"data":{data}}}"#)),
+        ("KFM envelope, data first", "data_first", format!(r#"{{"data":{data},"meta":{meta}}}"#)),
+    ] {
+        let bytes = message.as_bytes();
+        let variants = vec![
+            Variant::new("A", || Envelope::from_slice_unchecked(bytes).expect("A decodes").event.version() as usize),
+            Variant::new("A fast", || {
+                events_runtime::envelope::fast::from_slice::<EnvelopeHeader, Event>(&LAYOUT, bytes).expect("A fast decodes").1.version() as usize
+            }),
+            Variant::new("B", || {
+                serde_json::from_slice::<known::KfmKnown<NewImageAvailableV2>>(bytes).expect("B decodes").data.asset_refs.len()
+            }),
+            Variant::new("C", || known::kfm_buffered(bytes)),
+            Variant::new("D", || {
+                let value: Value = serde_json::from_slice(bytes).expect("D parses");
+                let version = (value["meta"]["type"].as_str(), value["meta"]["version"].as_u64());
+                assert_eq!(version, (Some("kfm.ingestion.new_image_available"), Some(2)));
+                assert!(envelope.is_valid(&value) && payload.is_valid(&value["data"]), "D validates");
+                serde_json::from_value::<known::KfmKnown<NewImageAvailableV2>>(value).expect("D decodes").data.asset_refs.len()
+            }),
+            Variant::new("E", || Envelope::from_slice(bytes).expect("E decodes and validates").event.version() as usize),
+            Variant::new("F", || {
+                sonic_rs::from_slice::<known::KfmKnown<NewImageAvailableV2>>(bytes).expect("F decodes").data.asset_refs.len()
+            }),
+        ];
+        let times = report.run(input, bytes.len(), variants, settings);
+        report.ratio(&format!("decode_a_over_b_{key}"), &times, "A", "B");
+        report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");
+        report.ratio(&format!("validate_d_over_e_{key}"), &times, "D", "E");
+        report.ratio(&format!("fast_backend_a_over_b_{key}"), &times, "A fast", "B");
+        report.ratio(&format!("sonic_f_over_b_{key}"), &times, "F", "B");
+    }
+
+    let message = format!(r#"{{"meta":{meta},"data":{data}}}"#);
+    let envelope = Envelope::from_slice(message.as_bytes()).expect("valid");
+    let known: known::KfmKnown<NewImageAvailableV2> = serde_json::from_slice(message.as_bytes()).expect("valid");
+    let value: Value = serde_json::from_str(&message).expect("valid");
+    let encoded: Value = serde_json::from_slice(&envelope.to_vec_unchecked()).expect("encodes JSON");
+    assert_eq!(encoded, value, "the generated encoding is the message it was decoded from");
+    let variants = vec![
+        Variant::new("generated to_vec_unchecked", || envelope.to_vec_unchecked().len()),
+        Variant::new("generated to_vec (validates)", || envelope.to_vec().expect("valid").len()),
+        Variant::new("B", || serde_json::to_vec(&known).expect("encodes").len()),
+        Variant::new("serde_json Value", || serde_json::to_vec(&value).expect("encodes").len()),
+    ];
+    let times = report.run("Encode: KFM envelope (B: serde_json of the known struct)", message.len(), variants, settings);
+    report.ratio("encode_ratio", &times, "generated to_vec_unchecked", "B");
+    report.ratio("encode_validated_over_known", &times, "generated to_vec (validates)", "B");
+    report.ratio("encode_value_over_known", &times, "serde_json Value", "B");
+}
+
+/// A flat event without envelope, routed by NATS subject (no tag in the
+/// bytes, so there is nothing for serde's tagged enums to dispatch on: no C).
+fn flat(report: &mut Report, settings: Settings) {
+    use agent_platform_events::{Event, MeteredV1, registry};
+    let info = registry::find("usage.metered", 1).expect("in the agent platform set");
+    let message = example(info.schema).to_string();
+    let bytes = message.as_bytes();
+    let subject = "usage.metered.model_inference";
+    let payload = SchemaValidator::document("json-schema:///usage/metered.v1.schema.json", registry::DOCUMENTS, false);
+    let variants = vec![
+        Variant::new("A", || Event::from_subject_and_slice_unchecked(subject, bytes).expect("A decodes").version() as usize),
+        Variant::new("A fast", || {
+            events_runtime::envelope::fast::payload_from_slice::<Event>("usage.metered", 1, bytes).expect("A fast decodes").version() as usize
+        }),
+        Variant::new("B", || serde_json::from_slice::<MeteredV1>(bytes).expect("B decodes").service_name.len()),
+        Variant::new("D", || {
+            let value: Value = serde_json::from_slice(bytes).expect("D parses");
+            assert!(payload.is_valid(&value), "D validates");
+            serde_json::from_value::<MeteredV1>(value).expect("D decodes").service_name.len()
+        }),
+        Variant::new("E", || Event::from_subject_and_slice(subject, bytes).expect("E decodes and validates").version() as usize),
+        Variant::new("F", || sonic_rs::from_slice::<MeteredV1>(bytes).expect("F decodes").service_name.len()),
+    ];
+    let times = report.run("Flat event routed by subject (agent platform usage.metered)", bytes.len(), variants, settings);
+    report.ratio("decode_a_over_b_flat", &times, "A", "B");
+    report.ratio("validate_d_over_e_flat", &times, "D", "E");
+    report.ratio("fast_backend_a_over_b_flat", &times, "A fast", "B");
+}
+
+/// A message of the benchmark's set, with what each variant needs.
+struct Message {
+    bytes: Vec<u8>,
+    known: known::Decoder,
+    known_sonic: known::Decoder,
+}
+
+/// The synthetic set of 51 event types: a mixed stream of one message per
+/// type, and an envelope around a payload of 200 nested records.
+fn bench_set(report: &mut Report, settings: Settings) {
+    use bench_events::{Envelope, Event, LAYOUT, registry, types::EnvelopeHeader};
+    let envelope = SchemaValidator::document("json-schema:///_shared/envelope.schema.json", registry::DOCUMENTS, true);
+    let mut validators: HashMap<String, (SchemaValidator, known::ValueDecoder)> = HashMap::new();
+    let mut stream = Vec::new();
+    for info in registry::EVENTS {
+        let wire = format!("{}.v{}", info.event_type, info.version);
+        let uri: &'static str = format!("json-schema:///{}", info.schema_path).leak();
+        validators.insert(wire.clone(), (SchemaValidator::document(uri, registry::DOCUMENTS, true), known::known_from_value(&wire)));
+        stream.push(message(&wire, &example(info.schema)));
+    }
+    let records: Vec<Value> = (0..200).map(record).collect();
+    let large = vec![message("bench.bulk.records_imported.v1", &json!({"batch_id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e", "records": records}))];
+
+    for (input, key, messages) in [
+        ("Mixed stream: one message of each of the 51 event types", "mixed", &stream),
+        ("Envelope around a payload of 200 nested records", "large", &large),
+    ] {
+        let bytes: usize = messages.iter().map(|m| m.bytes.len()).sum();
+        let variants = vec![
+            Variant::new("A", || messages.iter().map(|m| Envelope::from_slice_unchecked(&m.bytes).expect("A decodes").event.version() as usize).sum()),
+            Variant::new("A fast", || {
+                messages
+                    .iter()
+                    .map(|m| events_runtime::envelope::fast::from_slice::<EnvelopeHeader, Event>(&LAYOUT, &m.bytes).expect("A fast decodes").1.version() as usize)
+                    .sum()
+            }),
+            Variant::new("B", || messages.iter().map(|m| (m.known)(&m.bytes)).sum()),
+            Variant::new("C", || {
+                messages.iter().map(|m| std::mem::size_of_val(&serde_json::from_slice::<known::Tagged>(&m.bytes).expect("C decodes"))).sum()
+            }),
+            Variant::new("D", || {
+                messages
+                    .iter()
+                    .map(|m| {
+                        let value: Value = serde_json::from_slice(&m.bytes).expect("D parses");
+                        let (payload, decode) = &validators[value["type"].as_str().expect("typed")];
+                        assert!(envelope.is_valid(&value) && payload.is_valid(&value["data"]), "D validates");
+                        decode(value)
+                    })
+                    .sum()
+            }),
+            Variant::new("E", || messages.iter().map(|m| Envelope::from_slice(&m.bytes).expect("E decodes and validates").event.version() as usize).sum()),
+            Variant::new("F", || messages.iter().map(|m| (m.known_sonic)(&m.bytes)).sum()),
+        ];
+        let times = report.run(input, bytes, variants, settings);
+        report.ratio(&format!("decode_a_over_b_{key}"), &times, "A", "B");
+        report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");
+        report.ratio(&format!("validate_d_over_e_{key}"), &times, "D", "E");
+        report.ratio(&format!("fast_backend_a_over_b_{key}"), &times, "A fast", "B");
+    }
+}
+
+fn message(wire: &str, data: &Value) -> Message {
+    let text = format!(r#"{{"type":"{wire}","id":"b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e","time":"2026-01-04T18:22:19Z","source":"bench-producer","data":{data}}}"#);
+    Message { bytes: text.into_bytes(), known: known::known(wire), known_sonic: known::known_sonic(wire) }
+}
+
+/// Record `index` of the large payload: about 250 bytes, nested.
+fn record(index: usize) -> Value {
+    json!({
+        "id": format!("b6c57f3c-3cfe-4c05-9d4e-{index:012x}"),
+        "sku": format!("ABC-{:04}", index % 10_000),
+        "name": format!("Record number {index} of the imported batch"),
+        "quantity": index % 97,
+        "price": 12.5 + index as f64,
+        "tags": ["imported", "bulk", "synthetic"],
+        "address": {"street": format!("{} Long Street", index + 1), "city": "Springfield", "postcode": "12345", "country": "DE"}
+    })
+}
