@@ -1,0 +1,1 @@
+//! Unit tests: schemas built here, judged by the rules of JSON Schema.
