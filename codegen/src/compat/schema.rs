@@ -382,6 +382,9 @@ impl Flat {
         {
             self.types &= !ty::OBJ;
         }
+        if self.never {
+            self.types = 0;
+        }
         if self.types == 0 {
             self.never = true;
         }
