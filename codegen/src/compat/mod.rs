@@ -262,15 +262,31 @@ pub(crate) struct Issue {
     pub annotation: bool,
 }
 
+/// Stack for the checker's thread: enough for its depth limit in a debug build.
+const CHECK_STACK: usize = 512 * 1024 * 1024;
+
 /// Compares two schemas. Never fails: what cannot be compared (malformed
 /// keywords, unresolvable or dynamic references) is reported as an
 /// `unsupported` change that breaks, the conservative answer.
 pub fn diff(old: &Value, new: &Value, direction: Direction, policy: Policy) -> Diff {
     let lenient = policy == Policy::Lenient;
-    let mut checker = subschema::Checker::new(old, new);
-    let backward = checker.check(schema::Side::Old, lenient);
-    let mut checker = subschema::Checker::new(old, new);
-    let forward = checker.check(schema::Side::New, lenient);
+    let check = || {
+        let backward = subschema::Checker::new(old, new).check(schema::Side::Old, lenient);
+        let forward = subschema::Checker::new(old, new).check(schema::Side::New, lenient);
+        (backward, forward)
+    };
+    // The checker recurses with the schemas' nesting (bounded by its depth
+    // limit); a thread of its own with a large stack keeps deep schemas
+    // from overflowing the caller's.
+    let (backward, forward) = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("compat-diff".into())
+            .stack_size(CHECK_STACK)
+            .spawn_scoped(scope, check)
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    })
+    .unwrap_or_else(check);
 
     // (pointer, kind) -> (message, found backward, found forward, annotation)
     let mut found: BTreeMap<(String, ChangeKind), (String, bool, bool, bool)> = BTreeMap::new();

@@ -155,7 +155,6 @@ pub(crate) struct Bound<T> {
 /// "additional" means depends on the node's own declared names).
 #[derive(Clone, Debug)]
 pub(crate) struct ObjectModel {
-    pub at: String,
     pub properties: BTreeMap<String, Sub>,
     pub patterns: Vec<(String, Sub)>,
     /// `None`: absent (everything allowed).
@@ -165,7 +164,6 @@ pub(crate) struct ObjectModel {
 /// One array model: the positional schemas and the schema for the rest.
 #[derive(Clone, Debug)]
 pub(crate) struct ArrayModel {
-    pub at: String,
     pub prefix: Vec<Sub>,
     /// `None`: absent (everything allowed).
     pub rest: Option<Sub>,
@@ -185,7 +183,6 @@ pub(crate) struct Contains {
 /// A disjunction (`anyOf` or `oneOf`) of subschemas.
 #[derive(Clone, Debug)]
 pub(crate) struct Group {
-    pub at: String,
     pub branches: Vec<Sub>,
 }
 
@@ -410,12 +407,13 @@ impl Flat {
         let mut out = Sub::anything(self.side);
         let mut evaluated = false;
         for model in &self.objects {
+            // `properties` and every matching `patternProperties` apply
+            // together; `additionalProperties` only when neither does.
+            let mut matched = false;
             if let Some(schema) = model.properties.get(name) {
                 out = out.and(schema);
-                evaluated = true;
-                continue;
+                matched = true;
             }
-            let mut matched = false;
             for (pattern, schema) in &model.patterns {
                 // An unreadable pattern might match: assume it does (it
                 // then constrains, the conservative reading for a reader).
@@ -713,7 +711,6 @@ impl<'a> Doc<'a> {
                 "anyOf" | "oneOf" => match value.as_array() {
                     Some(items) => {
                         let group = Group {
-                            at: kw(key),
                             branches: (0..items.len()).map(|i| Sub::at(self.side, push(&kw(key), &i.to_string()))).collect(),
                         };
                         if key == "anyOf" { own.any_of.push(group) } else { own.one_of.push(group) }
@@ -782,7 +779,7 @@ impl<'a> Doc<'a> {
         if !(has("properties") || has("patternProperties") || has("additionalProperties")) {
             return;
         }
-        let mut model = ObjectModel { at: at.to_owned(), properties: BTreeMap::new(), patterns: Vec::new(), additional: None };
+        let mut model = ObjectModel { properties: BTreeMap::new(), patterns: Vec::new(), additional: None };
         if let Some(props) = map.get("properties") {
             match props.as_object() {
                 Some(props) => {
@@ -817,13 +814,13 @@ impl<'a> Doc<'a> {
         let schema = |k: &str| map.get(k).filter(|v| v.is_object() || v.is_boolean()).map(|_| Sub::at(self.side, push(at, k)));
         let model = if let Some(prefix) = list("prefixItems") {
             // 2020-12: `items` is the rest after `prefixItems`.
-            Some(ArrayModel { at: at.to_owned(), prefix, rest: schema("items"), rest_keyword: "items", prefix_keyword: "prefixItems" })
+            Some(ArrayModel { prefix, rest: schema("items"), rest_keyword: "items", prefix_keyword: "prefixItems" })
         } else if let Some(prefix) = list("items") {
             // Up to 2019-09: an array `items` is positional and
             // `additionalItems` the rest; otherwise `additionalItems` is ignored.
-            Some(ArrayModel { at: at.to_owned(), prefix, rest: schema("additionalItems"), rest_keyword: "additionalItems", prefix_keyword: "items" })
+            Some(ArrayModel { prefix, rest: schema("additionalItems"), rest_keyword: "additionalItems", prefix_keyword: "items" })
         } else {
-            schema("items").map(|rest| ArrayModel { at: at.to_owned(), prefix: Vec::new(), rest: Some(rest), rest_keyword: "items", prefix_keyword: "items" })
+            schema("items").map(|rest| ArrayModel { prefix: Vec::new(), rest: Some(rest), rest_keyword: "items", prefix_keyword: "items" })
         };
         if let Some(model) = model {
             own.arrays.push(model);

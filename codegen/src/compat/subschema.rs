@@ -186,7 +186,7 @@ impl<'a> Checker<'a> {
             out.push(issue(
                 kind(l, K::TypeNarrowed, K::TypeExtended),
                 new_flat(l, r).at.clone(),
-                format!("{} no longer accepted (was {}, now {})", ty::names(lost), ty::names(old_flat(l, r).types), ty::names(new_flat(l, r).types)),
+                format!("{} {} (was {}, now {})", ty::names(lost), verb(l), ty::names(old_flat(l, r).types), ty::names(new_flat(l, r).types)),
             ));
         }
         if let Some((values, at)) = &r.enums {
@@ -345,9 +345,10 @@ impl<'a> Checker<'a> {
             }
         }
         let mut out = Vec::new();
-        let at = r.enums.as_ref().filter(|_| r.side == Side::New).map_or_else(|| new_flat(l, r).at.clone(), |(_, at)| at.clone());
+        let nf = new_flat(l, r);
+        let at = nf.enums.as_ref().map_or_else(|| push(&nf.at, "enum"), |(_, at)| at.clone());
         if !rejected.is_empty() {
-            out.push(issue(kind(l, K::EnumNarrowed, K::EnumExtended), at.clone(), format!("{} no longer accepted", rejected.join(", "))));
+            out.push(issue(kind(l, K::EnumNarrowed, K::EnumExtended), at.clone(), format!("{} {}", rejected.join(", "), verb(l))));
         }
         if !unknown.is_empty() {
             out.push(issue(K::Unsupported, at, format!("cannot tell whether {} is still accepted; treated as breaking", unknown.join(", "))));
@@ -881,6 +882,11 @@ fn breaking(issues: &[Issue]) -> bool {
 
 fn first_message(issues: &[Issue]) -> String {
     issues.iter().find(|i| !i.annotation).map_or_else(String::new, |i| format!("{} at #{}: {}", i.kind, i.pointer, i.message))
+}
+
+/// What a reason found with `l` as the writer means, read from old to new.
+fn verb(l: &Flat) -> &'static str {
+    if l.side == Side::Old { "no longer accepted" } else { "newly accepted (old readers reject it)" }
 }
 
 /// The narrowing kind when the writer is the old schema (the new one
