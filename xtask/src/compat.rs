@@ -46,7 +46,13 @@ pub enum FormatArg {
 
 pub fn run(cmd: CompatCmd) -> ExitCode {
     match cmd {
-        CompatCmd::Diff { old, new, mode, policy, format } => diff(&old, &new, mode, policy, format),
+        CompatCmd::Diff {
+            old,
+            new,
+            mode,
+            policy,
+            format,
+        } => diff(&old, &new, mode, policy, format),
         CompatCmd::Suite { dir } => suite(&dir),
     }
 }
@@ -82,17 +88,35 @@ fn diff(old: &Path, new: &Path, mode: ModeArg, policy: PolicyArg, format: Format
         },
         FormatArg::Text => {
             for change in &result.changes {
-                let breaks = change.breaks.map_or_else(|| "compatible".to_owned(), |b| b.to_string());
-                println!("{}  {}  {}: {}", change.pointer, change.kind, breaks, change.message);
+                let breaks = change
+                    .breaks
+                    .map_or_else(|| "compatible".to_owned(), |b| b.to_string());
+                println!(
+                    "{}  {}  {}: {}",
+                    change.pointer, change.kind, breaks, change.message
+                );
                 if !change.fix.is_empty() {
                     println!("    fix: {}", change.fix);
                 }
             }
-            let verdict = if result.compatible { "compatible" } else { "breaking" };
-            println!("{verdict} ({} change(s), {}, {})", result.changes.len(), mode_name(mode), policy_name(policy));
+            let verdict = if result.compatible {
+                "compatible"
+            } else {
+                "breaking"
+            };
+            println!(
+                "{verdict} ({} change(s), {}, {})",
+                result.changes.len(),
+                mode_name(mode),
+                policy_name(policy)
+            );
         }
     }
-    if result.compatible { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if result.compatible {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn mode_name(mode: ModeArg) -> &'static str {
@@ -114,7 +138,11 @@ fn suite(dir: &Path) -> ExitCode {
     match compat::run_suite(dir) {
         Ok(report) => {
             println!("{report}");
-            if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if report.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -200,10 +200,26 @@ const OPPOSITES: &[(ChangeKind, ChangeKind, ChangeKind)] = {
         (TypeNarrowed, TypeExtended, TypeChanged),
         (EnumNarrowed, EnumExtended, EnumChanged),
         (MultipleOfNarrowed, MultipleOfWidened, MultipleOfChanged),
-        (AdditionalItemsNarrowed, AdditionalItemsExtended, AdditionalItemsChanged),
-        (AdditionalPropertiesNarrowed, AdditionalPropertiesExtended, AdditionalPropertiesChanged),
-        (PatternPropertiesNarrowed, PatternPropertiesExtended, PatternPropertiesChanged),
-        (PropertyNamesNarrowed, PropertyNamesExtended, PropertyNamesChanged),
+        (
+            AdditionalItemsNarrowed,
+            AdditionalItemsExtended,
+            AdditionalItemsChanged,
+        ),
+        (
+            AdditionalPropertiesNarrowed,
+            AdditionalPropertiesExtended,
+            AdditionalPropertiesChanged,
+        ),
+        (
+            PatternPropertiesNarrowed,
+            PatternPropertiesExtended,
+            PatternPropertiesChanged,
+        ),
+        (
+            PropertyNamesNarrowed,
+            PropertyNamesExtended,
+            PropertyNamesChanged,
+        ),
         (SumTypeNarrowed, SumTypeExtended, SumTypeChanged),
     ]
 };
@@ -292,7 +308,12 @@ pub fn diff(old: &Value, new: &Value, direction: Direction, policy: Policy) -> D
     let mut found: BTreeMap<(String, ChangeKind), (String, bool, bool, bool)> = BTreeMap::new();
     for (issues, is_backward) in [(backward, true), (forward, false)] {
         for issue in issues {
-            let entry = found.entry((issue.pointer, issue.kind)).or_insert((issue.message, false, false, issue.annotation));
+            let entry = found.entry((issue.pointer, issue.kind)).or_insert((
+                issue.message,
+                false,
+                false,
+                issue.annotation,
+            ));
             if is_backward {
                 entry.1 = true;
             } else {
@@ -309,7 +330,10 @@ pub fn diff(old: &Value, new: &Value, direction: Direction, policy: Policy) -> D
         for pointer in pointers {
             let a = found.remove(&(pointer.clone(), narrow)).unwrap_or_default();
             let b = found.remove(&(pointer.clone(), widen)).unwrap_or_default();
-            found.insert((pointer, changed), (format!("{}; {}", a.0, b.0), a.1 || b.1, a.2 || b.2, false));
+            found.insert(
+                (pointer, changed),
+                (format!("{}; {}", a.0, b.0), a.1 || b.1, a.2 || b.2, false),
+            );
         }
     }
 
@@ -317,36 +341,53 @@ pub fn diff(old: &Value, new: &Value, direction: Direction, policy: Policy) -> D
     let checks_forward = matches!(direction, Direction::Forward | Direction::Full);
     let changes: Vec<Change> = found
         .into_iter()
-        .map(|((pointer, kind), (message, backward, forward, annotation))| {
-            let new_readers = backward && checks_backward && !annotation;
-            let old_readers = forward && checks_forward && !annotation;
-            let breaks = match (old_readers, new_readers) {
-                (true, true) => Some(Breaks::Both),
-                (true, false) => Some(Breaks::OldReaders),
-                (false, true) => Some(Breaks::NewReaders),
-                (false, false) => None,
-            };
-            Change { pointer: format!("#{pointer}"), kind, breaks, fix: fix(kind, breaks), message }
-        })
+        .map(
+            |((pointer, kind), (message, backward, forward, annotation))| {
+                let new_readers = backward && checks_backward && !annotation;
+                let old_readers = forward && checks_forward && !annotation;
+                let breaks = match (old_readers, new_readers) {
+                    (true, true) => Some(Breaks::Both),
+                    (true, false) => Some(Breaks::OldReaders),
+                    (false, true) => Some(Breaks::NewReaders),
+                    (false, false) => None,
+                };
+                Change {
+                    pointer: format!("#{pointer}"),
+                    kind,
+                    breaks,
+                    fix: fix(kind, breaks),
+                    message,
+                }
+            },
+        )
         .collect();
     let compatible = changes.iter().all(|c| c.breaks.is_none());
-    Diff { changes, compatible }
+    Diff {
+        changes,
+        compatible,
+    }
 }
 
 fn fix(kind: ChangeKind, breaks: Option<Breaks>) -> String {
     let bump = format!("or bump the version: add {NEXT_VERSION}");
     match (kind, breaks) {
         (_, None) => String::new(),
-        (ChangeKind::Unsupported, _) => format!("simplify the schema so it can be compared, check the change by hand, {bump}"),
+        (ChangeKind::Unsupported, _) => {
+            format!("simplify the schema so it can be compared, check the change by hand, {bump}")
+        }
         (ChangeKind::RequiredAdded, Some(Breaks::NewReaders)) => {
-            format!("make the field optional (a `default` does not help: validation does not fill it in), {bump}")
+            format!(
+                "make the field optional (a `default` does not help: validation does not fill it in), {bump}"
+            )
         }
         (ChangeKind::PropertyAdded, Some(Breaks::NewReaders)) => format!(
             "old data may already carry this name with any value (the old content model was open): accept anything old data could hold, \
              check with --policy lenient if writers only ever sent declared properties, {bump}"
         ),
         (_, Some(Breaks::NewReaders)) => format!("keep the old constraint, {bump}"),
-        (_, Some(Breaks::OldReaders)) => format!("old readers reject what the new schema allows: keep the old constraint, {bump}"),
+        (_, Some(Breaks::OldReaders)) => format!(
+            "old readers reject what the new schema allows: keep the old constraint, {bump}"
+        ),
         (_, Some(Breaks::Both)) => format!("revert the change, {bump}"),
     }
 }
@@ -355,16 +396,27 @@ fn fix(kind: ChangeKind, breaks: Option<Breaks>) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum CompatError {
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}:{line}:{column}: not valid JSON: {message}", path.display())]
-    Json { path: PathBuf, line: usize, column: usize, message: String },
+    Json {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
 }
 
 /// Reads a schema file: JSON whose top level is an object or a boolean.
 pub fn read_schema(path: &Path) -> Result<Value, CompatError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CompatError::Io { path: path.to_owned(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| CompatError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     parse_schema(path, &text)
 }
 
@@ -377,12 +429,18 @@ pub fn parse_schema(path: &Path, text: &str) -> Result<Value, CompatError> {
         message: strip_position(&e.to_string()),
     })?;
     if !(value.is_object() || value.is_boolean()) {
-        return Err(CompatError::Invalid { path: path.to_owned(), message: "not a JSON Schema: the top level must be an object or a boolean".into() });
+        return Err(CompatError::Invalid {
+            path: path.to_owned(),
+            message: "not a JSON Schema: the top level must be an object or a boolean".into(),
+        });
     }
     Ok(value)
 }
 
 /// serde_json appends " at line L column C", which the error shows already.
 fn strip_position(message: &str) -> String {
-    message.rsplit_once(" at line ").map_or(message, |(m, _)| m).to_owned()
+    message
+        .rsplit_once(" at line ")
+        .map_or(message, |(m, _)| m)
+        .to_owned()
 }

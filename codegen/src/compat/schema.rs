@@ -44,7 +44,13 @@ pub(crate) mod ty {
     /// Names for messages: `number` when both number bits are set.
     pub fn names(bits: u8) -> String {
         let mut out = Vec::new();
-        for (bit, name) in [(NULL, "null"), (BOOL, "boolean"), (OBJ, "object"), (ARR, "array"), (STR, "string")] {
+        for (bit, name) in [
+            (NULL, "null"),
+            (BOOL, "boolean"),
+            (OBJ, "object"),
+            (ARR, "array"),
+            (STR, "string"),
+        ] {
             if bits & bit != 0 {
                 out.push(name);
             }
@@ -55,7 +61,11 @@ pub(crate) mod ty {
             FRAC => out.push("non-integer number"),
             _ => {}
         }
-        if out.is_empty() { "nothing".to_owned() } else { out.join(", ") }
+        if out.is_empty() {
+            "nothing".to_owned()
+        } else {
+            out.join(", ")
+        }
     }
 }
 
@@ -81,9 +91,13 @@ pub(crate) fn type_of(value: &Value) -> u8 {
 pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
     }
@@ -106,15 +120,27 @@ pub(crate) struct Sub {
 
 impl Sub {
     pub fn at(side: Side, pointer: String) -> Sub {
-        Sub { side, locs: vec![pointer], never: false }
+        Sub {
+            side,
+            locs: vec![pointer],
+            never: false,
+        }
     }
 
     pub fn anything(side: Side) -> Sub {
-        Sub { side, locs: Vec::new(), never: false }
+        Sub {
+            side,
+            locs: Vec::new(),
+            never: false,
+        }
     }
 
     pub fn nothing(side: Side) -> Sub {
-        Sub { side, locs: Vec::new(), never: true }
+        Sub {
+            side,
+            locs: Vec::new(),
+            never: true,
+        }
     }
 
     /// Both at once.
@@ -125,7 +151,11 @@ impl Sub {
                 locs.push(loc.clone());
             }
         }
-        Sub { side: self.side, locs, never: self.never || other.never }
+        Sub {
+            side: self.side,
+            locs,
+            never: self.never || other.never,
+        }
     }
 
     /// The location a report names: the first one.
@@ -285,13 +315,19 @@ impl Flat {
             && self.min_items.is_none()
             && self.max_items.is_none()
             && self.unique_items.is_none()
-            && self.arrays.iter().all(|a| a.prefix.is_empty() && a.rest.is_none())
+            && self
+                .arrays
+                .iter()
+                .all(|a| a.prefix.is_empty() && a.rest.is_none())
             && self.unevaluated_items.is_none()
             && self.contains.iter().all(|c| c.min == 0 && c.max.is_none())
             && self.min_props.is_none()
             && self.max_props.is_none()
             && self.required.is_empty()
-            && self.objects.iter().all(|o| o.properties.is_empty() && o.patterns.is_empty() && o.additional.is_none())
+            && self
+                .objects
+                .iter()
+                .all(|o| o.properties.is_empty() && o.patterns.is_empty() && o.additional.is_none())
             && self.unevaluated_props.is_none()
             && self.dep_required.is_empty()
             && self.dep_schemas.is_empty()
@@ -309,7 +345,12 @@ impl Flat {
         self.types &= other.types;
         self.enums = match (self.enums.take(), other.enums) {
             (None, e) | (e, None) => e,
-            (Some((a, at)), Some((b, _))) => Some((a.into_iter().filter(|v| b.iter().any(|w| json_eq(v, w))).collect(), at)),
+            (Some((a, at)), Some((b, _))) => Some((
+                a.into_iter()
+                    .filter(|v| b.iter().any(|w| json_eq(v, w)))
+                    .collect(),
+                at,
+            )),
         };
         self.lower = tighter(self.lower.take(), other.lower, |a, b| a > b);
         self.upper = tighter(self.upper.take(), other.upper, |a, b| a < b);
@@ -332,7 +373,11 @@ impl Flat {
         self.objects.extend(other.objects);
         self.unevaluated_props = and_opt(self.unevaluated_props.take(), other.unevaluated_props);
         for (name, (deps, at)) in other.dep_required {
-            self.dep_required.entry(name).or_insert_with(|| (BTreeSet::new(), at)).0.extend(deps);
+            self.dep_required
+                .entry(name)
+                .or_insert_with(|| (BTreeSet::new(), at))
+                .0
+                .extend(deps);
         }
         self.dep_schemas.extend(other.dep_schemas);
         self.property_names.extend(other.property_names);
@@ -389,15 +434,20 @@ impl Flat {
 
     /// Every name this node declares, in any of its content models.
     pub fn declared(&self, name: &str) -> bool {
-        self.objects
-            .iter()
-            .any(|m| m.properties.contains_key(name) || m.patterns.iter().any(|(p, _)| pattern_matches(p, name) != Some(false)))
+        self.objects.iter().any(|m| {
+            m.properties.contains_key(name)
+                || m.patterns
+                    .iter()
+                    .any(|(p, _)| pattern_matches(p, name) != Some(false))
+        })
     }
 
     /// True when no content model constrains undeclared names (every
     /// `additionalProperties` absent or `true`, no `unevaluatedProperties`).
     pub fn open_content(&self, is_anything: impl Fn(&Sub) -> bool) -> bool {
-        self.objects.iter().all(|m| m.additional.as_ref().is_none_or(&is_anything))
+        self.objects
+            .iter()
+            .all(|m| m.additional.as_ref().is_none_or(&is_anything))
             && self.unevaluated_props.as_ref().is_none_or(&is_anything)
     }
 
@@ -472,7 +522,11 @@ impl Flat {
 
     /// The longest positional list among the array models.
     pub fn prefix_len(&self) -> usize {
-        self.arrays.iter().map(|a| a.prefix.len()).max().unwrap_or(0)
+        self.arrays
+            .iter()
+            .map(|a| a.prefix.len())
+            .max()
+            .unwrap_or(0)
     }
 
     /// Whether an object instance always carries `name`.
@@ -498,7 +552,11 @@ impl Flat {
     }
 }
 
-fn tighter<T: Copy + PartialEq>(a: Option<Bound<T>>, b: Option<Bound<T>>, stricter: impl Fn(T, T) -> bool) -> Option<Bound<T>> {
+fn tighter<T: Copy + PartialEq>(
+    a: Option<Bound<T>>,
+    b: Option<Bound<T>>,
+    stricter: impl Fn(T, T) -> bool,
+) -> Option<Bound<T>> {
     match (a, b) {
         (None, x) | (x, None) => x,
         (Some(a), Some(b)) => {
@@ -521,7 +579,9 @@ fn and_opt(a: Option<Sub>, b: Option<Sub>) -> Option<Sub> {
 /// Whether an ECMA-262 `pattern` matches `text` anywhere; `None` when the
 /// pattern does not compile.
 pub(crate) fn pattern_matches(pattern: &str, text: &str) -> Option<bool> {
-    let regex = regress::Regex::with_flags(pattern, "u").or_else(|_| regress::Regex::new(pattern)).ok()?;
+    let regex = regress::Regex::with_flags(pattern, "u")
+        .or_else(|_| regress::Regex::new(pattern))
+        .ok()?;
     Some(regex.find(text).is_some())
 }
 
@@ -536,7 +596,10 @@ pub(crate) fn patterns_disjoint(a: &str, b: &str) -> bool {
 
 fn literal_prefix(pattern: &str) -> Option<String> {
     let rest = pattern.strip_prefix('^')?;
-    let prefix: String = rest.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | ' ')).collect();
+    let prefix: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | ' '))
+        .collect();
     // A quantifier right after the prefix would make its last char optional.
     let next = rest[prefix.len()..].chars().next();
     let prefix = if matches!(next, Some('?' | '*' | '{')) {
@@ -568,7 +631,13 @@ pub(crate) struct Doc<'a> {
 impl<'a> Doc<'a> {
     pub fn new(side: Side, root: &'a Value) -> Doc<'a> {
         let draft = match root.get("$schema").and_then(Value::as_str) {
-            Some(s) if ["draft-03", "draft-04", "draft-06", "draft-07"].iter().any(|d| s.contains(d)) => Draft::Legacy,
+            Some(s)
+                if ["draft-03", "draft-04", "draft-06", "draft-07"]
+                    .iter()
+                    .any(|d| s.contains(d)) =>
+            {
+                Draft::Legacy
+            }
             _ => Draft::Modern,
         };
         Doc { side, root, draft }
@@ -594,24 +663,46 @@ impl<'a> Doc<'a> {
         if !visiting.insert(at.to_owned()) {
             // A reference cycle that consumes no instance: validation of it
             // would not terminate; nothing sensible can be said.
-            flat.opaque.push(Opaque { what: "a $ref cycle".into(), value: Value::String(at.into()), at: at.into() });
+            flat.opaque.push(Opaque {
+                what: "a $ref cycle".into(),
+                value: Value::String(at.into()),
+                at: at.into(),
+            });
             return;
         }
         match self.get(at) {
             Some(Value::Bool(true)) => {}
             Some(Value::Bool(false)) => flat.never = true,
             Some(Value::Object(map)) => self.merge_object(flat, at, map, visiting),
-            Some(other) => flat.opaque.push(Opaque { what: "a value that is not a schema".into(), value: other.clone(), at: at.into() }),
-            None => flat.opaque.push(Opaque { what: "a missing schema".into(), value: Value::String(at.into()), at: at.into() }),
+            Some(other) => flat.opaque.push(Opaque {
+                what: "a value that is not a schema".into(),
+                value: other.clone(),
+                at: at.into(),
+            }),
+            None => flat.opaque.push(Opaque {
+                what: "a missing schema".into(),
+                value: Value::String(at.into()),
+                at: at.into(),
+            }),
         }
         visiting.remove(at);
     }
 
-    fn merge_object(&self, flat: &mut Flat, at: &str, map: &Map<String, Value>, visiting: &mut HashSet<String>) {
+    fn merge_object(
+        &self,
+        flat: &mut Flat,
+        at: &str,
+        map: &Map<String, Value>,
+        visiting: &mut HashSet<String>,
+    ) {
         if let Some(reference) = map.get("$ref") {
             match reference.as_str().and_then(|r| self.resolve(r)) {
                 Some(target) => self.merge(flat, &target, visiting),
-                None => flat.opaque.push(Opaque { what: "an unresolvable $ref".into(), value: reference.clone(), at: push(at, "$ref") }),
+                None => flat.opaque.push(Opaque {
+                    what: "an unresolvable $ref".into(),
+                    value: reference.clone(),
+                    at: push(at, "$ref"),
+                }),
             }
             // Up to draft 7 a `$ref` replaces its siblings.
             if self.draft == Draft::Legacy {
@@ -627,7 +718,9 @@ impl<'a> Doc<'a> {
                         Value::Array(items) => items.iter().collect(),
                         one => vec![one],
                     };
-                    let bits = names.iter().try_fold(0u8, |acc, n| n.as_str().and_then(ty::from_name).map(|b| acc | b));
+                    let bits = names.iter().try_fold(0u8, |acc, n| {
+                        n.as_str().and_then(ty::from_name).map(|b| acc | b)
+                    });
                     match bits {
                         Some(bits) => own.types &= bits,
                         // An unknown type name: leave the types alone, and
@@ -648,14 +741,20 @@ impl<'a> Doc<'a> {
                         own.opaque.push(malformed(&kw(key), value));
                         continue;
                     };
-                    let draft4 = |modifier: &str| map.get(modifier).and_then(Value::as_bool).unwrap_or(false);
+                    let draft4 = |modifier: &str| {
+                        map.get(modifier).and_then(Value::as_bool).unwrap_or(false)
+                    };
                     let (lower, exclusive) = match key.as_str() {
                         "minimum" => (true, draft4("exclusiveMinimum")),
                         "maximum" => (false, draft4("exclusiveMaximum")),
                         "exclusiveMinimum" => (true, true),
                         _ => (false, true),
                     };
-                    let bound = Some(Bound { value: number, exclusive, at: kw(key) });
+                    let bound = Some(Bound {
+                        value: number,
+                        exclusive,
+                        at: kw(key),
+                    });
                     if lower {
                         own.lower = tighter(own.lower.take(), bound, |a, b| a > b);
                     } else {
@@ -681,17 +780,15 @@ impl<'a> Doc<'a> {
                         own.formats.push((f.to_owned(), kw(key)));
                     }
                 }
-                "uniqueItems" => {
-                    if value.as_bool() == Some(true) {
-                        own.unique_items = Some(kw(key));
-                    }
-                }
+                "uniqueItems" if value.as_bool() == Some(true) => own.unique_items = Some(kw(key)),
                 "required" => match value.as_array() {
                     Some(names) => {
                         for (i, name) in names.iter().enumerate() {
                             match name.as_str() {
                                 Some(n) => {
-                                    own.required.entry(n.to_owned()).or_insert_with(|| push(&kw(key), &i.to_string()));
+                                    own.required
+                                        .entry(n.to_owned())
+                                        .or_insert_with(|| push(&kw(key), &i.to_string()));
                                 }
                                 None => own.opaque.push(malformed(&kw(key), value)),
                             }
@@ -711,33 +808,53 @@ impl<'a> Doc<'a> {
                 "anyOf" | "oneOf" => match value.as_array() {
                     Some(items) => {
                         let group = Group {
-                            branches: (0..items.len()).map(|i| Sub::at(self.side, push(&kw(key), &i.to_string()))).collect(),
+                            branches: (0..items.len())
+                                .map(|i| Sub::at(self.side, push(&kw(key), &i.to_string())))
+                                .collect(),
                         };
-                        if key == "anyOf" { own.any_of.push(group) } else { own.one_of.push(group) }
-                    }
-                    None => own.opaque.push(malformed(&kw(key), value)),
-                },
-                "not" => own.not.push(Sub::at(self.side, kw(key))),
-                "dependencies" | "dependentRequired" | "dependentSchemas" => match value.as_object() {
-                    Some(deps) => {
-                        for (name, dep) in deps {
-                            let dep_at = push(&kw(key), name);
-                            match dep {
-                                Value::Array(names) if key != "dependentSchemas" => {
-                                    let names: BTreeSet<String> = names.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect();
-                                    own.dep_required.entry(name.clone()).or_insert_with(|| (BTreeSet::new(), dep_at)).0.extend(names);
-                                }
-                                Value::Object(_) | Value::Bool(_) if key != "dependentRequired" => {
-                                    own.dep_schemas.push((name.clone(), Sub::at(self.side, dep_at)));
-                                }
-                                _ => own.opaque.push(malformed(&dep_at, dep)),
-                            }
+                        if key == "anyOf" {
+                            own.any_of.push(group)
+                        } else {
+                            own.one_of.push(group)
                         }
                     }
                     None => own.opaque.push(malformed(&kw(key), value)),
                 },
+                "not" => own.not.push(Sub::at(self.side, kw(key))),
+                "dependencies" | "dependentRequired" | "dependentSchemas" => {
+                    match value.as_object() {
+                        Some(deps) => {
+                            for (name, dep) in deps {
+                                let dep_at = push(&kw(key), name);
+                                match dep {
+                                    Value::Array(names) if key != "dependentSchemas" => {
+                                        let names: BTreeSet<String> = names
+                                            .iter()
+                                            .filter_map(|n| n.as_str().map(str::to_owned))
+                                            .collect();
+                                        own.dep_required
+                                            .entry(name.clone())
+                                            .or_insert_with(|| (BTreeSet::new(), dep_at))
+                                            .0
+                                            .extend(names);
+                                    }
+                                    Value::Object(_) | Value::Bool(_)
+                                        if key != "dependentRequired" =>
+                                    {
+                                        own.dep_schemas
+                                            .push((name.clone(), Sub::at(self.side, dep_at)));
+                                    }
+                                    _ => own.opaque.push(malformed(&dep_at, dep)),
+                                }
+                            }
+                        }
+                        None => own.opaque.push(malformed(&kw(key), value)),
+                    }
+                }
                 "propertyNames" => own.property_names.push(Sub::at(self.side, kw(key))),
-                "unevaluatedProperties" => own.unevaluated_props = Some(Sub::at(self.side, kw(key))),
+                "unevaluatedProperties" => {
+                    own.unevaluated_props = Some(Sub::at(self.side, kw(key)))
+                }
                 "unevaluatedItems" => own.unevaluated_items = Some(Sub::at(self.side, kw(key))),
                 "contains" => {
                     let number = |k: &str| map.get(k).and_then(Value::as_u64);
@@ -757,11 +874,19 @@ impl<'a> Doc<'a> {
                     }
                     // `if` alone asserts nothing.
                     if triple.len() > 1 {
-                        own.opaque.push(Opaque { what: "if/then/else".into(), value: Value::Object(triple), at: kw(key) });
+                        own.opaque.push(Opaque {
+                            what: "if/then/else".into(),
+                            value: Value::Object(triple),
+                            at: kw(key),
+                        });
                     }
                 }
                 "$dynamicRef" | "$recursiveRef" => {
-                    own.opaque.push(Opaque { what: format!("a {key}"), value: value.clone(), at: kw(key) });
+                    own.opaque.push(Opaque {
+                        what: format!("a {key}"),
+                        value: value.clone(),
+                        at: kw(key),
+                    });
                 }
                 // properties, items and friends are read together below;
                 // everything else is an annotation or unknown (which JSON
@@ -779,12 +904,19 @@ impl<'a> Doc<'a> {
         if !(has("properties") || has("patternProperties") || has("additionalProperties")) {
             return;
         }
-        let mut model = ObjectModel { properties: BTreeMap::new(), patterns: Vec::new(), additional: None };
+        let mut model = ObjectModel {
+            properties: BTreeMap::new(),
+            patterns: Vec::new(),
+            additional: None,
+        };
         if let Some(props) = map.get("properties") {
             match props.as_object() {
                 Some(props) => {
                     for name in props.keys() {
-                        model.properties.insert(name.clone(), Sub::at(self.side, push(&push(at, "properties"), name)));
+                        model.properties.insert(
+                            name.clone(),
+                            Sub::at(self.side, push(&push(at, "properties"), name)),
+                        );
                     }
                 }
                 None => own.opaque.push(malformed(&push(at, "properties"), props)),
@@ -794,10 +926,15 @@ impl<'a> Doc<'a> {
             match patterns.as_object() {
                 Some(patterns) => {
                     for pattern in patterns.keys() {
-                        model.patterns.push((pattern.clone(), Sub::at(self.side, push(&push(at, "patternProperties"), pattern))));
+                        model.patterns.push((
+                            pattern.clone(),
+                            Sub::at(self.side, push(&push(at, "patternProperties"), pattern)),
+                        ));
                     }
                 }
-                None => own.opaque.push(malformed(&push(at, "patternProperties"), patterns)),
+                None => own
+                    .opaque
+                    .push(malformed(&push(at, "patternProperties"), patterns)),
             }
         }
         if has("additionalProperties") {
@@ -809,18 +946,41 @@ impl<'a> Doc<'a> {
     fn array_model(&self, own: &mut Flat, at: &str, map: &Map<String, Value>) {
         let list = |k: &str| -> Option<Vec<Sub>> {
             let items = map.get(k)?.as_array()?;
-            Some((0..items.len()).map(|i| Sub::at(self.side, push(&push(at, k), &i.to_string()))).collect())
+            Some(
+                (0..items.len())
+                    .map(|i| Sub::at(self.side, push(&push(at, k), &i.to_string())))
+                    .collect(),
+            )
         };
-        let schema = |k: &str| map.get(k).filter(|v| v.is_object() || v.is_boolean()).map(|_| Sub::at(self.side, push(at, k)));
+        let schema = |k: &str| {
+            map.get(k)
+                .filter(|v| v.is_object() || v.is_boolean())
+                .map(|_| Sub::at(self.side, push(at, k)))
+        };
         let model = if let Some(prefix) = list("prefixItems") {
             // 2020-12: `items` is the rest after `prefixItems`.
-            Some(ArrayModel { prefix, rest: schema("items"), rest_keyword: "items", prefix_keyword: "prefixItems" })
+            Some(ArrayModel {
+                prefix,
+                rest: schema("items"),
+                rest_keyword: "items",
+                prefix_keyword: "prefixItems",
+            })
         } else if let Some(prefix) = list("items") {
             // Up to 2019-09: an array `items` is positional and
             // `additionalItems` the rest; otherwise `additionalItems` is ignored.
-            Some(ArrayModel { prefix, rest: schema("additionalItems"), rest_keyword: "additionalItems", prefix_keyword: "items" })
+            Some(ArrayModel {
+                prefix,
+                rest: schema("additionalItems"),
+                rest_keyword: "additionalItems",
+                prefix_keyword: "items",
+            })
         } else {
-            schema("items").map(|rest| ArrayModel { prefix: Vec::new(), rest: Some(rest), rest_keyword: "items", prefix_keyword: "items" })
+            schema("items").map(|rest| ArrayModel {
+                prefix: Vec::new(),
+                rest: Some(rest),
+                rest_keyword: "items",
+                prefix_keyword: "items",
+            })
         };
         if let Some(model) = model {
             own.arrays.push(model);
@@ -852,7 +1012,12 @@ impl<'a> Doc<'a> {
     }
 
     fn is_own_id(&self, base: &str) -> bool {
-        ["$id", "id"].iter().any(|k| self.root.get(*k).and_then(Value::as_str).is_some_and(|id| id.trim_end_matches('#') == base))
+        ["$id", "id"].iter().any(|k| {
+            self.root
+                .get(*k)
+                .and_then(Value::as_str)
+                .is_some_and(|id| id.trim_end_matches('#') == base)
+        })
     }
 
     /// A subschema whose `$id` is exactly `reference`.
@@ -865,7 +1030,10 @@ impl<'a> Doc<'a> {
                     }
                     map.iter().find_map(|(k, v)| walk(v, &push(at, k), target))
                 }
-                Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| walk(v, &push(at, &i.to_string()), target)),
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, v)| walk(v, &push(at, &i.to_string()), target)),
                 _ => None,
             }
         }
@@ -877,7 +1045,12 @@ impl Flat {
     fn conj_enum(&mut self, values: Vec<Value>, at: String) {
         self.enums = match self.enums.take() {
             None => Some((values, at)),
-            Some((old, at)) => Some((old.into_iter().filter(|v| values.iter().any(|w| json_eq(v, w))).collect(), at)),
+            Some((old, at)) => Some((
+                old.into_iter()
+                    .filter(|v| values.iter().any(|w| json_eq(v, w)))
+                    .collect(),
+                at,
+            )),
         };
     }
 }
@@ -886,13 +1059,19 @@ fn find_anchor(value: &Value, at: &str, anchor: &str) -> Option<String> {
     match value {
         Value::Object(map) => {
             let named = map.get("$anchor").and_then(Value::as_str) == Some(anchor)
-                || ["$id", "id"].iter().any(|k| map.get(*k).and_then(Value::as_str) == Some(&format!("#{anchor}")));
+                || ["$id", "id"]
+                    .iter()
+                    .any(|k| map.get(*k).and_then(Value::as_str) == Some(&format!("#{anchor}")));
             if named {
                 return Some(at.to_owned());
             }
-            map.iter().find_map(|(k, v)| find_anchor(v, &push(at, k), anchor))
+            map.iter()
+                .find_map(|(k, v)| find_anchor(v, &push(at, k), anchor))
         }
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| find_anchor(v, &push(at, &i.to_string()), anchor)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_anchor(v, &push(at, &i.to_string()), anchor)),
         _ => None,
     }
 }
@@ -904,7 +1083,9 @@ fn percent_decode(text: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(byte);
             i += 3;
@@ -917,12 +1098,25 @@ fn percent_decode(text: &str) -> String {
 }
 
 fn malformed(at: &str, value: &Value) -> Opaque {
-    Opaque { what: "a malformed keyword".into(), value: value.clone(), at: at.to_owned() }
+    Opaque {
+        what: "a malformed keyword".into(),
+        value: value.clone(),
+        at: at.to_owned(),
+    }
 }
 
 fn count(opaque: &mut Vec<Opaque>, at: &str, value: &Value) -> Option<Bound<u64>> {
-    match value.as_u64().or_else(|| value.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64)) {
-        Some(n) => Some(Bound { value: n, exclusive: false, at: at.to_owned() }),
+    match value.as_u64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+            .map(|f| f as u64)
+    }) {
+        Some(n) => Some(Bound {
+            value: n,
+            exclusive: false,
+            at: at.to_owned(),
+        }),
         None => {
             opaque.push(malformed(at, value));
             None
@@ -931,5 +1125,17 @@ fn count(opaque: &mut Vec<Opaque>, at: &str, value: &Value) -> Option<Bound<u64>
 }
 
 /// Annotation keywords, compared only to report them.
-pub(crate) const ANNOTATIONS: &[&str] =
-    &["title", "description", "default", "examples", "$comment", "$id", "id", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding"];
+pub(crate) const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "default",
+    "examples",
+    "$comment",
+    "$id",
+    "id",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "contentMediaType",
+    "contentEncoding",
+];

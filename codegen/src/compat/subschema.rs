@@ -12,7 +12,10 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 
-use super::schema::{Doc, Flat, Group, Side, Sub, ANNOTATIONS, json_eq, pattern_matches, patterns_disjoint, push, ty, type_of};
+use super::schema::{
+    ANNOTATIONS, Doc, Flat, Group, Side, Sub, json_eq, pattern_matches, patterns_disjoint, push,
+    ty, type_of,
+};
 use super::{ChangeKind as K, Issue};
 
 /// Work limit: a schema pair needing more steps is reported unsupported
@@ -35,18 +38,36 @@ pub(crate) struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     pub fn new(old: &'a Value, new: &'a Value) -> Checker<'a> {
-        Checker { old: Doc::new(Side::Old, old), new: Doc::new(Side::New, new), in_progress: HashSet::new(), steps: 0, depth: 0 }
+        Checker {
+            old: Doc::new(Side::Old, old),
+            new: Doc::new(Side::New, new),
+            in_progress: HashSet::new(),
+            steps: 0,
+            depth: 0,
+        }
     }
 
     /// Is the `writer`'s whole schema included in the other one?
     pub fn check(&mut self, writer: Side, lenient: bool) -> Vec<Issue> {
-        let reader = if writer == Side::Old { Side::New } else { Side::Old };
-        let issues = self.sub(&Sub::at(writer, String::new()), &Sub::at(reader, String::new()), lenient);
+        let reader = if writer == Side::Old {
+            Side::New
+        } else {
+            Side::Old
+        };
+        let issues = self.sub(
+            &Sub::at(writer, String::new()),
+            &Sub::at(reader, String::new()),
+            lenient,
+        );
         dedup(issues)
     }
 
     fn doc(&self, side: Side) -> &Doc<'a> {
-        if side == Side::Old { &self.old } else { &self.new }
+        if side == Side::Old {
+            &self.old
+        } else {
+            &self.new
+        }
     }
 
     fn flat(&self, sub: &Sub) -> Flat {
@@ -62,7 +83,9 @@ impl<'a> Checker<'a> {
         Issue {
             kind: K::Unsupported,
             pointer: at.to_owned(),
-            message: "the schemas are too large or too deeply nested to compare; treated as breaking".into(),
+            message:
+                "the schemas are too large or too deeply nested to compare; treated as breaking"
+                    .into(),
             annotation: false,
         }
     }
@@ -103,9 +126,17 @@ impl<'a> Checker<'a> {
 
     /// Differences in annotations between the two nodes themselves.
     fn annotations(&self, l: &Sub, r: &Sub) -> Vec<Issue> {
-        let (Some(lp), Some(rp)) = (l.pointer(), r.pointer()) else { return Vec::new() };
-        let (Some(lv), Some(rv)) = (self.doc(l.side).get(lp), self.doc(r.side).get(rp)) else { return Vec::new() };
-        let (new_at, new_doc) = if r.side == Side::New { (rp, self.doc(r.side)) } else { (lp, self.doc(l.side)) };
+        let (Some(lp), Some(rp)) = (l.pointer(), r.pointer()) else {
+            return Vec::new();
+        };
+        let (Some(lv), Some(rv)) = (self.doc(l.side).get(lp), self.doc(r.side).get(rp)) else {
+            return Vec::new();
+        };
+        let (new_at, new_doc) = if r.side == Side::New {
+            (rp, self.doc(r.side))
+        } else {
+            (lp, self.doc(l.side))
+        };
         let mut out = Vec::new();
         let mut keywords: Vec<&str> = ANNOTATIONS.to_vec();
         if new_doc.draft == super::schema::Draft::Modern {
@@ -151,7 +182,11 @@ impl<'a> Checker<'a> {
         // A disjunction on the writer's side: every branch must fit.
         if let Some((one_of, index)) = first_group(l) {
             let mut rest = l.clone();
-            let group = if one_of { rest.one_of.remove(index) } else { rest.any_of.remove(index) };
+            let group = if one_of {
+                rest.one_of.remove(index)
+            } else {
+                rest.any_of.remove(index)
+            };
             let mut out = Vec::new();
             for branch in &group.branches {
                 let mut narrowed = rest.clone();
@@ -168,11 +203,22 @@ impl<'a> Checker<'a> {
         }
         let mut out = Vec::new();
         for opaque in &r.opaque {
-            if !l.opaque.iter().any(|o| o.what == opaque.what && json_eq(&o.value, &opaque.value)) {
+            if !l
+                .opaque
+                .iter()
+                .any(|o| o.what == opaque.what && json_eq(&o.value, &opaque.value))
+            {
                 out.push(issue(
                     K::Unsupported,
-                    if r.side == Side::New { opaque.at.clone() } else { new_flat(l, r).at.clone() },
-                    format!("cannot compare {} ({}); treated as breaking", opaque.what, opaque.value),
+                    if r.side == Side::New {
+                        opaque.at.clone()
+                    } else {
+                        new_flat(l, r).at.clone()
+                    },
+                    format!(
+                        "cannot compare {} ({}); treated as breaking",
+                        opaque.what, opaque.value
+                    ),
                 ));
             }
         }
@@ -186,7 +232,13 @@ impl<'a> Checker<'a> {
             out.push(issue(
                 kind(l, K::TypeNarrowed, K::TypeExtended),
                 new_flat(l, r).at.clone(),
-                format!("{} {} (was {}, now {})", ty::names(lost), verb(l), ty::names(old_flat(l, r).types), ty::names(new_flat(l, r).types)),
+                format!(
+                    "{} {} (was {}, now {})",
+                    ty::names(lost),
+                    verb(l),
+                    ty::names(old_flat(l, r).types),
+                    ty::names(new_flat(l, r).types)
+                ),
             ));
         }
         if let Some((values, at)) = &r.enums {
@@ -208,13 +260,26 @@ impl<'a> Checker<'a> {
         for not in &r.not {
             let forbidden = self.flat(not);
             if !self.disjoint(l, &forbidden) {
-                out.push(issue(K::NotChanged, new_flat(l, r).at.clone(), "the `not` schema now rejects instances the other schema accepts".into()));
+                out.push(issue(
+                    K::NotChanged,
+                    new_flat(l, r).at.clone(),
+                    "the `not` schema now rejects instances the other schema accepts".into(),
+                ));
             }
         }
-        for (group, exclusive) in r.any_of.iter().map(|g| (g, false)).chain(r.one_of.iter().map(|g| (g, true))) {
+        for (group, exclusive) in r
+            .any_of
+            .iter()
+            .map(|g| (g, false))
+            .chain(r.one_of.iter().map(|g| (g, true)))
+        {
             match self.covered(l, group, exclusive, lenient) {
                 Ok(annotations) => out.extend(annotations),
-                Err(why) => out.push(issue(kind(l, K::SumTypeNarrowed, K::SumTypeExtended), new_flat(l, r).at.clone(), why)),
+                Err(why) => out.push(issue(
+                    kind(l, K::SumTypeNarrowed, K::SumTypeExtended),
+                    new_flat(l, r).at.clone(),
+                    why,
+                )),
             }
         }
         out
@@ -223,12 +288,21 @@ impl<'a> Checker<'a> {
     /// `l` ⊆ anyOf/oneOf(`group`): some branch includes `l` (and, for oneOf,
     /// no other branch overlaps it). Tried on the whole of `l`, then type by
     /// type. Ok carries the matching branches' annotation changes.
-    fn covered(&mut self, l: &Flat, group: &Group, exclusive: bool, lenient: bool) -> Result<Vec<Issue>, String> {
+    fn covered(
+        &mut self,
+        l: &Flat,
+        group: &Group,
+        exclusive: bool,
+        lenient: bool,
+    ) -> Result<Vec<Issue>, String> {
         let keyword = if exclusive { "oneOf" } else { "anyOf" };
         if let Some(found) = self.branch_for(l, group, exclusive, lenient) {
             return Ok(found);
         }
-        let bits: Vec<u8> = (0..7).map(|i| 1u8 << i).filter(|b| l.types & b != 0).collect();
+        let bits: Vec<u8> = (0..7)
+            .map(|i| 1u8 << i)
+            .filter(|b| l.types & b != 0)
+            .collect();
         if bits.len() > 1 {
             let mut all = Vec::new();
             for bit in bits {
@@ -238,7 +312,12 @@ impl<'a> Checker<'a> {
                 }
                 match self.branch_for(&slice, group, exclusive, lenient) {
                     Some(found) => all.extend(found),
-                    None => return Err(format!("no `{keyword}` branch accepts every {} instance", ty::names(bit))),
+                    None => {
+                        return Err(format!(
+                            "no `{keyword}` branch accepts every {} instance",
+                            ty::names(bit)
+                        ));
+                    }
                 }
             }
             return Ok(all);
@@ -250,7 +329,13 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn branch_for(&mut self, l: &Flat, group: &Group, exclusive: bool, lenient: bool) -> Option<Vec<Issue>> {
+    fn branch_for(
+        &mut self,
+        l: &Flat,
+        group: &Group,
+        exclusive: bool,
+        lenient: bool,
+    ) -> Option<Vec<Issue>> {
         for (i, branch) in group.branches.iter().enumerate() {
             let rf = self.flat(branch);
             self.depth += 1;
@@ -260,10 +345,15 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let alone = !exclusive
-                || group.branches.iter().enumerate().filter(|(j, _)| *j != i).all(|(_, other)| {
-                    let of = self.flat(other);
-                    self.disjoint(l, &of)
-                });
+                || group
+                    .branches
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .all(|(_, other)| {
+                        let of = self.flat(other);
+                        self.disjoint(l, &of)
+                    });
             if alone {
                 return Some(found);
             }
@@ -334,7 +424,9 @@ impl<'a> Checker<'a> {
 
     /// Each enum value of `l` against the whole of `r`.
     fn enum_values(&mut self, l: &Flat, r: &Flat) -> Vec<Issue> {
-        let Some((values, _)) = &l.enums else { return Vec::new() };
+        let Some((values, _)) = &l.enums else {
+            return Vec::new();
+        };
         let mut rejected = Vec::new();
         let mut unknown = Vec::new();
         for value in values {
@@ -346,23 +438,43 @@ impl<'a> Checker<'a> {
         }
         let mut out = Vec::new();
         let nf = new_flat(l, r);
-        let at = nf.enums.as_ref().map_or_else(|| push(&nf.at, "enum"), |(_, at)| at.clone());
+        let at = nf
+            .enums
+            .as_ref()
+            .map_or_else(|| push(&nf.at, "enum"), |(_, at)| at.clone());
         if !rejected.is_empty() {
-            out.push(issue(kind(l, K::EnumNarrowed, K::EnumExtended), at.clone(), format!("{} {}", rejected.join(", "), verb(l))));
+            out.push(issue(
+                kind(l, K::EnumNarrowed, K::EnumExtended),
+                at.clone(),
+                format!("{} {}", rejected.join(", "), verb(l)),
+            ));
         }
         if !unknown.is_empty() {
-            out.push(issue(K::Unsupported, at, format!("cannot tell whether {} is still accepted; treated as breaking", unknown.join(", "))));
+            out.push(issue(
+                K::Unsupported,
+                at,
+                format!(
+                    "cannot tell whether {} is still accepted; treated as breaking",
+                    unknown.join(", ")
+                ),
+            ));
         }
         out
     }
 
     /// `r` has an enum, `l` none: only a finite `l` can fit.
     fn enum_added(&mut self, l: &Flat, r: &Flat, values: &[Value], at: &str) -> Issue {
-        let at = if r.side == Side::New { at.to_owned() } else { push(&new_flat(l, r).at, "enum") };
+        let at = if r.side == Side::New {
+            at.to_owned()
+        } else {
+            push(&new_flat(l, r).at, "enum")
+        };
         let finite: Option<Vec<Value>> = match l.types {
             t if t == ty::NULL => Some(vec![Value::Null]),
             t if t == ty::BOOL => Some(vec![Value::Bool(true), Value::Bool(false)]),
-            t if t == ty::NULL | ty::BOOL => Some(vec![Value::Null, Value::Bool(true), Value::Bool(false)]),
+            t if t == ty::NULL | ty::BOOL => {
+                Some(vec![Value::Null, Value::Bool(true), Value::Bool(false)])
+            }
             _ => None,
         };
         if let Some(all) = finite
@@ -370,32 +482,74 @@ impl<'a> Checker<'a> {
         {
             return issue(K::EnumAdded, at, String::new()).annotated();
         }
-        issue(kind(l, K::EnumAdded, K::EnumRemoved), at, "values are now limited to an enum".into())
+        issue(
+            kind(l, K::EnumAdded, K::EnumRemoved),
+            at,
+            "values are now limited to an enum".into(),
+        )
     }
 
     fn numbers(&mut self, l: &Flat, r: &Flat) -> Vec<Issue> {
         let mut out = Vec::new();
         if let Some(rb) = &r.lower {
-            let at = kw_pointer(l, r, l.lower.as_ref().map(|b| &b.at), Some(&rb.at), "minimum");
+            let at = kw_pointer(
+                l,
+                r,
+                l.lower.as_ref().map(|b| &b.at),
+                Some(&rb.at),
+                "minimum",
+            );
             match &l.lower {
-                None => out.push(issue(kind(l, K::MinimumAdded, K::MinimumRemoved), at, format!("lower bound {} added", rb.value))),
-                Some(lb) if lb.value < rb.value || (lb.value == rb.value && rb.exclusive && !lb.exclusive) => out.push(issue(
-                    kind(l, K::MinimumIncreased, K::MinimumDecreased),
+                None => out.push(issue(
+                    kind(l, K::MinimumAdded, K::MinimumRemoved),
                     at,
-                    format!("lower bound {} -> {}", bound_text(old_bound(l, r, &l.lower, &r.lower)), bound_text(new_bound(l, r, &l.lower, &r.lower))),
+                    format!("lower bound {} added", rb.value),
                 )),
+                Some(lb)
+                    if lb.value < rb.value
+                        || (lb.value == rb.value && rb.exclusive && !lb.exclusive) =>
+                {
+                    out.push(issue(
+                        kind(l, K::MinimumIncreased, K::MinimumDecreased),
+                        at,
+                        format!(
+                            "lower bound {} -> {}",
+                            bound_text(old_bound(l, r, &l.lower, &r.lower)),
+                            bound_text(new_bound(l, r, &l.lower, &r.lower))
+                        ),
+                    ))
+                }
                 Some(_) => {}
             }
         }
         if let Some(rb) = &r.upper {
-            let at = kw_pointer(l, r, l.upper.as_ref().map(|b| &b.at), Some(&rb.at), "maximum");
+            let at = kw_pointer(
+                l,
+                r,
+                l.upper.as_ref().map(|b| &b.at),
+                Some(&rb.at),
+                "maximum",
+            );
             match &l.upper {
-                None => out.push(issue(kind(l, K::MaximumAdded, K::MaximumRemoved), at, format!("upper bound {} added", rb.value))),
-                Some(lb) if lb.value > rb.value || (lb.value == rb.value && rb.exclusive && !lb.exclusive) => out.push(issue(
-                    kind(l, K::MaximumDecreased, K::MaximumIncreased),
+                None => out.push(issue(
+                    kind(l, K::MaximumAdded, K::MaximumRemoved),
                     at,
-                    format!("upper bound {} -> {}", bound_text(old_bound(l, r, &l.upper, &r.upper)), bound_text(new_bound(l, r, &l.upper, &r.upper))),
+                    format!("upper bound {} added", rb.value),
                 )),
+                Some(lb)
+                    if lb.value > rb.value
+                        || (lb.value == rb.value && rb.exclusive && !lb.exclusive) =>
+                {
+                    out.push(issue(
+                        kind(l, K::MaximumDecreased, K::MaximumIncreased),
+                        at,
+                        format!(
+                            "upper bound {} -> {}",
+                            bound_text(old_bound(l, r, &l.upper, &r.upper)),
+                            bound_text(new_bound(l, r, &l.upper, &r.upper))
+                        ),
+                    ))
+                }
                 Some(_) => {}
             }
         }
@@ -405,28 +559,65 @@ impl<'a> Checker<'a> {
                 (q - q.round()).abs() <= 1e-9 * q.abs().max(1.0)
             };
             // Integers are multiples of 1, hence of any m that divides 1.
-            if l.multiple_of.iter().any(|(k, _)| divides(*k)) || (l.types & ty::FRAC == 0 && divides(1.0)) {
+            if l.multiple_of.iter().any(|(k, _)| divides(*k))
+                || (l.types & ty::FRAC == 0 && divides(1.0))
+            {
                 continue;
             }
-            let at = kw_pointer(l, r, l.multiple_of.first().map(|(_, a)| a), Some(m_at), "multipleOf");
+            let at = kw_pointer(
+                l,
+                r,
+                l.multiple_of.first().map(|(_, a)| a),
+                Some(m_at),
+                "multipleOf",
+            );
             if l.multiple_of.is_empty() {
-                out.push(issue(kind(l, K::MultipleOfAdded, K::MultipleOfRemoved), at, format!("values must now be multiples of {m}")));
+                out.push(issue(
+                    kind(l, K::MultipleOfAdded, K::MultipleOfRemoved),
+                    at,
+                    format!("values must now be multiples of {m}"),
+                ));
             } else {
                 let had: Vec<String> = l.multiple_of.iter().map(|(k, _)| k.to_string()).collect();
-                out.push(issue(kind(l, K::MultipleOfNarrowed, K::MultipleOfWidened), at, format!("multiples of {} are not all multiples of {m}", had.join(", "))));
+                out.push(issue(
+                    kind(l, K::MultipleOfNarrowed, K::MultipleOfWidened),
+                    at,
+                    format!(
+                        "multiples of {} are not all multiples of {m}",
+                        had.join(", ")
+                    ),
+                ));
             }
         }
         out
     }
 
     fn arrays(&mut self, l: &Flat, r: &Flat, lenient: bool) -> Vec<Issue> {
-        let mut out = counts(l, r, &l.min_items, &r.min_items, &l.max_items, &r.max_items, "minItems", "maxItems", COUNT_KINDS_ITEMS);
+        let mut out = counts(
+            l,
+            r,
+            &l.min_items,
+            &r.min_items,
+            &l.max_items,
+            &r.max_items,
+            "minItems",
+            "maxItems",
+            COUNT_KINDS_ITEMS,
+        );
         if let Some(at) = &r.unique_items
             && l.unique_items.is_none()
             && l.max_items.as_ref().is_none_or(|b| b.value > 1)
         {
-            let at = if r.side == Side::New { at.clone() } else { push(&new_flat(l, r).at, "uniqueItems") };
-            out.push(issue(kind(l, K::UniqueItemsAdded, K::UniqueItemsRemoved), at, "items must now be unique".into()));
+            let at = if r.side == Side::New {
+                at.clone()
+            } else {
+                push(&new_flat(l, r).at, "uniqueItems")
+            };
+            out.push(issue(
+                kind(l, K::UniqueItemsAdded, K::UniqueItemsRemoved),
+                at,
+                "items must now be unique".into(),
+            ));
         }
         let n = l.prefix_len().max(r.prefix_len());
         for i in 0..=n {
@@ -450,14 +641,25 @@ impl<'a> Checker<'a> {
             } else if i < n {
                 let keyword = new_model.map_or("items", |m| m.prefix_keyword);
                 let at = push(&push(&nf.at, keyword), &i.to_string());
-                let k = if r_pos { kind(l, K::ItemAdded, K::ItemRemoved) } else { kind(l, K::ItemRemoved, K::ItemAdded) };
+                let k = if r_pos {
+                    kind(l, K::ItemAdded, K::ItemRemoved)
+                } else {
+                    kind(l, K::ItemRemoved, K::ItemAdded)
+                };
                 out.push(issue(k, at, format!("item {i}: {}", first_message(&found))));
-            } else if l.arrays.iter().any(|m| m.rest.is_some()) && r.arrays.iter().any(|m| m.rest.is_some()) && n == 0 {
+            } else if l.arrays.iter().any(|m| m.rest.is_some())
+                && r.arrays.iter().any(|m| m.rest.is_some())
+                && n == 0
+            {
                 out.extend(found);
             } else {
                 let keyword = new_model.map_or("items", |m| m.rest_keyword);
                 let at = push(&nf.at, keyword);
-                out.push(issue(kind(l, K::AdditionalItemsNarrowed, K::AdditionalItemsExtended), at, format!("items after position {n}: {}", first_message(&found))));
+                out.push(issue(
+                    kind(l, K::AdditionalItemsNarrowed, K::AdditionalItemsExtended),
+                    at,
+                    format!("items after position {n}: {}", first_message(&found)),
+                ));
             }
         }
         for c in &r.contains {
@@ -465,8 +667,20 @@ impl<'a> Checker<'a> {
                 continue;
             }
             if !self.contains_holds(l, c) {
-                let at = if r.side == Side::New { c.at.clone() } else { push(&new_flat(l, r).at, "contains") };
-                out.push(issue(kind(l, K::ContainsAdded, K::ContainsRemoved), at, format!("arrays must now contain {} to {} matching items", c.min, c.max.map_or("any".into(), |m| m.to_string()))));
+                let at = if r.side == Side::New {
+                    c.at.clone()
+                } else {
+                    push(&new_flat(l, r).at, "contains")
+                };
+                out.push(issue(
+                    kind(l, K::ContainsAdded, K::ContainsRemoved),
+                    at,
+                    format!(
+                        "arrays must now contain {} to {} matching items",
+                        c.min,
+                        c.max.map_or("any".into(), |m| m.to_string())
+                    ),
+                ));
             }
         }
         out
@@ -474,23 +688,45 @@ impl<'a> Checker<'a> {
 
     fn contains_holds(&mut self, l: &Flat, c: &super::schema::Contains) -> bool {
         let min_ok = c.min == 0
-            || l.contains.clone().iter().any(|d| d.min >= c.min && self.includes(&d.schema, &c.schema))
-            || (l.min_items.as_ref().is_some_and(|b| b.value >= c.min) && (0..=l.prefix_len()).all(|i| self.includes(&l.item(i), &c.schema)));
+            || l.contains
+                .clone()
+                .iter()
+                .any(|d| d.min >= c.min && self.includes(&d.schema, &c.schema))
+            || (l.min_items.as_ref().is_some_and(|b| b.value >= c.min)
+                && (0..=l.prefix_len()).all(|i| self.includes(&l.item(i), &c.schema)));
         let max_ok = match c.max {
             None => true,
             Some(max) => {
                 l.max_items.as_ref().is_some_and(|b| b.value <= max)
-                    || l.contains.clone().iter().any(|d| d.max.is_some_and(|m| m <= max) && self.includes(&c.schema, &d.schema))
+                    || l.contains.clone().iter().any(|d| {
+                        d.max.is_some_and(|m| m <= max) && self.includes(&c.schema, &d.schema)
+                    })
             }
         };
         min_ok && max_ok
     }
 
     fn objects(&mut self, l: &Flat, r: &Flat, lenient: bool) -> Vec<Issue> {
-        let mut out = counts(l, r, &l.min_props, &r.min_props, &l.max_props, &r.max_props, "minProperties", "maxProperties", COUNT_KINDS_PROPS);
+        let mut out = counts(
+            l,
+            r,
+            &l.min_props,
+            &r.min_props,
+            &l.max_props,
+            &r.max_props,
+            "minProperties",
+            "maxProperties",
+            COUNT_KINDS_PROPS,
+        );
         // Lenient: an open writer only ever sent the names it declared.
         let closed_writer = lenient && l.open_content(|s| self.flat(s).is_anything());
-        let writer_value = |name: &str| if closed_writer && !l.declared(name) { Sub::nothing(l.side) } else { l.property(name) };
+        let writer_value = |name: &str| {
+            if closed_writer && !l.declared(name) {
+                Sub::nothing(l.side)
+            } else {
+                l.property(name)
+            }
+        };
         let nf = new_flat(l, r).clone();
 
         let mut names: BTreeSet<String> = BTreeSet::new();
@@ -522,17 +758,40 @@ impl<'a> Checker<'a> {
             if l_decl == r_decl {
                 out.extend(found);
             } else if r_decl {
-                let why = if l.side == Side::Old { "old data may carry it with values the new schema rejects" } else { "the old schema does not accept its values" };
-                out.push(issue(kind(l, K::PropertyAdded, K::PropertyRemoved), at, format!("`{name}`: {why} ({})", first_message(&found))));
+                let why = if l.side == Side::Old {
+                    "old data may carry it with values the new schema rejects"
+                } else {
+                    "the old schema does not accept its values"
+                };
+                out.push(issue(
+                    kind(l, K::PropertyAdded, K::PropertyRemoved),
+                    at,
+                    format!("`{name}`: {why} ({})", first_message(&found)),
+                ));
             } else {
-                out.push(issue(kind(l, K::PropertyRemoved, K::PropertyAdded), at, format!("`{name}`: the remaining content model does not accept its values ({})", first_message(&found))));
+                out.push(issue(
+                    kind(l, K::PropertyRemoved, K::PropertyAdded),
+                    at,
+                    format!(
+                        "`{name}`: the remaining content model does not accept its values ({})",
+                        first_message(&found)
+                    ),
+                ));
             }
         }
 
         for (name, at) in &r.required {
             if !l.requires(name) {
-                let at = if r.side == Side::New { at.clone() } else { push(&push(&nf.at, "required"), name) };
-                out.push(issue(kind(l, K::RequiredAdded, K::RequiredRemoved), at, format!("`{name}` is now required")));
+                let at = if r.side == Side::New {
+                    at.clone()
+                } else {
+                    push(&push(&nf.at, "required"), name)
+                };
+                out.push(issue(
+                    kind(l, K::RequiredAdded, K::RequiredRemoved),
+                    at,
+                    format!("`{name}` is now required"),
+                ));
             }
         }
         for (name, (deps, at)) in &r.dep_required {
@@ -540,10 +799,21 @@ impl<'a> Checker<'a> {
                 continue;
             }
             for dep in deps {
-                let holds = l.requires(dep) || l.dep_required.get(name).is_some_and(|(d, _)| d.contains(dep));
+                let holds = l.requires(dep)
+                    || l.dep_required
+                        .get(name)
+                        .is_some_and(|(d, _)| d.contains(dep));
                 if !holds {
-                    let at = if r.side == Side::New { at.clone() } else { push(&push(&nf.at, "dependentRequired"), name) };
-                    out.push(issue(kind(l, K::DependencyAdded, K::DependencyRemoved), at, format!("`{dep}` is now required when `{name}` is present")));
+                    let at = if r.side == Side::New {
+                        at.clone()
+                    } else {
+                        push(&push(&nf.at, "dependentRequired"), name)
+                    };
+                    out.push(issue(
+                        kind(l, K::DependencyAdded, K::DependencyRemoved),
+                        at,
+                        format!("`{dep}` is now required when `{name}` is present"),
+                    ));
                 }
             }
         }
@@ -551,12 +821,26 @@ impl<'a> Checker<'a> {
             if self.flat(&writer_value(name)).never || self.flat(schema).is_anything() {
                 continue;
             }
-            let mine = l.dep_schemas.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone());
+            let mine = l
+                .dep_schemas
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, s)| s.clone());
             match mine {
                 Some(theirs) => out.extend(self.sub(&theirs, schema, lenient)),
                 None => {
-                    let at = schema.pointer().filter(|_| r.side == Side::New).map_or_else(|| push(&push(&nf.at, "dependentSchemas"), name), str::to_owned);
-                    out.push(issue(kind(l, K::DependentSchemaAdded, K::DependentSchemaRemoved), at, format!("a schema now applies when `{name}` is present")));
+                    let at = schema
+                        .pointer()
+                        .filter(|_| r.side == Side::New)
+                        .map_or_else(
+                            || push(&push(&nf.at, "dependentSchemas"), name),
+                            str::to_owned,
+                        );
+                    out.push(issue(
+                        kind(l, K::DependentSchemaAdded, K::DependentSchemaRemoved),
+                        at,
+                        format!("a schema now applies when `{name}` is present"),
+                    ));
                 }
             }
         }
@@ -565,20 +849,42 @@ impl<'a> Checker<'a> {
             if theirs.iter().any(|q| self.includes(q, names_schema)) {
                 continue;
             }
-            let closed = !closed_writer && l.objects.iter().all(|m| m.patterns.is_empty()) && self.flat(&l.additional()).never;
-            let declared: Vec<String> = l.objects.iter().flat_map(|m| m.properties.keys().cloned()).collect();
+            let closed = !closed_writer
+                && l.objects.iter().all(|m| m.patterns.is_empty())
+                && self.flat(&l.additional()).never;
+            let declared: Vec<String> = l
+                .objects
+                .iter()
+                .flat_map(|m| m.properties.keys().cloned())
+                .collect();
             let nf2 = self.flat(names_schema);
-            if (closed || closed_writer) && declared.iter().all(|n| self.validate(&Value::String(n.clone()), &nf2) == Some(true)) {
+            if (closed || closed_writer)
+                && declared
+                    .iter()
+                    .all(|n| self.validate(&Value::String(n.clone()), &nf2) == Some(true))
+            {
                 continue;
             }
-            out.push(issue(kind(l, K::PropertyNamesNarrowed, K::PropertyNamesExtended), push(&nf.at, "propertyNames"), "property names are now restricted".into()));
+            out.push(issue(
+                kind(l, K::PropertyNamesNarrowed, K::PropertyNamesExtended),
+                push(&nf.at, "propertyNames"),
+                "property names are now restricted".into(),
+            ));
         }
 
         // Names declared nowhere: the writer's additional schema against
         // whatever the reader applies to them.
-        let l_add = if closed_writer { Sub::nothing(l.side) } else { l.additional() };
+        let l_add = if closed_writer {
+            Sub::nothing(l.side)
+        } else {
+            l.additional()
+        };
         if !self.flat(&l_add).never {
-            let l_patterns: BTreeSet<&String> = l.objects.iter().flat_map(|m| m.patterns.iter().map(|(p, _)| p)).collect();
+            let l_patterns: BTreeSet<&String> = l
+                .objects
+                .iter()
+                .flat_map(|m| m.patterns.iter().map(|(p, _)| p))
+                .collect();
             let mut targets = vec![r.additional()];
             for model in &r.objects {
                 for (p, s) in &model.patterns {
@@ -591,7 +897,11 @@ impl<'a> Checker<'a> {
                 let found = self.sub(&l_add, &target, lenient);
                 if breaking(&found) {
                     out.push(issue(
-                        kind(l, K::AdditionalPropertiesNarrowed, K::AdditionalPropertiesExtended),
+                        kind(
+                            l,
+                            K::AdditionalPropertiesNarrowed,
+                            K::AdditionalPropertiesExtended,
+                        ),
                         push(&nf.at, "additionalProperties"),
                         format!("undeclared properties: {}", first_message(&found)),
                     ));
@@ -627,7 +937,11 @@ impl<'a> Checker<'a> {
                 let found = self.sub(schema, &target, lenient);
                 if breaking(&found) {
                     out.push(issue(
-                        kind(l, K::PatternPropertiesNarrowed, K::PatternPropertiesExtended),
+                        kind(
+                            l,
+                            K::PatternPropertiesNarrowed,
+                            K::PatternPropertiesExtended,
+                        ),
                         push(&push(&nf.at, "patternProperties"), pattern),
                         format!("properties matching `{pattern}`: {}", first_message(&found)),
                     ));
@@ -671,7 +985,11 @@ impl<'a> Checker<'a> {
             }
         };
         let outcome: Result<(), ()> = (|| {
-            check(if s.opaque.is_empty() { Some(true) } else { None })?;
+            check(if s.opaque.is_empty() {
+                Some(true)
+            } else {
+                None
+            })?;
             check(Some(type_of(value) & s.types != 0))?;
             if let Some((values, _)) = &s.enums {
                 check(Some(values.iter().any(|v| json_eq(v, value))))?;
@@ -714,7 +1032,10 @@ impl<'a> Checker<'a> {
                         check(Some(len <= b.value))?;
                     }
                     if s.unique_items.is_some() {
-                        let unique = items.iter().enumerate().all(|(i, a)| items[i + 1..].iter().all(|b| !json_eq(a, b)));
+                        let unique = items
+                            .iter()
+                            .enumerate()
+                            .all(|(i, a)| items[i + 1..].iter().all(|b| !json_eq(a, b)));
                         check(Some(unique))?;
                     }
                     for (i, item) in items.iter().enumerate() {
@@ -729,7 +1050,9 @@ impl<'a> Checker<'a> {
                                 None => check(None)?,
                             }
                         }
-                        check(Some(matching >= c.min && c.max.is_none_or(|m| matching <= m)))?;
+                        check(Some(
+                            matching >= c.min && c.max.is_none_or(|m| matching <= m),
+                        ))?;
                     }
                 }
                 Value::Object(map) => {
@@ -762,12 +1085,27 @@ impl<'a> Checker<'a> {
                 }
                 _ => {}
             }
-            for (group, exclusive) in s.any_of.iter().map(|g| (g, false)).chain(s.one_of.iter().map(|g| (g, true))) {
-                let results: Vec<Option<bool>> = group.branches.iter().map(|b| self.validate_sub(value, b)).collect();
+            for (group, exclusive) in s
+                .any_of
+                .iter()
+                .map(|g| (g, false))
+                .chain(s.one_of.iter().map(|g| (g, true)))
+            {
+                let results: Vec<Option<bool>> = group
+                    .branches
+                    .iter()
+                    .map(|b| self.validate_sub(value, b))
+                    .collect();
                 let yes = results.iter().filter(|r| **r == Some(true)).count();
                 let maybe = results.iter().filter(|r| r.is_none()).count();
                 let result = if exclusive {
-                    if yes > 1 { Some(false) } else if maybe > 0 { None } else { Some(yes == 1) }
+                    if yes > 1 {
+                        Some(false)
+                    } else if maybe > 0 {
+                        None
+                    } else {
+                        Some(yes == 1)
+                    }
                 } else if yes > 0 {
                     Some(true)
                 } else if maybe > 0 {
@@ -797,16 +1135,46 @@ struct CountKinds {
 }
 
 const COUNT_KINDS_ITEMS: CountKinds = CountKinds {
-    min: [K::MinItemsAdded, K::MinItemsRemoved, K::MinItemsIncreased, K::MinItemsDecreased],
-    max: [K::MaxItemsAdded, K::MaxItemsRemoved, K::MaxItemsIncreased, K::MaxItemsDecreased],
+    min: [
+        K::MinItemsAdded,
+        K::MinItemsRemoved,
+        K::MinItemsIncreased,
+        K::MinItemsDecreased,
+    ],
+    max: [
+        K::MaxItemsAdded,
+        K::MaxItemsRemoved,
+        K::MaxItemsIncreased,
+        K::MaxItemsDecreased,
+    ],
 };
 const COUNT_KINDS_PROPS: CountKinds = CountKinds {
-    min: [K::MinPropertiesAdded, K::MinPropertiesRemoved, K::MinPropertiesIncreased, K::MinPropertiesDecreased],
-    max: [K::MaxPropertiesAdded, K::MaxPropertiesRemoved, K::MaxPropertiesIncreased, K::MaxPropertiesDecreased],
+    min: [
+        K::MinPropertiesAdded,
+        K::MinPropertiesRemoved,
+        K::MinPropertiesIncreased,
+        K::MinPropertiesDecreased,
+    ],
+    max: [
+        K::MaxPropertiesAdded,
+        K::MaxPropertiesRemoved,
+        K::MaxPropertiesIncreased,
+        K::MaxPropertiesDecreased,
+    ],
 };
 const COUNT_KINDS_LENGTH: CountKinds = CountKinds {
-    min: [K::MinLengthAdded, K::MinLengthRemoved, K::MinLengthIncreased, K::MinLengthDecreased],
-    max: [K::MaxLengthAdded, K::MaxLengthRemoved, K::MaxLengthIncreased, K::MaxLengthDecreased],
+    min: [
+        K::MinLengthAdded,
+        K::MinLengthRemoved,
+        K::MinLengthIncreased,
+        K::MinLengthDecreased,
+    ],
+    max: [
+        K::MaxLengthAdded,
+        K::MaxLengthRemoved,
+        K::MaxLengthIncreased,
+        K::MaxLengthDecreased,
+    ],
 };
 
 type CountBound = Option<super::schema::Bound<u64>>;
@@ -814,7 +1182,17 @@ type CountBound = Option<super::schema::Bound<u64>>;
 /// A minimum and a maximum count (length, items, properties): the reader's
 /// range must contain the writer's.
 #[allow(clippy::too_many_arguments)]
-fn counts(l: &Flat, r: &Flat, l_min: &CountBound, r_min: &CountBound, l_max: &CountBound, r_max: &CountBound, min_kw: &str, max_kw: &str, kinds: CountKinds) -> Vec<Issue> {
+fn counts(
+    l: &Flat,
+    r: &Flat,
+    l_min: &CountBound,
+    r_min: &CountBound,
+    l_max: &CountBound,
+    r_max: &CountBound,
+    min_kw: &str,
+    max_kw: &str,
+    kinds: CountKinds,
+) -> Vec<Issue> {
     let mut out = Vec::new();
     let [added, removed, increased, decreased] = kinds.min;
     if let Some(rb) = r_min
@@ -822,10 +1200,22 @@ fn counts(l: &Flat, r: &Flat, l_min: &CountBound, r_min: &CountBound, l_max: &Co
     {
         let at = kw_pointer(l, r, l_min.as_ref().map(|b| &b.at), Some(&rb.at), min_kw);
         match l_min {
-            None => out.push(issue(kind(l, added, removed), at, format!("`{min_kw}` {} added", rb.value))),
+            None => out.push(issue(
+                kind(l, added, removed),
+                at,
+                format!("`{min_kw}` {} added", rb.value),
+            )),
             Some(lb) if lb.value < rb.value => {
-                let (old, new) = if l.side == Side::Old { (lb.value, rb.value) } else { (rb.value, lb.value) };
-                out.push(issue(kind(l, increased, decreased), at, format!("`{min_kw}` {old} -> {new}")));
+                let (old, new) = if l.side == Side::Old {
+                    (lb.value, rb.value)
+                } else {
+                    (rb.value, lb.value)
+                };
+                out.push(issue(
+                    kind(l, increased, decreased),
+                    at,
+                    format!("`{min_kw}` {old} -> {new}"),
+                ));
             }
             Some(_) => {}
         }
@@ -834,10 +1224,22 @@ fn counts(l: &Flat, r: &Flat, l_min: &CountBound, r_min: &CountBound, l_max: &Co
     if let Some(rb) = r_max {
         let at = kw_pointer(l, r, l_max.as_ref().map(|b| &b.at), Some(&rb.at), max_kw);
         match l_max {
-            None => out.push(issue(kind(l, added, removed), at, format!("`{max_kw}` {} added", rb.value))),
+            None => out.push(issue(
+                kind(l, added, removed),
+                at,
+                format!("`{max_kw}` {} added", rb.value),
+            )),
             Some(lb) if lb.value > rb.value => {
-                let (old, new) = if l.side == Side::Old { (lb.value, rb.value) } else { (rb.value, lb.value) };
-                out.push(issue(kind(l, decreased, increased), at, format!("`{max_kw}` {old} -> {new}")));
+                let (old, new) = if l.side == Side::Old {
+                    (lb.value, rb.value)
+                } else {
+                    (rb.value, lb.value)
+                };
+                out.push(issue(
+                    kind(l, decreased, increased),
+                    at,
+                    format!("`{max_kw}` {old} -> {new}"),
+                ));
             }
             Some(_) => {}
         }
@@ -846,10 +1248,30 @@ fn counts(l: &Flat, r: &Flat, l_min: &CountBound, r_min: &CountBound, l_max: &Co
 }
 
 fn strings(l: &Flat, r: &Flat) -> Vec<Issue> {
-    let mut out = counts(l, r, &l.min_length, &r.min_length, &l.max_length, &r.max_length, "minLength", "maxLength", COUNT_KINDS_LENGTH);
+    let mut out = counts(
+        l,
+        r,
+        &l.min_length,
+        &r.min_length,
+        &l.max_length,
+        &r.max_length,
+        "minLength",
+        "maxLength",
+        COUNT_KINDS_LENGTH,
+    );
     for (keyword, lp, rp, [added, removed, changed]) in [
-        ("pattern", &l.patterns, &r.patterns, [K::PatternAdded, K::PatternRemoved, K::PatternChanged]),
-        ("format", &l.formats, &r.formats, [K::FormatAdded, K::FormatRemoved, K::FormatChanged]),
+        (
+            "pattern",
+            &l.patterns,
+            &r.patterns,
+            [K::PatternAdded, K::PatternRemoved, K::PatternChanged],
+        ),
+        (
+            "format",
+            &l.formats,
+            &r.formats,
+            [K::FormatAdded, K::FormatRemoved, K::FormatChanged],
+        ),
     ] {
         for (p, at) in rp {
             // Regular-expression inclusion is not decided: only the same
@@ -858,15 +1280,28 @@ fn strings(l: &Flat, r: &Flat) -> Vec<Issue> {
                 continue;
             }
             let at = kw_pointer(l, r, lp.first().map(|(_, a)| a), Some(at), keyword);
-            let k = if lp.is_empty() { kind(l, added, removed) } else { changed };
-            out.push(issue(k, at, format!("strings must now match `{keyword}` {p:?}")));
+            let k = if lp.is_empty() {
+                kind(l, added, removed)
+            } else {
+                changed
+            };
+            out.push(issue(
+                k,
+                at,
+                format!("strings must now match `{keyword}` {p:?}"),
+            ));
         }
     }
     out
 }
 
 fn issue(kind: K, pointer: String, message: String) -> Issue {
-    Issue { kind, pointer, message, annotation: false }
+    Issue {
+        kind,
+        pointer,
+        message,
+        annotation: false,
+    }
 }
 
 impl Issue {
@@ -881,12 +1316,21 @@ fn breaking(issues: &[Issue]) -> bool {
 }
 
 fn first_message(issues: &[Issue]) -> String {
-    issues.iter().find(|i| !i.annotation).map_or_else(String::new, |i| format!("{} at #{}: {}", i.kind, i.pointer, i.message))
+    issues
+        .iter()
+        .find(|i| !i.annotation)
+        .map_or_else(String::new, |i| {
+            format!("{} at #{}: {}", i.kind, i.pointer, i.message)
+        })
 }
 
 /// What a reason found with `l` as the writer means, read from old to new.
 fn verb(l: &Flat) -> &'static str {
-    if l.side == Side::Old { "no longer accepted" } else { "newly accepted (old readers reject it)" }
+    if l.side == Side::Old {
+        "no longer accepted"
+    } else {
+        "newly accepted (old readers reject it)"
+    }
 }
 
 /// The narrowing kind when the writer is the old schema (the new one
@@ -909,17 +1353,45 @@ fn new_pointer<'s>(l: &'s Sub, r: &'s Sub) -> &'s str {
 }
 
 /// Where a keyword is (or would be) in the new schema.
-fn kw_pointer(l: &Flat, r: &Flat, l_at: Option<&String>, r_at: Option<&String>, keyword: &str) -> String {
-    let (flat, at) = if r.side == Side::New { (r, r_at) } else { (l, l_at) };
+fn kw_pointer(
+    l: &Flat,
+    r: &Flat,
+    l_at: Option<&String>,
+    r_at: Option<&String>,
+    keyword: &str,
+) -> String {
+    let (flat, at) = if r.side == Side::New {
+        (r, r_at)
+    } else {
+        (l, l_at)
+    };
     at.cloned().unwrap_or_else(|| push(&flat.at, keyword))
 }
 
-fn old_bound<'b>(l: &Flat, r: &Flat, lb: &'b Option<super::schema::Bound<f64>>, rb: &'b Option<super::schema::Bound<f64>>) -> &'b Option<super::schema::Bound<f64>> {
-    if old_flat(l, r).side == l.side { lb } else { rb }
+fn old_bound<'b>(
+    l: &Flat,
+    r: &Flat,
+    lb: &'b Option<super::schema::Bound<f64>>,
+    rb: &'b Option<super::schema::Bound<f64>>,
+) -> &'b Option<super::schema::Bound<f64>> {
+    if old_flat(l, r).side == l.side {
+        lb
+    } else {
+        rb
+    }
 }
 
-fn new_bound<'b>(l: &Flat, r: &Flat, lb: &'b Option<super::schema::Bound<f64>>, rb: &'b Option<super::schema::Bound<f64>>) -> &'b Option<super::schema::Bound<f64>> {
-    if new_flat(l, r).side == l.side { lb } else { rb }
+fn new_bound<'b>(
+    l: &Flat,
+    r: &Flat,
+    lb: &'b Option<super::schema::Bound<f64>>,
+    rb: &'b Option<super::schema::Bound<f64>>,
+) -> &'b Option<super::schema::Bound<f64>> {
+    if new_flat(l, r).side == l.side {
+        lb
+    } else {
+        rb
+    }
 }
 
 fn bound_text(b: &Option<super::schema::Bound<f64>>) -> String {
@@ -943,5 +1415,8 @@ fn first_group(f: &Flat) -> Option<(bool, usize)> {
 
 fn dedup(issues: Vec<Issue>) -> Vec<Issue> {
     let mut seen = HashSet::new();
-    issues.into_iter().filter(|i| seen.insert((i.pointer.clone(), i.kind))).collect()
+    issues
+        .into_iter()
+        .filter(|i| seen.insert((i.pointer.clone(), i.kind)))
+        .collect()
 }

@@ -90,7 +90,10 @@ pub struct SuiteReport {
 /// with itself, which must be compatible (and terminate).
 pub fn run_suite(dir: &Path) -> Result<SuiteReport, CompatError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|source| CompatError::Io { path: dir.to_owned(), source })?
+        .map_err(|source| CompatError::Io {
+            path: dir.to_owned(),
+            source,
+        })?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
@@ -98,14 +101,21 @@ pub fn run_suite(dir: &Path) -> Result<SuiteReport, CompatError> {
     let mut report = SuiteReport::default();
     let mut rows: BTreeMap<String, KindRow> = BTreeMap::new();
     for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|source| CompatError::Io { path: path.clone(), source })?;
-        let value: Value = serde_json::from_str(&strip_trailing_commas(&text)).map_err(|e| CompatError::Json {
+        let text = std::fs::read_to_string(&path).map_err(|source| CompatError::Io {
             path: path.clone(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+            source,
         })?;
-        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let value: Value =
+            serde_json::from_str(&strip_trailing_commas(&text)).map_err(|e| CompatError::Json {
+                path: path.clone(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match value {
             Value::Array(cases) => {
                 for (i, case) in cases.iter().enumerate() {
@@ -146,7 +156,11 @@ struct Case {
 
 impl Case {
     fn read(case: &Value) -> Option<Case> {
-        let kind = match case.get("changes").and_then(Value::as_array).and_then(|c| c.first()) {
+        let kind = match case
+            .get("changes")
+            .and_then(Value::as_array)
+            .and_then(|c| c.first())
+        {
             Some(first) => first.as_str()?.split(' ').next()?.to_owned(),
             None => "NO_CHANGE".to_owned(),
         };
@@ -162,24 +176,44 @@ impl Case {
     }
 }
 
-fn run_case(report: &mut SuiteReport, rows: &mut BTreeMap<String, KindRow>, file: &str, case: &Case) {
+fn run_case(
+    report: &mut SuiteReport,
+    rows: &mut BTreeMap<String, KindRow>,
+    file: &str,
+    case: &Case,
+) {
     let mut verdicts = vec![(Policy::Strict, case.compatible)];
     if let Some(lenient) = case.compatible_lenient {
         verdicts.push((Policy::Lenient, lenient));
     }
     let got: Vec<(Policy, bool, bool)> = verdicts
         .into_iter()
-        .map(|(policy, expected)| (policy, expected, diff(&case.original, &case.update, case.direction, policy).compatible))
+        .map(|(policy, expected)| {
+            (
+                policy,
+                expected,
+                diff(&case.original, &case.update, case.direction, policy).compatible,
+            )
+        })
         .collect();
-    let deviation = DEVIATIONS.iter().find(|d| d.file == file && d.description == case.description);
-    let row = rows.entry(case.kind.clone()).or_insert_with(|| KindRow { kind: case.kind.clone(), ..KindRow::default() });
+    let deviation = DEVIATIONS
+        .iter()
+        .find(|d| d.file == file && d.description == case.description);
+    let row = rows.entry(case.kind.clone()).or_insert_with(|| KindRow {
+        kind: case.kind.clone(),
+        ..KindRow::default()
+    });
     row.cases += 1;
     let all_agree = got.iter().all(|(_, expected, ours)| expected == ours);
     let all_opposite = got.iter().all(|(_, expected, ours)| expected != ours);
     let passed = match deviation {
         Some(d) if all_opposite => {
             row.deviation += 1;
-            report.deviations.push(AppliedDeviation { file: file.to_owned(), description: case.description.clone(), reason: d.reason.to_owned() });
+            report.deviations.push(AppliedDeviation {
+                file: file.to_owned(),
+                description: case.description.clone(),
+                reason: d.reason.to_owned(),
+            });
             true
         }
         Some(_) => {
@@ -201,7 +235,14 @@ fn run_case(report: &mut SuiteReport, rows: &mut BTreeMap<String, KindRow>, file
         }
         None => {
             for &(policy, expected, ours) in got.iter().filter(|(_, e, o)| e != o) {
-                report.disagreements.push(Disagreement { file: file.to_owned(), description: case.description.clone(), policy, expected, got: ours, note: "" });
+                report.disagreements.push(Disagreement {
+                    file: file.to_owned(),
+                    description: case.description.clone(),
+                    policy,
+                    expected,
+                    got: ours,
+                    note: "",
+                });
             }
             false
         }
@@ -236,7 +277,12 @@ pub fn strip_trailing_commas(text: &str) -> String {
         }
         if c == '"' {
             in_string = true;
-        } else if c == ',' && matches!(chars[i + 1..].iter().find(|c| !c.is_whitespace()), Some(']' | '}')) {
+        } else if c == ','
+            && matches!(
+                chars[i + 1..].iter().find(|c| !c.is_whitespace()),
+                Some(']' | '}')
+            )
+        {
             continue;
         }
         out.push(c);
@@ -250,28 +296,68 @@ fn verdict(compatible: bool) -> &'static str {
 
 impl fmt::Display for SuiteReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = self.rows.iter().map(|r| r.kind.len()).max().unwrap_or(4).max(5);
-        writeln!(f, "{:width$}  {:>5}  {:>5}  {:>8}  {:>9}", "kind", "cases", "agree", "disagree", "deviation")?;
-        let mut total = KindRow { kind: "total".into(), ..KindRow::default() };
+        let width = self
+            .rows
+            .iter()
+            .map(|r| r.kind.len())
+            .max()
+            .unwrap_or(4)
+            .max(5);
+        writeln!(
+            f,
+            "{:width$}  {:>5}  {:>5}  {:>8}  {:>9}",
+            "kind", "cases", "agree", "disagree", "deviation"
+        )?;
+        let mut total = KindRow {
+            kind: "total".into(),
+            ..KindRow::default()
+        };
         for row in &self.rows {
-            writeln!(f, "{:width$}  {:>5}  {:>5}  {:>8}  {:>9}", row.kind, row.cases, row.agree, row.disagree, row.deviation)?;
+            writeln!(
+                f,
+                "{:width$}  {:>5}  {:>5}  {:>8}  {:>9}",
+                row.kind, row.cases, row.agree, row.disagree, row.deviation
+            )?;
             total.cases += row.cases;
             total.agree += row.agree;
             total.disagree += row.disagree;
             total.deviation += row.deviation;
         }
-        writeln!(f, "{:width$}  {:>5}  {:>5}  {:>8}  {:>9}", total.kind, total.cases, total.agree, total.disagree, total.deviation)?;
+        writeln!(
+            f,
+            "{:width$}  {:>5}  {:>5}  {:>8}  {:>9}",
+            total.kind, total.cases, total.agree, total.disagree, total.deviation
+        )?;
         writeln!(f)?;
-        writeln!(f, "deviations applied ({}): Confluent's verdict contradicts JSON Schema, ours is the opposite", self.deviations.len())?;
+        writeln!(
+            f,
+            "deviations applied ({}): Confluent's verdict contradicts JSON Schema, ours is the opposite",
+            self.deviations.len()
+        )?;
         for d in &self.deviations {
             writeln!(f, "  {}: {:?}: {}", d.file, d.description, d.reason)?;
         }
         writeln!(f)?;
         writeln!(f, "disagreements ({}):", self.disagreements.len())?;
         for d in &self.disagreements {
-            let policy = if d.policy == Policy::Strict { "strict" } else { "lenient" };
-            let note = if d.note.is_empty() { String::new() } else { format!(" ({})", d.note) };
-            writeln!(f, "  {}: {:?} [{policy}]: expected {}, got {}{note}", d.file, d.description, verdict(d.expected), verdict(d.got))?;
+            let policy = if d.policy == Policy::Strict {
+                "strict"
+            } else {
+                "lenient"
+            };
+            let note = if d.note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", d.note)
+            };
+            writeln!(
+                f,
+                "  {}: {:?} [{policy}]: expected {}, got {}{note}",
+                d.file,
+                d.description,
+                verdict(d.expected),
+                verdict(d.got)
+            )?;
         }
         writeln!(f)?;
         write!(f, "{} passed, {} failed", self.passed, self.failed)

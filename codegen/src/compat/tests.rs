@@ -16,39 +16,78 @@ fn both(old: Value, new: Value) -> (bool, bool) {
 
 /// A narrowing: new readers break on old data, old readers read new data.
 fn narrowing(old: Value, new: Value) {
-    assert_eq!(both(old.clone(), new.clone()), (false, true), "expected a narrowing: {old} -> {new}");
+    assert_eq!(
+        both(old.clone(), new.clone()),
+        (false, true),
+        "expected a narrowing: {old} -> {new}"
+    );
 }
 
 /// A widening: the opposite.
 fn widening(old: Value, new: Value) {
-    assert_eq!(both(old.clone(), new.clone()), (true, false), "expected a widening: {old} -> {new}");
+    assert_eq!(
+        both(old.clone(), new.clone()),
+        (true, false),
+        "expected a widening: {old} -> {new}"
+    );
 }
 
 fn equivalent(old: Value, new: Value) {
-    assert_eq!(both(old.clone(), new.clone()), (true, true), "expected equivalent schemas: {old} -> {new}");
+    assert_eq!(
+        both(old.clone(), new.clone()),
+        (true, true),
+        "expected equivalent schemas: {old} -> {new}"
+    );
 }
 
 fn incomparable(old: Value, new: Value) {
-    assert_eq!(both(old.clone(), new.clone()), (false, false), "expected a change breaking both ways: {old} -> {new}");
+    assert_eq!(
+        both(old.clone(), new.clone()),
+        (false, false),
+        "expected a change breaking both ways: {old} -> {new}"
+    );
 }
 
-fn kinds(old: Value, new: Value, direction: Direction) -> Vec<(String, ChangeKind, Option<Breaks>)> {
-    diff(&old, &new, direction, Policy::Strict).changes.into_iter().map(|c| (c.pointer, c.kind, c.breaks)).collect()
+fn kinds(
+    old: Value,
+    new: Value,
+    direction: Direction,
+) -> Vec<(String, ChangeKind, Option<Breaks>)> {
+    diff(&old, &new, direction, Policy::Strict)
+        .changes
+        .into_iter()
+        .map(|c| (c.pointer, c.kind, c.breaks))
+        .collect()
 }
 
 fn has_kind(old: Value, new: Value, kind: ChangeKind) -> bool {
-    kinds(old, new, Direction::Full).iter().any(|(_, k, _)| *k == kind)
+    kinds(old, new, Direction::Full)
+        .iter()
+        .any(|(_, k, _)| *k == kind)
 }
 
 #[test]
 fn types_narrow_widen_and_integer_is_a_number() {
     narrowing(json!({"type": "number"}), json!({"type": "integer"}));
     widening(json!({"type": "integer"}), json!({"type": "number"}));
-    widening(json!({"type": ["object"]}), json!({"type": ["object", "array"]}));
-    narrowing(json!({"type": ["string", "null"]}), json!({"type": "string"}));
+    widening(
+        json!({"type": ["object"]}),
+        json!({"type": ["object", "array"]}),
+    );
+    narrowing(
+        json!({"type": ["string", "null"]}),
+        json!({"type": "string"}),
+    );
     incomparable(json!({"type": "object"}), json!({"type": "array"}));
-    equivalent(json!({"type": ["integer", "number"]}), json!({"type": "number"}));
-    assert!(has_kind(json!({"type": "string"}), json!({"type": "number"}), ChangeKind::TypeChanged));
+    equivalent(
+        json!({"type": ["integer", "number"]}),
+        json!({"type": "number"}),
+    );
+    assert!(has_kind(
+        json!({"type": "string"}),
+        json!({"type": "number"}),
+        ChangeKind::TypeChanged
+    ));
 }
 
 #[test]
@@ -59,7 +98,10 @@ fn empty_true_and_false() {
     narrowing(json!(true), json!(false));
     equivalent(json!({"properties": {}}), json!({}));
     // Contradictions accept nothing, like `false`.
-    equivalent(json!({"allOf": [{"type": "string"}, {"type": "number"}]}), json!(false));
+    equivalent(
+        json!({"allOf": [{"type": "string"}, {"type": "number"}]}),
+        json!(false),
+    );
 }
 
 #[test]
@@ -68,24 +110,61 @@ fn enums_and_consts() {
     widening(json!({"enum": ["a"]}), json!({"enum": ["a", "b"]}));
     incomparable(json!({"const": "red"}), json!({"const": "blue"}));
     equivalent(json!({"const": 1}), json!({"enum": [1.0]}));
-    widening(json!({"type": "string", "enum": ["red"]}), json!({"type": "string"}));
-    narrowing(json!({"type": "string"}), json!({"type": "string", "enum": ["red"]}));
+    widening(
+        json!({"type": "string", "enum": ["red"]}),
+        json!({"type": "string"}),
+    );
+    narrowing(
+        json!({"type": "string"}),
+        json!({"type": "string", "enum": ["red"]}),
+    );
     // An enum checks each value against everything else the reader says.
-    assert!(!both(json!({"enum": ["abc", "abcdef"]}), json!({"type": "string", "maxLength": 4})).0);
-    widening(json!({"enum": ["abc"]}), json!({"type": "string", "maxLength": 4}));
+    assert!(
+        !both(
+            json!({"enum": ["abc", "abcdef"]}),
+            json!({"type": "string", "maxLength": 4})
+        )
+        .0
+    );
+    widening(
+        json!({"enum": ["abc"]}),
+        json!({"type": "string", "maxLength": 4}),
+    );
     // Finite types are covered by a full enum.
     equivalent(json!({"type": "boolean"}), json!({"enum": [true, false]}));
-    assert!(has_kind(json!({"enum": ["a", "b"]}), json!({"enum": ["a", "c"]}), ChangeKind::EnumChanged));
+    assert!(has_kind(
+        json!({"enum": ["a", "b"]}),
+        json!({"enum": ["a", "c"]}),
+        ChangeKind::EnumChanged
+    ));
 }
 
 #[test]
 fn numeric_bounds() {
-    narrowing(json!({"type": "number", "minimum": 10}), json!({"type": "number", "minimum": 11}));
-    widening(json!({"type": "number", "minimum": 11}), json!({"type": "number", "minimum": 10}));
-    widening(json!({"type": "number", "maximum": 10}), json!({"type": "number", "maximum": 11}));
-    narrowing(json!({"type": "number", "maximum": 11}), json!({"type": "number", "maximum": 10}));
-    widening(json!({"type": "number", "maximum": 10}), json!({"type": "number"}));
-    narrowing(json!({"type": "number"}), json!({"type": "number", "minimum": 0}));
+    narrowing(
+        json!({"type": "number", "minimum": 10}),
+        json!({"type": "number", "minimum": 11}),
+    );
+    widening(
+        json!({"type": "number", "minimum": 11}),
+        json!({"type": "number", "minimum": 10}),
+    );
+    widening(
+        json!({"type": "number", "maximum": 10}),
+        json!({"type": "number", "maximum": 11}),
+    );
+    narrowing(
+        json!({"type": "number", "maximum": 11}),
+        json!({"type": "number", "maximum": 10}),
+    );
+    widening(
+        json!({"type": "number", "maximum": 10}),
+        json!({"type": "number"}),
+    );
+    narrowing(
+        json!({"type": "number"}),
+        json!({"type": "number", "minimum": 0}),
+    );
     // Exclusive bounds, 2019+ (numbers) and draft 4 (booleans).
     narrowing(json!({"minimum": 0}), json!({"exclusiveMinimum": 0}));
     widening(json!({"exclusiveMaximum": 5}), json!({"maximum": 5}));
@@ -93,42 +172,111 @@ fn numeric_bounds() {
         json!({"$schema": "http://json-schema.org/draft-04/schema#", "maximum": 5}),
         json!({"$schema": "http://json-schema.org/draft-04/schema#", "maximum": 5, "exclusiveMaximum": true}),
     );
-    equivalent(json!({"exclusiveMinimum": 3}), json!({"minimum": 3, "exclusiveMinimum": 3}));
+    equivalent(
+        json!({"exclusiveMinimum": 3}),
+        json!({"minimum": 3, "exclusiveMinimum": 3}),
+    );
     // Bounds only constrain numbers: a string-only schema is unaffected.
-    equivalent(json!({"type": "string"}), json!({"type": "string", "minimum": 3}));
-    let changes = kinds(json!({"type": "number", "maximum": 11}), json!({"type": "number", "maximum": 10}), Direction::Backward);
-    assert_eq!(changes, vec![("#/maximum".to_owned(), ChangeKind::MaximumDecreased, Some(Breaks::NewReaders))]);
+    equivalent(
+        json!({"type": "string"}),
+        json!({"type": "string", "minimum": 3}),
+    );
+    let changes = kinds(
+        json!({"type": "number", "maximum": 11}),
+        json!({"type": "number", "maximum": 10}),
+        Direction::Backward,
+    );
+    assert_eq!(
+        changes,
+        vec![(
+            "#/maximum".to_owned(),
+            ChangeKind::MaximumDecreased,
+            Some(Breaks::NewReaders)
+        )]
+    );
 }
 
 #[test]
 fn multiple_of() {
     // New must divide old for backward compatibility.
-    widening(json!({"type": "number", "multipleOf": 10}), json!({"type": "number", "multipleOf": 2}));
-    narrowing(json!({"type": "number", "multipleOf": 2}), json!({"type": "number", "multipleOf": 10}));
-    incomparable(json!({"type": "number", "multipleOf": 10}), json!({"type": "number", "multipleOf": 4}));
-    widening(json!({"type": "number", "multipleOf": 10}), json!({"type": "number"}));
+    widening(
+        json!({"type": "number", "multipleOf": 10}),
+        json!({"type": "number", "multipleOf": 2}),
+    );
+    narrowing(
+        json!({"type": "number", "multipleOf": 2}),
+        json!({"type": "number", "multipleOf": 10}),
+    );
+    incomparable(
+        json!({"type": "number", "multipleOf": 10}),
+        json!({"type": "number", "multipleOf": 4}),
+    );
+    widening(
+        json!({"type": "number", "multipleOf": 10}),
+        json!({"type": "number"}),
+    );
     // Every integer is a multiple of 0.5.
-    widening(json!({"type": "integer"}), json!({"type": "number", "multipleOf": 0.5}));
+    widening(
+        json!({"type": "integer"}),
+        json!({"type": "number", "multipleOf": 0.5}),
+    );
     widening(json!({"multipleOf": 0.3}), json!({"multipleOf": 0.1}));
-    assert!(has_kind(json!({"multipleOf": 10}), json!({"multipleOf": 4}), ChangeKind::MultipleOfChanged));
+    assert!(has_kind(
+        json!({"multipleOf": 10}),
+        json!({"multipleOf": 4}),
+        ChangeKind::MultipleOfChanged
+    ));
 }
 
 #[test]
 fn string_lengths_patterns_and_formats() {
-    narrowing(json!({"type": "string", "minLength": 10}), json!({"type": "string", "minLength": 11}));
-    widening(json!({"type": "string", "minLength": 11}), json!({"type": "string", "minLength": 10}));
-    widening(json!({"type": "string", "maxLength": 10}), json!({"type": "string", "maxLength": 12}));
-    narrowing(json!({"type": "string", "maxLength": 12}), json!({"type": "string", "maxLength": 10}));
-    widening(json!({"type": "string", "pattern": "^a"}), json!({"type": "string"}));
-    incomparable(json!({"type": "string", "pattern": "^a"}), json!({"type": "string", "pattern": "^b"}));
-    equivalent(json!({"type": "string", "pattern": "^a"}), json!({"type": "string", "pattern": "^a"}));
+    narrowing(
+        json!({"type": "string", "minLength": 10}),
+        json!({"type": "string", "minLength": 11}),
+    );
+    widening(
+        json!({"type": "string", "minLength": 11}),
+        json!({"type": "string", "minLength": 10}),
+    );
+    widening(
+        json!({"type": "string", "maxLength": 10}),
+        json!({"type": "string", "maxLength": 12}),
+    );
+    narrowing(
+        json!({"type": "string", "maxLength": 12}),
+        json!({"type": "string", "maxLength": 10}),
+    );
+    widening(
+        json!({"type": "string", "pattern": "^a"}),
+        json!({"type": "string"}),
+    );
+    incomparable(
+        json!({"type": "string", "pattern": "^a"}),
+        json!({"type": "string", "pattern": "^b"}),
+    );
+    equivalent(
+        json!({"type": "string", "pattern": "^a"}),
+        json!({"type": "string", "pattern": "^a"}),
+    );
     // format is an annotation in 2020-12 ...
-    let modern = diff(&json!({"type": "string"}), &json!({"type": "string", "format": "uuid"}), Direction::Full, Policy::Strict);
+    let modern = diff(
+        &json!({"type": "string"}),
+        &json!({"type": "string", "format": "uuid"}),
+        Direction::Full,
+        Policy::Strict,
+    );
     assert!(modern.compatible);
-    assert!(modern.changes.iter().any(|c| c.kind == ChangeKind::AnnotationChanged && c.breaks.is_none()));
+    assert!(
+        modern
+            .changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::AnnotationChanged && c.breaks.is_none())
+    );
     // ... and may assert in draft 7: adding one is conservatively breaking.
     let d7 = |f: Option<&str>| match f {
-        Some(f) => json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "string", "format": f}),
+        Some(f) => {
+            json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "string", "format": f})
+        }
         None => json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"}),
     };
     narrowing(d7(None), d7(Some("uuid")));
@@ -136,60 +284,153 @@ fn string_lengths_patterns_and_formats() {
 
 #[test]
 fn arrays_items_and_counts() {
-    narrowing(json!({"type": "array"}), json!({"type": "array", "items": {"type": "string"}}));
-    widening(json!({"type": "array", "items": {"type": "string"}}), json!({"type": "array"}));
-    incomparable(json!({"type": "array", "items": {"type": "string"}}), json!({"type": "array", "items": {"type": "number"}}));
-    narrowing(json!({"type": "array", "maxItems": 2}), json!({"type": "array", "maxItems": 1}));
-    narrowing(json!({"type": "array", "minItems": 1}), json!({"type": "array", "minItems": 2}));
-    widening(json!({"type": "array", "minItems": 1}), json!({"type": "array"}));
-    widening(json!({"type": "array", "uniqueItems": true}), json!({"type": "array"}));
-    narrowing(json!({"type": "array"}), json!({"type": "array", "uniqueItems": true}));
+    narrowing(
+        json!({"type": "array"}),
+        json!({"type": "array", "items": {"type": "string"}}),
+    );
+    widening(
+        json!({"type": "array", "items": {"type": "string"}}),
+        json!({"type": "array"}),
+    );
+    incomparable(
+        json!({"type": "array", "items": {"type": "string"}}),
+        json!({"type": "array", "items": {"type": "number"}}),
+    );
+    narrowing(
+        json!({"type": "array", "maxItems": 2}),
+        json!({"type": "array", "maxItems": 1}),
+    );
+    narrowing(
+        json!({"type": "array", "minItems": 1}),
+        json!({"type": "array", "minItems": 2}),
+    );
+    widening(
+        json!({"type": "array", "minItems": 1}),
+        json!({"type": "array"}),
+    );
+    widening(
+        json!({"type": "array", "uniqueItems": true}),
+        json!({"type": "array"}),
+    );
+    narrowing(
+        json!({"type": "array"}),
+        json!({"type": "array", "uniqueItems": true}),
+    );
     // At most one item is always unique.
-    equivalent(json!({"type": "array", "maxItems": 1}), json!({"type": "array", "maxItems": 1, "uniqueItems": true}));
+    equivalent(
+        json!({"type": "array", "maxItems": 1}),
+        json!({"type": "array", "maxItems": 1, "uniqueItems": true}),
+    );
 }
 
 #[test]
 fn tuples_old_and_new_style() {
     // Draft 7: array `items` with `additionalItems`.
     let tuple = |items: Value, additional: Value| json!({"type": "array", "items": items, "additionalItems": additional});
-    widening(tuple(json!([{"type": "string"}, {"type": "number"}]), json!(false)), tuple(json!([{"type": "string"}, {"type": "number"}, {"type": "boolean"}]), json!(true)));
+    widening(
+        tuple(
+            json!([{"type": "string"}, {"type": "number"}]),
+            json!(false),
+        ),
+        tuple(
+            json!([{"type": "string"}, {"type": "number"}, {"type": "boolean"}]),
+            json!(true),
+        ),
+    );
     equivalent(
-        tuple(json!([{"type": "string"}, {"type": "number"}]), json!({"type": "string"})),
-        tuple(json!([{"type": "string"}, {"type": "number"}, {"type": "string"}]), json!({"type": "string"})),
+        tuple(
+            json!([{"type": "string"}, {"type": "number"}]),
+            json!({"type": "string"}),
+        ),
+        tuple(
+            json!([{"type": "string"}, {"type": "number"}, {"type": "string"}]),
+            json!({"type": "string"}),
+        ),
     );
     incomparable(
-        tuple(json!([{"type": "string"}, {"type": "number"}]), json!({"type": "string"})),
-        tuple(json!([{"type": "string"}, {"type": "number"}, {"type": "number"}]), json!({"type": "string"})),
+        tuple(
+            json!([{"type": "string"}, {"type": "number"}]),
+            json!({"type": "string"}),
+        ),
+        tuple(
+            json!([{"type": "string"}, {"type": "number"}, {"type": "number"}]),
+            json!({"type": "string"}),
+        ),
     );
     // Without an array `items`, `additionalItems` is ignored.
-    equivalent(json!({"additionalItems": true}), json!({"additionalItems": false}));
+    equivalent(
+        json!({"additionalItems": true}),
+        json!({"additionalItems": false}),
+    );
     // 2020-12: `prefixItems` and `items` for the rest.
-    let prefix = |items: Value, rest: Value| json!({"type": "array", "prefixItems": items, "items": rest});
-    narrowing(prefix(json!([{"type": "number"}]), json!(true)), prefix(json!([{"type": "number"}]), json!(false)));
-    widening(prefix(json!([{"type": "string"}]), json!({"type": "number"})), prefix(json!([{"type": "string"}, {"type": "number"}]), json!(true)));
+    let prefix =
+        |items: Value, rest: Value| json!({"type": "array", "prefixItems": items, "items": rest});
+    narrowing(
+        prefix(json!([{"type": "number"}]), json!(true)),
+        prefix(json!([{"type": "number"}]), json!(false)),
+    );
+    widening(
+        prefix(json!([{"type": "string"}]), json!({"type": "number"})),
+        prefix(json!([{"type": "string"}, {"type": "number"}]), json!(true)),
+    );
     narrowing(json!({"items": true}), json!({"items": false}));
     // unevaluatedItems acts as the rest when nothing else evaluates it.
-    narrowing(json!({"prefixItems": [{"type": "string"}]}), json!({"prefixItems": [{"type": "string"}], "unevaluatedItems": false}));
+    narrowing(
+        json!({"prefixItems": [{"type": "string"}]}),
+        json!({"prefixItems": [{"type": "string"}], "unevaluatedItems": false}),
+    );
     // contains / minContains.
-    narrowing(json!({"type": "array", "contains": {"type": "number"}}), json!({"type": "array", "contains": {"type": "number"}, "minContains": 2}));
-    widening(json!({"type": "array", "contains": {"type": "integer"}}), json!({"type": "array", "contains": {"type": "number"}}));
+    narrowing(
+        json!({"type": "array", "contains": {"type": "number"}}),
+        json!({"type": "array", "contains": {"type": "number"}, "minContains": 2}),
+    );
+    widening(
+        json!({"type": "array", "contains": {"type": "integer"}}),
+        json!({"type": "array", "contains": {"type": "number"}}),
+    );
 }
 
 #[test]
 fn required_and_defaults() {
-    narrowing(json!({"properties": {"foo": {"type": "string"}}}), json!({"properties": {"foo": {"type": "string"}}, "required": ["foo"]}));
-    widening(json!({"properties": {"foo": {"type": "string"}}, "required": ["foo"]}), json!({"properties": {"foo": {"type": "string"}}}));
+    narrowing(
+        json!({"properties": {"foo": {"type": "string"}}}),
+        json!({"properties": {"foo": {"type": "string"}}, "required": ["foo"]}),
+    );
+    widening(
+        json!({"properties": {"foo": {"type": "string"}}, "required": ["foo"]}),
+        json!({"properties": {"foo": {"type": "string"}}}),
+    );
     // A default does not make old data valid: validation never fills it in.
     narrowing(
         json!({"properties": {"foo": {"type": "string"}}, "additionalProperties": {"type": "string"}}),
         json!({"properties": {"foo": {"type": "string"}, "bar": {"type": "string", "default": "x"}}, "required": ["bar"], "additionalProperties": {"type": "string"}}),
     );
     // Requiring an undeclared name still rejects old objects without it.
-    incomparable(json!({"properties": {"foo": {"type": "string"}}, "required": ["foo"]}), json!({"properties": {"foo": {"type": "string"}}, "required": ["bar"]}));
+    incomparable(
+        json!({"properties": {"foo": {"type": "string"}}, "required": ["foo"]}),
+        json!({"properties": {"foo": {"type": "string"}}, "required": ["bar"]}),
+    );
     let changes = kinds(json!({}), json!({"required": ["id"]}), Direction::Backward);
-    assert_eq!(changes, vec![("#/required/0".to_owned(), ChangeKind::RequiredAdded, Some(Breaks::NewReaders))]);
-    let fix = &diff(&json!({}), &json!({"required": ["id"]}), Direction::Backward, Policy::Strict).changes[0].fix;
-    assert!(fix.contains("make the field optional") && fix.contains(NEXT_VERSION), "{fix}");
+    assert_eq!(
+        changes,
+        vec![(
+            "#/required/0".to_owned(),
+            ChangeKind::RequiredAdded,
+            Some(Breaks::NewReaders)
+        )]
+    );
+    let fix = &diff(
+        &json!({}),
+        &json!({"required": ["id"]}),
+        Direction::Backward,
+        Policy::Strict,
+    )
+    .changes[0]
+        .fix;
+    assert!(
+        fix.contains("make the field optional") && fix.contains(NEXT_VERSION),
+        "{fix}"
+    );
 }
 
 #[test]
@@ -199,16 +440,42 @@ fn open_content_models_strict_and_lenient() {
     // Strict: old data may already carry `bar` as a string.
     assert!(!diff(&old, &new, Direction::Backward, Policy::Strict).compatible);
     assert!(diff(&old, &new, Direction::Backward, Policy::Lenient).compatible);
-    assert!(has_kind(old.clone(), new.clone(), ChangeKind::PropertyAdded));
+    assert!(has_kind(
+        old.clone(),
+        new.clone(),
+        ChangeKind::PropertyAdded
+    ));
     // Forward: old readers accept anything under the new name.
     assert!(diff(&old, &new, Direction::Forward, Policy::Strict).compatible);
     // Closing an open model.
-    narrowing(json!({"additionalProperties": true}), json!({"additionalProperties": false}));
-    assert!(diff(&json!({"additionalProperties": true}), &json!({"additionalProperties": false}), Direction::Backward, Policy::Lenient).compatible);
+    narrowing(
+        json!({"additionalProperties": true}),
+        json!({"additionalProperties": false}),
+    );
+    assert!(
+        diff(
+            &json!({"additionalProperties": true}),
+            &json!({"additionalProperties": false}),
+            Direction::Backward,
+            Policy::Lenient
+        )
+        .compatible
+    );
     // A property whose schema accepts everything is no narrowing.
-    equivalent(json!({"additionalProperties": true}), json!({"additionalProperties": true, "properties": {"foo": true}}));
+    equivalent(
+        json!({"additionalProperties": true}),
+        json!({"additionalProperties": true, "properties": {"foo": true}}),
+    );
     // Lenient does not excuse a changed declared property.
-    assert!(!diff(&json!({"properties": {"a": {"type": "string"}}}), &json!({"properties": {"a": {"type": "number"}}}), Direction::Backward, Policy::Lenient).compatible);
+    assert!(
+        !diff(
+            &json!({"properties": {"a": {"type": "string"}}}),
+            &json!({"properties": {"a": {"type": "number"}}}),
+            Direction::Backward,
+            Policy::Lenient
+        )
+        .compatible
+    );
 }
 
 #[test]
@@ -217,19 +484,30 @@ fn closed_and_partially_open_content_models() {
         json!({"properties": {"foo": {"type": "string"}}, "additionalProperties": false}),
         json!({"properties": {"foo": {"type": "string"}, "bar": {"type": "number"}}, "additionalProperties": false}),
     );
-    equivalent(json!({"additionalProperties": false}), json!({"additionalProperties": false, "properties": {"foo": false}}));
+    equivalent(
+        json!({"additionalProperties": false}),
+        json!({"additionalProperties": false, "properties": {"foo": false}}),
+    );
     // A removed property must fit what now covers it.
     widening(
         json!({"properties": {"foo": {"type": "string"}, "bar": {"type": "string"}}, "additionalProperties": false}),
         json!({"properties": {"foo": {"type": "string"}}, "additionalProperties": {"type": "string"}}),
     );
-    assert!(!both(
-        json!({"properties": {"bar": {"type": "number"}}, "additionalProperties": false}),
+    assert!(
+        !both(
+            json!({"properties": {"bar": {"type": "number"}}, "additionalProperties": false}),
+            json!({"additionalProperties": {"type": "string"}}),
+        )
+        .0
+    );
+    narrowing(
+        json!({"additionalProperties": {"type": ["string", "number"]}}),
         json!({"additionalProperties": {"type": "string"}}),
-    )
-    .0);
-    narrowing(json!({"additionalProperties": {"type": ["string", "number"]}}), json!({"additionalProperties": {"type": "string"}}));
-    incomparable(json!({"additionalProperties": {"type": "string"}}), json!({"additionalProperties": {"type": "number"}}));
+    );
+    incomparable(
+        json!({"additionalProperties": {"type": "string"}}),
+        json!({"additionalProperties": {"type": "number"}}),
+    );
     // patternProperties apply to declared names too.
     let patterns = json!({"^S_": {"type": "string"}, "^I_": {"type": "integer"}});
     equivalent(
@@ -259,31 +537,67 @@ fn property_counts_and_dependencies() {
     narrowing(json!({"minProperties": 1}), json!({"minProperties": 2}));
     widening(json!({"minProperties": 2}), json!({"minProperties": 1}));
     narrowing(json!({}), json!({"dependentRequired": {"a": ["b"]}}));
-    incomparable(json!({"dependencies": {"foo": ["bar"]}}), json!({"dependencies": {"bar": ["foo"]}}));
+    incomparable(
+        json!({"dependencies": {"foo": ["bar"]}}),
+        json!({"dependencies": {"bar": ["foo"]}}),
+    );
     // Already implied: `b` is always required.
-    equivalent(json!({"required": ["b"]}), json!({"required": ["b"], "dependentRequired": {"a": ["b"]}}));
-    widening(json!({"dependentSchemas": {"foo": {"required": ["bar"]}}}), json!({}));
-    narrowing(json!({}), json!({"dependencies": {"foo": {"required": ["bar"]}}}));
-    narrowing(json!({"dependentSchemas": {"foo": {"minProperties": 1}}}), json!({"dependentSchemas": {"foo": {"minProperties": 2}}}));
+    equivalent(
+        json!({"required": ["b"]}),
+        json!({"required": ["b"], "dependentRequired": {"a": ["b"]}}),
+    );
+    widening(
+        json!({"dependentSchemas": {"foo": {"required": ["bar"]}}}),
+        json!({}),
+    );
+    narrowing(
+        json!({}),
+        json!({"dependencies": {"foo": {"required": ["bar"]}}}),
+    );
+    narrowing(
+        json!({"dependentSchemas": {"foo": {"minProperties": 1}}}),
+        json!({"dependentSchemas": {"foo": {"minProperties": 2}}}),
+    );
 }
 
 #[test]
 fn annotations_never_break() {
     for keyword in ["title", "description", "$comment", "$id"] {
-        let d = diff(&json!({keyword: "a"}), &json!({keyword: "b"}), Direction::Full, Policy::Strict);
+        let d = diff(
+            &json!({keyword: "a"}),
+            &json!({keyword: "b"}),
+            Direction::Full,
+            Policy::Strict,
+        );
         assert!(d.compatible, "{keyword}");
         assert_eq!(d.changes.len(), 1, "{keyword}: {:?}", d.changes);
         assert!(d.changes[0].breaks.is_none());
     }
-    let d = diff(&json!({"type": "string", "default": "a", "examples": ["x"]}), &json!({"type": "string", "default": "b"}), Direction::Full, Policy::Strict);
+    let d = diff(
+        &json!({"type": "string", "default": "a", "examples": ["x"]}),
+        &json!({"type": "string", "default": "b"}),
+        Direction::Full,
+        Policy::Strict,
+    );
     assert!(d.compatible);
-    assert!(d.changes.iter().any(|c| c.kind == ChangeKind::DefaultChanged));
-    assert!(d.changes.iter().any(|c| c.kind == ChangeKind::ExamplesChanged));
+    assert!(
+        d.changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::DefaultChanged)
+    );
+    assert!(
+        d.changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::ExamplesChanged)
+    );
 }
 
 #[test]
 fn refs_chains_and_definitions() {
-    equivalent(json!({"type": "string"}), json!({"$ref": "#/definitions/s", "definitions": {"s": {"type": "string"}}}));
+    equivalent(
+        json!({"type": "string"}),
+        json!({"$ref": "#/definitions/s", "definitions": {"s": {"type": "string"}}}),
+    );
     equivalent(
         json!({"$ref": "#/$defs/a", "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/c"}, "c": {"type": "integer"}}}),
         json!({"type": "integer"}),
@@ -293,15 +607,24 @@ fn refs_chains_and_definitions() {
         json!({"type": "array", "items": {"$ref": "#/definitions/r"}, "definitions": {"r": {"type": "number"}}}),
     );
     // Anchors and escaped pointers.
-    equivalent(json!({"$ref": "#name", "$defs": {"x": {"$anchor": "name", "type": "string"}}}), json!({"type": "string"}));
-    equivalent(json!({"$ref": "#/$defs/a~1b", "$defs": {"a/b": {"type": "string"}}}), json!({"type": "string"}));
+    equivalent(
+        json!({"$ref": "#name", "$defs": {"x": {"$anchor": "name", "type": "string"}}}),
+        json!({"type": "string"}),
+    );
+    equivalent(
+        json!({"$ref": "#/$defs/a~1b", "$defs": {"a/b": {"type": "string"}}}),
+        json!({"type": "string"}),
+    );
     // Up to draft 7, siblings of $ref are ignored.
     equivalent(
         json!({"$schema": "http://json-schema.org/draft-07/schema#", "$ref": "#/definitions/s", "maxLength": 1, "definitions": {"s": {"type": "string"}}}),
         json!({"type": "string"}),
     );
     // From 2019-09 they apply.
-    narrowing(json!({"type": "string"}), json!({"$ref": "#/$defs/s", "maxLength": 1, "$defs": {"s": {"type": "string"}}}));
+    narrowing(
+        json!({"type": "string"}),
+        json!({"$ref": "#/$defs/s", "maxLength": 1, "$defs": {"s": {"type": "string"}}}),
+    );
 }
 
 fn tree(leaf: Value) -> Value {
@@ -317,9 +640,18 @@ fn tree(leaf: Value) -> Value {
 
 #[test]
 fn recursion_terminates_and_still_sees_changes() {
-    equivalent(tree(json!({"type": "integer"})), tree(json!({"type": "integer"})));
-    widening(tree(json!({"type": "integer"})), tree(json!({"type": "number"})));
-    narrowing(tree(json!({"type": "string"})), tree(json!({"type": "string", "maxLength": 3})));
+    equivalent(
+        tree(json!({"type": "integer"})),
+        tree(json!({"type": "integer"})),
+    );
+    widening(
+        tree(json!({"type": "integer"})),
+        tree(json!({"type": "number"})),
+    );
+    narrowing(
+        tree(json!({"type": "string"})),
+        tree(json!({"type": "string", "maxLength": 3})),
+    );
     // Self-reference straight through a combinator, and a ref cycle that
     // consumes nothing: must terminate, no panic.
     let list = json!({"anyOf": [{"type": "null"}, {"type": "object", "properties": {"next": {"$ref": "#"}}}]});
@@ -331,42 +663,112 @@ fn recursion_terminates_and_still_sees_changes() {
 
 #[test]
 fn all_of_one_of_any_of() {
-    widening(json!({"type": "string"}), json!({"oneOf": [{"type": "number"}, {"type": "string"}]}));
-    widening(json!({"oneOf": [{"type": "string"}]}), json!({"anyOf": [{"type": "number"}, {"type": "string"}]}));
-    narrowing(json!({"oneOf": [{"type": "number"}, {"type": "string"}]}), json!({"oneOf": [{"type": "string"}]}));
-    incomparable(json!({"oneOf": [{"type": "string"}]}), json!({"oneOf": [{"type": "number"}]}));
-    equivalent(json!({"oneOf": [{"type": "string"}]}), json!({"allOf": [{"type": "string"}]}));
-    equivalent(json!({"allOf": [{"type": "string"}, {"maxLength": 5}]}), json!({"allOf": [{"maxLength": 5}, {"type": "string"}]}));
-    narrowing(json!({"allOf": [{"type": "string"}]}), json!({"allOf": [{"enum": ["a"]}, {"type": "string"}]}));
+    widening(
+        json!({"type": "string"}),
+        json!({"oneOf": [{"type": "number"}, {"type": "string"}]}),
+    );
+    widening(
+        json!({"oneOf": [{"type": "string"}]}),
+        json!({"anyOf": [{"type": "number"}, {"type": "string"}]}),
+    );
+    narrowing(
+        json!({"oneOf": [{"type": "number"}, {"type": "string"}]}),
+        json!({"oneOf": [{"type": "string"}]}),
+    );
+    incomparable(
+        json!({"oneOf": [{"type": "string"}]}),
+        json!({"oneOf": [{"type": "number"}]}),
+    );
+    equivalent(
+        json!({"oneOf": [{"type": "string"}]}),
+        json!({"allOf": [{"type": "string"}]}),
+    );
+    equivalent(
+        json!({"allOf": [{"type": "string"}, {"maxLength": 5}]}),
+        json!({"allOf": [{"maxLength": 5}, {"type": "string"}]}),
+    );
+    narrowing(
+        json!({"allOf": [{"type": "string"}]}),
+        json!({"allOf": [{"enum": ["a"]}, {"type": "string"}]}),
+    );
     // A writer of several types against a reader's union, type by type.
-    widening(json!({"type": ["string", "number"]}), json!({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}));
+    widening(
+        json!({"type": ["string", "number"]}),
+        json!({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}),
+    );
     // oneOf needs exactly one match: integers match both branches here.
-    assert!(!both(json!({"type": "integer"}), json!({"oneOf": [{"type": "number"}, {"type": "integer"}]})).0);
+    assert!(
+        !both(
+            json!({"type": "integer"}),
+            json!({"oneOf": [{"type": "number"}, {"type": "integer"}]})
+        )
+        .0
+    );
     // Discriminated branches are disjoint.
     let branch = |kind: &str, field: &str| json!({"type": "object", "properties": {"kind": {"const": kind}, field: {"type": "string"}}, "required": ["kind"]});
-    widening(branch("a", "x"), json!({"oneOf": [branch("a", "x"), branch("b", "y")]}));
-    assert!(has_kind(json!({"oneOf": [{"type": "string"}]}), json!({"oneOf": [{"type": "number"}]}), ChangeKind::SumTypeChanged));
+    widening(
+        branch("a", "x"),
+        json!({"oneOf": [branch("a", "x"), branch("b", "y")]}),
+    );
+    assert!(has_kind(
+        json!({"oneOf": [{"type": "string"}]}),
+        json!({"oneOf": [{"type": "number"}]}),
+        ChangeKind::SumTypeChanged
+    ));
 }
 
 #[test]
 fn negation() {
-    widening(json!({"not": {"type": "number"}}), json!({"not": {"type": "integer"}}));
-    narrowing(json!({"not": {"type": "integer"}}), json!({"not": {"type": "number"}}));
+    widening(
+        json!({"not": {"type": "number"}}),
+        json!({"not": {"type": "integer"}}),
+    );
+    narrowing(
+        json!({"not": {"type": "integer"}}),
+        json!({"not": {"type": "number"}}),
+    );
     narrowing(json!({}), json!({"not": {"type": "null"}}));
-    equivalent(json!({"type": "string"}), json!({"type": "string", "not": {"type": "number"}}));
-    narrowing(json!({"type": "string"}), json!({"type": "string", "not": {"const": "b"}}));
+    equivalent(
+        json!({"type": "string"}),
+        json!({"type": "string", "not": {"type": "number"}}),
+    );
+    narrowing(
+        json!({"type": "string"}),
+        json!({"type": "string", "not": {"const": "b"}}),
+    );
     widening(json!({"enum": ["a"]}), json!({"not": {"const": "b"}}));
 }
 
 #[test]
 fn full_direction_reports_both_sides() {
-    let d = diff(&json!({"type": "string", "maxLength": 12, "pattern": "^a"}), &json!({"type": "string", "maxLength": 10, "pattern": "^b"}), Direction::Full, Policy::Strict);
+    let d = diff(
+        &json!({"type": "string", "maxLength": 12, "pattern": "^a"}),
+        &json!({"type": "string", "maxLength": 10, "pattern": "^b"}),
+        Direction::Full,
+        Policy::Strict,
+    );
     assert!(!d.compatible);
-    let find = |k: ChangeKind| d.changes.iter().find(|c| c.kind == k).map(|c| (c.pointer.as_str(), c.breaks));
-    assert_eq!(find(ChangeKind::MaxLengthDecreased), Some(("#/maxLength", Some(Breaks::NewReaders))));
-    assert_eq!(find(ChangeKind::PatternChanged), Some(("#/pattern", Some(Breaks::Both))));
+    let find = |k: ChangeKind| {
+        d.changes
+            .iter()
+            .find(|c| c.kind == k)
+            .map(|c| (c.pointer.as_str(), c.breaks))
+    };
+    assert_eq!(
+        find(ChangeKind::MaxLengthDecreased),
+        Some(("#/maxLength", Some(Breaks::NewReaders)))
+    );
+    assert_eq!(
+        find(ChangeKind::PatternChanged),
+        Some(("#/pattern", Some(Breaks::Both)))
+    );
     // Forward only: the narrowing is fine, the pattern is not.
-    let d = diff(&json!({"maxLength": 12}), &json!({"maxLength": 10}), Direction::Forward, Policy::Strict);
+    let d = diff(
+        &json!({"maxLength": 12}),
+        &json!({"maxLength": 10}),
+        Direction::Forward,
+        Policy::Strict,
+    );
     assert!(d.compatible);
     assert_eq!(d.changes.len(), 1);
     assert_eq!(d.changes[0].breaks, None);
@@ -404,7 +806,12 @@ fn malformed_schemas_give_changes_not_panics() {
         }
     }
     // What cannot be compared is breaking, not silently compatible.
-    let d = diff(&json!({}), &json!({"$ref": "#/nope"}), Direction::Backward, Policy::Strict);
+    let d = diff(
+        &json!({}),
+        &json!({"$ref": "#/nope"}),
+        Direction::Backward,
+        Policy::Strict,
+    );
     assert!(!d.compatible);
     assert!(d.changes.iter().any(|c| c.kind == ChangeKind::Unsupported));
     // The same opaque thing on both sides compares equal.
@@ -423,16 +830,29 @@ fn deep_nesting_does_not_overflow() {
 
 #[test]
 fn next_version_and_reading() {
-    assert_eq!(next_version_file(Path::new("schemas/orders/placed.v2.schema.json")).as_deref(), Some("placed.v3.schema.json"));
+    assert_eq!(
+        next_version_file(Path::new("schemas/orders/placed.v2.schema.json")).as_deref(),
+        Some("placed.v3.schema.json")
+    );
     assert_eq!(next_version_file(Path::new("placed.schema.json")), None);
-    let mut d = diff(&json!({}), &json!({"required": ["a"]}), Direction::Backward, Policy::Strict);
+    let mut d = diff(
+        &json!({}),
+        &json!({"required": ["a"]}),
+        Direction::Backward,
+        Policy::Strict,
+    );
     d.name_next_version("placed.v3.schema.json");
     assert!(d.changes[0].fix.contains("placed.v3.schema.json"));
     match parse_schema(Path::new("x.json"), "{\n  \"a\": 1,\n}") {
-        Err(CompatError::Json { line: 3, column: 1, .. }) => {}
+        Err(CompatError::Json {
+            line: 3, column: 1, ..
+        }) => {}
         other => panic!("expected a JSON error at 3:1, got {other:?}"),
     }
-    assert!(matches!(parse_schema(Path::new("x.json"), "[1]"), Err(CompatError::Invalid { .. })));
+    assert!(matches!(
+        parse_schema(Path::new("x.json"), "[1]"),
+        Err(CompatError::Invalid { .. })
+    ));
 }
 
 #[test]
@@ -455,13 +875,24 @@ fn suite_runs_a_case_file_and_a_self_comparison() {
       {"description": "wrong on purpose", "original_schema": {}, "update_schema": {"type": "string"}, "changes": [], "compatible": true,},
     ]"#;
     std::fs::write(dir.join("cases.json"), cases).expect("write");
-    std::fs::write(dir.join("self.json"), tree(json!({"type": "integer"})).to_string()).expect("write");
+    std::fs::write(
+        dir.join("self.json"),
+        tree(json!({"type": "integer"})).to_string(),
+    )
+    .expect("write");
     let report = run_suite(&dir).expect("suite runs");
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!((report.passed, report.failed), (3, 1), "{report}");
     assert_eq!(report.disagreements.len(), 1);
     assert_eq!(report.disagreements[0].description, "wrong on purpose");
     assert!(report.to_string().ends_with("3 passed, 1 failed"));
-    let no_change = report.rows.iter().find(|r| r.kind == "NO_CHANGE").expect("a NO_CHANGE row");
-    assert_eq!((no_change.cases, no_change.agree, no_change.disagree), (2, 1, 1));
+    let no_change = report
+        .rows
+        .iter()
+        .find(|r| r.kind == "NO_CHANGE")
+        .expect("a NO_CHANGE row");
+    assert_eq!(
+        (no_change.cases, no_change.agree, no_change.disagree),
+        (2, 1, 1)
+    );
 }
