@@ -485,7 +485,12 @@ impl<'a> Checker<'a> {
         issue(
             kind(l, K::EnumAdded, K::EnumRemoved),
             at,
-            "values are now limited to an enum".into(),
+            now(
+                l,
+                "values are now limited to an enum",
+                "values are no longer limited to an enum",
+            )
+            .into(),
         )
     }
 
@@ -575,7 +580,10 @@ impl<'a> Checker<'a> {
                 out.push(issue(
                     kind(l, K::MultipleOfAdded, K::MultipleOfRemoved),
                     at,
-                    format!("values must now be multiples of {m}"),
+                    format!(
+                        "{} multiples of {m}",
+                        now(l, "values must now be", "values no longer need to be")
+                    ),
                 ));
             } else {
                 let had: Vec<String> = l.multiple_of.iter().map(|(k, _)| k.to_string()).collect();
@@ -616,7 +624,12 @@ impl<'a> Checker<'a> {
             out.push(issue(
                 kind(l, K::UniqueItemsAdded, K::UniqueItemsRemoved),
                 at,
-                "items must now be unique".into(),
+                now(
+                    l,
+                    "items must now be unique",
+                    "items no longer need to be unique",
+                )
+                .into(),
             ));
         }
         let n = l.prefix_len().max(r.prefix_len());
@@ -676,7 +689,8 @@ impl<'a> Checker<'a> {
                     kind(l, K::ContainsAdded, K::ContainsRemoved),
                     at,
                     format!(
-                        "arrays must now contain {} to {} matching items",
+                        "arrays {} contain {} to {} matching items",
+                        now(l, "must now", "no longer need to"),
                         c.min,
                         c.max.map_or("any".into(), |m| m.to_string())
                     ),
@@ -759,9 +773,9 @@ impl<'a> Checker<'a> {
                 out.extend(found);
             } else if r_decl {
                 let why = if l.side == Side::Old {
-                    "old data may carry it with values the new schema rejects"
+                    "declared now; old data may carry it with values the new schema rejects"
                 } else {
-                    "the old schema does not accept its values"
+                    "no longer declared; new data may carry it with values the old schema rejects"
                 };
                 out.push(issue(
                     kind(l, K::PropertyAdded, K::PropertyRemoved),
@@ -773,7 +787,12 @@ impl<'a> Checker<'a> {
                     kind(l, K::PropertyRemoved, K::PropertyAdded),
                     at,
                     format!(
-                        "`{name}`: the remaining content model does not accept its values ({})",
+                        "`{name}`: {} ({})",
+                        now(
+                            l,
+                            "no longer declared, and the new content model rejects its old values",
+                            "declared now, and the old content model rejects its values"
+                        ),
                         first_message(&found)
                     ),
                 ));
@@ -790,7 +809,10 @@ impl<'a> Checker<'a> {
                 out.push(issue(
                     kind(l, K::RequiredAdded, K::RequiredRemoved),
                     at,
-                    format!("`{name}` is now required"),
+                    format!(
+                        "`{name}` is {}",
+                        now(l, "now required", "no longer required")
+                    ),
                 ));
             }
         }
@@ -812,7 +834,10 @@ impl<'a> Checker<'a> {
                     out.push(issue(
                         kind(l, K::DependencyAdded, K::DependencyRemoved),
                         at,
-                        format!("`{dep}` is now required when `{name}` is present"),
+                        format!(
+                            "`{dep}` is {} when `{name}` is present",
+                            now(l, "now required", "no longer required")
+                        ),
                     ));
                 }
             }
@@ -839,7 +864,10 @@ impl<'a> Checker<'a> {
                     out.push(issue(
                         kind(l, K::DependentSchemaAdded, K::DependentSchemaRemoved),
                         at,
-                        format!("a schema now applies when `{name}` is present"),
+                        format!(
+                            "a schema {} when `{name}` is present",
+                            now(l, "now applies", "no longer applies")
+                        ),
                     ));
                 }
             }
@@ -868,7 +896,12 @@ impl<'a> Checker<'a> {
             out.push(issue(
                 kind(l, K::PropertyNamesNarrowed, K::PropertyNamesExtended),
                 push(&nf.at, "propertyNames"),
-                "property names are now restricted".into(),
+                now(
+                    l,
+                    "property names are now restricted",
+                    "property names are no longer restricted",
+                )
+                .into(),
             ));
         }
 
@@ -1288,7 +1321,10 @@ fn strings(l: &Flat, r: &Flat) -> Vec<Issue> {
             out.push(issue(
                 k,
                 at,
-                format!("strings must now match `{keyword}` {p:?}"),
+                format!(
+                    "strings {} match `{keyword}` {p:?}",
+                    now(l, "must now", "no longer need to")
+                ),
             ));
         }
     }
@@ -1322,6 +1358,15 @@ fn first_message(issues: &[Issue]) -> String {
         .map_or_else(String::new, |i| {
             format!("{} at #{}: {}", i.kind, i.pointer, i.message)
         })
+}
+
+/// The first phrase when the writer is the old schema, else the second.
+fn now(l: &Flat, old_writer: &'static str, new_writer: &'static str) -> &'static str {
+    if l.side == Side::Old {
+        old_writer
+    } else {
+        new_writer
+    }
 }
 
 /// What a reason found with `l` as the writer means, read from old to new.
