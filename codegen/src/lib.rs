@@ -10,6 +10,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod compat;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;

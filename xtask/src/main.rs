@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod compat;
 mod conformance;
 mod synthetic;
 
@@ -65,6 +66,17 @@ enum Command {
         #[arg(long, value_enum)]
         draft: Option<DraftArg>,
     },
+    /// Schema compatibility: `compat diff <old> <new>`, `compat suite <dir>`.
+    Compat {
+        #[command(subcommand)]
+        cmd: Option<compat::CompatCmd>,
+        /// (Reserved for the git-revision gate: the revision to compare against.)
+        #[arg(long)]
+        against: Option<String>,
+        /// (Reserved for the git-revision gate: a folder of old schemas.)
+        #[arg(long)]
+        against_dir: Option<PathBuf>,
+    },
     /// Install what the tests need (a headless browser, a NATS server) and run them all.
     Test {
         /// Passed on to `cargo test`.
@@ -106,6 +118,11 @@ fn main() -> ExitCode {
         }
         Command::Docs { out } => docs(&root, &out),
         Command::Test { args } => test(&root, &args),
+        Command::Compat { cmd: Some(cmd), .. } => compat::run(cmd),
+        Command::Compat { cmd: None, .. } => {
+            eprintln!("error: `cargo xtask compat` without a subcommand (the git-revision gate) is not implemented yet; try `compat diff` or `compat suite`");
+            ExitCode::from(2)
+        }
         Command::Conformance { suite, draft } => {
             let drafts = match draft {
                 Some(DraftArg::Draft2020_12) => vec![conformance::Draft::Draft2020_12],
