@@ -54,6 +54,75 @@ pub struct Config {
     /// network.
     #[serde(default)]
     pub remotes: std::collections::BTreeMap<String, PathBuf>,
+    /// What `cargo xtask compat` requires of an edited version file.
+    #[serde(default)]
+    pub compatibility: Compatibility,
+}
+
+/// The compatibility gate's rules for a contract set.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Compatibility {
+    /// Default mode of every event (a schema's `x-compatibility` overrides it).
+    #[serde(default)]
+    pub mode: CompatibilityMode,
+    /// How open content models are read.
+    #[serde(default)]
+    pub policy: CompatibilityPolicy,
+}
+
+/// Which readers an edit must keep working.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompatibilityMode {
+    /// Readers on the new schema read data written with the old one.
+    #[default]
+    Backward,
+    BackwardTransitive,
+    /// Readers on the old schema read data written with the new one.
+    Forward,
+    ForwardTransitive,
+    /// Both.
+    Full,
+    FullTransitive,
+    /// No check.
+    None,
+}
+
+impl CompatibilityMode {
+    /// Parses `backward`, `full-transitive`, ... (as in `x-compatibility`).
+    pub fn parse(text: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(text.to_ascii_lowercase().replace('_', "-"))).ok()
+    }
+
+    /// Whether a new version is compared with every earlier one.
+    pub fn is_transitive(self) -> bool {
+        matches!(self, Self::BackwardTransitive | Self::ForwardTransitive | Self::FullTransitive)
+    }
+
+    /// The mode's name as written in configs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Backward => "backward",
+            Self::BackwardTransitive => "backward-transitive",
+            Self::Forward => "forward",
+            Self::ForwardTransitive => "forward-transitive",
+            Self::Full => "full",
+            Self::FullTransitive => "full-transitive",
+            Self::None => "none",
+        }
+    }
+}
+
+/// How open content models (`additionalProperties` absent or `true`) are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompatibilityPolicy {
+    /// As JSON Schema says: old data may carry any undeclared property.
+    #[default]
+    Strict,
+    /// Writers only ever sent the properties they declared.
+    Lenient,
 }
 
 /// How event types are formed from the file path.

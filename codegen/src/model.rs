@@ -59,6 +59,8 @@ pub struct ContractSet {
     pub bundle: Bundle,
     /// Documents `$ref`s reach by URL (`[remotes]`), sorted by URI.
     pub remotes: Vec<RemoteDocument>,
+    /// What the compatibility gate requires of edits.
+    pub compatibility: crate::config::Compatibility,
 }
 
 /// A schema document served from a local folder in place of its URL.
@@ -133,6 +135,8 @@ pub struct EventContract {
     pub classification: Option<String>,
     /// `examples`: golden payloads.
     pub examples: Vec<Value>,
+    /// `x-compatibility`: this event's compatibility mode, overriding the set's.
+    pub compatibility: Option<String>,
 }
 
 /// Where the envelope keeps the event type, version and payload.
@@ -246,6 +250,7 @@ fn build(
         extra_types: extra_types.into_iter().map(|(_, name)| name).collect(),
         governance: config.governance.clone(),
         cloudevents: config.cloudevents.clone(),
+        compatibility: config.compatibility,
         bundle,
         remotes: Vec::new(),
     })
@@ -399,6 +404,7 @@ fn event_contract(
         deprecated: value.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
         classification: text("x-classification"),
         examples: value.get("examples").and_then(Value::as_array).cloned().unwrap_or_default(),
+        compatibility: text("x-compatibility"),
     }
 }
 

@@ -224,8 +224,14 @@ pub mod fast {
         H: Deserialize<'de>,
         E: Dispatch,
     {
+        // sonic-rs does not check the UTF-8 of a payload it keeps raw (data
+        // before type): check it all first; std's check is far cheaper than
+        // parsing, and invalid input takes the serde_json path to its error.
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return super::from_slice(layout, bytes);
+        };
         let mut state = State::<E, sonic_rs::LazyValue<'de>>::new(layout);
-        let mut de = sonic_rs::Deserializer::from_slice(bytes);
+        let mut de = sonic_rs::Deserializer::from_str(text);
         match decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
             Ok(decoded) => Ok(decoded),
             Err(_) => super::from_slice(layout, bytes),
@@ -234,7 +240,10 @@ pub mod fast {
 
     /// [`super::payload_from_slice`], parsed by sonic-rs.
     pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
-        let mut de = sonic_rs::Deserializer::from_slice(bytes);
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return super::payload_from_slice(event_type, version, bytes);
+        };
+        let mut de = sonic_rs::Deserializer::from_str(text);
         match E::decode_payload(event_type, u64::from(version), &mut de).and_then(|routed| de.end().map(|()| routed)) {
             Ok(Routed::Known(event)) => Ok(event),
             _ => super::payload_from_slice(event_type, version, bytes),

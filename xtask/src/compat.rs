@@ -150,3 +150,138 @@ fn suite(dir: &Path) -> ExitCode {
         }
     }
 }
+
+/// `cargo xtask compat`: every contract set of `root` against an earlier
+/// tree: `against_dir`, or the revision `against`, or by default the
+/// merge-base with `main` (the commit before HEAD when on `main`).
+pub fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> ExitCode {
+    let exported;
+    let (old_root, label) = match (against_dir, against) {
+        (Some(dir), _) => (dir.to_path_buf(), dir.display().to_string()),
+        (None, revision) => {
+            let revision = match revision.map(str::to_owned).map_or_else(|| default_revision(root), Ok) {
+                Ok(revision) => revision,
+                Err(e) => {
+                    eprintln!("error: {e}\n  = help: pass `--against <rev>` or `--against-dir <path>`");
+                    return ExitCode::from(2);
+                }
+            };
+            exported = match export(root, &revision) {
+                Ok(dir) => dir,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            (exported.path().to_path_buf(), format!("revision {revision}"))
+        }
+    };
+    let mut checked = 0;
+    let mut breaking = 0;
+    for config in codegen::discover::config_files(root) {
+        let report = match compat::gate::check(&old_root, root, &config) {
+            Ok(report) => report,
+            Err(error) => {
+                eprintln!("error: {}: {error}", config.display());
+                for diagnostic in error.diagnostics() {
+                    eprintln!("{diagnostic}");
+                }
+                return ExitCode::from(2);
+            }
+        };
+        if let Some(note) = &report.note {
+            println!("{}: {note}", config.display());
+        }
+        for finding in &report.findings {
+            checked += 1;
+            print_finding(finding);
+            breaking += usize::from(finding.breaking);
+        }
+    }
+    println!("compat against {label}: {checked} schema(s) checked, {breaking} breaking");
+    if breaking == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn print_finding(finding: &compat::gate::Finding) {
+    use compat::gate::FindingKind;
+    let what = format!("{} v{} ({})", finding.event_type, finding.version, finding.file.display());
+    match &finding.kind {
+        FindingKind::Edited { .. } | FindingKind::Envelope { .. } if finding.changes.is_empty() => return,
+        FindingKind::Edited { mode } | FindingKind::Envelope { mode } => {
+            let verdict = if finding.breaking { "error: breaking change" } else { "note: compatible change" };
+            println!("{verdict} to {what} under {}", mode.as_str());
+        }
+        FindingKind::NewVersion { against } => {
+            let versions: Vec<String> = against.iter().map(|v| format!("v{v}")).collect();
+            println!("note: new version {what}; its differences from {}:", versions.join(", "));
+        }
+        FindingKind::NewEvent => {
+            println!("note: new event {what}");
+            return;
+        }
+        FindingKind::Removed => {
+            println!("error: {what} was removed: its consumers can no longer decode it");
+            println!("  = help: keep the file (mark it `\"deprecated\": true`) until no producer sends this version");
+            return;
+        }
+    }
+    for located in &finding.changes {
+        let at = located.position.map_or(String::new(), |(line, column)| format!(":{line}:{column}"));
+        let change = &located.change;
+        println!("  --> {}{at} {}", located.file.display(), if located.pointer.is_empty() { "/" } else { &located.pointer });
+        println!("   = {}: {} ({})", change.kind, change.message, compat::gate::who(change.breaks));
+        if finding.breaking && change.breaks.is_some() && !change.fix.is_empty() {
+            println!("   = help: {}", change.fix);
+        }
+    }
+}
+
+/// The merge-base of HEAD with `main`; on `main` itself, HEAD's parent
+/// (or HEAD, where there is no parent to see).
+fn default_revision(root: &Path) -> Result<String, String> {
+    let head = git(root, &["rev-parse", "HEAD"])?;
+    let base = git(root, &["merge-base", "HEAD", "main"]).unwrap_or_else(|_| head.clone());
+    if base != head {
+        return Ok(base);
+    }
+    match git(root, &["rev-parse", "--verify", "--quiet", "HEAD~1"]) {
+        Ok(parent) => Ok(parent),
+        Err(_) => {
+            // A first commit, or a shallow clone: the working tree against HEAD.
+            println!("note: HEAD has no parent here (a first commit or a shallow clone): comparing the working tree with HEAD");
+            Ok(head)
+        }
+    }
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let output = std::process::Command::new("git").current_dir(root).args(args).output().map_err(|e| format!("git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim()));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// The tree of `revision`, in a temporary folder.
+fn export(root: &Path, revision: &str) -> Result<tempfile::TempDir, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let archive = std::process::Command::new("git")
+        .current_dir(root)
+        .args(["archive", "--format=tar", revision])
+        .output()
+        .map_err(|e| format!("git archive: {e}"))?;
+    if !archive.status.success() {
+        return Err(format!("git archive {revision}: {}", String::from_utf8_lossy(&archive.stderr).trim()));
+    }
+    let mut tar = std::process::Command::new("tar")
+        .current_dir(dir.path())
+        .args(["-x", "-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("tar: {e}"))?;
+    std::io::Write::write_all(tar.stdin.as_mut().expect("piped"), &archive.stdout).map_err(|e| format!("tar: {e}"))?;
+    if !tar.wait().map_err(|e| format!("tar: {e}"))?.success() {
+        return Err(format!("could not unpack revision {revision}"));
+    }
+    Ok(dir)
+}

@@ -66,15 +66,19 @@ enum Command {
         #[arg(long, value_enum)]
         draft: Option<DraftArg>,
     },
-    /// Schema compatibility: `compat diff <old> <new>`, `compat suite <dir>`.
+    /// Schema compatibility: with no subcommand, the gate (every schema against
+    /// an earlier revision; exit 1 on a breaking change); `compat diff <old>
+    /// <new>`; `compat suite <dir>`.
     Compat {
         #[command(subcommand)]
         cmd: Option<compat::CompatCmd>,
-        /// (Reserved for the git-revision gate: the revision to compare against.)
+        /// The git revision to compare with (default: the merge-base with
+        /// `main`, or HEAD's parent on `main`).
         #[arg(long)]
         against: Option<String>,
-        /// (Reserved for the git-revision gate: a folder of old schemas.)
-        #[arg(long)]
+        /// A snapshot of the repository (its config and schema folders) to
+        /// compare with instead of a revision.
+        #[arg(long, conflicts_with = "against")]
         against_dir: Option<PathBuf>,
     },
     /// Install what the tests need (a headless browser, a NATS server) and run them all.
@@ -119,10 +123,7 @@ fn main() -> ExitCode {
         Command::Docs { out } => docs(&root, &out),
         Command::Test { args } => test(&root, &args),
         Command::Compat { cmd: Some(cmd), .. } => compat::run(cmd),
-        Command::Compat { cmd: None, .. } => {
-            eprintln!("error: `cargo xtask compat` without a subcommand (the git-revision gate) is not implemented yet; try `compat diff` or `compat suite`");
-            ExitCode::from(2)
-        }
+        Command::Compat { cmd: None, against, against_dir } => compat::gate(&root, against.as_deref(), against_dir.as_deref()),
         Command::Conformance { suite, draft } => {
             let drafts = match draft {
                 Some(DraftArg::Draft2020_12) => vec![conformance::Draft::Draft2020_12],

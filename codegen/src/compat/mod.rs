@@ -13,6 +13,7 @@
 //! turns the two directions' findings into changes, and [`suite`] runs
 //! Confluent Schema Registry's published diff cases against it.
 
+pub mod gate;
 mod schema;
 mod subschema;
 pub mod suite;
