@@ -23,6 +23,7 @@ pub mod output;
 pub mod refs;
 pub mod registry;
 pub mod types;
+pub mod upcast;
 pub mod write;
 
 use std::path::Path;

@@ -26,7 +26,8 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
         let header_checks = checks.covered.get(crate::model::HEADER_TYPE).copied();
         files.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(set, envelope, &types, header_checks)?));
     }
-    files.push(write::rust(out.join("src/checks.rs"), &source, checks_rs(&checks)));
+    files.push(write::rust(out.join("src/checks.rs"), &source, checks_rs(&checks, &extra_type_validation(set))));
+    files.push(write::rust(out.join("src/upcast.rs"), &source, crate::upcast::upcast_rs(set)));
     files.push(write::rust(out.join("src/types.rs"), &source, types_rs(types)));
     for event in &set.events {
         let mut path = out.join("src");
@@ -104,14 +105,39 @@ fn module_ident(name: &str) -> Ident {
 }
 
 /// `src/checks.rs`: the validation compiled into Rust.
-fn checks_rs(checks: &crate::checks::Checks) -> TokenStream {
+fn checks_rs(checks: &crate::checks::Checks, extra: &TokenStream) -> TokenStream {
     let tokens = &checks.tokens;
     quote! {
         //! Validation compiled from the schemas: the rules the types do not
         //! enforce, checked on the typed value. Events not listed here are
         //! validated by the `jsonschema` validator.
         #tokens
+        #extra
     }
+}
+
+/// `violations()` for the extra types (e.g. a dead-letter error contract):
+/// their schema's rules beyond the type, by the validator.
+fn extra_type_validation(set: &ContractSet) -> TokenStream {
+    let impls = set.extra_types.iter().filter_map(|name| {
+        let (file, pointer) = set.bundle.origins.get(name)?;
+        let uri = format!("{}#{pointer}", crate::model::document_uri(file));
+        let uri = uri.trim_end_matches('#').to_owned();
+        let ty = Ident::new(name, proc_macro2::Span::call_site());
+        let assert = set.formats.assert;
+        Some(quote! {
+            impl crate::types::#ty {
+                /// Every violation of the rules of its schema that the type
+                /// cannot express (patterns, bounds, lengths, ...).
+                pub fn violations(&self) -> ::std::vec::Vec<::events_runtime::Violation> {
+                    static VALIDATOR: ::events_runtime::SchemaValidator =
+                        ::events_runtime::SchemaValidator::document(#uri, crate::registry::DOCUMENTS, #assert);
+                    VALIDATOR.violations(&::events_runtime::validation::to_value(self), "")
+                }
+            }
+        })
+    });
+    quote!(#(#impls)*)
 }
 
 fn lib_rs(set: &ContractSet) -> TokenStream {
@@ -158,11 +184,13 @@ fn lib_rs(set: &ContractSet) -> TokenStream {
         mod checks;
         pub mod registry;
         pub mod types;
+        pub mod upcast;
 
         #(#domains)*
 
         #envelope_use
         pub use event::Event;
+        pub use upcast::{Latest, Upcaster};
         pub use events_runtime::{DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore, InMemoryIdempotencyStore};
         #(pub use #reexports;)*
     }

@@ -8,6 +8,7 @@ pub mod event;
 mod checks;
 pub mod registry;
 pub mod types;
+pub mod upcast;
 ///Events of the `catalog` domain.
 pub mod catalog {
     ///Versions of `kfm.catalog.stac_item_published`.
@@ -46,6 +47,7 @@ pub mod ui {
 }
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
+pub use upcast::{Latest, Upcaster};
 pub use events_runtime::{
     DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
     InMemoryIdempotencyStore,

@@ -24,6 +24,7 @@ mod error;
 pub mod formats;
 pub mod idempotency;
 pub mod integer;
+pub mod upcast;
 pub mod validation;
 
 pub use envelope::{Dispatch, EnvelopeLayout, Routed, VersionFormat};

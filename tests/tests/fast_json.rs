@@ -23,7 +23,10 @@ fn message(data_first: bool, version: u64, data: &Value) -> String {
     }
 }
 
-fn both(bytes: &[u8]) -> (Result<(EnvelopeHeader, Event), events_runtime::DecodeError>, Result<(EnvelopeHeader, Event), events_runtime::DecodeError>) {
+type Decoded = Result<(EnvelopeHeader, Event), events_runtime::DecodeError>;
+
+/// The serde_json path and the sonic-rs path on the same bytes.
+fn both(bytes: &[u8]) -> (Decoded, Decoded) {
     (envelope::from_slice(&LAYOUT, bytes), envelope::fast::from_slice(&LAYOUT, bytes))
 }
 

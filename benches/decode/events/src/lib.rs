@@ -8,6 +8,7 @@ pub mod event;
 mod checks;
 pub mod registry;
 pub mod types;
+pub mod upcast;
 ///Events of the `bulk` domain.
 pub mod bulk {
     ///Versions of `bench.bulk.records_imported`.
@@ -247,6 +248,7 @@ pub mod domain_9 {
 }
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
+pub use upcast::{Latest, Upcaster};
 pub use events_runtime::{
     DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
     InMemoryIdempotencyStore,

@@ -8,6 +8,7 @@ pub mod event;
 mod checks;
 pub mod registry;
 pub mod types;
+pub mod upcast;
 ///Events of the `jobs` domain.
 pub mod jobs {
     ///Versions of `IMAGE_JOB_REQUESTED`.
@@ -36,6 +37,7 @@ pub mod status {
 }
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
+pub use upcast::{Latest, Upcaster};
 pub use events_runtime::{
     DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
     InMemoryIdempotencyStore,

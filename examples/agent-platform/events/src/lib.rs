@@ -7,6 +7,7 @@ pub mod event;
 mod checks;
 pub mod registry;
 pub mod types;
+pub mod upcast;
 ///Events of the `alerts` domain.
 pub mod alerts {
     ///Versions of `alerts.high_latency`.
@@ -56,6 +57,7 @@ pub mod usage {
 }
 pub use event::SUBJECTS;
 pub use event::Event;
+pub use upcast::{Latest, Upcaster};
 pub use events_runtime::{
     DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
     InMemoryIdempotencyStore,

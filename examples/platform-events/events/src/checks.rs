@@ -62,3 +62,15 @@ impl crate::types::EnvelopeHeaderMetadata {
         }
     }
 }
+impl crate::types::DeadLetterError {
+    /// Every violation of the rules of its schema that the type
+    /// cannot express (patterns, bounds, lengths, ...).
+    pub fn violations(&self) -> ::std::vec::Vec<::events_runtime::Violation> {
+        static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+            "json-schema:///_shared/error.schema.json",
+            crate::registry::DOCUMENTS,
+            false,
+        );
+        VALIDATOR.violations(&::events_runtime::validation::to_value(self), "")
+    }
+}

@@ -9,6 +9,8 @@ use ::serde::Deserialize as _;
 pub enum Event {
     ///`cache.entry.invalidated` v1: Cache entry invalidated.
     CacheEntryInvalidatedV1(crate::cache::entry_invalidated::v1::EntryInvalidatedV1),
+    ///`cache.entry.invalidated` v2: Cache entry invalidated.
+    CacheEntryInvalidatedV2(crate::cache::entry_invalidated::v2::EntryInvalidatedV2),
     ///`notify.email.requested` v1: Email requested.
     NotifyEmailRequestedV1(crate::notify::email_requested::v1::EmailRequestedV1),
     ///`workflow.instance.completed` v1: Workflow instance completed.
@@ -22,11 +24,12 @@ pub enum Event {
 }
 impl Event {
     /// How many (type, version) pairs the contract set has.
-    pub const COUNT: usize = 5usize;
+    pub const COUNT: usize = 6usize;
     /// The event type, as written in the envelope.
     pub fn event_type(&self) -> &'static str {
         match self {
             Event::CacheEntryInvalidatedV1(_) => "cache.entry.invalidated",
+            Event::CacheEntryInvalidatedV2(_) => "cache.entry.invalidated",
             Event::NotifyEmailRequestedV1(_) => "notify.email.requested",
             Event::WorkflowInstanceCompletedV1(_) => "workflow.instance.completed",
             Event::WorkflowInstanceStartedV1(_) => "workflow.instance.started",
@@ -37,6 +40,7 @@ impl Event {
     pub fn version(&self) -> u32 {
         match self {
             Event::CacheEntryInvalidatedV1(_) => 1u32,
+            Event::CacheEntryInvalidatedV2(_) => 2u32,
             Event::NotifyEmailRequestedV1(_) => 1u32,
             Event::WorkflowInstanceCompletedV1(_) => 1u32,
             Event::WorkflowInstanceStartedV1(_) => 1u32,
@@ -47,6 +51,7 @@ impl Event {
     pub fn topic(&self) -> &'static str {
         match self {
             Event::CacheEntryInvalidatedV1(_) => "cache.entry.invalidated.v1",
+            Event::CacheEntryInvalidatedV2(_) => "cache.entry.invalidated.v2",
             Event::NotifyEmailRequestedV1(_) => "notify.email.high",
             Event::WorkflowInstanceCompletedV1(_) => "workflow.instance.completed.v1",
             Event::WorkflowInstanceStartedV1(_) => "workflow.instance.started.v1",
@@ -57,6 +62,7 @@ impl Event {
     pub fn wire_type(&self) -> &'static str {
         match self {
             Event::CacheEntryInvalidatedV1(_) => "cache.entry.invalidated.v1",
+            Event::CacheEntryInvalidatedV2(_) => "cache.entry.invalidated.v2",
             Event::NotifyEmailRequestedV1(_) => "notify.email.requested.v1",
             Event::WorkflowInstanceCompletedV1(_) => "workflow.instance.completed.v1",
             Event::WorkflowInstanceStartedV1(_) => "workflow.instance.started.v1",
@@ -71,6 +77,7 @@ impl Event {
     ) -> ::std::vec::Vec<::events_runtime::Violation> {
         match self {
             Event::CacheEntryInvalidatedV1(payload) => payload.violations(prefix),
+            Event::CacheEntryInvalidatedV2(payload) => payload.violations(prefix),
             Event::NotifyEmailRequestedV1(payload) => payload.violations(prefix),
             Event::WorkflowInstanceCompletedV1(payload) => payload.violations(prefix),
             Event::WorkflowInstanceStartedV1(payload) => payload.violations(prefix),
@@ -84,6 +91,7 @@ impl Event {
     pub fn decoded_is_exact(&self) -> bool {
         match self {
             Event::CacheEntryInvalidatedV1(_) => false,
+            Event::CacheEntryInvalidatedV2(_) => false,
             Event::NotifyEmailRequestedV1(_) => false,
             Event::WorkflowInstanceCompletedV1(_) => false,
             Event::WorkflowInstanceStartedV1(_) => false,
@@ -99,6 +107,12 @@ impl Event {
         match self {
             Event::CacheEntryInvalidatedV1(_) => {
                 <crate::cache::entry_invalidated::v1::EntryInvalidatedV1>::json_violations(
+                    json,
+                    prefix,
+                )
+            }
+            Event::CacheEntryInvalidatedV2(_) => {
+                <crate::cache::entry_invalidated::v2::EntryInvalidatedV2>::json_violations(
                     json,
                     prefix,
                 )
@@ -176,6 +190,7 @@ impl Event {
     pub fn classification(&self) -> ::std::option::Option<&'static str> {
         match self {
             Event::CacheEntryInvalidatedV1(_) => ::std::option::Option::None,
+            Event::CacheEntryInvalidatedV2(_) => ::std::option::Option::None,
             Event::NotifyEmailRequestedV1(_) => ::std::option::Option::None,
             Event::WorkflowInstanceCompletedV1(_) => ::std::option::Option::None,
             Event::WorkflowInstanceStartedV1(_) => ::std::option::Option::None,
@@ -187,6 +202,12 @@ impl ::std::convert::From<crate::cache::entry_invalidated::v1::EntryInvalidatedV
 for Event {
     fn from(payload: crate::cache::entry_invalidated::v1::EntryInvalidatedV1) -> Self {
         Event::CacheEntryInvalidatedV1(payload)
+    }
+}
+impl ::std::convert::From<crate::cache::entry_invalidated::v2::EntryInvalidatedV2>
+for Event {
+    fn from(payload: crate::cache::entry_invalidated::v2::EntryInvalidatedV2) -> Self {
+        Event::CacheEntryInvalidatedV2(payload)
     }
 }
 impl ::std::convert::From<crate::notify::email_requested::v1::EmailRequestedV1>
@@ -223,6 +244,7 @@ impl ::serde::Serialize for Event {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Event::CacheEntryInvalidatedV1(payload) => payload.serialize(serializer),
+            Event::CacheEntryInvalidatedV2(payload) => payload.serialize(serializer),
             Event::NotifyEmailRequestedV1(payload) => payload.serialize(serializer),
             Event::WorkflowInstanceCompletedV1(payload) => payload.serialize(serializer),
             Event::WorkflowInstanceStartedV1(payload) => payload.serialize(serializer),
@@ -242,6 +264,12 @@ impl Dispatch for Event {
                         payload,
                     )
                     .map(|p| Routed::Known(Event::CacheEntryInvalidatedV1(p)))
+            }
+            ("cache.entry.invalidated", 2u64) => {
+                <crate::cache::entry_invalidated::v2::EntryInvalidatedV2>::deserialize(
+                        payload,
+                    )
+                    .map(|p| Routed::Known(Event::CacheEntryInvalidatedV2(p)))
             }
             ("notify.email.requested", 1u64) => {
                 <crate::notify::email_requested::v1::EmailRequestedV1>::deserialize(
@@ -275,7 +303,7 @@ impl Dispatch for Event {
     }
     fn known_versions(event_type: &str) -> &'static [u32] {
         match event_type {
-            "cache.entry.invalidated" => &[1u32],
+            "cache.entry.invalidated" => &[1u32, 2u32],
             "notify.email.requested" => &[1u32],
             "workflow.instance.completed" => &[1u32],
             "workflow.instance.started" => &[1u32, 2u32],

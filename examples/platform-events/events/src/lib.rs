@@ -8,11 +8,13 @@ pub mod event;
 mod checks;
 pub mod registry;
 pub mod types;
+pub mod upcast;
 ///Events of the `cache` domain.
 pub mod cache {
     ///Versions of `cache.entry.invalidated`.
     pub mod entry_invalidated {
         pub mod v1;
+        pub mod v2;
     }
 }
 ///Events of the `notify` domain.
@@ -36,11 +38,13 @@ pub mod workflow {
 }
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
+pub use upcast::{Latest, Upcaster};
 pub use events_runtime::{
     DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
     InMemoryIdempotencyStore,
 };
 pub use crate::cache::entry_invalidated::v1::EntryInvalidatedV1;
+pub use crate::cache::entry_invalidated::v2::EntryInvalidatedV2;
 pub use crate::notify::email_requested::v1::EmailRequestedV1;
 pub use crate::workflow::instance_completed::v1::InstanceCompletedV1;
 pub use crate::workflow::instance_started::v1::InstanceStartedV1;

@@ -22,6 +22,10 @@ pub static DOCUMENTS: ::events_runtime::validation::Documents = &[
         include_str!("../schemas/cache/entry_invalidated.v1.schema.json"),
     ),
     (
+        "json-schema:///cache/entry_invalidated.v2.schema.json",
+        include_str!("../schemas/cache/entry_invalidated.v2.schema.json"),
+    ),
+    (
         "json-schema:///notify/email_requested.v1.schema.json",
         include_str!("../schemas/notify/email_requested.v1.schema.json"),
     ),
@@ -47,6 +51,17 @@ pub static EVENTS: &[EventInfo] = &[
         rust_type: "EntryInvalidatedV1",
         schema_path: "cache/entry_invalidated.v1.schema.json",
         schema: <crate::cache::entry_invalidated::v1::EntryInvalidatedV1 as ::events_runtime::EventPayload>::SCHEMA,
+        producer: Some("core-services"),
+        consumers: &["cache-invalidation"],
+        deprecated: false,
+    },
+    EventInfo {
+        event_type: "cache.entry.invalidated",
+        version: 2u32,
+        topic: "cache.entry.invalidated.v2",
+        rust_type: "EntryInvalidatedV2",
+        schema_path: "cache/entry_invalidated.v2.schema.json",
+        schema: <crate::cache::entry_invalidated::v2::EntryInvalidatedV2 as ::events_runtime::EventPayload>::SCHEMA,
         producer: Some("core-services"),
         consumers: &["cache-invalidation"],
         deprecated: false,

@@ -183,6 +183,94 @@ impl ::std::str::FromStr for EntryInvalidatedV1Reason {
         }
     }
 }
+///Cache entry invalidated (`cache.entry.invalidated` version 2).
+///
+///Emitted by core services after a state change that makes cached data about an entity stale; the caching invalidation consumer evicts the affected entries. Ordered per entity by the partition key. Version 2 adds who asked for the invalidation; every v1 message is a valid v2 message.
+#[derive(
+    ::schemars::JsonSchema,
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq
+)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInvalidatedV2 {
+    ///Specific cache keys to evict; absent means every key derived from the entity.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cache_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub entity: EntryInvalidatedV2Entity,
+    ///Why the cached data is stale.
+    pub reason: EntryInvalidatedV2Reason,
+    ///The service or operator that asked for the invalidation, when it was not the owning service.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub requested_by: ::std::option::Option<::std::string::String>,
+}
+///The entity whose cached data is stale: an entity reference extended with the entity version that made it stale.
+#[derive(
+    ::schemars::JsonSchema,
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq
+)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInvalidatedV2Entity {
+    pub entity_id: ::std::string::String,
+    pub entity_type: ::std::string::String,
+    ///Version of the entity after the change; caches holding an older version are stale.
+    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    pub entity_version: ::std::num::NonZeroU64,
+}
+///Why the cached data is stale.
+#[derive(
+    ::schemars::JsonSchema,
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum EntryInvalidatedV2Reason {
+    #[serde(rename = "updated")]
+    Updated,
+    #[serde(rename = "deleted")]
+    Deleted,
+    #[serde(rename = "expired")]
+    Expired,
+    #[serde(rename = "manual")]
+    Manual,
+}
+impl ::std::fmt::Display for EntryInvalidatedV2Reason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Updated => f.write_str("updated"),
+            Self::Deleted => f.write_str("deleted"),
+            Self::Expired => f.write_str("expired"),
+            Self::Manual => f.write_str("manual"),
+        }
+    }
+}
+impl ::std::str::FromStr for EntryInvalidatedV2Reason {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "updated" => Ok(Self::Updated),
+            "deleted" => Ok(Self::Deleted),
+            "expired" => Ok(Self::Expired),
+            "manual" => Ok(Self::Manual),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
 ///Platform-wide message schema for Kafka topics and RabbitMQ queues: identity (consumers derive idempotency keys from id), a dotted lower-case type with version suffix, occurrence time, source, the correlation and trace ids required for observability, the payload validated against the schema selected by type, and routing and tenancy metadata.
 #[derive(
     ::schemars::JsonSchema,
