@@ -248,7 +248,7 @@ impl<'a> Generator<'a> {
                     checks.push(number_check(key, rule, ty, &value, &pointer)?);
                 }
                 "minLength" | "maxLength" | "pattern" => checks.push(string_check(key, rule, ty, &value, &pointer, &self.newtypes_and_enums)?),
-                "format" => self.format_check(rule, ty)?,
+                "format" => checks.push(self.format_check(rule, ty, &value, &pointer)?),
                 "enum" | "const" => {
                     // A string enum is a Rust enum (or newtype) that enforces it.
                     let name = type_name(ty).ok_or(Unsupported)?;
@@ -365,9 +365,10 @@ impl<'a> Generator<'a> {
         }
     }
 
-    /// A format the type asserts needs nothing; an asserted format on a
-    /// plain string is the validator's job.
-    fn format_check(&self, rule: &Value, ty: &syn::Type) -> Result<(), Unsupported> {
+    /// A format the type asserts needs nothing, nor one that only
+    /// annotates; an asserted format on a plain string is checked by the
+    /// validator's own format rule, compiled once.
+    fn format_check(&self, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
         let typed = match rule.as_str() {
             Some("uuid") => self.set.formats.uuid == FormatMapping::Typed,
             Some("date-time") => self.set.formats.date_time == FormatMapping::Typed,
@@ -375,10 +376,17 @@ impl<'a> Generator<'a> {
         };
         let lossless_type = type_name(ty).is_some_and(|n| n == "Uuid" || n == "DateTime");
         if (typed && lossless_type) || !self.set.formats.assert {
-            Ok(())
-        } else {
-            Err(Unsupported)
+            return Ok(quote!());
         }
+        let (Some(format), true) = (rule.as_str(), type_name(ty).is_some_and(|n| n == "String")) else {
+            return Err(Unsupported);
+        };
+        let text = value.r();
+        let message = format!("is not a {format:?}");
+        Ok(quote!({
+            static FORMAT: ::events_runtime::validation::FormatCheck = ::events_runtime::validation::FormatCheck::new(#format);
+            if !FORMAT.is_valid(#text) { out.push(::events_runtime::validation::violation(#pointer, "format", #message)); }
+        }))
     }
 }
 

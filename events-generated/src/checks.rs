@@ -31,8 +31,8 @@ impl crate::types::EventMeta {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v10) = &self.provenance {
-            v10.check_into(&format!("{prefix}{}", "/provenance"), out);
+        if let ::std::option::Option::Some(v33) = &self.provenance {
+            v33.check_into(&format!("{prefix}{}", "/provenance"), out);
         }
     }
 }
@@ -44,8 +44,8 @@ impl crate::types::FocusModeRedactionNoticeShownV1 {
         prefix: &str,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if let ::std::option::Option::Some(v6) = &self.generalization {
-            v6.check_into(&format!("{prefix}{}", "/generalization"), out);
+        if let ::std::option::Option::Some(v29) = &self.generalization {
+            v29.check_into(&format!("{prefix}{}", "/generalization"), out);
         }
     }
 }
@@ -57,9 +57,9 @@ impl crate::types::FocusModeRedactionNoticeShownV1Generalization {
         prefix: &str,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if let ::std::option::Option::Some(v7) = &self.resolution {
+        if let ::std::option::Option::Some(v30) = &self.resolution {
             if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v7),
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v30),
                 15f64,
             ) {
                 out.push(
@@ -71,7 +71,7 @@ impl crate::types::FocusModeRedactionNoticeShownV1Generalization {
                 );
             }
             if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v7),
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v30),
                 0f64,
             ) {
                 out.push(
@@ -79,6 +79,192 @@ impl crate::types::FocusModeRedactionNoticeShownV1Generalization {
                         &format!("{prefix}{}", "/resolution"),
                         "minimum",
                         "is less than the minimum of 0",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::NewImageAvailableV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.asset_ref.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/asset_ref"),
+                        "pattern",
+                        "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                    ),
+                );
+            }
+        }
+        if let ::std::option::Option::Some(v15) = &self.bbox {
+            if v15.0.len() < 4usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/bbox"),
+                        "minItems",
+                        "has fewer than 4 items",
+                    ),
+                );
+            }
+            if v15.0.len() > 4usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/bbox"),
+                        "maxItems",
+                        "has more than 4 items",
+                    ),
+                );
+            }
+        }
+        if let ::std::option::Option::Some(v19) = &self.hint {
+            if v19.chars().count() > 500usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/hint"),
+                        "maxLength",
+                        "is longer than 500 characters",
+                    ),
+                );
+            }
+        }
+        if let ::std::option::Option::Some(v20) = &self.source_uri {
+            {
+                static FORMAT: ::events_runtime::validation::FormatCheck = ::events_runtime::validation::FormatCheck::new(
+                    "uri",
+                );
+                if !FORMAT.is_valid(v20) {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &format!("{prefix}{}", "/source_uri"),
+                            "format",
+                            "is not a \"uri\"",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+impl crate::types::NewImageAvailableV2 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if self.asset_refs.is_empty() {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/asset_refs"),
+                    "minItems",
+                    "has fewer than 1 items",
+                ),
+            );
+        }
+        for (index22, item21) in self.asset_refs.iter().enumerate() {
+            {
+                static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+                {
+                    ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+                        .expect("checked at generation")
+                });
+                if PATTERN.find(&item21.0).is_none() {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &format!(
+                                "{}/{}", & format!("{prefix}{}", "/asset_refs"), index22
+                            ),
+                            "pattern",
+                            "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                        ),
+                    );
+                }
+            }
+        }
+        if let ::std::option::Option::Some(v23) = &self.bbox {
+            if v23.0.len() < 4usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/bbox"),
+                        "minItems",
+                        "has fewer than 4 items",
+                    ),
+                );
+            }
+            if v23.0.len() > 4usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/bbox"),
+                        "maxItems",
+                        "has more than 4 items",
+                    ),
+                );
+            }
+        }
+        self.checksum.check_into(&format!("{prefix}{}", "/checksum"), out);
+        if let ::std::option::Option::Some(v27) = &self.hint {
+            if v27.chars().count() > 500usize {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/hint"),
+                        "maxLength",
+                        "is longer than 500 characters",
+                    ),
+                );
+            }
+        }
+        if let ::std::option::Option::Some(v28) = &self.source_uri {
+            {
+                static FORMAT: ::events_runtime::validation::FormatCheck = ::events_runtime::validation::FormatCheck::new(
+                    "uri",
+                );
+                if !FORMAT.is_valid(v28) {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &format!("{prefix}{}", "/source_uri"),
+                            "format",
+                            "is not a \"uri\"",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+impl crate::types::NewImageAvailableV2Checksum {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[0-9a-f]{64}$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.value).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/value"),
+                        "pattern",
+                        "does not match \"^[0-9a-f]{64}$\"",
                     ),
                 );
             }
@@ -93,19 +279,19 @@ impl crate::types::Provenance {
         prefix: &str,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if let ::std::option::Option::Some(v13) = &self.stac_item_ids {
-            for (index15, item14) in v13.iter().enumerate() {
+        if let ::std::option::Option::Some(v36) = &self.stac_item_ids {
+            for (index38, item37) in v36.iter().enumerate() {
                 {
                     static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
                     {
                         ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
                             .expect("checked at generation")
                     });
-                    if PATTERN.find(&item14.0).is_none() {
+                    if PATTERN.find(&item37.0).is_none() {
                         out.push(
                             ::events_runtime::validation::violation(
                                 &format!(
-                                    "{}/{}", & format!("{prefix}{}", "/stac_item_ids"), index15
+                                    "{}/{}", & format!("{prefix}{}", "/stac_item_ids"), index38
                                 ),
                                 "pattern",
                                 "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
@@ -137,6 +323,90 @@ impl crate::types::RunRef {
                         &format!("{prefix}{}", "/pipeline_id"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9_-]*$\"",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::StacItemPublishedV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if self.assets.is_empty() {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/assets"),
+                    "minItems",
+                    "has fewer than 1 items",
+                ),
+            );
+        }
+        for (index2, item1) in self.assets.iter().enumerate() {
+            item1
+                .check_into(
+                    &format!("{}/{}", & format!("{prefix}{}", "/assets"), index2),
+                    out,
+                );
+        }
+        if self.bbox.0.len() < 4usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/bbox"),
+                    "minItems",
+                    "has fewer than 4 items",
+                ),
+            );
+        }
+        if self.bbox.0.len() > 4usize {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &format!("{prefix}{}", "/bbox"),
+                    "maxItems",
+                    "has more than 4 items",
+                ),
+            );
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.stac_item_id.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/stac_item_id"),
+                        "pattern",
+                        "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::StacItemPublishedV1AssetsItem {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static FORMAT: ::events_runtime::validation::FormatCheck = ::events_runtime::validation::FormatCheck::new(
+                "uri",
+            );
+            if !FORMAT.is_valid(&self.href) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &format!("{prefix}{}", "/href"),
+                        "format",
+                        "is not a \"uri\"",
                     ),
                 );
             }

@@ -154,6 +154,28 @@ impl<F: Fn(&str) -> Option<Value> + Send + Sync> jsonschema::Retrieve for Lookup
     }
 }
 
+/// An asserted `format` checked by generated code: the validator's own
+/// rule for it, compiled on first use, so both agree.
+pub struct FormatCheck {
+    format: &'static str,
+    compiled: OnceLock<jsonschema::Validator>,
+}
+
+impl FormatCheck {
+    pub const fn new(format: &'static str) -> Self {
+        FormatCheck { format, compiled: OnceLock::new() }
+    }
+
+    /// Whether `text` is in the format.
+    pub fn is_valid(&self, text: &str) -> bool {
+        let validator = self.compiled.get_or_init(|| {
+            let schema = serde_json::json!({"format": self.format});
+            compile(None, &schema, |_| None, true).expect("a format rule compiles")
+        });
+        validator.is_valid(&Value::String(text.to_owned()))
+    }
+}
+
 /// A violation found by generated checks.
 pub fn violation(pointer: &str, keyword: &str, message: &str) -> Violation {
     Violation { pointer: pointer.to_owned(), keyword: keyword.to_owned(), message: message.to_owned() }
