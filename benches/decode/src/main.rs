@@ -35,6 +35,17 @@ fn main() {
     kfm(&mut report, settings);
     flat(&mut report, settings);
     bench_set(&mut report, settings);
+    // The headline figures under the names the targets use: small events
+    // are the KFM envelope (meta first) and, for serde's tagged enum, the
+    // mixed stream, where the tag sits where serde can dispatch on it.
+    for (alias, key) in [
+        ("decode_c_over_a", "decode_c_over_a_mixed"),
+        ("validate_d_over_e", "validate_d_over_e_meta_first"),
+        ("fast_backend_a_over_b", "fast_backend_a_over_b_meta_first"),
+    ] {
+        let value = report.figures.iter().find(|(k, _)| k == key).map(|(_, v)| *v).expect("measured above");
+        report.figures.push((alias.to_owned(), value));
+    }
     println!("{}", report.figures.iter().map(|(k, v)| format!("{k}={v:.3}")).collect::<Vec<_>>().join(" "));
 }
 
