@@ -119,10 +119,10 @@ fn checks_rs(checks: &crate::checks::Checks, extra: &TokenStream) -> TokenStream
 /// `violations()` for the extra types (e.g. a dead-letter error contract):
 /// their schema's rules beyond the type, by the validator.
 fn extra_type_validation(set: &ContractSet) -> TokenStream {
+    // An extra type is a whole schema file: the document's root.
     let impls = set.extra_types.iter().filter_map(|name| {
-        let (file, pointer) = set.bundle.origins.get(name)?;
-        let uri = format!("{}#{pointer}", crate::model::document_uri(file));
-        let uri = uri.trim_end_matches('#').to_owned();
+        let (file, _) = set.bundle.origins.get(name)?;
+        let uri = crate::model::document_uri(file);
         let ty = Ident::new(name, proc_macro2::Span::call_site());
         let assert = set.formats.assert;
         Some(quote! {

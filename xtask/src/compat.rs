@@ -229,7 +229,8 @@ fn print_finding(finding: &compat::gate::Finding) {
         let at = located.position.map_or(String::new(), |(line, column)| format!(":{line}:{column}"));
         let change = &located.change;
         println!("  --> {}{at} {}", located.file.display(), if located.pointer.is_empty() { "/" } else { &located.pointer });
-        println!("   = {}: {} ({})", change.kind, change.message, compat::gate::who(change.breaks));
+        let who = change.breaks.map_or_else(|| "compatible".to_owned(), |b| b.to_string());
+        println!("   = {}: {} ({who})", change.kind, change.message);
         if finding.breaking && change.breaks.is_some() && !change.fix.is_empty() {
             println!("   = help: {}", change.fix);
         }

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Breaks, Diff, Direction, Policy, diff, next_version_file};
+use super::{Diff, Direction, Policy, diff};
 use crate::config::CompatibilityMode;
 use crate::diagnostics::Error;
 use crate::model::{ContractSet, EventContract, HEADER_TYPE};
@@ -105,9 +105,9 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
                 continue;
             };
             let mut outcome = diff(&old_schema, &new_schema, direction, policy(&new));
-            if let Some(next) = next_version_file(&file) {
-                outcome.name_next_version(&next);
-            }
+            // The next version is the one after the latest, not after this file's.
+            let latest = new.events.iter().filter(|e| e.event_type == event.event_type).map(|e| e.version).max().unwrap_or(event.version);
+            outcome.name_next_version(&format!("{}.v{}.schema.json", event.event, latest + 1));
             let breaking = !outcome.compatible;
             let changes = locate(&new, &schemas_dir, &event.payload_type, outcome);
             report.findings.push(finding(&file, event, FindingKind::Edited { mode }, changes, breaking));
@@ -221,14 +221,4 @@ fn locate(set: &ContractSet, schemas_dir: &Path, root: &str, outcome: Diff) -> V
             LocatedChange { file: schemas_dir.join(&file), pointer, position, change }
         })
         .collect()
-}
-
-/// Who breaks, in words, for a report line.
-pub fn who(breaks: Option<Breaks>) -> &'static str {
-    match breaks {
-        Some(Breaks::OldReaders) => "breaks old readers (of the new data)",
-        Some(Breaks::NewReaders) => "breaks new readers (of the old data)",
-        Some(Breaks::Both) => "breaks old and new readers",
-        Option::None => "compatible",
-    }
 }
