@@ -55,7 +55,7 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
             _ => None,
         })
         .collect();
-    let mut generator = Generator { set, structs, newtypes_and_enums, done: BTreeMap::new(), fresh: 0 };
+    let mut generator = Generator { set, structs, newtypes_and_enums, done: BTreeMap::new(), attempt: BTreeMap::new(), fresh: 0 };
     let mut covered = BTreeMap::new();
     for event in &set.events {
         let standalone = crate::refs::standalone(&set.bundle, &event.payload_type);
@@ -63,10 +63,7 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
             continue;
         }
         let Some(schema) = set.bundle.definitions.get(&event.payload_type) else { continue };
-        let mut attempt = generator.fork();
-        if attempt.struct_checks(&event.payload_type, schema).is_ok() {
-            generator.done = attempt.done;
-            generator.fresh = attempt.fresh;
+        if generator.attempt(|g| g.struct_checks(&event.payload_type, schema)) {
             let has_rules = matches!(generator.done.get(&event.payload_type), Some(State::Emitted(_)));
             covered.insert(event.payload_type.clone(), has_rules);
         }
@@ -76,13 +73,10 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
     if set.envelope.is_some()
         && let Some(schema) = set.bundle.definitions.get(header)
         && crate::types::decoded_value_is_exact(&crate::refs::standalone(&set.bundle, header))
+        && generator.attempt(|g| g.struct_checks(header, schema))
     {
-        let mut attempt = generator.fork();
-        if attempt.struct_checks(header, schema).is_ok() {
-            generator.done = attempt.done;
-            let has_rules = matches!(generator.done.get(header), Some(State::Emitted(_)));
-            covered.insert(header.to_owned(), has_rules);
-        }
+        let has_rules = matches!(generator.done.get(header), Some(State::Emitted(_)));
+        covered.insert(header.to_owned(), has_rules);
     }
     let tokens = generator.done.into_values().filter_map(|state| match state {
         State::Emitted(tokens) => Some(tokens),
@@ -140,19 +134,34 @@ struct Generator<'a> {
     newtypes_and_enums: BTreeSet<String>,
     /// Struct name -> what its checks came to.
     done: BTreeMap<String, State>,
+    /// The same for the structs of the attempt under way: kept apart so a
+    /// failed attempt is dropped without copying `done` for each one.
+    attempt: BTreeMap<String, State>,
     /// Counter for fresh binding names.
     fresh: usize,
 }
 
 impl<'a> Generator<'a> {
-    fn fork(&self) -> Generator<'a> {
-        Generator {
-            set: self.set,
-            structs: self.structs.clone(),
-            newtypes_and_enums: self.newtypes_and_enums.clone(),
-            done: self.done.clone(),
-            fresh: self.fresh,
+    /// Runs `checks`; keeps what it generated if it succeeds, drops it all
+    /// if any rule on the way is unsupported.
+    fn attempt(&mut self, checks: impl FnOnce(&mut Self) -> Result<(), Unsupported>) -> bool {
+        let fresh = self.fresh;
+        let succeeded = checks(self).is_ok();
+        let attempt = std::mem::take(&mut self.attempt);
+        if succeeded {
+            self.done.extend(attempt);
+        } else {
+            self.fresh = fresh;
         }
+        succeeded
+    }
+
+    fn state(&self, name: &str) -> Option<&State> {
+        self.attempt.get(name).or_else(|| self.done.get(name))
+    }
+
+    fn set_state(&mut self, name: &str, state: State) {
+        self.attempt.insert(name.to_owned(), state);
     }
 
     fn fresh(&mut self, stem: &str) -> Ident {
@@ -162,13 +171,13 @@ impl<'a> Generator<'a> {
 
     /// `impl Name { fn check_into(..) }` for the struct `name` of `schema`.
     fn struct_checks(&mut self, name: &str, schema: &Value) -> Result<(), Unsupported> {
-        if self.done.contains_key(name) {
+        if self.state(name).is_some() {
             return Ok(());
         }
         let item = *self.structs.get(name).ok_or(Unsupported)?;
         let syn::Fields::Named(fields) = &item.fields else { return Err(Unsupported) };
         let map = schema.as_object().ok_or(Unsupported)?;
-        self.done.insert(name.to_owned(), State::InProgress(false));
+        self.set_state(name, State::InProgress(false));
         for key in map.keys() {
             let handled = ANNOTATIONS.contains(&key.as_str())
                 || key.starts_with("x-")
@@ -189,9 +198,9 @@ impl<'a> Generator<'a> {
             let checks = self.value_checks(property, &field.ty, value, quote!(&format!("{prefix}{}", #pointer)))?;
             body.push(checks);
         }
-        let recursive = matches!(self.done.get(name), Some(State::InProgress(true)));
+        let recursive = matches!(self.state(name), Some(State::InProgress(true)));
         if body.iter().all(TokenStream::is_empty) && !recursive {
-            self.done.insert(name.to_owned(), State::Empty);
+            self.set_state(name, State::Empty);
             return Ok(());
         }
         let ty = Ident::new(name, Span::call_site());
@@ -205,7 +214,7 @@ impl<'a> Generator<'a> {
                 }
             }
         };
-        self.done.insert(name.to_owned(), State::Emitted(tokens));
+        self.set_state(name, State::Emitted(tokens));
         Ok(())
     }
 
@@ -281,11 +290,12 @@ impl<'a> Generator<'a> {
     /// and constrained newtypes enforce their rules when built.
     fn named_checks(&mut self, name: &str, schema: &Value, value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
         if self.structs.get(name).is_some_and(|s| matches!(s.fields, syn::Fields::Named(_))) {
-            if let Some(State::InProgress(recursive)) = self.done.get_mut(name) {
+            // Structs in progress belong to the attempt under way.
+            if let Some(State::InProgress(recursive)) = self.attempt.get_mut(name) {
                 *recursive = true;
             }
             self.struct_checks(name, schema)?;
-            return Ok(match self.done.get(name) {
+            return Ok(match self.state(name) {
                 Some(State::Empty) => quote!(),
                 _ => {
                     let receiver = value.m();

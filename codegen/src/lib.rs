@@ -35,9 +35,15 @@ pub use write::{GeneratedFile, Mode, Report};
 /// (relative to `repo_root`), in memory.
 pub fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::ContractSet, Vec<GeneratedFile>), Error> {
     let set = model::ContractSet::load(repo_root, config_path)?;
-    examples::check(&set)?;
-    let types = types::generate(&set)?;
-    let files = output::files(&set, types)?;
+    // Checking the examples compiles a validator per event: done beside
+    // generation, on another core; its errors come first, as if run first.
+    let (examples, files) = std::thread::scope(|scope| {
+        let examples = scope.spawn(|| examples::check(&set));
+        let files = types::generate(&set).and_then(|types| output::files(&set, types));
+        (examples.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), files)
+    });
+    examples?;
+    let files = files?;
     Ok((set, files))
 }
 

@@ -15,8 +15,8 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
     let out = &set.output_dir;
     let source = format!("{}", set.config_path.display());
     let reachable = reachable_types(&types, set);
-    let mut files = vec![
-        GeneratedFile::text(out.join("Cargo.toml"), cargo_toml(set)),
+    let mut files = vec![GeneratedFile::text(out.join("Cargo.toml"), cargo_toml(set))];
+    let mut rust = vec![
         write::rust(out.join("src/lib.rs"), &source, lib_rs(set)),
         write::rust(out.join("src/event.rs"), &source, crate::envelope::event_enum(set, &types)),
         write::rust(out.join("src/registry.rs"), &source, crate::registry::registry(set)),
@@ -24,17 +24,17 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
     let checks = crate::checks::generate(set, &types);
     if let Some(envelope) = &set.envelope {
         let header_checks = checks.covered.get(crate::model::HEADER_TYPE).copied();
-        files.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(set, envelope, &types, header_checks)?));
+        rust.push(write::rust(out.join("src/envelope.rs"), &source, crate::envelope::envelope(set, envelope, &types, header_checks)?));
     }
-    files.push(write::rust(out.join("src/checks.rs"), &source, checks_rs(&checks, &extra_type_validation(set))));
-    files.push(write::rust(out.join("src/upcast.rs"), &source, crate::upcast::upcast_rs(set)));
-    files.push(write::rust(out.join("src/types.rs"), &source, types_rs(types)));
+    rust.push(write::rust(out.join("src/checks.rs"), &source, checks_rs(&checks, &extra_type_validation(set))));
+    rust.push(write::rust(out.join("src/upcast.rs"), &source, crate::upcast::upcast_rs(set)));
+    rust.push(write::rust(out.join("src/types.rs"), &source, types_rs(types)));
     for event in &set.events {
         let mut path = out.join("src");
         path.extend(&event.module);
         path.set_extension("rs");
         let path = PathBuf::from(path.to_string_lossy().replace("r#", ""));
-        files.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type], set.formats.assert, checks.covered.get(&event.payload_type).copied())));
+        rust.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type], set.formats.assert, checks.covered.get(&event.payload_type).copied())));
     }
     // The header is the envelope schema minus type, version and payload:
     // a document of its own for run-time validation. Payloads validate
@@ -55,6 +55,7 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
     for file in set.files.files.values() {
         files.push(GeneratedFile::text(out.join("schemas").join(&file.path), file.text.clone()));
     }
+    files.extend(write::format(rust));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -55,6 +55,10 @@ enum Command {
         /// (`benches/decode/schemas/`) instead of measuring.
         #[arg(long, hide = true)]
         write_decode_set: bool,
+        /// Only write the synthetic generation sets (`DIR/<events>/`) and
+        /// generate them, for inspecting the output; measures nothing.
+        #[arg(long, hide = true, value_name = "DIR")]
+        write_sets: Option<PathBuf>,
     },
     /// Run the official JSON Schema test suite through generated types:
     /// typed decode + validation against each test's `valid` flag.
@@ -153,6 +157,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Bench { write_sets: Some(dir), .. } => match bench::write_sets(&dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Bench { quick, .. } => match bench::run(&root, quick) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
