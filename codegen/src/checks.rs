@@ -6,7 +6,8 @@
 //! is a short list: numeric bounds and `multipleOf`, array sizes and
 //! uniqueness, and string lengths and patterns on plain `String`s (typify's
 //! constrained newtypes and enums enforce theirs). Those become direct
-//! checks on the typed value: no `serde_json::Value`, no validator. Any
+//! checks on the typed value: no `serde_json::Value`, no validator, and no
+//! allocation unless a check fails (pointers are built then). Any
 //! other rule anywhere in an event's schema (an asserted `format` without a
 //! type, a non-string `enum`, ...) leaves the whole event to the `jsonschema`
 //! validator, so the two never disagree.
@@ -193,9 +194,8 @@ impl<'a> Generator<'a> {
             let ident = field.ident.clone().ok_or(Unsupported)?;
             let json_name = json_name(field);
             let Some(property) = properties.get(&json_name) else { return Err(Unsupported) };
-            let pointer = format!("/{}", crate::refs::escape(&json_name));
             let value = Val::place(quote!(self.#ident));
-            let checks = self.value_checks(property, &field.ty, value, quote!(&format!("{prefix}{}", #pointer)))?;
+            let checks = self.value_checks(property, &field.ty, value, quote!(&::events_runtime::validation::At::Member(at, #json_name)))?;
             body.push(checks);
         }
         let recursive = matches!(self.state(name), Some(State::InProgress(true)));
@@ -209,7 +209,7 @@ impl<'a> Generator<'a> {
                 /// Checks the rules of the schema its type does not enforce.
                 // One `if` per rule reads better than collapsed conditions.
                 #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
-                pub(crate) fn check_into(&self, prefix: &str, out: &mut ::std::vec::Vec<::events_runtime::Violation>) {
+                pub(crate) fn check_into(&self, at: &::events_runtime::validation::At<'_>, out: &mut ::std::vec::Vec<::events_runtime::Violation>) {
                     #(#body)*
                 }
             }
@@ -273,11 +273,13 @@ impl<'a> Generator<'a> {
         if rest.iter().any(|k| matches!(*k, "properties" | "required" | "additionalProperties")) {
             let free_form = !map.contains_key("properties") && !map.contains_key("required")
                 && map.get("additionalProperties").is_none_or(|a| a == &Value::Bool(true));
-            match type_name(ty) {
-                Some(name) => checks.push(self.named_checks(&name, schema, value.clone(), pointer.clone())?),
+            let map_of = map.get("additionalProperties").filter(|_| !map.contains_key("properties") && !map.contains_key("required"));
+            match (type_name(ty), map_value_type(ty), map_of) {
+                (Some(name), _, _) => checks.push(self.named_checks(&name, schema, value.clone(), pointer.clone())?),
                 // Any object (`serde_json::Map`): nothing to check.
-                None if free_form => {}
-                None => return Err(Unsupported),
+                (None, _, _) if free_form => {}
+                (None, Some(value_ty), Some(values)) => checks.push(self.map_checks(values, value_ty, &value, &pointer)?),
+                (None, _, _) => return Err(Unsupported),
             }
         }
         if rest.iter().any(|k| matches!(*k, "minItems" | "maxItems" | "uniqueItems" | "items")) {
@@ -358,12 +360,22 @@ impl<'a> Generator<'a> {
         if let Some(items) = map.get("items") {
             let item = self.fresh("item");
             let index = self.fresh("index");
-            let inner = self.value_checks(items, item_ty, Val::reference(quote!(#item)), quote!(&format!("{}/{}", #pointer, #index)))?;
+            let inner = self.value_checks(items, item_ty, Val::reference(quote!(#item)), quote!(&::events_runtime::validation::At::Index(#pointer, #index)))?;
             if !inner.is_empty() {
                 checks.push(quote!(for (#index, #item) in #array.iter().enumerate() { #inner }));
             }
         }
         Ok(quote!(#(#checks)*))
+    }
+
+    /// Checks of every value of a map (`BTreeMap<String, T>`) against the
+    /// schema of its `additionalProperties`.
+    fn map_checks(&mut self, values: &Value, value_ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+        let map = value.m();
+        let key = self.fresh("key");
+        let item = self.fresh("item");
+        let inner = self.value_checks(values, value_ty, Val::reference(quote!(#item)), quote!(&::events_runtime::validation::At::Member(#pointer, #key)))?;
+        Ok(if inner.is_empty() { quote!() } else { quote!(for (#key, #item) in #map.iter() { #inner }) })
     }
 
     /// An enum of strings or a newtype around a string: Rust equality is
@@ -428,7 +440,7 @@ fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &
 }
 
 fn string_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream, enforced: &BTreeSet<String>) -> Result<TokenStream, Unsupported> {
-    let (text, receiver) = (value.r(), value.m());
+    let text = value.r();
     let name = type_name(ty).ok_or(Unsupported)?;
     if enforced.contains(&name) {
         return Ok(quote!()); // typify's constrained newtype checks it when built
@@ -440,12 +452,12 @@ fn string_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &
         "minLength" => {
             let min = rule.as_u64().ok_or(Unsupported)? as usize;
             let message = format!("is shorter than {min} characters");
-            quote!(if #receiver.chars().count() < #min { out.push(::events_runtime::validation::violation(#pointer, "minLength", #message)); })
+            quote!(if ::events_runtime::validation::shorter_than(#text, #min) { out.push(::events_runtime::validation::violation(#pointer, "minLength", #message)); })
         }
         "maxLength" => {
             let max = rule.as_u64().ok_or(Unsupported)? as usize;
             let message = format!("is longer than {max} characters");
-            quote!(if #receiver.chars().count() > #max { out.push(::events_runtime::validation::violation(#pointer, "maxLength", #message)); })
+            quote!(if ::events_runtime::validation::longer_than(#text, #max) { out.push(::events_runtime::validation::violation(#pointer, "maxLength", #message)); })
         }
         _ => {
             let pattern = rule.as_str().ok_or(Unsupported)?;
@@ -475,6 +487,20 @@ fn generic_inner<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> 
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
     match args.args.first()? {
         syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// `T` of a map type keyed by strings: `BTreeMap<String, T>`.
+fn map_value_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "BTreeMap" && last.ident != "HashMap" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match (args.args.first()?, args.args.get(1)?) {
+        (syn::GenericArgument::Type(key), syn::GenericArgument::Type(value)) if type_name(key).as_deref() == Some("String") => Some(value),
         _ => None,
     }
 }

@@ -430,7 +430,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
     let header_violations = match header_checks {
         Some(true) => quote! {
             let mut out = ::std::vec::Vec::new();
-            self.header.check_into("", &mut out);
+            self.header.check_into(&::events_runtime::validation::At::Root(""), &mut out);
             out
         },
         Some(false) => quote!(::std::vec::Vec::new()),

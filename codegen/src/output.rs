@@ -229,7 +229,7 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats:
     let violations = match checked_in_rust {
         Some(true) => quote! {
             let mut out = ::std::vec::Vec::new();
-            self.check_into(prefix, &mut out);
+            self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
             out
         },
         // The types enforce every rule of the schema.

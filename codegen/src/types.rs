@@ -68,7 +68,9 @@ pub fn decoded_value_is_exact(schema: &Value) -> bool {
             let known = EXACT_KEYWORDS.contains(&key.as_str()) || (key.starts_with("x-") && key != refs::OPAQUE_REF);
             // `items: [..]` (draft 7 tuples) and `false` subschemas are not kept either.
             let odd_value = (key == "items" && value.is_array())
-                || (key == "additionalProperties" && value.is_object())
+                // A map (`BTreeMap<String, T>`) is kept whole; beside
+                // `properties` it becomes a flattened field, which is not.
+                || (key == "additionalProperties" && value.is_object() && map.contains_key("properties"))
                 || (matches!(key.as_str(), "properties" | "$defs" | "definitions")
                     && value.as_object().is_some_and(|m| m.values().any(Value::is_boolean)))
                 || (key == "items" && value.is_boolean());

@@ -8,10 +8,10 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        self.meta.check_into(&format!("{prefix}{}", "/meta"), out);
+        self.meta.check_into(&::events_runtime::validation::At::Member(at, "meta"), out);
     }
 }
 impl crate::types::EventMeta {
@@ -19,20 +19,23 @@ impl crate::types::EventMeta {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if self.producer.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.producer, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/producer"),
+                    &::events_runtime::validation::At::Member(at, "producer"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if let ::std::option::Option::Some(v33) = &self.provenance {
-            v33.check_into(&format!("{prefix}{}", "/provenance"), out);
+        if let ::std::option::Option::Some(v41) = &self.provenance {
+            v41.check_into(
+                &::events_runtime::validation::At::Member(at, "provenance"),
+                out,
+            );
         }
     }
 }
@@ -41,11 +44,14 @@ impl crate::types::FocusModeRedactionNoticeShownV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if let ::std::option::Option::Some(v29) = &self.generalization {
-            v29.check_into(&format!("{prefix}{}", "/generalization"), out);
+        if let ::std::option::Option::Some(v37) = &self.generalization {
+            v37.check_into(
+                &::events_runtime::validation::At::Member(at, "generalization"),
+                out,
+            );
         }
     }
 }
@@ -54,29 +60,29 @@ impl crate::types::FocusModeRedactionNoticeShownV1Generalization {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if let ::std::option::Option::Some(v30) = &self.resolution {
+        if let ::std::option::Option::Some(v38) = &self.resolution {
             if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v30),
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v38),
                 15f64,
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/resolution"),
+                        &::events_runtime::validation::At::Member(at, "resolution"),
                         "maximum",
                         "is greater than the maximum of 15",
                     ),
                 );
             }
             if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v30),
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v38),
                 0f64,
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/resolution"),
+                        &::events_runtime::validation::At::Member(at, "resolution"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -90,7 +96,7 @@ impl crate::types::NewImageAvailableV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
@@ -102,7 +108,7 @@ impl crate::types::NewImageAvailableV1 {
             if PATTERN.find(&self.asset_ref.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/asset_ref"),
+                        &::events_runtime::validation::At::Member(at, "asset_ref"),
                         "pattern",
                         "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
                     ),
@@ -113,7 +119,7 @@ impl crate::types::NewImageAvailableV1 {
             if v15.0.len() < 4usize {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/bbox"),
+                        &::events_runtime::validation::At::Member(at, "bbox"),
                         "minItems",
                         "has fewer than 4 items",
                     ),
@@ -122,7 +128,7 @@ impl crate::types::NewImageAvailableV1 {
             if v15.0.len() > 4usize {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/bbox"),
+                        &::events_runtime::validation::At::Member(at, "bbox"),
                         "maxItems",
                         "has more than 4 items",
                     ),
@@ -130,10 +136,10 @@ impl crate::types::NewImageAvailableV1 {
             }
         }
         if let ::std::option::Option::Some(v19) = &self.hint {
-            if v19.chars().count() > 500usize {
+            if ::events_runtime::validation::longer_than(v19, 500usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/hint"),
+                        &::events_runtime::validation::At::Member(at, "hint"),
                         "maxLength",
                         "is longer than 500 characters",
                     ),
@@ -148,7 +154,7 @@ impl crate::types::NewImageAvailableV1 {
                 if !FORMAT.is_valid(v20) {
                     out.push(
                         ::events_runtime::validation::violation(
-                            &format!("{prefix}{}", "/source_uri"),
+                            &::events_runtime::validation::At::Member(at, "source_uri"),
                             "format",
                             "is not a \"uri\"",
                         ),
@@ -163,13 +169,13 @@ impl crate::types::NewImageAvailableV2 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if self.asset_refs.is_empty() {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/asset_refs"),
+                    &::events_runtime::validation::At::Member(at, "asset_refs"),
                     "minItems",
                     "has fewer than 1 items",
                 ),
@@ -185,8 +191,9 @@ impl crate::types::NewImageAvailableV2 {
                 if PATTERN.find(&item21.0).is_none() {
                     out.push(
                         ::events_runtime::validation::violation(
-                            &format!(
-                                "{}/{}", & format!("{prefix}{}", "/asset_refs"), index22
+                            &::events_runtime::validation::At::Index(
+                                &::events_runtime::validation::At::Member(at, "asset_refs"),
+                                index22,
                             ),
                             "pattern",
                             "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
@@ -199,7 +206,7 @@ impl crate::types::NewImageAvailableV2 {
             if v23.0.len() < 4usize {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/bbox"),
+                        &::events_runtime::validation::At::Member(at, "bbox"),
                         "minItems",
                         "has fewer than 4 items",
                     ),
@@ -208,19 +215,20 @@ impl crate::types::NewImageAvailableV2 {
             if v23.0.len() > 4usize {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/bbox"),
+                        &::events_runtime::validation::At::Member(at, "bbox"),
                         "maxItems",
                         "has more than 4 items",
                     ),
                 );
             }
         }
-        self.checksum.check_into(&format!("{prefix}{}", "/checksum"), out);
+        self.checksum
+            .check_into(&::events_runtime::validation::At::Member(at, "checksum"), out);
         if let ::std::option::Option::Some(v27) = &self.hint {
-            if v27.chars().count() > 500usize {
+            if ::events_runtime::validation::longer_than(v27, 500usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/hint"),
+                        &::events_runtime::validation::At::Member(at, "hint"),
                         "maxLength",
                         "is longer than 500 characters",
                     ),
@@ -235,7 +243,7 @@ impl crate::types::NewImageAvailableV2 {
                 if !FORMAT.is_valid(v28) {
                     out.push(
                         ::events_runtime::validation::violation(
-                            &format!("{prefix}{}", "/source_uri"),
+                            &::events_runtime::validation::At::Member(at, "source_uri"),
                             "format",
                             "is not a \"uri\"",
                         ),
@@ -250,7 +258,7 @@ impl crate::types::NewImageAvailableV2Checksum {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
@@ -262,7 +270,7 @@ impl crate::types::NewImageAvailableV2Checksum {
             if PATTERN.find(&self.value).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/value"),
+                        &::events_runtime::validation::At::Member(at, "value"),
                         "pattern",
                         "does not match \"^[0-9a-f]{64}$\"",
                     ),
@@ -276,22 +284,26 @@ impl crate::types::Provenance {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if let ::std::option::Option::Some(v36) = &self.stac_item_ids {
-            for (index38, item37) in v36.iter().enumerate() {
+        if let ::std::option::Option::Some(v44) = &self.stac_item_ids {
+            for (index46, item45) in v44.iter().enumerate() {
                 {
                     static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
                     {
                         ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
                             .expect("checked at generation")
                     });
-                    if PATTERN.find(&item37.0).is_none() {
+                    if PATTERN.find(&item45.0).is_none() {
                         out.push(
                             ::events_runtime::validation::violation(
-                                &format!(
-                                    "{}/{}", & format!("{prefix}{}", "/stac_item_ids"), index38
+                                &::events_runtime::validation::At::Index(
+                                    &::events_runtime::validation::At::Member(
+                                        at,
+                                        "stac_item_ids",
+                                    ),
+                                    index46,
                                 ),
                                 "pattern",
                                 "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
@@ -308,7 +320,7 @@ impl crate::types::RunRef {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
@@ -320,7 +332,7 @@ impl crate::types::RunRef {
             if PATTERN.find(&self.pipeline_id).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/pipeline_id"),
+                        &::events_runtime::validation::At::Member(at, "pipeline_id"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9_-]*$\"",
                     ),
@@ -329,18 +341,52 @@ impl crate::types::RunRef {
         }
     }
 }
+impl crate::types::RunStartedV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v29) = &self.inputs {
+            for (index31, item30) in v29.iter().enumerate() {
+                {
+                    static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+                    {
+                        ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+                            .expect("checked at generation")
+                    });
+                    if PATTERN.find(&item30.0).is_none() {
+                        out.push(
+                            ::events_runtime::validation::violation(
+                                &::events_runtime::validation::At::Index(
+                                    &::events_runtime::validation::At::Member(at, "inputs"),
+                                    index31,
+                                ),
+                                "pattern",
+                                "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        self.run.check_into(&::events_runtime::validation::At::Member(at, "run"), out);
+    }
+}
 impl crate::types::StacItemPublishedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if self.assets.is_empty() {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/assets"),
+                    &::events_runtime::validation::At::Member(at, "assets"),
                     "minItems",
                     "has fewer than 1 items",
                 ),
@@ -349,14 +395,17 @@ impl crate::types::StacItemPublishedV1 {
         for (index2, item1) in self.assets.iter().enumerate() {
             item1
                 .check_into(
-                    &format!("{}/{}", & format!("{prefix}{}", "/assets"), index2),
+                    &::events_runtime::validation::At::Index(
+                        &::events_runtime::validation::At::Member(at, "assets"),
+                        index2,
+                    ),
                     out,
                 );
         }
         if self.bbox.0.len() < 4usize {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/bbox"),
+                    &::events_runtime::validation::At::Member(at, "bbox"),
                     "minItems",
                     "has fewer than 4 items",
                 ),
@@ -365,7 +414,7 @@ impl crate::types::StacItemPublishedV1 {
         if self.bbox.0.len() > 4usize {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/bbox"),
+                    &::events_runtime::validation::At::Member(at, "bbox"),
                     "maxItems",
                     "has more than 4 items",
                 ),
@@ -380,7 +429,7 @@ impl crate::types::StacItemPublishedV1 {
             if PATTERN.find(&self.stac_item_id.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/stac_item_id"),
+                        &::events_runtime::validation::At::Member(at, "stac_item_id"),
                         "pattern",
                         "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
                     ),
@@ -394,7 +443,7 @@ impl crate::types::StacItemPublishedV1AssetsItem {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
@@ -404,7 +453,7 @@ impl crate::types::StacItemPublishedV1AssetsItem {
             if !FORMAT.is_valid(&self.href) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/href"),
+                        &::events_runtime::validation::At::Member(at, "href"),
                         "format",
                         "is not a \"uri\"",
                     ),
@@ -418,7 +467,7 @@ impl crate::types::SyncCompletedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -429,7 +478,7 @@ impl crate::types::SyncCompletedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/duration_ms"),
+                    &::events_runtime::validation::At::Member(at, "duration_ms"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -443,7 +492,7 @@ impl crate::types::SyncCompletedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/edges_upserted"),
+                    &::events_runtime::validation::At::Member(at, "edges_upserted"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -457,12 +506,12 @@ impl crate::types::SyncCompletedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/nodes_upserted"),
+                    &::events_runtime::validation::At::Member(at, "nodes_upserted"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        self.run.check_into(&format!("{prefix}{}", "/run"), out);
+        self.run.check_into(&::events_runtime::validation::At::Member(at, "run"), out);
     }
 }

@@ -112,7 +112,7 @@ impl Event {
             Event::GraphSyncCompletedV1(_) => true,
             Event::IngestionNewImageAvailableV1(_) => true,
             Event::IngestionNewImageAvailableV2(_) => true,
-            Event::PipelineRunStartedV1(_) => false,
+            Event::PipelineRunStartedV1(_) => true,
             Event::UiFocusModeRedactionNoticeShownV1(_) => true,
         }
     }

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{self, Impossible, SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -69,27 +69,47 @@ impl EnvelopeLayout {
         }
     }
 
-    fn role(&self, level: Level, key: &str) -> Role {
-        let depth_of = |path: &'static [&'static str]| match (level, path) {
-            (Level::Root, [only]) => *only == key,
-            (Level::Nested, [_, leaf]) => *leaf == key,
-            _ => false,
+    /// The keys to look for at each level, worked out once per message.
+    fn keys(&self) -> Keys {
+        let split = |path: &'static [&'static str]| match path {
+            [only] => (Some(*only), None),
+            [_, leaf] => (None, Some(*leaf)),
+            _ => (None, None),
         };
-        if depth_of(self.type_path) {
-            Role::Type
-        } else if depth_of(self.version_path) {
-            Role::Version
-        } else if level == Level::Root && key == self.payload_key {
-            Role::Payload
-        } else if level == Level::Root && self.nested_parent() == Some(key) {
-            Role::NestedParent
-        } else {
-            Role::Other
-        }
+        let (root_type, nested_type) = split(self.type_path);
+        let (root_version, nested_version) = split(self.version_path);
+        Keys { root_type, root_version, nested_type, nested_version, payload: self.payload_key, parent: self.nested_parent() }
     }
 
     fn pointer(path: &[&str]) -> String {
         path.iter().map(|segment| format!("/{segment}")).collect()
+    }
+}
+
+/// The keys of an [`EnvelopeLayout`] by level: every key of a message is
+/// looked up here, so this is a few comparisons, not a walk of the paths.
+#[derive(Clone, Copy)]
+struct Keys {
+    root_type: Option<&'static str>,
+    root_version: Option<&'static str>,
+    nested_type: Option<&'static str>,
+    nested_version: Option<&'static str>,
+    payload: &'static str,
+    parent: Option<&'static str>,
+}
+
+impl Keys {
+    fn role(&self, level: Level, key: &str) -> Role {
+        let is = |wanted: Option<&'static str>| wanted.is_some_and(|wanted| wanted == key);
+        match level {
+            Level::Root if key == self.payload => Role::Payload,
+            Level::Root if is(self.root_type) => Role::Type,
+            Level::Root if is(self.root_version) => Role::Version,
+            Level::Root if is(self.parent) => Role::NestedParent,
+            Level::Nested if is(self.nested_type) => Role::Type,
+            Level::Nested if is(self.nested_version) => Role::Version,
+            _ => Role::Other,
+        }
     }
 }
 
@@ -99,6 +119,7 @@ enum Level {
     Nested,
 }
 
+#[derive(Clone, Copy)]
 enum Role {
     Type,
     Version,
@@ -152,12 +173,32 @@ where
     E: Dispatch,
 {
     let mut state = State::new(layout);
+    state.input = Some(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let fast = decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| {
         de.end()?;
         Ok(decoded)
     });
     match fast {
+        Ok(decoded) => Ok(decoded),
+        // What failed may rest on the scan ahead (a repeated key the scan
+        // met first): decide without it.
+        Err(_) if state.prescanned => decode_without_prescan(layout, bytes),
+        Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
+    }
+}
+
+/// [`from_slice`] reading type and version only as the parser meets them,
+/// for messages that failed after a scan ahead: the errors and the odd
+/// message with a repeated key are decided as without the scan.
+fn decode_without_prescan<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
+where
+    H: Deserialize<'de>,
+    E: Dispatch,
+{
+    let mut state = State::new(layout);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
         Ok(decoded) => Ok(decoded),
         Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
     }
@@ -231,6 +272,7 @@ pub mod fast {
             return super::from_slice(layout, bytes);
         };
         let mut state = State::<E, sonic_rs::LazyValue<'de>>::new(layout);
+        state.input = Some(bytes);
         let mut de = sonic_rs::Deserializer::from_str(text);
         match decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
             Ok(decoded) => Ok(decoded),
@@ -267,6 +309,15 @@ pub fn fill_subject(template: &str, payload: &serde_json::Value) -> Option<Strin
 /// Whether a NATS subject matches a subject pattern: `*` matches one token,
 /// a final `>` one or more.
 pub fn subject_matches(pattern: &str, subject: &str) -> bool {
+    // Decoding tries every pattern in turn: settle most of them by the
+    // literal part before the first wildcard, without splitting.
+    let literal = pattern.find(['*', '>']).map_or(pattern, |wildcard| &pattern[..wildcard]);
+    if literal.len() == pattern.len() {
+        return pattern == subject;
+    }
+    if !subject.starts_with(literal) {
+        return false;
+    }
     let mut subject_tokens = subject.split('.');
     for pattern_token in pattern.split('.') {
         match (pattern_token, subject_tokens.next()) {
@@ -388,6 +439,8 @@ enum Failure {
         raw_prefix: bool,
     },
     MissingField(&'static [&'static str]),
+    /// The parser met a type or version other than the scan ahead found.
+    PrescanMismatch,
 }
 
 /// A payload kept undecoded because it came before the type and version:
@@ -408,23 +461,90 @@ impl<'de> RawPayload<'de> for &'de RawValue {
 
 struct State<'de, E, R = &'de RawValue> {
     layout: EnvelopeLayout,
+    keys: Keys,
     event_type: Option<Cow<'de, str>>,
     version: Option<u64>,
     event: Option<E>,
     raw_payload: Option<R>,
     failure: Option<Failure>,
+    /// The whole message, for a scan ahead to the type and version when
+    /// the payload comes first (see `prescan`); `None` to never scan.
+    input: Option<&'de [u8]>,
+    /// Type and version came from the scan; the parser must meet the same.
+    prescanned: bool,
 }
 
 impl<'de, E: Dispatch, R> State<'de, E, R> {
     fn new(layout: &EnvelopeLayout) -> Self {
         State {
             layout: *layout,
+            keys: layout.keys(),
             event_type: None,
             version: None,
             event: None,
             raw_payload: None,
             failure: None,
+            input: None,
+            prescanned: false,
         }
+    }
+
+    /// Takes the event type (with its version, when the version is a
+    /// suffix of the type) as read at the type's place.
+    fn take_type(&mut self, event_type: Cow<'de, str>) -> Result<(), String> {
+        let (event_type, suffix_version) = if self.layout.version_format == VersionFormat::TypeSuffix {
+            let Some((base, version)) = split_type_suffix(&event_type) else {
+                return Err(format!("event type {event_type:?} does not end in a version suffix like `.v1`"));
+            };
+            let base_len = base.len();
+            let base = match event_type {
+                Cow::Borrowed(text) => Cow::Borrowed(&text[..base_len]),
+                Cow::Owned(mut text) => {
+                    text.truncate(base_len);
+                    Cow::Owned(text)
+                }
+            };
+            (base, Some(version))
+        } else {
+            (event_type, None)
+        };
+        if self.prescanned && (self.event_type.as_deref() != Some(&*event_type) || suffix_version.is_some_and(|v| self.version != Some(v))) {
+            self.failure = Some(Failure::PrescanMismatch);
+            return Err("the type differs from the one scanned ahead".to_owned());
+        }
+        self.event_type = Some(event_type);
+        if suffix_version.is_some() {
+            self.version = suffix_version;
+        }
+        Ok(())
+    }
+
+    fn take_version(&mut self, version: u64) -> Result<(), String> {
+        if self.prescanned && self.version != Some(version) {
+            self.failure = Some(Failure::PrescanMismatch);
+            return Err("the version differs from the one scanned ahead".to_owned());
+        }
+        self.version = Some(version);
+        Ok(())
+    }
+
+    /// Before a payload that comes first: finds the type and version by
+    /// scanning ahead, so the payload is decoded as it is met.
+    fn scan_ahead(&mut self) {
+        let Some(bytes) = self.input.take() else { return };
+        if self.event_type.is_some() || self.version.is_some() {
+            return;
+        }
+        let Some((event_type, version)) = crate::prescan::type_and_version(&self.layout, bytes) else { return };
+        if self.take_type(Cow::Borrowed(event_type)).is_err() {
+            self.event_type = None;
+            self.version = None;
+            return;
+        }
+        if let Some(version) = version {
+            self.version = Some(version);
+        }
+        self.prescanned = true;
     }
 
     fn route<'p, D: Deserializer<'p>>(&mut self, payload: D, raw_prefix: bool) -> Result<(), D::Error> {
@@ -541,36 +661,34 @@ where
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        let mut seed = seed;
         loop {
-            let Some(Key(key)) = self.map.next_key::<Key<'de>>()? else {
-                return Ok(None);
+            let keyed = self.map.next_key_seed(RoleSeed { keys: self.state.keys, level: self.level, seed })?;
+            let role = match keyed {
+                None => return Ok(None),
+                Some(Keyed::Header(key)) => return Ok(Some(key)),
+                Some(Keyed::NestedParent(key)) => {
+                    self.nested_next = true;
+                    return Ok(Some(key));
+                }
+                Some(Keyed::Ours(role, unused)) => {
+                    seed = unused;
+                    role
+                }
             };
-            match self.state.layout.role(self.level, &key) {
+            match role {
                 Role::Type => {
                     let Key(event_type) = self.map.next_value::<Key<'de>>()?;
-                    if self.state.layout.version_format == VersionFormat::TypeSuffix {
-                        let Some((base, version)) = split_type_suffix(&event_type) else {
-                            return Err(de::Error::custom(format_args!(
-                                "event type {event_type:?} does not end in a version suffix like `.v1`"
-                            )));
-                        };
-                        self.state.version = Some(version);
-                        let base_len = base.len();
-                        self.state.event_type = Some(match event_type {
-                            Cow::Borrowed(text) => Cow::Borrowed(&text[..base_len]),
-                            Cow::Owned(mut text) => {
-                                text.truncate(base_len);
-                                Cow::Owned(text)
-                            }
-                        });
-                    } else {
-                        self.state.event_type = Some(event_type);
-                    }
+                    self.state.take_type(event_type).map_err(de::Error::custom)?;
                 }
                 Role::Version => {
-                    self.state.version = Some(self.map.next_value::<u64>()?);
+                    let version = self.map.next_value::<u64>()?;
+                    self.state.take_version(version).map_err(de::Error::custom)?;
                 }
                 Role::Payload => {
+                    if self.state.event_type.is_none() || self.state.version.is_none() {
+                        self.state.scan_ahead();
+                    }
                     if self.state.event_type.is_some() && self.state.version.is_some() {
                         self.map.next_value_seed(PayloadSeed {
                             state: &mut *self.state,
@@ -579,13 +697,7 @@ where
                         self.state.raw_payload = Some(self.map.next_value::<R>()?);
                     }
                 }
-                Role::NestedParent => {
-                    self.nested_next = true;
-                    return seed.deserialize(CowKey(key).into_deserializer()).map(Some);
-                }
-                Role::Other => {
-                    return seed.deserialize(CowKey(key).into_deserializer()).map(Some);
-                }
+                Role::NestedParent | Role::Other => unreachable!("handed to the header above"),
             }
         }
     }
@@ -700,30 +812,57 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Hands a key on to the header's field visitor.
-struct CowKey<'de>(Cow<'de, str>);
+/// Reads a key and sorts it in one step: the header's keys go straight to
+/// the header's own key seed (no copy, no second look), ours come back
+/// with the seed unused.
+struct RoleSeed<K> {
+    keys: Keys,
+    level: Level,
+    seed: K,
+}
 
-impl<'de, E: de::Error> IntoDeserializer<'de, E> for CowKey<'de> {
-    type Deserializer = CowKeyDeserializer<'de, E>;
-    fn into_deserializer(self) -> Self::Deserializer {
-        CowKeyDeserializer(self.0, PhantomData)
+enum Keyed<K, V> {
+    /// A key of the header, as its seed made it.
+    Header(V),
+    /// The header's key that holds the nested type and version.
+    NestedParent(V),
+    /// Type, version or payload, with the seed for the next key.
+    Ours(Role, K),
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for RoleSeed<K> {
+    type Value = Keyed<K, K::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
     }
 }
 
-struct CowKeyDeserializer<'de, E>(Cow<'de, str>, PhantomData<E>);
-
-impl<'de, E: de::Error> Deserializer<'de> for CowKeyDeserializer<'de, E> {
-    type Error = E;
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        match self.0 {
-            Cow::Borrowed(key) => visitor.visit_borrowed_str(key),
-            Cow::Owned(key) => visitor.visit_string(key),
+impl<K> RoleSeed<K> {
+    fn sort<'de, E: de::Error>(self, key: &str, header_key: impl FnOnce(K) -> Result<K::Value, E>) -> Result<Keyed<K, K::Value>, E>
+    where
+        K: DeserializeSeed<'de>,
+    {
+        match self.keys.role(self.level, key) {
+            Role::Other => header_key(self.seed).map(Keyed::Header),
+            Role::NestedParent => header_key(self.seed).map(Keyed::NestedParent),
+            role => Ok(Keyed::Ours(role, self.seed)),
         }
     }
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
+}
+
+impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for RoleSeed<K> {
+    type Value = Keyed<K, K::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        self.sort(key, |seed| seed.deserialize(de::value::BorrowedStrDeserializer::new(key)))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        self.sort(key, |seed| seed.deserialize(de::value::StrDeserializer::new(key)))
     }
 }
 
@@ -961,6 +1100,10 @@ mod tests {
         assert!(!subject_matches("ingest.>", "ingest"));
         assert!(subject_matches("alerts.quota_exceeded", "alerts.quota_exceeded"));
         assert!(!subject_matches("alerts.quota_exceeded", "alerts.quota"));
+        assert!(subject_matches("orders.*.placed", "orders.eu.placed"));
+        assert!(!subject_matches("orders.*.placed", "orders.eu.shipped"));
+        assert!(!subject_matches("orders.*.placed", "orders..placed"));
+        assert!(!subject_matches("usage.metered.*", "usage.meteredx.api_call"));
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod error;
 pub mod formats;
 pub mod idempotency;
 pub mod integer;
+mod prescan;
 pub mod upcast;
 pub mod validation;
 

@@ -176,9 +176,58 @@ impl FormatCheck {
     }
 }
 
+/// Where a value checked by generated code sits: a JSON pointer, written
+/// out only when a check fails, so passing checks allocate nothing.
+#[derive(Clone, Copy, Debug)]
+pub enum At<'a> {
+    /// The value the checks started from, at this pointer.
+    Root(&'a str),
+    /// Member `name` (unescaped) of the object at the parent.
+    Member(&'a At<'a>, &'a str),
+    /// Item `index` of the array at the parent.
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    /// The JSON pointer.
+    pub fn pointer(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            At::Root(prefix) => out.push_str(prefix),
+            At::Member(parent, name) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&name.replace('~', "~0").replace('/', "~1"));
+            }
+            At::Index(parent, index) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+        }
+    }
+}
+
+/// Whether `text` has fewer than `min` characters (JSON Schema counts
+/// code points); counts them only when the byte length cannot decide.
+pub fn shorter_than(text: &str, min: usize) -> bool {
+    // A character takes 1 to 4 bytes.
+    text.len() < min || (text.len() < min.saturating_mul(4) && text.chars().count() < min)
+}
+
+/// Whether `text` has more than `max` characters; see [`shorter_than`].
+pub fn longer_than(text: &str, max: usize) -> bool {
+    text.len() > max && (text.len() > max.saturating_mul(4) || text.chars().count() > max)
+}
+
 /// A violation found by generated checks.
-pub fn violation(pointer: &str, keyword: &str, message: &str) -> Violation {
-    Violation { pointer: pointer.to_owned(), keyword: keyword.to_owned(), message: message.to_owned() }
+pub fn violation(at: &At<'_>, keyword: &str, message: &str) -> Violation {
+    Violation { pointer: at.pointer(), keyword: keyword.to_owned(), message: message.to_owned() }
 }
 
 /// The JSON number of an integer field, for generated checks.
@@ -244,4 +293,34 @@ pub fn all_unique<'a, T: PartialEq + 'a>(items: impl Iterator<Item = &'a T>) -> 
 /// Serializes a generated value for validation.
 pub fn to_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("generated types always serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        // "é" is 2 bytes, "𝄞" 4: byte lengths alone would answer wrongly.
+        assert!(!shorter_than("éé", 2));
+        assert!(shorter_than("é", 2));
+        assert!(!longer_than("éé", 2));
+        assert!(longer_than("𝄞𝄞𝄞", 2));
+        assert!(!longer_than("𝄞𝄞", 2));
+        assert!(shorter_than("", 1));
+        assert!(!shorter_than("abcd", 1));
+        assert!(longer_than("abcdefghi", 2));
+        assert!(!longer_than("", 0));
+        assert!(shorter_than("x", usize::MAX));
+    }
+
+    #[test]
+    fn a_pointer_is_written_from_its_parts_with_escapes() {
+        let root = At::Root("/data");
+        let records = At::Member(&root, "records");
+        let item = At::Index(&records, 3);
+        let odd = At::Member(&item, "a/b~c");
+        assert_eq!(odd.pointer(), "/data/records/3/a~1b~0c");
+        assert_eq!(At::Root("").pointer(), "");
+    }
 }

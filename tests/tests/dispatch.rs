@@ -140,3 +140,25 @@ fn encoding_takes_type_and_version_from_the_payload() {
     assert_eq!(encoded["meta"]["version"], 2);
     assert_eq!(encoded["data"]["asset_refs"][0], "stac:item:a");
 }
+
+#[test]
+fn the_payload_may_come_first_even_when_type_or_version_repeats() {
+    let data = json!({
+        "asset_kind": "dem",
+        "asset_refs": ["stac:item:a"],
+        "checksum": {"algorithm": "sha256", "value": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
+    });
+    let meta_first = format!("{{\"meta\":{},\"data\":{data}}}", meta("kfm.ingestion.new_image_available", 2));
+    let data_first = format!("{{\"data\":{data},\"meta\":{}}}", meta("kfm.ingestion.new_image_available", 2));
+    let decoded = Envelope::from_json(&meta_first).expect("valid");
+    assert_eq!(Envelope::from_json(&data_first).expect("valid data first"), decoded);
+
+    // A repeated key: the last one counts, in both orders, though a scan
+    // ahead for the type and version meets the first one.
+    let repeated = r#""type":"kfm.ingestion.no_such_event","version":7,"type":"kfm.ingestion.new_image_available","version":2,"#;
+    let mut meta_text = meta("kfm.ingestion.new_image_available", 2).to_string();
+    meta_text = meta_text.replacen('{', &format!("{{{repeated}"), 1);
+    for text in [format!("{{\"meta\":{meta_text},\"data\":{data}}}"), format!("{{\"data\":{data},\"meta\":{meta_text}}}")] {
+        assert_eq!(Envelope::from_json(&text).expect("the last type and version count"), decoded, "{text}");
+    }
+}

@@ -8,22 +8,22 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if self.source.chars().count() > 100usize {
+        if ::events_runtime::validation::longer_than(&self.source, 100usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/source"),
+                    &::events_runtime::validation::At::Member(at, "source"),
                     "maxLength",
                     "is longer than 100 characters",
                 ),
             );
         }
-        if self.source.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.source, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/source"),
+                    &::events_runtime::validation::At::Member(at, "source"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -36,7 +36,7 @@ impl crate::types::Event0V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -45,17 +45,20 @@ impl crate::types::Event0V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index7, item6) in self.field_4.iter().enumerate() {
-            if item6.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item6, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index7),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index7,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -69,7 +72,7 @@ impl crate::types::Event10V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v8) = &self.field_11 {
@@ -79,7 +82,7 @@ impl crate::types::Event10V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -87,34 +90,41 @@ impl crate::types::Event10V1 {
             }
         }
         for (index10, item9) in self.field_12.iter().enumerate() {
-            if item9.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item9, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_12"), index10),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index10,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
                 );
             }
         }
-        self.field_13.check_into(&format!("{prefix}{}", "/field_13"), out);
+        self.field_13
+            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index16, item15) in self.field_4.iter().enumerate() {
-            if item15.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item15, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index16),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index16,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -122,7 +132,10 @@ impl crate::types::Event10V1 {
             }
         }
         if let ::std::option::Option::Some(v17) = &self.field_5 {
-            v17.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v17.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -131,7 +144,7 @@ impl crate::types::Event11V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -140,17 +153,20 @@ impl crate::types::Event11V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index55, item54) in self.field_4.iter().enumerate() {
-            if item54.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item54, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index55),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index55,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -164,7 +180,7 @@ impl crate::types::Event12V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -173,17 +189,20 @@ impl crate::types::Event12V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index91, item90) in self.field_4.iter().enumerate() {
-            if item90.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item90, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index91),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index91,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -191,7 +210,10 @@ impl crate::types::Event12V1 {
             }
         }
         if let ::std::option::Option::Some(v92) = &self.field_5 {
-            v92.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v92.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -200,7 +222,7 @@ impl crate::types::Event13V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -209,17 +231,20 @@ impl crate::types::Event13V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index125, item124) in self.field_4.iter().enumerate() {
-            if item124.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item124, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index125),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index125,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -227,7 +252,10 @@ impl crate::types::Event13V1 {
             }
         }
         if let ::std::option::Option::Some(v126) = &self.field_5 {
-            v126.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v126.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -236,7 +264,7 @@ impl crate::types::Event14V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -245,17 +273,20 @@ impl crate::types::Event14V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index154, item153) in self.field_4.iter().enumerate() {
-            if item153.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item153, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index154),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index154,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -263,7 +294,10 @@ impl crate::types::Event14V1 {
             }
         }
         if let ::std::option::Option::Some(v155) = &self.field_5 {
-            v155.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v155.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -272,7 +306,7 @@ impl crate::types::Event15V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -281,17 +315,20 @@ impl crate::types::Event15V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index177, item176) in self.field_4.iter().enumerate() {
-            if item176.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item176, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index177),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index177,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -299,7 +336,10 @@ impl crate::types::Event15V1 {
             }
         }
         if let ::std::option::Option::Some(v178) = &self.field_5 {
-            v178.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v178.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -308,7 +348,7 @@ impl crate::types::Event16V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -317,17 +357,20 @@ impl crate::types::Event16V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index203, item202) in self.field_4.iter().enumerate() {
-            if item202.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item202, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index203),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index203,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -335,7 +378,10 @@ impl crate::types::Event16V1 {
             }
         }
         if let ::std::option::Option::Some(v204) = &self.field_5 {
-            v204.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v204.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -344,7 +390,7 @@ impl crate::types::Event17V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -353,17 +399,20 @@ impl crate::types::Event17V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index231, item230) in self.field_4.iter().enumerate() {
-            if item230.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item230, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index231),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index231,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -371,7 +420,10 @@ impl crate::types::Event17V1 {
             }
         }
         if let ::std::option::Option::Some(v232) = &self.field_5 {
-            v232.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v232.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -380,7 +432,7 @@ impl crate::types::Event18V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v259) = &self.field_11 {
@@ -390,7 +442,7 @@ impl crate::types::Event18V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -403,17 +455,20 @@ impl crate::types::Event18V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index262, item261) in self.field_4.iter().enumerate() {
-            if item261.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item261, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index262),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index262,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -421,7 +476,10 @@ impl crate::types::Event18V1 {
             }
         }
         if let ::std::option::Option::Some(v263) = &self.field_5 {
-            v263.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v263.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -430,7 +488,7 @@ impl crate::types::Event19V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v293) = &self.field_11 {
@@ -440,7 +498,7 @@ impl crate::types::Event19V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -448,11 +506,12 @@ impl crate::types::Event19V1 {
             }
         }
         for (index295, item294) in self.field_12.iter().enumerate() {
-            if item294.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item294, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!(
-                            "{}/{}", & format!("{prefix}{}", "/field_12"), index295
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index295,
                         ),
                         "maxLength",
                         "is longer than 40 characters",
@@ -466,17 +525,20 @@ impl crate::types::Event19V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index298, item297) in self.field_4.iter().enumerate() {
-            if item297.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item297, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index298),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index298,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -484,7 +546,10 @@ impl crate::types::Event19V1 {
             }
         }
         if let ::std::option::Option::Some(v299) = &self.field_5 {
-            v299.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v299.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -493,7 +558,7 @@ impl crate::types::Event1V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -502,17 +567,20 @@ impl crate::types::Event1V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index50, item49) in self.field_4.iter().enumerate() {
-            if item49.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item49, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index50),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index50,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -520,7 +588,10 @@ impl crate::types::Event1V1 {
             }
         }
         if let ::std::option::Option::Some(v51) = &self.field_5 {
-            v51.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v51.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -529,7 +600,7 @@ impl crate::types::Event20V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v21) = &self.field_11 {
@@ -539,7 +610,7 @@ impl crate::types::Event20V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -547,34 +618,41 @@ impl crate::types::Event20V1 {
             }
         }
         for (index23, item22) in self.field_12.iter().enumerate() {
-            if item22.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item22, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_12"), index23),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index23,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
                 );
             }
         }
-        self.field_13.check_into(&format!("{prefix}{}", "/field_13"), out);
+        self.field_13
+            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index27, item26) in self.field_4.iter().enumerate() {
-            if item26.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item26, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index27),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index27,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -582,7 +660,10 @@ impl crate::types::Event20V1 {
             }
         }
         if let ::std::option::Option::Some(v28) = &self.field_5 {
-            v28.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v28.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -591,7 +672,7 @@ impl crate::types::Event21V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v56) = &self.field_11 {
@@ -601,7 +682,7 @@ impl crate::types::Event21V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -609,34 +690,41 @@ impl crate::types::Event21V1 {
             }
         }
         for (index58, item57) in self.field_12.iter().enumerate() {
-            if item57.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item57, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_12"), index58),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index58,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
                 );
             }
         }
-        self.field_13.check_into(&format!("{prefix}{}", "/field_13"), out);
+        self.field_13
+            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index64, item63) in self.field_4.iter().enumerate() {
-            if item63.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item63, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index64),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index64,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -644,7 +732,10 @@ impl crate::types::Event21V1 {
             }
         }
         if let ::std::option::Option::Some(v65) = &self.field_5 {
-            v65.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v65.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -653,7 +744,7 @@ impl crate::types::Event22V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -662,17 +753,20 @@ impl crate::types::Event22V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index102, item101) in self.field_4.iter().enumerate() {
-            if item101.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item101, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index102),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index102,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -686,7 +780,7 @@ impl crate::types::Event23V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -695,17 +789,20 @@ impl crate::types::Event23V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index130, item129) in self.field_4.iter().enumerate() {
-            if item129.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item129, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index130),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index130,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -713,7 +810,10 @@ impl crate::types::Event23V1 {
             }
         }
         if let ::std::option::Option::Some(v131) = &self.field_5 {
-            v131.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v131.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -722,7 +822,7 @@ impl crate::types::Event24V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -731,17 +831,20 @@ impl crate::types::Event24V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index159, item158) in self.field_4.iter().enumerate() {
-            if item158.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item158, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index159),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index159,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -749,7 +852,10 @@ impl crate::types::Event24V1 {
             }
         }
         if let ::std::option::Option::Some(v160) = &self.field_5 {
-            v160.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v160.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -758,7 +864,7 @@ impl crate::types::Event25V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -767,17 +873,20 @@ impl crate::types::Event25V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index183, item182) in self.field_4.iter().enumerate() {
-            if item182.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item182, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index183),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index183,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -785,7 +894,10 @@ impl crate::types::Event25V1 {
             }
         }
         if let ::std::option::Option::Some(v184) = &self.field_5 {
-            v184.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v184.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -794,7 +906,7 @@ impl crate::types::Event26V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -803,17 +915,20 @@ impl crate::types::Event26V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index209, item208) in self.field_4.iter().enumerate() {
-            if item208.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item208, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index209),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index209,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -821,7 +936,10 @@ impl crate::types::Event26V1 {
             }
         }
         if let ::std::option::Option::Some(v210) = &self.field_5 {
-            v210.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v210.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -830,7 +948,7 @@ impl crate::types::Event27V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -839,17 +957,20 @@ impl crate::types::Event27V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index237, item236) in self.field_4.iter().enumerate() {
-            if item236.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item236, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index237),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index237,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -857,7 +978,10 @@ impl crate::types::Event27V1 {
             }
         }
         if let ::std::option::Option::Some(v238) = &self.field_5 {
-            v238.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v238.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -866,7 +990,7 @@ impl crate::types::Event28V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -875,17 +999,20 @@ impl crate::types::Event28V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index268, item267) in self.field_4.iter().enumerate() {
-            if item267.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item267, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index268),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index268,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -893,7 +1020,10 @@ impl crate::types::Event28V1 {
             }
         }
         if let ::std::option::Option::Some(v269) = &self.field_5 {
-            v269.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v269.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -902,7 +1032,7 @@ impl crate::types::Event29V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v302) = &self.field_11 {
@@ -912,7 +1042,7 @@ impl crate::types::Event29V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -925,17 +1055,20 @@ impl crate::types::Event29V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index305, item304) in self.field_4.iter().enumerate() {
-            if item304.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item304, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index305),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index305,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -943,7 +1076,10 @@ impl crate::types::Event29V1 {
             }
         }
         if let ::std::option::Option::Some(v306) = &self.field_5 {
-            v306.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v306.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -952,7 +1088,7 @@ impl crate::types::Event2V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -961,17 +1097,20 @@ impl crate::types::Event2V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index96, item95) in self.field_4.iter().enumerate() {
-            if item95.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item95, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index96),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index96,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -979,7 +1118,10 @@ impl crate::types::Event2V1 {
             }
         }
         if let ::std::option::Option::Some(v97) = &self.field_5 {
-            v97.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v97.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -988,7 +1130,7 @@ impl crate::types::Event30V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v32) = &self.field_11 {
@@ -998,7 +1140,7 @@ impl crate::types::Event30V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1006,10 +1148,13 @@ impl crate::types::Event30V1 {
             }
         }
         for (index34, item33) in self.field_12.iter().enumerate() {
-            if item33.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item33, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_12"), index34),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index34,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1022,17 +1167,20 @@ impl crate::types::Event30V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index37, item36) in self.field_4.iter().enumerate() {
-            if item36.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item36, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index37),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index37,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1040,7 +1188,10 @@ impl crate::types::Event30V1 {
             }
         }
         if let ::std::option::Option::Some(v38) = &self.field_5 {
-            v38.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v38.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1049,7 +1200,7 @@ impl crate::types::Event31V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v69) = &self.field_11 {
@@ -1059,7 +1210,7 @@ impl crate::types::Event31V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1067,34 +1218,41 @@ impl crate::types::Event31V1 {
             }
         }
         for (index71, item70) in self.field_12.iter().enumerate() {
-            if item70.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item70, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_12"), index71),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index71,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
                 );
             }
         }
-        self.field_13.check_into(&format!("{prefix}{}", "/field_13"), out);
+        self.field_13
+            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index75, item74) in self.field_4.iter().enumerate() {
-            if item74.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item74, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index75),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index75,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1102,7 +1260,10 @@ impl crate::types::Event31V1 {
             }
         }
         if let ::std::option::Option::Some(v76) = &self.field_5 {
-            v76.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v76.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1111,7 +1272,7 @@ impl crate::types::Event32V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v103) = &self.field_11 {
@@ -1121,7 +1282,7 @@ impl crate::types::Event32V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1129,11 +1290,12 @@ impl crate::types::Event32V1 {
             }
         }
         for (index105, item104) in self.field_12.iter().enumerate() {
-            if item104.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item104, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!(
-                            "{}/{}", & format!("{prefix}{}", "/field_12"), index105
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index105,
                         ),
                         "maxLength",
                         "is longer than 40 characters",
@@ -1141,24 +1303,28 @@ impl crate::types::Event32V1 {
                 );
             }
         }
-        self.field_13.check_into(&format!("{prefix}{}", "/field_13"), out);
+        self.field_13
+            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index110, item109) in self.field_4.iter().enumerate() {
-            if item109.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item109, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index110),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index110,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1166,7 +1332,10 @@ impl crate::types::Event32V1 {
             }
         }
         if let ::std::option::Option::Some(v111) = &self.field_5 {
-            v111.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v111.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1175,7 +1344,7 @@ impl crate::types::Event33V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1184,17 +1353,20 @@ impl crate::types::Event33V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index140, item139) in self.field_4.iter().enumerate() {
-            if item139.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item139, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index140),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index140,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1208,7 +1380,7 @@ impl crate::types::Event34V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1217,17 +1389,20 @@ impl crate::types::Event34V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index164, item163) in self.field_4.iter().enumerate() {
-            if item163.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item163, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index164),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index164,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1235,7 +1410,10 @@ impl crate::types::Event34V1 {
             }
         }
         if let ::std::option::Option::Some(v165) = &self.field_5 {
-            v165.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v165.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1244,7 +1422,7 @@ impl crate::types::Event35V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1253,17 +1431,20 @@ impl crate::types::Event35V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index188, item187) in self.field_4.iter().enumerate() {
-            if item187.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item187, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index188),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index188,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1271,7 +1452,10 @@ impl crate::types::Event35V1 {
             }
         }
         if let ::std::option::Option::Some(v189) = &self.field_5 {
-            v189.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v189.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1280,7 +1464,7 @@ impl crate::types::Event36V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1289,17 +1473,20 @@ impl crate::types::Event36V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index215, item214) in self.field_4.iter().enumerate() {
-            if item214.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item214, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index215),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index215,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1307,7 +1494,10 @@ impl crate::types::Event36V1 {
             }
         }
         if let ::std::option::Option::Some(v216) = &self.field_5 {
-            v216.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v216.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1316,7 +1506,7 @@ impl crate::types::Event37V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1325,17 +1515,20 @@ impl crate::types::Event37V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index243, item242) in self.field_4.iter().enumerate() {
-            if item242.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item242, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index243),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index243,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1343,7 +1536,10 @@ impl crate::types::Event37V1 {
             }
         }
         if let ::std::option::Option::Some(v244) = &self.field_5 {
-            v244.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v244.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1352,7 +1548,7 @@ impl crate::types::Event38V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1361,17 +1557,20 @@ impl crate::types::Event38V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index274, item273) in self.field_4.iter().enumerate() {
-            if item273.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item273, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index274),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index274,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1379,7 +1578,10 @@ impl crate::types::Event38V1 {
             }
         }
         if let ::std::option::Option::Some(v275) = &self.field_5 {
-            v275.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v275.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1388,7 +1590,7 @@ impl crate::types::Event39V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1397,17 +1599,20 @@ impl crate::types::Event39V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index311, item310) in self.field_4.iter().enumerate() {
-            if item310.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item310, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index311),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index311,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1415,7 +1620,10 @@ impl crate::types::Event39V1 {
             }
         }
         if let ::std::option::Option::Some(v312) = &self.field_5 {
-            v312.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v312.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1424,7 +1632,7 @@ impl crate::types::Event3V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1433,17 +1641,20 @@ impl crate::types::Event3V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index135, item134) in self.field_4.iter().enumerate() {
-            if item134.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item134, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index135),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index135,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1451,7 +1662,10 @@ impl crate::types::Event3V1 {
             }
         }
         if let ::std::option::Option::Some(v136) = &self.field_5 {
-            v136.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v136.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1460,7 +1674,7 @@ impl crate::types::Event40V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v41) = &self.field_11 {
@@ -1470,7 +1684,7 @@ impl crate::types::Event40V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1483,17 +1697,20 @@ impl crate::types::Event40V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index44, item43) in self.field_4.iter().enumerate() {
-            if item43.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item43, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index44),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index44,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1501,7 +1718,10 @@ impl crate::types::Event40V1 {
             }
         }
         if let ::std::option::Option::Some(v45) = &self.field_5 {
-            v45.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v45.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1510,7 +1730,7 @@ impl crate::types::Event41V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v80) = &self.field_11 {
@@ -1520,7 +1740,7 @@ impl crate::types::Event41V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1528,10 +1748,13 @@ impl crate::types::Event41V1 {
             }
         }
         for (index82, item81) in self.field_12.iter().enumerate() {
-            if item81.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item81, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_12"), index82),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index82,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1544,17 +1767,20 @@ impl crate::types::Event41V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index85, item84) in self.field_4.iter().enumerate() {
-            if item84.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item84, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index85),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index85,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1562,7 +1788,10 @@ impl crate::types::Event41V1 {
             }
         }
         if let ::std::option::Option::Some(v86) = &self.field_5 {
-            v86.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v86.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1571,7 +1800,7 @@ impl crate::types::Event42V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v114) = &self.field_11 {
@@ -1581,7 +1810,7 @@ impl crate::types::Event42V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1589,11 +1818,12 @@ impl crate::types::Event42V1 {
             }
         }
         for (index116, item115) in self.field_12.iter().enumerate() {
-            if item115.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item115, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!(
-                            "{}/{}", & format!("{prefix}{}", "/field_12"), index116
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index116,
                         ),
                         "maxLength",
                         "is longer than 40 characters",
@@ -1601,24 +1831,28 @@ impl crate::types::Event42V1 {
                 );
             }
         }
-        self.field_13.check_into(&format!("{prefix}{}", "/field_13"), out);
+        self.field_13
+            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index119, item118) in self.field_4.iter().enumerate() {
-            if item118.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item118, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index119),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index119,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1626,7 +1860,10 @@ impl crate::types::Event42V1 {
             }
         }
         if let ::std::option::Option::Some(v120) = &self.field_5 {
-            v120.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v120.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1635,7 +1872,7 @@ impl crate::types::Event43V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v141) = &self.field_11 {
@@ -1645,7 +1882,7 @@ impl crate::types::Event43V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1653,11 +1890,12 @@ impl crate::types::Event43V1 {
             }
         }
         for (index143, item142) in self.field_12.iter().enumerate() {
-            if item142.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item142, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!(
-                            "{}/{}", & format!("{prefix}{}", "/field_12"), index143
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index143,
                         ),
                         "maxLength",
                         "is longer than 40 characters",
@@ -1665,24 +1903,28 @@ impl crate::types::Event43V1 {
                 );
             }
         }
-        self.field_13.check_into(&format!("{prefix}{}", "/field_13"), out);
+        self.field_13
+            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index148, item147) in self.field_4.iter().enumerate() {
-            if item147.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item147, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index148),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index148,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1690,7 +1932,10 @@ impl crate::types::Event43V1 {
             }
         }
         if let ::std::option::Option::Some(v149) = &self.field_5 {
-            v149.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v149.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1699,7 +1944,7 @@ impl crate::types::Event44V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1708,17 +1953,20 @@ impl crate::types::Event44V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index174, item173) in self.field_4.iter().enumerate() {
-            if item173.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item173, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index174),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index174,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1732,7 +1980,7 @@ impl crate::types::Event45V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1741,17 +1989,20 @@ impl crate::types::Event45V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index193, item192) in self.field_4.iter().enumerate() {
-            if item192.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item192, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index193),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index193,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1759,7 +2010,10 @@ impl crate::types::Event45V1 {
             }
         }
         if let ::std::option::Option::Some(v194) = &self.field_5 {
-            v194.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v194.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1768,7 +2022,7 @@ impl crate::types::Event46V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1777,17 +2031,20 @@ impl crate::types::Event46V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index220, item219) in self.field_4.iter().enumerate() {
-            if item219.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item219, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index220),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index220,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1795,7 +2052,10 @@ impl crate::types::Event46V1 {
             }
         }
         if let ::std::option::Option::Some(v221) = &self.field_5 {
-            v221.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v221.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1804,7 +2064,7 @@ impl crate::types::Event47V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1813,17 +2073,20 @@ impl crate::types::Event47V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index249, item248) in self.field_4.iter().enumerate() {
-            if item248.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item248, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index249),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index249,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1831,7 +2094,10 @@ impl crate::types::Event47V1 {
             }
         }
         if let ::std::option::Option::Some(v250) = &self.field_5 {
-            v250.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v250.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1840,7 +2106,7 @@ impl crate::types::Event48V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1849,17 +2115,20 @@ impl crate::types::Event48V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index280, item279) in self.field_4.iter().enumerate() {
-            if item279.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item279, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index280),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index280,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1867,7 +2136,10 @@ impl crate::types::Event48V1 {
             }
         }
         if let ::std::option::Option::Some(v281) = &self.field_5 {
-            v281.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v281.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1876,7 +2148,7 @@ impl crate::types::Event49V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1885,17 +2157,20 @@ impl crate::types::Event49V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index317, item316) in self.field_4.iter().enumerate() {
-            if item316.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item316, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index317),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index317,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1903,7 +2178,10 @@ impl crate::types::Event49V1 {
             }
         }
         if let ::std::option::Option::Some(v318) = &self.field_5 {
-            v318.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v318.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1912,7 +2190,7 @@ impl crate::types::Event4V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1921,17 +2199,20 @@ impl crate::types::Event4V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index168, item167) in self.field_4.iter().enumerate() {
-            if item167.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item167, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index168),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index168,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1939,7 +2220,10 @@ impl crate::types::Event4V1 {
             }
         }
         if let ::std::option::Option::Some(v169) = &self.field_5 {
-            v169.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v169.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1948,7 +2232,7 @@ impl crate::types::Event5V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1957,17 +2241,20 @@ impl crate::types::Event5V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index197, item196) in self.field_4.iter().enumerate() {
-            if item196.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item196, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index197),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index197,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -1975,7 +2262,10 @@ impl crate::types::Event5V1 {
             }
         }
         if let ::std::option::Option::Some(v198) = &self.field_5 {
-            v198.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v198.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -1984,7 +2274,7 @@ impl crate::types::Event6V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -1993,17 +2283,20 @@ impl crate::types::Event6V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index225, item224) in self.field_4.iter().enumerate() {
-            if item224.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item224, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index225),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index225,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -2011,7 +2304,10 @@ impl crate::types::Event6V1 {
             }
         }
         if let ::std::option::Option::Some(v226) = &self.field_5 {
-            v226.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v226.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -2020,7 +2316,7 @@ impl crate::types::Event7V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v252) = &self.field_11 {
@@ -2030,7 +2326,7 @@ impl crate::types::Event7V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -2043,17 +2339,20 @@ impl crate::types::Event7V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index255, item254) in self.field_4.iter().enumerate() {
-            if item254.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item254, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index255),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index255,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -2061,7 +2360,10 @@ impl crate::types::Event7V1 {
             }
         }
         if let ::std::option::Option::Some(v256) = &self.field_5 {
-            v256.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v256.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -2070,7 +2372,7 @@ impl crate::types::Event8V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v284) = &self.field_11 {
@@ -2080,7 +2382,7 @@ impl crate::types::Event8V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -2088,11 +2390,12 @@ impl crate::types::Event8V1 {
             }
         }
         for (index286, item285) in self.field_12.iter().enumerate() {
-            if item285.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item285, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!(
-                            "{}/{}", & format!("{prefix}{}", "/field_12"), index286
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index286,
                         ),
                         "maxLength",
                         "is longer than 40 characters",
@@ -2106,17 +2409,20 @@ impl crate::types::Event8V1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index289, item288) in self.field_4.iter().enumerate() {
-            if item288.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item288, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index289),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index289,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -2124,7 +2430,10 @@ impl crate::types::Event8V1 {
             }
         }
         if let ::std::option::Option::Some(v290) = &self.field_5 {
-            v290.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v290.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -2133,7 +2442,7 @@ impl crate::types::Event9V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v321) = &self.field_11 {
@@ -2143,7 +2452,7 @@ impl crate::types::Event9V1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/field_11"),
+                        &::events_runtime::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -2151,11 +2460,12 @@ impl crate::types::Event9V1 {
             }
         }
         for (index323, item322) in self.field_12.iter().enumerate() {
-            if item322.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item322, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!(
-                            "{}/{}", & format!("{prefix}{}", "/field_12"), index323
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_12"),
+                            index323,
                         ),
                         "maxLength",
                         "is longer than 40 characters",
@@ -2163,24 +2473,28 @@ impl crate::types::Event9V1 {
                 );
             }
         }
-        self.field_13.check_into(&format!("{prefix}{}", "/field_13"), out);
+        self.field_13
+            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/field_3"),
+                    &::events_runtime::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index326, item325) in self.field_4.iter().enumerate() {
-            if item325.chars().count() > 40usize {
+            if ::events_runtime::validation::longer_than(item325, 40usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/field_4"), index326),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "field_4"),
+                            index326,
+                        ),
                         "maxLength",
                         "is longer than 40 characters",
                     ),
@@ -2188,7 +2502,10 @@ impl crate::types::Event9V1 {
             }
         }
         if let ::std::option::Option::Some(v327) = &self.field_5 {
-            v327.check_into(&format!("{prefix}{}", "/field_5"), out);
+            v327.check_into(
+                &::events_runtime::validation::At::Member(at, "field_5"),
+                out,
+            );
         }
     }
 }
@@ -2197,13 +2514,13 @@ impl crate::types::Part0 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2218,7 +2535,7 @@ impl crate::types::Part0 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2226,10 +2543,10 @@ impl crate::types::Part0 {
             }
         }
         if let ::std::option::Option::Some(v77) = &self.note {
-            if v77.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v77, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2243,13 +2560,13 @@ impl crate::types::Part1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2264,7 +2581,7 @@ impl crate::types::Part1 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2272,10 +2589,10 @@ impl crate::types::Part1 {
             }
         }
         if let ::std::option::Option::Some(v29) = &self.note {
-            if v29.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v29, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2289,13 +2606,13 @@ impl crate::types::Part10 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2310,7 +2627,7 @@ impl crate::types::Part10 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2318,10 +2635,10 @@ impl crate::types::Part10 {
             }
         }
         if let ::std::option::Option::Some(v59) = &self.note {
-            if v59.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v59, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2335,13 +2652,13 @@ impl crate::types::Part11 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2356,7 +2673,7 @@ impl crate::types::Part11 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2364,10 +2681,10 @@ impl crate::types::Part11 {
             }
         }
         if let ::std::option::Option::Some(v11) = &self.note {
-            if v11.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v11, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2381,13 +2698,13 @@ impl crate::types::Part2 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2402,7 +2719,7 @@ impl crate::types::Part2 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2410,10 +2727,10 @@ impl crate::types::Part2 {
             }
         }
         if let ::std::option::Option::Some(v66) = &self.note {
-            if v66.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v66, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2427,13 +2744,13 @@ impl crate::types::Part3 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2448,7 +2765,7 @@ impl crate::types::Part3 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2456,10 +2773,10 @@ impl crate::types::Part3 {
             }
         }
         if let ::std::option::Option::Some(v18) = &self.note {
-            if v18.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v18, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2473,13 +2790,13 @@ impl crate::types::Part4 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2494,7 +2811,7 @@ impl crate::types::Part4 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2502,10 +2819,10 @@ impl crate::types::Part4 {
             }
         }
         if let ::std::option::Option::Some(v132) = &self.note {
-            if v132.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v132, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2519,13 +2836,13 @@ impl crate::types::Part5 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2540,7 +2857,7 @@ impl crate::types::Part5 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2548,10 +2865,10 @@ impl crate::types::Part5 {
             }
         }
         if let ::std::option::Option::Some(v93) = &self.note {
-            if v93.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v93, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2565,13 +2882,13 @@ impl crate::types::Part6 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2586,7 +2903,7 @@ impl crate::types::Part6 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2594,10 +2911,10 @@ impl crate::types::Part6 {
             }
         }
         if let ::std::option::Option::Some(v52) = &self.note {
-            if v52.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v52, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2611,13 +2928,13 @@ impl crate::types::Part7 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2632,7 +2949,7 @@ impl crate::types::Part7 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2640,10 +2957,10 @@ impl crate::types::Part7 {
             }
         }
         if let ::std::option::Option::Some(v98) = &self.note {
-            if v98.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v98, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2657,13 +2974,13 @@ impl crate::types::Part8 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2678,7 +2995,7 @@ impl crate::types::Part8 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2686,10 +3003,10 @@ impl crate::types::Part8 {
             }
         }
         if let ::std::option::Option::Some(v72) = &self.note {
-            if v72.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v72, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2703,13 +3020,13 @@ impl crate::types::Part9 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.amount, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/amount"),
+                    &::events_runtime::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2724,7 +3041,7 @@ impl crate::types::Part9 {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -2732,10 +3049,10 @@ impl crate::types::Part9 {
             }
         }
         if let ::std::option::Option::Some(v24) = &self.note {
-            if v24.chars().count() > 200usize {
+            if ::events_runtime::validation::longer_than(v24, 200usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/note"),
+                        &::events_runtime::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2749,13 +3066,13 @@ impl crate::types::RecordsImportedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if self.records.len() > 1000usize {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/records"),
+                    &::events_runtime::validation::At::Member(at, "records"),
                     "maxItems",
                     "has more than 1000 items",
                 ),
@@ -2764,7 +3081,10 @@ impl crate::types::RecordsImportedV1 {
         for (index2, item1) in self.records.iter().enumerate() {
             item1
                 .check_into(
-                    &format!("{}/{}", & format!("{prefix}{}", "/records"), index2),
+                    &::events_runtime::validation::At::Index(
+                        &::events_runtime::validation::At::Member(at, "records"),
+                        index2,
+                    ),
                     out,
                 );
         }
@@ -2775,23 +3095,24 @@ impl crate::types::RecordsImportedV1Record {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        self.address.check_into(&format!("{prefix}{}", "/address"), out);
-        if self.name.chars().count() > 80usize {
+        self.address
+            .check_into(&::events_runtime::validation::At::Member(at, "address"), out);
+        if ::events_runtime::validation::longer_than(&self.name, 80usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/name"),
+                    &::events_runtime::validation::At::Member(at, "name"),
                     "maxLength",
                     "is longer than 80 characters",
                 ),
             );
         }
-        if self.name.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.name, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/name"),
+                    &::events_runtime::validation::At::Member(at, "name"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -2800,7 +3121,7 @@ impl crate::types::RecordsImportedV1Record {
         if ::events_runtime::validation::below(&self.price, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/price"),
+                    &::events_runtime::validation::At::Member(at, "price"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2812,7 +3133,7 @@ impl crate::types::RecordsImportedV1Record {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/quantity"),
+                    &::events_runtime::validation::At::Member(at, "quantity"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2827,7 +3148,7 @@ impl crate::types::RecordsImportedV1Record {
             if PATTERN.find(&self.sku).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/sku"),
+                        &::events_runtime::validation::At::Member(at, "sku"),
                         "pattern",
                         "does not match \"^[A-Z]{3}-[0-9]{4}$\"",
                     ),
@@ -2837,17 +3158,20 @@ impl crate::types::RecordsImportedV1Record {
         if self.tags.len() > 10usize {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/tags"),
+                    &::events_runtime::validation::At::Member(at, "tags"),
                     "maxItems",
                     "has more than 10 items",
                 ),
             );
         }
         for (index4, item3) in self.tags.iter().enumerate() {
-            if item3.chars().count() > 20usize {
+            if ::events_runtime::validation::longer_than(item3, 20usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{}/{}", & format!("{prefix}{}", "/tags"), index4),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "tags"),
+                            index4,
+                        ),
                         "maxLength",
                         "is longer than 20 characters",
                     ),
@@ -2861,13 +3185,13 @@ impl crate::types::RecordsImportedV1RecordAddress {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if self.city.chars().count() > 60usize {
+        if ::events_runtime::validation::longer_than(&self.city, 60usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/city"),
+                    &::events_runtime::validation::At::Member(at, "city"),
                     "maxLength",
                     "is longer than 60 characters",
                 ),
@@ -2882,17 +3206,17 @@ impl crate::types::RecordsImportedV1RecordAddress {
             if PATTERN.find(&self.postcode).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/postcode"),
+                        &::events_runtime::validation::At::Member(at, "postcode"),
                         "pattern",
                         "does not match \"^[0-9]{5}$\"",
                     ),
                 );
             }
         }
-        if self.street.chars().count() > 100usize {
+        if ::events_runtime::validation::longer_than(&self.street, 100usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/street"),
+                    &::events_runtime::validation::At::Member(at, "street"),
                     "maxLength",
                     "is longer than 100 characters",
                 ),

@@ -105,7 +105,7 @@ impl Envelope {
     /// Every violation of the header's schema.
     fn header_violations(&self) -> ::std::vec::Vec<::events_runtime::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.header.check_into("", &mut out);
+        self.header.check_into(&::events_runtime::validation::At::Root(""), &mut out);
         out
     }
     /// Validates and encodes the envelope, type and version taken from

@@ -48,7 +48,7 @@ impl NewImageAvailableV2 {
         prefix: &str,
     ) -> ::std::vec::Vec<::events_runtime::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(prefix, &mut out);
+        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.

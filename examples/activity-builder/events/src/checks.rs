@@ -8,10 +8,11 @@ impl crate::types::ActivityResultGeneratedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        self.activity.check_into(&format!("{prefix}{}", "/activity"), out);
+        self.activity
+            .check_into(&::events_runtime::validation::At::Member(at, "activity"), out);
         if let ::std::option::Option::Some(v8) = &self.generation_time_ms {
             if ::events_runtime::validation::below(
                 &::events_runtime::validation::AsJsonNumber::as_json_number(v8),
@@ -19,7 +20,10 @@ impl crate::types::ActivityResultGeneratedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/generation_time_ms"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "generation_time_ms",
+                        ),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -33,14 +37,14 @@ impl crate::types::ActivityResultGeneratedV1Activity {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v1) = &self.instructions {
-            if v1.chars().count() > 2000usize {
+            if ::events_runtime::validation::longer_than(v1, 2000usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/instructions"),
+                        &::events_runtime::validation::At::Member(at, "instructions"),
                         "maxLength",
                         "is longer than 2000 characters",
                     ),
@@ -50,7 +54,7 @@ impl crate::types::ActivityResultGeneratedV1Activity {
         if self.items.is_empty() {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/items"),
+                    &::events_runtime::validation::At::Member(at, "items"),
                     "minItems",
                     "has fewer than 1 items",
                 ),
@@ -59,7 +63,10 @@ impl crate::types::ActivityResultGeneratedV1Activity {
         for (index3, item2) in self.items.iter().enumerate() {
             item2
                 .check_into(
-                    &format!("{}/{}", & format!("{prefix}{}", "/items"), index3),
+                    &::events_runtime::validation::At::Index(
+                        &::events_runtime::validation::At::Member(at, "items"),
+                        index3,
+                    ),
                     out,
                 );
         }
@@ -72,26 +79,26 @@ impl crate::types::ActivityResultGeneratedV1Activity {
             if PATTERN.find(&self.language.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/language"),
+                        &::events_runtime::validation::At::Member(at, "language"),
                         "pattern",
                         "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
                     ),
                 );
             }
         }
-        if self.title.chars().count() > 200usize {
+        if ::events_runtime::validation::longer_than(&self.title, 200usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/title"),
+                    &::events_runtime::validation::At::Member(at, "title"),
                     "maxLength",
                     "is longer than 200 characters",
                 ),
             );
         }
-        if self.title.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.title, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/title"),
+                    &::events_runtime::validation::At::Member(at, "title"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -104,13 +111,13 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if self.answer.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.answer, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/answer"),
+                    &::events_runtime::validation::At::Member(at, "answer"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -120,7 +127,7 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
             if v5.len() < 2usize {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/options"),
+                        &::events_runtime::validation::At::Member(at, "options"),
                         "minItems",
                         "has fewer than 2 items",
                     ),
@@ -129,17 +136,17 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
             if v5.len() > 6usize {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/options"),
+                        &::events_runtime::validation::At::Member(at, "options"),
                         "maxItems",
                         "has more than 6 items",
                     ),
                 );
             }
         }
-        if self.prompt.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.prompt, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/prompt"),
+                    &::events_runtime::validation::At::Member(at, "prompt"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -152,13 +159,13 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if self.user_id.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.user_id, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/userId"),
+                    &::events_runtime::validation::At::Member(at, "userId"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -171,23 +178,23 @@ impl crate::types::ImageJobRequestedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v12) = &self.instructions {
-            if v12.chars().count() > 2000usize {
+            if ::events_runtime::validation::longer_than(v12, 2000usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/instructions"),
+                        &::events_runtime::validation::At::Member(at, "instructions"),
                         "maxLength",
                         "is longer than 2000 characters",
                     ),
                 );
             }
-            if v12.chars().count() < 1usize {
+            if ::events_runtime::validation::shorter_than(v12, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/instructions"),
+                        &::events_runtime::validation::At::Member(at, "instructions"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -203,7 +210,7 @@ impl crate::types::ImageJobRequestedV1 {
             if PATTERN.find(&self.language.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/language"),
+                        &::events_runtime::validation::At::Member(at, "language"),
                         "pattern",
                         "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
                     ),
@@ -217,7 +224,7 @@ impl crate::types::ImageJobRequestedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/max_items"),
+                        &::events_runtime::validation::At::Member(at, "max_items"),
                         "maximum",
                         "is greater than the maximum of 50",
                     ),
@@ -229,7 +236,7 @@ impl crate::types::ImageJobRequestedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/max_items"),
+                        &::events_runtime::validation::At::Member(at, "max_items"),
                         "minimum",
                         "is less than the minimum of 1",
                     ),
@@ -243,7 +250,7 @@ impl crate::types::JobError {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
@@ -255,26 +262,26 @@ impl crate::types::JobError {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z][A-Z0-9_]*$\"",
                     ),
                 );
             }
         }
-        if self.message.chars().count() > 1000usize {
+        if ::events_runtime::validation::longer_than(&self.message, 1000usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/message"),
+                    &::events_runtime::validation::At::Member(at, "message"),
                     "maxLength",
                     "is longer than 1000 characters",
                 ),
             );
         }
-        if self.message.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.message, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/message"),
+                    &::events_runtime::validation::At::Member(at, "message"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -287,7 +294,7 @@ impl crate::types::JobStatusChangedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -296,14 +303,14 @@ impl crate::types::JobStatusChangedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/attempt"),
+                    &::events_runtime::validation::At::Member(at, "attempt"),
                     "minimum",
                     "is less than the minimum of 1",
                 ),
             );
         }
         if let ::std::option::Option::Some(v14) = &self.error {
-            v14.check_into(&format!("{prefix}{}", "/error"), out);
+            v14.check_into(&::events_runtime::validation::At::Member(at, "error"), out);
         }
         if let ::std::option::Option::Some(v16) = &self.progress_percent {
             if ::events_runtime::validation::above(
@@ -312,7 +319,10 @@ impl crate::types::JobStatusChangedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/progress_percent"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "progress_percent",
+                        ),
                         "maximum",
                         "is greater than the maximum of 100",
                     ),
@@ -324,7 +334,10 @@ impl crate::types::JobStatusChangedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/progress_percent"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "progress_percent",
+                        ),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -338,7 +351,7 @@ impl crate::types::JobStatusChangedV2 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -349,14 +362,14 @@ impl crate::types::JobStatusChangedV2 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/attempt_number"),
+                    &::events_runtime::validation::At::Member(at, "attempt_number"),
                     "minimum",
                     "is less than the minimum of 1",
                 ),
             );
         }
         if let ::std::option::Option::Some(v17) = &self.error {
-            v17.check_into(&format!("{prefix}{}", "/error"), out);
+            v17.check_into(&::events_runtime::validation::At::Member(at, "error"), out);
         }
         if let ::std::option::Option::Some(v19) = &self.progress_percent {
             if ::events_runtime::validation::above(
@@ -365,7 +378,10 @@ impl crate::types::JobStatusChangedV2 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/progress_percent"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "progress_percent",
+                        ),
                         "maximum",
                         "is greater than the maximum of 100",
                     ),
@@ -377,7 +393,10 @@ impl crate::types::JobStatusChangedV2 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/progress_percent"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "progress_percent",
+                        ),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -393,7 +412,7 @@ impl crate::types::JobStatusChangedV2 {
             if PATTERN.find(&self.updated_by).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/updated_by"),
+                        &::events_runtime::validation::At::Member(at, "updated_by"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9-]*$\"",
                     ),
@@ -407,7 +426,7 @@ impl crate::types::TextJobRequestedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v21) = &self.grade_level {
@@ -417,7 +436,7 @@ impl crate::types::TextJobRequestedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/grade_level"),
+                        &::events_runtime::validation::At::Member(at, "grade_level"),
                         "maximum",
                         "is greater than the maximum of 12",
                     ),
@@ -429,7 +448,7 @@ impl crate::types::TextJobRequestedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/grade_level"),
+                        &::events_runtime::validation::At::Member(at, "grade_level"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -445,7 +464,7 @@ impl crate::types::TextJobRequestedV1 {
             if PATTERN.find(&self.language.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/language"),
+                        &::events_runtime::validation::At::Member(at, "language"),
                         "pattern",
                         "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
                     ),
@@ -459,7 +478,7 @@ impl crate::types::TextJobRequestedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/max_items"),
+                        &::events_runtime::validation::At::Member(at, "max_items"),
                         "maximum",
                         "is greater than the maximum of 50",
                     ),
@@ -471,26 +490,26 @@ impl crate::types::TextJobRequestedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/max_items"),
+                        &::events_runtime::validation::At::Member(at, "max_items"),
                         "minimum",
                         "is less than the minimum of 1",
                     ),
                 );
             }
         }
-        if self.prompt.chars().count() > 4000usize {
+        if ::events_runtime::validation::longer_than(&self.prompt, 4000usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/prompt"),
+                    &::events_runtime::validation::At::Member(at, "prompt"),
                     "maxLength",
                     "is longer than 4000 characters",
                 ),
             );
         }
-        if self.prompt.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.prompt, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/prompt"),
+                    &::events_runtime::validation::At::Member(at, "prompt"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -500,7 +519,7 @@ impl crate::types::TextJobRequestedV1 {
             if v23.len() > 10usize {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/topic_tags"),
+                        &::events_runtime::validation::At::Member(at, "topic_tags"),
                         "maxItems",
                         "has more than 10 items",
                     ),
@@ -509,18 +528,19 @@ impl crate::types::TextJobRequestedV1 {
             if !::events_runtime::validation::all_unique(v23.iter()) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/topic_tags"),
+                        &::events_runtime::validation::At::Member(at, "topic_tags"),
                         "uniqueItems",
                         "has non-unique elements",
                     ),
                 );
             }
             for (index25, item24) in v23.iter().enumerate() {
-                if item24.chars().count() > 50usize {
+                if ::events_runtime::validation::longer_than(item24, 50usize) {
                     out.push(
                         ::events_runtime::validation::violation(
-                            &format!(
-                                "{}/{}", & format!("{prefix}{}", "/topic_tags"), index25
+                            &::events_runtime::validation::At::Index(
+                                &::events_runtime::validation::At::Member(at, "topic_tags"),
+                                index25,
                             ),
                             "maxLength",
                             "is longer than 50 characters",
@@ -536,8 +556,9 @@ impl crate::types::TextJobRequestedV1 {
                     if PATTERN.find(item24).is_none() {
                         out.push(
                             ::events_runtime::validation::violation(
-                                &format!(
-                                    "{}/{}", & format!("{prefix}{}", "/topic_tags"), index25
+                                &::events_runtime::validation::At::Index(
+                                    &::events_runtime::validation::At::Member(at, "topic_tags"),
+                                    index25,
                                 ),
                                 "pattern",
                                 "does not match \"^[a-z0-9]+(-[a-z0-9]+)*$\"",

@@ -8,7 +8,7 @@ impl crate::types::DocumentFailedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v5) = &self.attempt {
@@ -18,7 +18,7 @@ impl crate::types::DocumentFailedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/attempt"),
+                        &::events_runtime::validation::At::Member(at, "attempt"),
                         "minimum",
                         "is less than the minimum of 1",
                     ),
@@ -34,17 +34,17 @@ impl crate::types::DocumentFailedV1 {
             if PATTERN.find(&self.error_code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/error_code"),
+                        &::events_runtime::validation::At::Member(at, "error_code"),
                         "pattern",
                         "does not match \"^[A-Z][A-Z0-9_]*$\"",
                     ),
                 );
             }
         }
-        if self.error_message.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.error_message, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/error_message"),
+                    &::events_runtime::validation::At::Member(at, "error_message"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -57,7 +57,7 @@ impl crate::types::DocumentProcessedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -68,17 +68,17 @@ impl crate::types::DocumentProcessedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/chunk_count"),
+                    &::events_runtime::validation::At::Member(at, "chunk_count"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v8) = &self.content_type {
-            if v8.chars().count() < 1usize {
+            if ::events_runtime::validation::shorter_than(v8, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/content_type"),
+                        &::events_runtime::validation::At::Member(at, "content_type"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -93,7 +93,7 @@ impl crate::types::DocumentProcessedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/page_count"),
+                    &::events_runtime::validation::At::Member(at, "page_count"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -106,7 +106,10 @@ impl crate::types::DocumentProcessedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/processing_time_ms"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "processing_time_ms",
+                        ),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -120,7 +123,7 @@ impl crate::types::DocumentProcessedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/size_bytes"),
+                        &::events_runtime::validation::At::Member(at, "size_bytes"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -134,23 +137,23 @@ impl crate::types::HighLatencyV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(&self.observed_ms, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/observed_ms"),
+                    &::events_runtime::validation::At::Member(at, "observed_ms"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v1) = &self.operation {
-            if v1.chars().count() < 1usize {
+            if ::events_runtime::validation::shorter_than(v1, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/operation"),
+                        &::events_runtime::validation::At::Member(at, "operation"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -166,7 +169,7 @@ impl crate::types::HighLatencyV1 {
             if PATTERN.find(&self.service_name.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/service_name"),
+                        &::events_runtime::validation::At::Member(at, "service_name"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9-]*$\"",
                     ),
@@ -176,7 +179,7 @@ impl crate::types::HighLatencyV1 {
         if !::events_runtime::validation::above(&self.threshold_ms, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/threshold_ms"),
+                    &::events_runtime::validation::At::Member(at, "threshold_ms"),
                     "exclusiveMinimum",
                     "is less than or equal to the minimum of 0",
                 ),
@@ -190,7 +193,7 @@ impl crate::types::HighLatencyV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/window_seconds"),
+                    &::events_runtime::validation::At::Member(at, "window_seconds"),
                     "minimum",
                     "is less than the minimum of 1",
                 ),
@@ -198,98 +201,21 @@ impl crate::types::HighLatencyV1 {
         }
     }
 }
-impl crate::types::PushV1 {
+impl crate::types::MeteredV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if self.channel.chars().count() < 1usize {
+        if let ::std::option::Option::Some(v28) = &self.cost {
+            v28.check_into(&::events_runtime::validation::At::Member(at, "cost"), out);
+        }
+        if ::events_runtime::validation::below(&self.quantity, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/channel"),
-                    "minLength",
-                    "is shorter than 1 characters",
-                ),
-            );
-        }
-        if let ::std::option::Option::Some(v22) = &self.recipients {
-            for (index24, item23) in v22.iter().enumerate() {
-                item23
-                    .check_into(
-                        &format!(
-                            "{}/{}", & format!("{prefix}{}", "/recipients"), index24
-                        ),
-                        out,
-                    );
-            }
-        }
-        if let ::std::option::Option::Some(v26) = &self.sender {
-            v26.check_into(&format!("{prefix}{}", "/sender"), out);
-        }
-    }
-}
-impl crate::types::PushV1RecipientsItem {
-    /// Checks the rules of the schema its type does not enforce.
-    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
-    pub(crate) fn check_into(
-        &self,
-        prefix: &str,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
-    ) {
-        if let ::std::option::Option::Some(v25) = &self.connection_id {
-            if v25.chars().count() < 1usize {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/connection_id"),
-                        "minLength",
-                        "is shorter than 1 characters",
-                    ),
-                );
-            }
-        }
-    }
-}
-impl crate::types::PushV1Sender {
-    /// Checks the rules of the schema its type does not enforce.
-    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
-    pub(crate) fn check_into(
-        &self,
-        prefix: &str,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
-    ) {
-        {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
-                    .expect("checked at generation")
-            });
-            if PATTERN.find(&self.service_name.0).is_none() {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/service_name"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
-        }
-    }
-}
-impl crate::types::QuotaExceededV1 {
-    /// Checks the rules of the schema its type does not enforce.
-    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
-    pub(crate) fn check_into(
-        &self,
-        prefix: &str,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
-    ) {
-        if ::events_runtime::validation::below(&self.limit, 0f64) {
-            out.push(
-                ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/limit"),
+                    &::events_runtime::validation::At::Member(at, "quantity"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -301,10 +227,10 @@ impl crate::types::QuotaExceededV1 {
                 ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.quota_name).is_none() {
+            if PATTERN.find(&self.resource_type).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/quota_name"),
+                        &::events_runtime::validation::At::Member(at, "resource_type"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9_]*$\"",
                     ),
@@ -320,7 +246,196 @@ impl crate::types::QuotaExceededV1 {
             if PATTERN.find(&self.service_name.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/service_name"),
+                        &::events_runtime::validation::At::Member(at, "service_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
+        if let ::std::option::Option::Some(v33) = &self.unit {
+            if ::events_runtime::validation::shorter_than(v33, 1usize) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "unit"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::MeteredV1Cost {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if ::events_runtime::validation::below(&self.amount, 0f64) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "amount"),
+                    "minimum",
+                    "is less than the minimum of 0",
+                ),
+            );
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.currency).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "currency"),
+                        "pattern",
+                        "does not match \"^[A-Z]{3}$\"",
+                    ),
+                );
+            }
+        }
+        if let ::std::option::Option::Some(v29) = &self.rate {
+            if ::events_runtime::validation::below(v29, 0f64) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "rate"),
+                        "minimum",
+                        "is less than the minimum of 0",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::PushV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if ::events_runtime::validation::shorter_than(&self.channel, 1usize) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "channel"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v22) = &self.recipients {
+            for (index24, item23) in v22.iter().enumerate() {
+                item23
+                    .check_into(
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "recipients"),
+                            index24,
+                        ),
+                        out,
+                    );
+            }
+        }
+        if let ::std::option::Option::Some(v26) = &self.sender {
+            v26.check_into(&::events_runtime::validation::At::Member(at, "sender"), out);
+        }
+    }
+}
+impl crate::types::PushV1RecipientsItem {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v25) = &self.connection_id {
+            if ::events_runtime::validation::shorter_than(v25, 1usize) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "connection_id"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::PushV1Sender {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.service_name.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "service_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::QuotaExceededV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if ::events_runtime::validation::below(&self.limit, 0f64) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "limit"),
+                    "minimum",
+                    "is less than the minimum of 0",
+                ),
+            );
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.quota_name).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "quota_name"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9_]*$\"",
+                    ),
+                );
+            }
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.service_name.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "service_name"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9-]*$\"",
                     ),
@@ -330,7 +445,7 @@ impl crate::types::QuotaExceededV1 {
         if ::events_runtime::validation::below(&self.used, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/used"),
+                    &::events_runtime::validation::At::Member(at, "used"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -343,14 +458,14 @@ impl crate::types::ServiceDownV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v3) = &self.instance_id {
-            if v3.chars().count() < 1usize {
+            if ::events_runtime::validation::shorter_than(v3, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/instance_id"),
+                        &::events_runtime::validation::At::Member(at, "instance_id"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -358,10 +473,10 @@ impl crate::types::ServiceDownV1 {
             }
         }
         if let ::std::option::Option::Some(v4) = &self.reason {
-            if v4.chars().count() < 1usize {
+            if ::events_runtime::validation::shorter_than(v4, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/reason"),
+                        &::events_runtime::validation::At::Member(at, "reason"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -377,7 +492,7 @@ impl crate::types::ServiceDownV1 {
             if PATTERN.find(&self.service_name.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/service_name"),
+                        &::events_runtime::validation::At::Member(at, "service_name"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9-]*$\"",
                     ),
@@ -391,11 +506,11 @@ impl crate::types::StepV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v12) = &self.error {
-            v12.check_into(&format!("{prefix}{}", "/error"), out);
+            v12.check_into(&::events_runtime::validation::At::Member(at, "error"), out);
         }
         if let ::std::option::Option::Some(v16) = &self.execution_time_ms {
             if ::events_runtime::validation::below(
@@ -404,7 +519,10 @@ impl crate::types::StepV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/execution_time_ms"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "execution_time_ms",
+                        ),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -412,7 +530,10 @@ impl crate::types::StepV1 {
             }
         }
         if let ::std::option::Option::Some(v17) = &self.metadata {
-            v17.check_into(&format!("{prefix}{}", "/metadata"), out);
+            v17.check_into(
+                &::events_runtime::validation::At::Member(at, "metadata"),
+                out,
+            );
         }
         {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
@@ -423,17 +544,17 @@ impl crate::types::StepV1 {
             if PATTERN.find(&self.service_name.0).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/service_name"),
+                        &::events_runtime::validation::At::Member(at, "service_name"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9-]*$\"",
                     ),
                 );
             }
         }
-        if self.step_name.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.step_name, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/step_name"),
+                    &::events_runtime::validation::At::Member(at, "step_name"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -449,7 +570,7 @@ impl crate::types::StepV1 {
                 if PATTERN.find(v21).is_none() {
                     out.push(
                         ::events_runtime::validation::violation(
-                            &format!("{prefix}{}", "/step_type"),
+                            &::events_runtime::validation::At::Member(at, "step_type"),
                             "pattern",
                             "does not match \"^[a-z][a-z0-9_]*$\"",
                         ),
@@ -464,14 +585,14 @@ impl crate::types::StepV1Metadata {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v18) = &self.request_id {
-            if v18.chars().count() < 1usize {
+            if ::events_runtime::validation::shorter_than(v18, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/request_id"),
+                        &::events_runtime::validation::At::Member(at, "request_id"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -485,12 +606,15 @@ impl crate::types::StepV1StepError {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if let ::std::option::Option::Some(v13) = &self.cause {
             if let ::std::option::Option::Some(v14) = ::std::ops::Deref::deref(v13) {
-                v14.check_into(&format!("{prefix}{}", "/cause"), out);
+                v14.check_into(
+                    &::events_runtime::validation::At::Member(at, "cause"),
+                    out,
+                );
             }
         }
         {
@@ -502,17 +626,17 @@ impl crate::types::StepV1StepError {
             if PATTERN.find(&self.code).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/code"),
+                        &::events_runtime::validation::At::Member(at, "code"),
                         "pattern",
                         "does not match \"^[A-Z][A-Z0-9_]*$\"",
                     ),
                 );
             }
         }
-        if self.message.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.message, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/message"),
+                    &::events_runtime::validation::At::Member(at, "message"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),

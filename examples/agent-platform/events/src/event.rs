@@ -111,7 +111,7 @@ impl Event {
             Event::IngestDocumentProcessedV1(_) => true,
             Event::OrchestratorStepV1(_) => true,
             Event::RealtimePushV1(_) => true,
-            Event::UsageMeteredV1(_) => false,
+            Event::UsageMeteredV1(_) => true,
         }
     }
     /// Every violation of `json`, this event's payload as received.

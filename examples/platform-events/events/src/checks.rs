@@ -8,23 +8,24 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        self.metadata.check_into(&format!("{prefix}{}", "/metadata"), out);
-        if self.source.chars().count() < 1usize {
+        self.metadata
+            .check_into(&::events_runtime::validation::At::Member(at, "metadata"), out);
+        if ::events_runtime::validation::shorter_than(&self.source, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/source"),
+                    &::events_runtime::validation::At::Member(at, "source"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if self.trace_id.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.trace_id, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/trace_id"),
+                    &::events_runtime::validation::At::Member(at, "trace_id"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -37,28 +38,203 @@ impl crate::types::EnvelopeHeaderMetadata {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if self.partition_key.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.partition_key, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/partition_key"),
+                    &::events_runtime::validation::At::Member(at, "partition_key"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if let ::std::option::Option::Some(v1) = &self.tenant_id {
-            if v1.chars().count() < 1usize {
+        if let ::std::option::Option::Some(v16) = &self.tenant_id {
+            if ::events_runtime::validation::shorter_than(v16, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/tenant_id"),
+                        &::events_runtime::validation::At::Member(at, "tenant_id"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
                 );
             }
+        }
+    }
+}
+impl crate::types::InstanceCompletedV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if ::events_runtime::validation::below(
+            &::events_runtime::validation::AsJsonNumber::as_json_number(
+                &self.duration_ms,
+            ),
+            0f64,
+        ) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "duration_ms"),
+                    "minimum",
+                    "is less than the minimum of 0",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v1) = &self.failure_reason {
+            if ::events_runtime::validation::shorter_than(v1, 1usize) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "failure_reason"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+        if let ::std::option::Option::Some(v5) = &self.steps_completed {
+            if ::events_runtime::validation::below(
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v5),
+                0f64,
+            ) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "steps_completed"),
+                        "minimum",
+                        "is less than the minimum of 0",
+                    ),
+                );
+            }
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.workflow_id.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "workflow_id"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::InstanceStartedV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if ::events_runtime::validation::shorter_than(&self.started_by, 1usize) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "started_by"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.workflow_id.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "workflow_id"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
+        if ::events_runtime::validation::below(
+            &::events_runtime::validation::AsJsonNumber::as_json_number(
+                &self.workflow_version,
+            ),
+            1f64,
+        ) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "workflow_version"),
+                    "minimum",
+                    "is less than the minimum of 1",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::InstanceStartedV2 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        self.initiator
+            .check_into(&::events_runtime::validation::At::Member(at, "initiator"), out);
+        {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+                    .expect("checked at generation")
+            });
+            if PATTERN.find(&self.workflow_id.0).is_none() {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "workflow_id"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9-]*$\"",
+                    ),
+                );
+            }
+        }
+        if ::events_runtime::validation::below(
+            &::events_runtime::validation::AsJsonNumber::as_json_number(
+                &self.workflow_version,
+            ),
+            1f64,
+        ) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "workflow_version"),
+                    "minimum",
+                    "is less than the minimum of 1",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::InstanceStartedV2Initiator {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if ::events_runtime::validation::shorter_than(&self.id, 1usize) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "id"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
         }
     }
 }

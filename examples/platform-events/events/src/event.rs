@@ -93,9 +93,9 @@ impl Event {
             Event::CacheEntryInvalidatedV1(_) => false,
             Event::CacheEntryInvalidatedV2(_) => false,
             Event::NotifyEmailRequestedV1(_) => false,
-            Event::WorkflowInstanceCompletedV1(_) => false,
-            Event::WorkflowInstanceStartedV1(_) => false,
-            Event::WorkflowInstanceStartedV2(_) => false,
+            Event::WorkflowInstanceCompletedV1(_) => true,
+            Event::WorkflowInstanceStartedV1(_) => true,
+            Event::WorkflowInstanceStartedV2(_) => true,
         }
     }
     /// Every violation of `json`, this event's payload as received.

@@ -8,7 +8,7 @@ impl crate::types::CompletedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -19,17 +19,17 @@ impl crate::types::CompletedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/duration_seconds"),
+                    &::events_runtime::validation::At::Member(at, "duration_seconds"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if let ::std::option::Option::Some(v6) = &self.intents {
-            if !::events_runtime::validation::all_unique(v6.iter()) {
+        if let ::std::option::Option::Some(v13) = &self.intents {
+            if !::events_runtime::validation::all_unique(v13.iter()) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/intents"),
+                        &::events_runtime::validation::At::Member(at, "intents"),
                         "uniqueItems",
                         "has non-unique elements",
                     ),
@@ -44,32 +44,38 @@ impl crate::types::CompletedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/message_count"),
+                    &::events_runtime::validation::At::Member(at, "message_count"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if let ::std::option::Option::Some(v9) = &self.satisfaction_rating {
+        if let ::std::option::Option::Some(v16) = &self.satisfaction_rating {
             if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v9),
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v16),
                 5f64,
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/satisfaction_rating"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "satisfaction_rating",
+                        ),
                         "maximum",
                         "is greater than the maximum of 5",
                     ),
                 );
             }
             if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v9),
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v16),
                 1f64,
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/satisfaction_rating"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "satisfaction_rating",
+                        ),
                         "minimum",
                         "is less than the minimum of 1",
                     ),
@@ -83,7 +89,7 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
@@ -95,48 +101,49 @@ impl crate::types::EnvelopeHeader {
             if PATTERN.find(&self.event_version).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/eventVersion"),
+                        &::events_runtime::validation::At::Member(at, "eventVersion"),
                         "pattern",
                         "does not match \"^[0-9]+\\\\.[0-9]+$\"",
                     ),
                 );
             }
         }
-        self.metadata.check_into(&format!("{prefix}{}", "/metadata"), out);
-        if let ::std::option::Option::Some(v23) = &self.session_id {
-            if v23.chars().count() < 1usize {
+        self.metadata
+            .check_into(&::events_runtime::validation::At::Member(at, "metadata"), out);
+        if let ::std::option::Option::Some(v30) = &self.session_id {
+            if ::events_runtime::validation::shorter_than(v30, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/sessionId"),
+                        &::events_runtime::validation::At::Member(at, "sessionId"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
                 );
             }
         }
-        if self.source.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.source, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/source"),
+                    &::events_runtime::validation::At::Member(at, "source"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if self.tenant_id.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.tenant_id, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/tenantId"),
+                    &::events_runtime::validation::At::Member(at, "tenantId"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if let ::std::option::Option::Some(v24) = &self.user_id {
-            if v24.chars().count() < 1usize {
+        if let ::std::option::Option::Some(v31) = &self.user_id {
+            if ::events_runtime::validation::shorter_than(v31, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/userId"),
+                        &::events_runtime::validation::At::Member(at, "userId"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -150,14 +157,14 @@ impl crate::types::EnvelopeHeaderMetadata {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if let ::std::option::Option::Some(v22) = &self.trace_id {
-            if v22.chars().count() < 1usize {
+        if let ::std::option::Option::Some(v29) = &self.trace_id {
+            if ::events_runtime::validation::shorter_than(v29, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/traceId"),
+                        &::events_runtime::validation::At::Member(at, "traceId"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -171,7 +178,7 @@ impl crate::types::GeneratedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::below(
@@ -182,7 +189,7 @@ impl crate::types::GeneratedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/completion_tokens"),
+                    &::events_runtime::validation::At::Member(at, "completion_tokens"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -196,36 +203,39 @@ impl crate::types::GeneratedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/latency_ms"),
+                    &::events_runtime::validation::At::Member(at, "latency_ms"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if self.message_id.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.message_id, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/message_id"),
+                    &::events_runtime::validation::At::Member(at, "message_id"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if let ::std::option::Option::Some(v17) = &self.metrics_referenced {
-            if !::events_runtime::validation::all_unique(v17.iter()) {
+        if let ::std::option::Option::Some(v24) = &self.metrics_referenced {
+            if !::events_runtime::validation::all_unique(v24.iter()) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/metrics_referenced"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "metrics_referenced",
+                        ),
                         "uniqueItems",
                         "has non-unique elements",
                     ),
                 );
             }
         }
-        if self.model.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.model, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/model"),
+                    &::events_runtime::validation::At::Member(at, "model"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -239,26 +249,26 @@ impl crate::types::GeneratedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/prompt_tokens"),
+                    &::events_runtime::validation::At::Member(at, "prompt_tokens"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if let ::std::option::Option::Some(v20) = &self.quality_score {
-            if ::events_runtime::validation::above(v20, 1f64) {
+        if let ::std::option::Option::Some(v27) = &self.quality_score {
+            if ::events_runtime::validation::above(v27, 1f64) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/quality_score"),
+                        &::events_runtime::validation::At::Member(at, "quality_score"),
                         "maximum",
                         "is greater than the maximum of 1",
                     ),
                 );
             }
-            if ::events_runtime::validation::below(v20, 0f64) {
+            if ::events_runtime::validation::below(v27, 0f64) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/quality_score"),
+                        &::events_runtime::validation::At::Member(at, "quality_score"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -272,14 +282,14 @@ impl crate::types::IngestedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if let ::std::option::Option::Some(v10) = &self.file_name {
-            if v10.chars().count() < 1usize {
+        if let ::std::option::Option::Some(v17) = &self.file_name {
+            if ::events_runtime::validation::shorter_than(v17, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/file_name"),
+                        &::events_runtime::validation::At::Member(at, "file_name"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -289,7 +299,7 @@ impl crate::types::IngestedV1 {
         if self.metric_names.is_empty() {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/metric_names"),
+                    &::events_runtime::validation::At::Member(at, "metric_names"),
                     "minItems",
                     "has fewer than 1 items",
                 ),
@@ -298,24 +308,28 @@ impl crate::types::IngestedV1 {
         if !::events_runtime::validation::all_unique(self.metric_names.iter()) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/metric_names"),
+                    &::events_runtime::validation::At::Member(at, "metric_names"),
                     "uniqueItems",
                     "has non-unique elements",
                 ),
             );
         }
-        for (index12, item11) in self.metric_names.iter().enumerate() {
+        for (index19, item18) in self.metric_names.iter().enumerate() {
             {
                 static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
                 {
                     ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
                         .expect("checked at generation")
                 });
-                if PATTERN.find(item11).is_none() {
+                if PATTERN.find(item18).is_none() {
                     out.push(
                         ::events_runtime::validation::violation(
-                            &format!(
-                                "{}/{}", & format!("{prefix}{}", "/metric_names"), index12
+                            &::events_runtime::validation::At::Index(
+                                &::events_runtime::validation::At::Member(
+                                    at,
+                                    "metric_names",
+                                ),
+                                index19,
                             ),
                             "pattern",
                             "does not match \"^[a-z][a-z0-9_]*$\"",
@@ -324,22 +338,28 @@ impl crate::types::IngestedV1 {
                 }
             }
         }
-        if let ::std::option::Option::Some(v14) = &self.rejected_row_count {
+        if let ::std::option::Option::Some(v21) = &self.rejected_row_count {
             if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v14),
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v21),
                 0f64,
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/rejected_row_count"),
+                        &::events_runtime::validation::At::Member(
+                            at,
+                            "rejected_row_count",
+                        ),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
                 );
             }
         }
-        if let ::std::option::Option::Some(v15) = &self.revenue_total {
-            v15.check_into(&format!("{prefix}{}", "/revenue_total"), out);
+        if let ::std::option::Option::Some(v22) = &self.revenue_total {
+            v22.check_into(
+                &::events_runtime::validation::At::Member(at, "revenue_total"),
+                out,
+            );
         }
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(&self.row_count),
@@ -347,7 +367,7 @@ impl crate::types::IngestedV1 {
         ) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/row_count"),
+                    &::events_runtime::validation::At::Member(at, "row_count"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -360,7 +380,7 @@ impl crate::types::Money {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
@@ -372,7 +392,7 @@ impl crate::types::Money {
             if PATTERN.find(&self.currency).is_none() {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/currency"),
+                        &::events_runtime::validation::At::Member(at, "currency"),
                         "pattern",
                         "does not match \"^[A-Z]{3}$\"",
                     ),
@@ -386,13 +406,13 @@ impl crate::types::PerformedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         if ::events_runtime::validation::above(&self.confidence, 1f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/confidence"),
+                    &::events_runtime::validation::At::Member(at, "confidence"),
                     "maximum",
                     "is greater than the maximum of 1",
                 ),
@@ -401,7 +421,7 @@ impl crate::types::PerformedV1 {
         if ::events_runtime::validation::below(&self.confidence, 0f64) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/confidence"),
+                    &::events_runtime::validation::At::Member(at, "confidence"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -411,7 +431,10 @@ impl crate::types::PerformedV1 {
             for (index3, item2) in v1.iter().enumerate() {
                 item2
                     .check_into(
-                        &format!("{}/{}", & format!("{prefix}{}", "/entities"), index3),
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "entities"),
+                            index3,
+                        ),
                         out,
                     );
             }
@@ -423,27 +446,27 @@ impl crate::types::PerformedV1 {
             ) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/latency_ms"),
+                        &::events_runtime::validation::At::Member(at, "latency_ms"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
                 );
             }
         }
-        if self.message_id.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.message_id, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/message_id"),
+                    &::events_runtime::validation::At::Member(at, "message_id"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
         if let ::std::option::Option::Some(v5) = &self.model {
-            if v5.chars().count() < 1usize {
+            if ::events_runtime::validation::shorter_than(v5, 1usize) {
                 out.push(
                     ::events_runtime::validation::violation(
-                        &format!("{prefix}{}", "/model"),
+                        &::events_runtime::validation::At::Member(at, "model"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -457,13 +480,114 @@ impl crate::types::PerformedV1EntitiesItem {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        prefix: &str,
+        at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        if self.value.chars().count() < 1usize {
+        if ::events_runtime::validation::shorter_than(&self.value, 1usize) {
             out.push(
                 ::events_runtime::validation::violation(
-                    &format!("{prefix}{}", "/value"),
+                    &::events_runtime::validation::At::Member(at, "value"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::PerformedV2 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v6) = &self.entities {
+            for (index8, item7) in v6.iter().enumerate() {
+                item7
+                    .check_into(
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "entities"),
+                            index8,
+                        ),
+                        out,
+                    );
+            }
+        }
+        if let ::std::option::Option::Some(v9) = &self.latency_ms {
+            if ::events_runtime::validation::below(
+                &::events_runtime::validation::AsJsonNumber::as_json_number(v9),
+                0f64,
+            ) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "latency_ms"),
+                        "minimum",
+                        "is less than the minimum of 0",
+                    ),
+                );
+            }
+        }
+        if ::events_runtime::validation::shorter_than(&self.message_id, 1usize) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "message_id"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if let ::std::option::Option::Some(v10) = &self.model {
+            if ::events_runtime::validation::shorter_than(v10, 1usize) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "model"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+        for (key11, item12) in self.scores.iter() {
+            if ::events_runtime::validation::above(item12, 1f64) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(
+                            &::events_runtime::validation::At::Member(at, "scores"),
+                            key11,
+                        ),
+                        "maximum",
+                        "is greater than the maximum of 1",
+                    ),
+                );
+            }
+            if ::events_runtime::validation::below(item12, 0f64) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(
+                            &::events_runtime::validation::At::Member(at, "scores"),
+                            key11,
+                        ),
+                        "minimum",
+                        "is less than the minimum of 0",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::PerformedV2EntitiesItem {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::events_runtime::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+    ) {
+        if ::events_runtime::validation::shorter_than(&self.value, 1usize) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "value"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),

@@ -89,7 +89,7 @@ impl Event {
     pub fn decoded_is_exact(&self) -> bool {
         match self {
             Event::ClassificationPerformedV1(_) => true,
-            Event::ClassificationPerformedV2(_) => false,
+            Event::ClassificationPerformedV2(_) => true,
             Event::ConversationCompletedV1(_) => true,
             Event::MetricsIngestedV1(_) => true,
             Event::NarrativeGeneratedV1(_) => true,

@@ -46,7 +46,9 @@ impl PerformedV2 {
         &self,
         prefix: &str,
     ) -> ::std::vec::Vec<::events_runtime::Violation> {
-        VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+        let mut out = ::std::vec::Vec::new();
+        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
