@@ -73,7 +73,7 @@ fn runtime_path(set: &ContractSet) -> String {
 
 fn cargo_toml(set: &ContractSet) -> String {
     let mut features = String::from(
-        "\n[features]\n# Decoding parsed by sonic-rs (SIMD), errors explained as without it.\nfast-json = [\"events-runtime/fast-json\"]\n",
+        "\n[features]\n# Decoding parsed by simd-json (SIMD), errors explained as without it.\nfast-json = [\"events-runtime/fast-json\"]\n",
     );
     if set.cloudevents.is_some() {
         features.push_str("# `Envelope::to_cloudevent` and `Envelope::from_cloudevent`.\ncloudevents = [\"events-runtime/cloudevents\"]\n");

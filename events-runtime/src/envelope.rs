@@ -245,51 +245,97 @@ pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[
     }
 }
 
-/// The fast path over sonic-rs, a SIMD JSON parser (cargo feature
-/// `fast-json`): the same one-pass decode, with serde_json kept for the cold
-/// path, so a failure is explained exactly as [`from_slice`] explains it.
+/// The fast path over simd-json, a SIMD JSON parser (cargo feature
+/// `fast-json`): the same one-pass decode over simd-json's tape, with
+/// serde_json kept for the cold path, so a failure is explained exactly as
+/// [`from_slice`] explains it. simd-json was measured against sonic-rs on
+/// the benchmark's inputs and kept (BENCHMARKS.md).
 #[cfg(feature = "fast-json")]
 pub mod fast {
+    use std::cell::RefCell;
+
+    use serde::de::DeserializeOwned;
+
     use super::*;
 
-    impl<'de> RawPayload<'de> for sonic_rs::LazyValue<'de> {
-        fn route_into<E: Dispatch>(&self, state: &mut State<'de, E, Self>) -> Result<(), String> {
-            let mut payload = sonic_rs::Deserializer::from_str(self.as_raw_str());
-            state.route(&mut payload, true).map_err(|e| e.to_string())
+    /// No raw payload on this path: a payload before type and version that
+    /// the scan ahead cannot place sends the message to the serde_json path.
+    struct NoRawPayload;
+
+    impl<'de> Deserialize<'de> for NoRawPayload {
+        fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+            Err(de::Error::custom("a raw payload is left to the serde_json path"))
         }
     }
 
-    /// [`super::from_slice`], parsed by sonic-rs.
-    pub fn from_slice<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
+    impl<'de> RawPayload<'de> for NoRawPayload {
+        fn route_into<E: Dispatch>(&self, _: &mut State<'de, E, Self>) -> Result<(), String> {
+            Err("a raw payload is left to the serde_json path".to_owned())
+        }
+    }
+
+    thread_local! {
+        /// simd-json parses in place: a copy of the message, and its
+        /// working buffers, kept per thread so decoding allocates neither.
+        static SCRATCH: RefCell<(Vec<u8>, simd_json::Buffers)> = RefCell::new((Vec::new(), simd_json::Buffers::default()));
+    }
+
+    /// Runs `parse` over a copy of `bytes` in this thread's scratch space.
+    fn with_copy<T>(bytes: &[u8], parse: impl FnOnce(&mut [u8], &mut simd_json::Buffers) -> Option<T>) -> Option<T> {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.try_borrow_mut().ok()?;
+            let (copy, buffers) = &mut *scratch;
+            copy.clear();
+            copy.extend_from_slice(bytes);
+            parse(copy, buffers)
+        })
+    }
+
+    /// [`super::from_slice`], parsed by simd-json.
+    pub fn from_slice<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Result<(H, E), DecodeError>
     where
-        H: Deserialize<'de>,
+        H: DeserializeOwned,
         E: Dispatch,
     {
-        // sonic-rs does not check the UTF-8 of a payload it keeps raw (data
-        // before type): check it all first; std's check is far cheaper than
-        // parsing, and invalid input takes the serde_json path to its error.
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return super::from_slice(layout, bytes);
-        };
-        let mut state = State::<E, sonic_rs::LazyValue<'de>>::new(layout);
-        state.input = Some(bytes);
-        let mut de = sonic_rs::Deserializer::from_str(text);
-        match decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
-            Ok(decoded) => Ok(decoded),
-            Err(_) => super::from_slice(layout, bytes),
+        match try_from_slice(layout, bytes) {
+            Some(decoded) => Ok(decoded),
+            None => super::from_slice(layout, bytes),
         }
     }
 
-    /// [`super::payload_from_slice`], parsed by sonic-rs.
+    /// simd-json alone: `None` for anything it does not decode (invalid
+    /// input, or a leading payload the scan ahead cannot place), without
+    /// saying why; [`from_slice`] then asks serde_json.
+    pub fn try_from_slice<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Option<(H, E)>
+    where
+        H: DeserializeOwned,
+        E: Dispatch,
+    {
+        with_copy(bytes, |copy, buffers| {
+            let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
+            let mut state = State::<E, NoRawPayload>::new(layout);
+            state.input = Some(bytes);
+            decode::<H, E, _, _>(&mut state, &mut de).ok()
+        })
+    }
+
+    /// [`super::payload_from_slice`], parsed by simd-json.
     pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return super::payload_from_slice(event_type, version, bytes);
-        };
-        let mut de = sonic_rs::Deserializer::from_str(text);
-        match E::decode_payload(event_type, u64::from(version), &mut de).and_then(|routed| de.end().map(|()| routed)) {
-            Ok(Routed::Known(event)) => Ok(event),
-            _ => super::payload_from_slice(event_type, version, bytes),
+        match try_payload_from_slice(event_type, version, bytes) {
+            Some(event) => Ok(event),
+            None => super::payload_from_slice(event_type, version, bytes),
         }
+    }
+
+    /// simd-json alone; see [`try_from_slice`].
+    pub fn try_payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Option<E> {
+        with_copy(bytes, |copy, buffers| {
+            let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
+            match E::decode_payload(event_type, u64::from(version), &mut de) {
+                Ok(Routed::Known(event)) => Some(event),
+                _ => None,
+            }
+        })
     }
 }
 

@@ -1,4 +1,4 @@
-//! The sonic-rs path (`fast-json`) decodes exactly what the serde_json path
+//! The simd-json path (`fast-json`) decodes exactly what the serde_json path
 //! decodes, and fails with the same errors: it falls back to serde_json to
 //! explain a failure.
 
@@ -25,7 +25,7 @@ fn message(data_first: bool, version: u64, data: &Value) -> String {
 
 type Decoded = Result<(EnvelopeHeader, Event), events_runtime::DecodeError>;
 
-/// The serde_json path and the sonic-rs path on the same bytes.
+/// The serde_json path and the simd-json path on the same bytes.
 fn both(bytes: &[u8]) -> (Decoded, Decoded) {
     (envelope::from_slice(&LAYOUT, bytes), envelope::fast::from_slice(&LAYOUT, bytes))
 }
@@ -39,6 +39,9 @@ fn both_paths_decode_the_same_events_in_either_key_order() {
         let (plain, fast) = (plain.expect("decodes"), fast.expect("decodes"));
         assert_eq!(plain, fast, "data first: {data_first}");
         assert_eq!(fast.1.version(), 1);
+        // Decoded by simd-json itself, not by the fallback.
+        let alone: Option<(EnvelopeHeader, Event)> = envelope::fast::try_from_slice(&LAYOUT, text.as_bytes());
+        assert_eq!(alone.as_ref(), Some(&plain), "data first: {data_first}");
     }
 }
 
@@ -74,4 +77,20 @@ fn no_prefix_of_a_message_panics_or_differs() {
         assert_eq!(plain.is_ok(), fast.is_ok(), "byte {index} flipped");
         flipped[index] ^= 0x80;
     }
+}
+
+#[test]
+fn a_payload_without_envelope_decodes_alike_on_both_paths() {
+    use agent_platform_events::{Event as Agent, registry};
+    let info = registry::find("usage.metered", 1).expect("in the set");
+    let schema: Value = serde_json::from_str(info.schema).expect("embedded schema");
+    let example = schema["examples"][0].to_string();
+    let plain: Agent = envelope::payload_from_slice("usage.metered", 1, example.as_bytes()).expect("decodes");
+    let alone: Option<Agent> = envelope::fast::try_payload_from_slice("usage.metered", 1, example.as_bytes());
+    assert_eq!(alone, Some(plain.clone()), "decoded by simd-json itself");
+    let broken = &example.as_bytes()[..example.len() - 1];
+    assert_eq!(
+        envelope::fast::payload_from_slice::<Agent>("usage.metered", 1, broken),
+        envelope::payload_from_slice::<Agent>("usage.metered", 1, broken)
+    );
 }

@@ -45,7 +45,7 @@ enum Command {
         #[arg(long, default_value = "target/catalog")]
         out: PathBuf,
     },
-    /// Measure decoding and encoding against serde, a validator and sonic-rs,
+    /// Measure decoding and encoding against serde, a validator and SIMD parsers,
     /// then generation on synthetic contract sets (100, 300, 1000 events).
     Bench {
         /// Brief decode rounds; 100 and 300 events only, no `cargo check`: a smoke run for CI.

@@ -1,5 +1,5 @@
 //! What a team writes by hand without the generator: envelope structs whose
-//! payload type is already known (B and F), serde's internally tagged enum
+//! payload type is already known (B, F and G), serde's internally tagged enum
 //! over the same payload types (C), and per-type decoders for the
 //! validator path (D).
 
@@ -105,6 +105,15 @@ macro_rules! bench_set {
         pub fn known_sonic(wire: &str) -> Decoder {
             match wire {
                 $($wire => |bytes| sonic_rs::from_slice::<BenchKnown<$payload>>(bytes).expect("F decodes").source.len(),)*
+                _ => panic!("unknown wire type {wire}"),
+            }
+        }
+
+        /// G: simd-json into the known envelope of `wire` (it parses in
+        /// place, so a copy of the message is part of the cost).
+        pub fn known_simd(wire: &str) -> Decoder {
+            match wire {
+                $($wire => |bytes| simd_json::serde::from_slice::<BenchKnown<$payload>>(&mut bytes.to_vec()).expect("G decodes").source.len(),)*
                 _ => panic!("unknown wire type {wire}"),
             }
         }

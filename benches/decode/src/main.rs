@@ -9,7 +9,9 @@
 //! - D: `serde_json::Value`, the `jsonschema` validator (compiled once) for
 //!   envelope and payload, then `from_value` into the known type;
 //! - E: the generated decode with the generated validation (the safe path);
-//! - F: sonic-rs into the known envelope (the near-limit).
+//! - F: sonic-rs into the known envelope (the near-limit);
+//! - G: simd-json into the known envelope (the other SIMD parser, measured
+//!   to choose between them; it parses in place, so from a copy).
 //!
 //! Prints a table per input and, last, one line of `key=value` ratios of
 //! median times. `--quick` measures briefly (a smoke run for CI).
@@ -125,6 +127,9 @@ fn kfm(report: &mut Report, settings: Settings) {
             Variant::new("F", || {
                 sonic_rs::from_slice::<known::KfmKnown<NewImageAvailableV2>>(bytes).expect("F decodes").data.asset_refs.len()
             }),
+            Variant::new("G", || {
+                simd_json::serde::from_slice::<known::KfmKnown<NewImageAvailableV2>>(&mut bytes.to_vec()).expect("G decodes").data.asset_refs.len()
+            }),
         ];
         let times = report.run(input, bytes.len(), variants, settings);
         report.ratio(&format!("decode_a_over_b_{key}"), &times, "A", "B");
@@ -132,6 +137,7 @@ fn kfm(report: &mut Report, settings: Settings) {
         report.ratio(&format!("validate_d_over_e_{key}"), &times, "D", "E");
         report.ratio(&format!("fast_backend_a_over_b_{key}"), &times, "A fast", "B");
         report.ratio(&format!("sonic_f_over_b_{key}"), &times, "F", "B");
+        report.ratio(&format!("simd_json_g_over_b_{key}"), &times, "G", "B");
     }
 
     let message = format!(r#"{{"meta":{meta},"data":{data}}}"#);
@@ -174,11 +180,14 @@ fn flat(report: &mut Report, settings: Settings) {
         }),
         Variant::new("E", || Event::from_subject_and_slice(subject, bytes).expect("E decodes and validates").version() as usize),
         Variant::new("F", || sonic_rs::from_slice::<MeteredV1>(bytes).expect("F decodes").service_name.len()),
+        Variant::new("G", || simd_json::serde::from_slice::<MeteredV1>(&mut bytes.to_vec()).expect("G decodes").service_name.len()),
     ];
     let times = report.run("Flat event routed by subject (agent platform usage.metered)", bytes.len(), variants, settings);
     report.ratio("decode_a_over_b_flat", &times, "A", "B");
     report.ratio("validate_d_over_e_flat", &times, "D", "E");
     report.ratio("fast_backend_a_over_b_flat", &times, "A fast", "B");
+    report.ratio("sonic_f_over_b_flat", &times, "F", "B");
+    report.ratio("simd_json_g_over_b_flat", &times, "G", "B");
 }
 
 /// A message of the benchmark's set, with what each variant needs.
@@ -186,6 +195,7 @@ struct Message {
     bytes: Vec<u8>,
     known: known::Decoder,
     known_sonic: known::Decoder,
+    known_simd: known::Decoder,
 }
 
 /// The synthetic set of 51 event types: a mixed stream of one message per
@@ -234,18 +244,21 @@ fn bench_set(report: &mut Report, settings: Settings) {
             }),
             Variant::new("E", || messages.iter().map(|m| Envelope::from_slice(&m.bytes).expect("E decodes and validates").event.version() as usize).sum()),
             Variant::new("F", || messages.iter().map(|m| (m.known_sonic)(&m.bytes)).sum()),
+            Variant::new("G", || messages.iter().map(|m| (m.known_simd)(&m.bytes)).sum()),
         ];
         let times = report.run(input, bytes, variants, settings);
         report.ratio(&format!("decode_a_over_b_{key}"), &times, "A", "B");
         report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");
         report.ratio(&format!("validate_d_over_e_{key}"), &times, "D", "E");
         report.ratio(&format!("fast_backend_a_over_b_{key}"), &times, "A fast", "B");
+        report.ratio(&format!("sonic_f_over_b_{key}"), &times, "F", "B");
+        report.ratio(&format!("simd_json_g_over_b_{key}"), &times, "G", "B");
     }
 }
 
 fn message(wire: &str, data: &Value) -> Message {
     let text = format!(r#"{{"type":"{wire}","id":"b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e","time":"2026-01-04T18:22:19Z","source":"bench-producer","data":{data}}}"#);
-    Message { bytes: text.into_bytes(), known: known::known(wire), known_sonic: known::known_sonic(wire) }
+    Message { bytes: text.into_bytes(), known: known::known(wire), known_sonic: known::known_sonic(wire), known_simd: known::known_simd(wire) }
 }
 
 /// Record `index` of the large payload: about 250 bytes, nested.
