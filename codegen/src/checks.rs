@@ -461,12 +461,12 @@ fn string_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &
         }
         _ => {
             let pattern = rule.as_str().ok_or(Unsupported)?;
-            regress::Regex::with_flags(pattern, "u").map_err(|_| Unsupported)?;
+            events_runtime::validation::Pattern::new(pattern).map_err(|_| Unsupported)?;
             let message = format!("does not match {pattern:?}");
             quote!({
-                static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                    ::std::sync::LazyLock::new(|| ::regress::Regex::with_flags(#pattern, "u").expect("checked at generation"));
-                if PATTERN.find(#text).is_none() { out.push(::events_runtime::validation::violation(#pointer, "pattern", #message)); }
+                static PATTERN: ::std::sync::LazyLock<::events_runtime::validation::Pattern> =
+                    ::std::sync::LazyLock::new(|| ::events_runtime::validation::Pattern::new(#pattern).expect("checked at generation"));
+                if !PATTERN.is_match(#text) { out.push(::events_runtime::validation::violation(#pointer, "pattern", #message)); }
             })
         }
     })

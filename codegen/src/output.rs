@@ -89,7 +89,6 @@ description = "Event types of the `{set}` contract set, generated from its JSON 
 
 [dependencies]
 events-runtime = {{ path = "{runtime}" }}
-regress = "0.12"
 schemars = {{ version = "1", features = ["chrono04", "uuid1"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["raw_value"] }}

@@ -100,12 +100,13 @@ impl crate::types::NewImageAvailableV1 {
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.asset_ref.0).is_none() {
+            if !PATTERN.is_match(&self.asset_ref.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "asset_ref"),
@@ -183,12 +184,15 @@ impl crate::types::NewImageAvailableV2 {
         }
         for (index22, item21) in self.asset_refs.iter().enumerate() {
             {
-                static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-                {
-                    ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+                static PATTERN: ::std::sync::LazyLock<
+                    ::events_runtime::validation::Pattern,
+                > = ::std::sync::LazyLock::new(|| {
+                    ::events_runtime::validation::Pattern::new(
+                            "^stac:item:[a-z0-9_:.-]+$",
+                        )
                         .expect("checked at generation")
                 });
-                if PATTERN.find(&item21.0).is_none() {
+                if !PATTERN.is_match(&item21.0) {
                     out.push(
                         ::events_runtime::validation::violation(
                             &::events_runtime::validation::At::Index(
@@ -262,12 +266,13 @@ impl crate::types::NewImageAvailableV2Checksum {
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[0-9a-f]{64}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[0-9a-f]{64}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.value).is_none() {
+            if !PATTERN.is_match(&self.value) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "value"),
@@ -290,12 +295,15 @@ impl crate::types::Provenance {
         if let ::std::option::Option::Some(v44) = &self.stac_item_ids {
             for (index46, item45) in v44.iter().enumerate() {
                 {
-                    static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-                    {
-                        ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+                    static PATTERN: ::std::sync::LazyLock<
+                        ::events_runtime::validation::Pattern,
+                    > = ::std::sync::LazyLock::new(|| {
+                        ::events_runtime::validation::Pattern::new(
+                                "^stac:item:[a-z0-9_:.-]+$",
+                            )
                             .expect("checked at generation")
                     });
-                    if PATTERN.find(&item45.0).is_none() {
+                    if !PATTERN.is_match(&item45.0) {
                         out.push(
                             ::events_runtime::validation::violation(
                                 &::events_runtime::validation::At::Index(
@@ -324,12 +332,13 @@ impl crate::types::RunRef {
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9_-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.pipeline_id).is_none() {
+            if !PATTERN.is_match(&self.pipeline_id) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "pipeline_id"),
@@ -352,12 +361,15 @@ impl crate::types::RunStartedV1 {
         if let ::std::option::Option::Some(v29) = &self.inputs {
             for (index31, item30) in v29.iter().enumerate() {
                 {
-                    static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-                    {
-                        ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+                    static PATTERN: ::std::sync::LazyLock<
+                        ::events_runtime::validation::Pattern,
+                    > = ::std::sync::LazyLock::new(|| {
+                        ::events_runtime::validation::Pattern::new(
+                                "^stac:item:[a-z0-9_:.-]+$",
+                            )
                             .expect("checked at generation")
                     });
-                    if PATTERN.find(&item30.0).is_none() {
+                    if !PATTERN.is_match(&item30.0) {
                         out.push(
                             ::events_runtime::validation::violation(
                                 &::events_runtime::validation::At::Index(
@@ -421,12 +433,13 @@ impl crate::types::StacItemPublishedV1 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^stac:item:[a-z0-9_:.-]+$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.stac_item_id.0).is_none() {
+            if !PATTERN.is_match(&self.stac_item_id.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "stac_item_id"),

@@ -2527,12 +2527,13 @@ impl crate::types::Part0 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2573,12 +2574,13 @@ impl crate::types::Part1 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2619,12 +2621,13 @@ impl crate::types::Part10 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2665,12 +2668,13 @@ impl crate::types::Part11 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2711,12 +2715,13 @@ impl crate::types::Part2 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2757,12 +2762,13 @@ impl crate::types::Part3 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2803,12 +2809,13 @@ impl crate::types::Part4 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2849,12 +2856,13 @@ impl crate::types::Part5 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2895,12 +2903,13 @@ impl crate::types::Part6 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2941,12 +2950,13 @@ impl crate::types::Part7 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -2987,12 +2997,13 @@ impl crate::types::Part8 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -3033,12 +3044,13 @@ impl crate::types::Part9 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -3140,12 +3152,13 @@ impl crate::types::RecordsImportedV1Record {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}-[0-9]{4}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}-[0-9]{4}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.sku).is_none() {
+            if !PATTERN.is_match(&self.sku) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "sku"),
@@ -3198,12 +3211,13 @@ impl crate::types::RecordsImportedV1RecordAddress {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[0-9]{5}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[0-9]{5}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.postcode).is_none() {
+            if !PATTERN.is_match(&self.postcode) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "postcode"),

@@ -71,12 +71,13 @@ impl crate::types::ActivityResultGeneratedV1Activity {
                 );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.language.0).is_none() {
+            if !PATTERN.is_match(&self.language.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "language"),
@@ -202,12 +203,13 @@ impl crate::types::ImageJobRequestedV1 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.language.0).is_none() {
+            if !PATTERN.is_match(&self.language.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "language"),
@@ -254,12 +256,13 @@ impl crate::types::JobError {
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),
@@ -404,12 +407,13 @@ impl crate::types::JobStatusChangedV2 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.updated_by).is_none() {
+            if !PATTERN.is_match(&self.updated_by) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "updated_by"),
@@ -456,12 +460,13 @@ impl crate::types::TextJobRequestedV1 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z]{2}(-[A-Z]{2})?$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.language.0).is_none() {
+            if !PATTERN.is_match(&self.language.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "language"),
@@ -548,12 +553,15 @@ impl crate::types::TextJobRequestedV1 {
                     );
                 }
                 {
-                    static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-                    {
-                        ::regress::Regex::with_flags("^[a-z0-9]+(-[a-z0-9]+)*$", "u")
+                    static PATTERN: ::std::sync::LazyLock<
+                        ::events_runtime::validation::Pattern,
+                    > = ::std::sync::LazyLock::new(|| {
+                        ::events_runtime::validation::Pattern::new(
+                                "^[a-z0-9]+(-[a-z0-9]+)*$",
+                            )
                             .expect("checked at generation")
                     });
-                    if PATTERN.find(item24).is_none() {
+                    if !PATTERN.is_match(item24) {
                         out.push(
                             ::events_runtime::validation::violation(
                                 &::events_runtime::validation::At::Index(

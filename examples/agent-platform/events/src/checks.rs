@@ -26,12 +26,13 @@ impl crate::types::DocumentFailedV1 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.error_code).is_none() {
+            if !PATTERN.is_match(&self.error_code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "error_code"),
@@ -161,12 +162,13 @@ impl crate::types::HighLatencyV1 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.service_name.0).is_none() {
+            if !PATTERN.is_match(&self.service_name.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "service_name"),
@@ -222,12 +224,13 @@ impl crate::types::MeteredV1 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.resource_type).is_none() {
+            if !PATTERN.is_match(&self.resource_type) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "resource_type"),
@@ -238,12 +241,13 @@ impl crate::types::MeteredV1 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.service_name.0).is_none() {
+            if !PATTERN.is_match(&self.service_name.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "service_name"),
@@ -284,12 +288,13 @@ impl crate::types::MeteredV1Cost {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.currency).is_none() {
+            if !PATTERN.is_match(&self.currency) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "currency"),
@@ -376,12 +381,13 @@ impl crate::types::PushV1Sender {
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.service_name.0).is_none() {
+            if !PATTERN.is_match(&self.service_name.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "service_name"),
@@ -411,12 +417,13 @@ impl crate::types::QuotaExceededV1 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.quota_name).is_none() {
+            if !PATTERN.is_match(&self.quota_name) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "quota_name"),
@@ -427,12 +434,13 @@ impl crate::types::QuotaExceededV1 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.service_name.0).is_none() {
+            if !PATTERN.is_match(&self.service_name.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "service_name"),
@@ -484,12 +492,13 @@ impl crate::types::ServiceDownV1 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.service_name.0).is_none() {
+            if !PATTERN.is_match(&self.service_name.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "service_name"),
@@ -536,12 +545,13 @@ impl crate::types::StepV1 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.service_name.0).is_none() {
+            if !PATTERN.is_match(&self.service_name.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "service_name"),
@@ -562,12 +572,13 @@ impl crate::types::StepV1 {
         }
         if let ::std::option::Option::Some(v21) = &self.step_type {
             {
-                static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-                {
-                    ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
+                static PATTERN: ::std::sync::LazyLock<
+                    ::events_runtime::validation::Pattern,
+                > = ::std::sync::LazyLock::new(|| {
+                    ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
                         .expect("checked at generation")
                 });
-                if PATTERN.find(v21).is_none() {
+                if !PATTERN.is_match(v21) {
                     out.push(
                         ::events_runtime::validation::violation(
                             &::events_runtime::validation::At::Member(at, "step_type"),
@@ -618,12 +629,13 @@ impl crate::types::StepV1StepError {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z][A-Z0-9_]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.code).is_none() {
+            if !PATTERN.is_match(&self.code) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "code"),

@@ -111,12 +111,13 @@ impl crate::types::InstanceCompletedV1 {
             }
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.workflow_id.0).is_none() {
+            if !PATTERN.is_match(&self.workflow_id.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "workflow_id"),
@@ -146,12 +147,13 @@ impl crate::types::InstanceStartedV1 {
             );
         }
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.workflow_id.0).is_none() {
+            if !PATTERN.is_match(&self.workflow_id.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "workflow_id"),
@@ -188,12 +190,13 @@ impl crate::types::InstanceStartedV2 {
         self.initiator
             .check_into(&::events_runtime::validation::At::Member(at, "initiator"), out);
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[a-z][a-z0-9-]*$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.workflow_id.0).is_none() {
+            if !PATTERN.is_match(&self.workflow_id.0) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "workflow_id"),

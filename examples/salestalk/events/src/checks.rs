@@ -93,12 +93,13 @@ impl crate::types::EnvelopeHeader {
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[0-9]+\\.[0-9]+$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[0-9]+\\.[0-9]+$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.event_version).is_none() {
+            if !PATTERN.is_match(&self.event_version) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "eventVersion"),
@@ -316,12 +317,13 @@ impl crate::types::IngestedV1 {
         }
         for (index19, item18) in self.metric_names.iter().enumerate() {
             {
-                static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-                {
-                    ::regress::Regex::with_flags("^[a-z][a-z0-9_]*$", "u")
+                static PATTERN: ::std::sync::LazyLock<
+                    ::events_runtime::validation::Pattern,
+                > = ::std::sync::LazyLock::new(|| {
+                    ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
                         .expect("checked at generation")
                 });
-                if PATTERN.find(item18).is_none() {
+                if !PATTERN.is_match(item18) {
                     out.push(
                         ::events_runtime::validation::violation(
                             &::events_runtime::validation::At::Index(
@@ -384,12 +386,13 @@ impl crate::types::Money {
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
         {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags("^[A-Z]{3}$", "u")
+            static PATTERN: ::std::sync::LazyLock<
+                ::events_runtime::validation::Pattern,
+            > = ::std::sync::LazyLock::new(|| {
+                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
                     .expect("checked at generation")
             });
-            if PATTERN.find(&self.currency).is_none() {
+            if !PATTERN.is_match(&self.currency) {
                 out.push(
                     ::events_runtime::validation::violation(
                         &::events_runtime::validation::At::Member(at, "currency"),
