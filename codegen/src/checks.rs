@@ -271,9 +271,10 @@ impl<'a> Generator<'a> {
             }
         }
         if rest.iter().any(|k| matches!(*k, "properties" | "required" | "additionalProperties")) {
-            let free_form = !map.contains_key("properties") && !map.contains_key("required")
-                && map.get("additionalProperties").is_none_or(|a| a == &Value::Bool(true));
-            let map_of = map.get("additionalProperties").filter(|_| !map.contains_key("properties") && !map.contains_key("required"));
+            // Without declared members, an object is a map of its `additionalProperties`.
+            let members = map.contains_key("properties") || map.contains_key("required");
+            let map_of = map.get("additionalProperties").filter(|_| !members);
+            let free_form = !members && map_of.is_none_or(|a| a == &Value::Bool(true));
             match (type_name(ty), map_value_type(ty), map_of) {
                 (Some(name), _, _) => checks.push(self.named_checks(&name, schema, value.clone(), pointer.clone())?),
                 // Any object (`serde_json::Map`): nothing to check.

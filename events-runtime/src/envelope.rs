@@ -172,34 +172,25 @@ where
     H: Deserialize<'de>,
     E: Dispatch,
 {
-    let mut state = State::new(layout);
-    state.input = Some(bytes);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let fast = decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| {
-        de.end()?;
-        Ok(decoded)
-    });
-    match fast {
-        Ok(decoded) => Ok(decoded),
-        // What failed may rest on the scan ahead (a repeated key the scan
-        // met first): decide without it.
-        Err(_) if state.prescanned => decode_without_prescan(layout, bytes),
-        Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
-    }
+    decode_slice(layout, bytes, true)
 }
 
-/// [`from_slice`] reading type and version only as the parser meets them,
-/// for messages that failed after a scan ahead: the errors and the odd
-/// message with a repeated key are decided as without the scan.
-fn decode_without_prescan<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
+/// [`from_slice`], scanning ahead for type and version when the payload
+/// comes first (`scan_ahead`) or reading them only as the parser meets
+/// them. A message that fails after a scan ahead is decoded again without
+/// it, so errors, and the odd message with a repeated key the scan met
+/// first, are decided as without the scan.
+fn decode_slice<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8], scan_ahead: bool) -> Result<(H, E), DecodeError>
 where
     H: Deserialize<'de>,
     E: Dispatch,
 {
     let mut state = State::new(layout);
+    state.input = scan_ahead.then_some(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
         Ok(decoded) => Ok(decoded),
+        Err(_) if state.prescanned => decode_slice(layout, bytes, false),
         Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
     }
 }
@@ -468,7 +459,7 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
         pointer.push('/');
         match segment {
             Segment::Seq { index } => pointer.push_str(&index.to_string()),
-            Segment::Map { key } => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Map { key } => pointer.push_str(&crate::validation::escape_pointer_token(key)),
             Segment::Enum { variant } => pointer.push_str(variant),
             Segment::Unknown => pointer.push('?'),
         }
@@ -574,7 +565,7 @@ impl<'de, E: Dispatch, R> State<'de, E, R> {
         Ok(())
     }
 
-    /// Before a payload that comes first: finds the type and version by
+    /// At the payload: when it comes before type and version, finds them by
     /// scanning ahead, so the payload is decoded as it is met.
     fn scan_ahead(&mut self) {
         let Some(bytes) = self.input.take() else { return };
@@ -582,9 +573,8 @@ impl<'de, E: Dispatch, R> State<'de, E, R> {
             return;
         }
         let Some((event_type, version)) = crate::prescan::type_and_version(&self.layout, bytes) else { return };
+        // Nothing is taken when the type is refused (no version suffix).
         if self.take_type(Cow::Borrowed(event_type)).is_err() {
-            self.event_type = None;
-            self.version = None;
             return;
         }
         if let Some(version) = version {
@@ -732,9 +722,7 @@ where
                     self.state.take_version(version).map_err(de::Error::custom)?;
                 }
                 Role::Payload => {
-                    if self.state.event_type.is_none() || self.state.version.is_none() {
-                        self.state.scan_ahead();
-                    }
+                    self.state.scan_ahead();
                     if self.state.event_type.is_some() && self.state.version.is_some() {
                         self.map.next_value_seed(PayloadSeed {
                             state: &mut *self.state,

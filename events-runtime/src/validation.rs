@@ -202,7 +202,7 @@ impl At<'_> {
             At::Member(parent, name) => {
                 parent.write(out);
                 out.push('/');
-                out.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                out.push_str(&escape_pointer_token(name));
             }
             At::Index(parent, index) => {
                 parent.write(out);
@@ -211,6 +211,11 @@ impl At<'_> {
             }
         }
     }
+}
+
+/// One token of a JSON pointer: `~` and `/` escaped (RFC 6901).
+pub(crate) fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// A JSON Schema `pattern` (ECMA-262, searched anywhere in the string), for
