@@ -396,6 +396,118 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
     })
 }
 
+/// Wire types for a layout whose type and version sit in a nested object
+/// (KFM's `meta`): that object decodes whole, type and version as plain
+/// fields, instead of key by key through the runtime's interception (see
+/// `events_runtime::envelope::NestedHeader`). `None` where the layout is
+/// flat or the header is not a plain struct; the generic decode serves then.
+fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
+    let [parent_key, type_leaf] = spec.type_path.as_slice() else { return None };
+    let version_leaf = match spec.version_path.as_slice() {
+        [parent, leaf] if parent == parent_key => Some(leaf),
+        [_, _] => return None,
+        _ => None,
+    };
+    let find = |name: &str| {
+        types.items.iter().find_map(|item| match item {
+            syn::Item::Struct(item) if item.ident == name => Some(item),
+            _ => None,
+        })
+    };
+    let header = find(HEADER_TYPE)?;
+    let parent_ident = crate::types::field_ident(types, HEADER_TYPE, parent_key)?;
+    let parent_field = header.fields.iter().find(|f| f.ident.as_ref() == Some(&parent_ident))?;
+    let syn::Type::Path(parent_type) = &parent_field.ty else { return None };
+    let [segment] = parent_type.path.segments.iter().collect::<Vec<_>>()[..] else { return None };
+    if parent_type.qself.is_some() || !segment.arguments.is_none() {
+        return None;
+    }
+    let parent = find(&segment.ident.to_string())?;
+    // Plain structs only: a container attribute other than
+    // `deny_unknown_fields` (from, try_from, transparent, ...) changes what
+    // decoding the fields means.
+    let serde_attrs = |item: &syn::ItemStruct| -> Option<Vec<syn::Attribute>> {
+        let attrs: Vec<syn::Attribute> = item.attrs.iter().filter(|a| a.path().is_ident("serde")).cloned().collect();
+        let plain = attrs.iter().all(|a| a.parse_args::<Ident>().is_ok_and(|arg| arg == "deny_unknown_fields"));
+        plain.then_some(attrs)
+    };
+    let (parent_attrs, header_attrs) = (serde_attrs(parent)?, serde_attrs(header)?);
+    let fields = |item: &syn::ItemStruct, skip: Option<&Ident>| -> Option<Vec<(Ident, TokenStream)>> {
+        let syn::Fields::Named(named) = &item.fields else { return None };
+        Some(
+            named
+                .named
+                .iter()
+                .filter(|f| f.ident.as_ref() != skip)
+                .map(|f| {
+                    let attrs = f.attrs.iter().filter(|a| a.path().is_ident("serde"));
+                    let (ident, ty) = (f.ident.clone().expect("named field"), &f.ty);
+                    (ident.clone(), quote!(#(#attrs)* #ident: #ty))
+                })
+                .collect(),
+        )
+    };
+    let parent_fields = fields(parent, None)?;
+    let rest_fields = fields(header, Some(&parent_ident))?;
+    let (wire_type, wire_version) = (ident("wire_event_type"), ident("wire_version"));
+    if parent_fields.iter().any(|(f, _)| *f == wire_type || *f == wire_version) {
+        return None;
+    }
+    let parent_name = &parent.ident;
+    let wire_name = ident(&format!("{parent_name}Wire"));
+    let rest_name = ident(&format!("{HEADER_TYPE}Rest"));
+    let header_name = ident(HEADER_TYPE);
+    let (parent_idents, parent_decls): (Vec<_>, Vec<_>) = parent_fields.into_iter().unzip();
+    let (rest_idents, rest_decls): (Vec<_>, Vec<_>) = rest_fields.into_iter().unzip();
+    let (version_decl, version_ident, version_value) = match version_leaf {
+        Some(leaf) => (quote!(#[serde(rename = #leaf)] #wire_version: u64,), quote!(#wire_version,), quote!(::std::option::Option::Some(#wire_version))),
+        None => (quote!(), quote!(), quote!(::std::option::Option::None)),
+    };
+    let wire_doc = format!("`{parent_key}` as it travels: [`{parent_name}`]'s fields with the event type and version.");
+    let rest_doc = format!("[`{HEADER_TYPE}`]'s fields other than `{parent_key}`.");
+    Some(quote! {
+        /// Wire forms of the header for one-pass decoding: the object that
+        /// holds type and version decodes whole, both as plain fields.
+        #[doc(hidden)]
+        pub mod wire {
+            use crate::types::*;
+
+            #[doc = #wire_doc]
+            #[derive(::serde::Deserialize)]
+            #(#parent_attrs)*
+            pub struct #wire_name<'a> {
+                #(#parent_decls,)*
+                #[serde(rename = #type_leaf, borrow)]
+                #wire_type: ::std::borrow::Cow<'a, str>,
+                #version_decl
+            }
+
+            #[doc = #rest_doc]
+            #[derive(::serde::Deserialize)]
+            #(#header_attrs)*
+            pub struct #rest_name {
+                #(#rest_decls,)*
+            }
+
+            impl<'de> ::events_runtime::envelope::NestedHeader<'de> for #header_name {
+                type Wire = #wire_name<'de>;
+                type Rest = #rest_name;
+                type Parent = #parent_name;
+
+                fn split(wire: #wire_name<'de>) -> (#parent_name, ::events_runtime::envelope::Carried<'de>) {
+                    let #wire_name { #(#parent_idents,)* #wire_type, #version_ident } = wire;
+                    (#parent_name { #(#parent_idents,)* }, (::std::option::Option::Some(#wire_type), #version_value))
+                }
+
+                fn assemble(rest: #rest_name, parent: #parent_name) -> Self {
+                    let #rest_name { #(#rest_idents,)* } = rest;
+                    #header_name { #parent_ident: parent, #(#rest_idents,)* }
+                }
+            }
+        }
+    })
+}
+
 /// `src/envelope.rs`: the `Envelope` type.
 pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, header_checks: Option<bool>) -> Result<TokenStream, crate::Error> {
     let (classify, key_parts) = header_expressions(set, spec, types)?;
@@ -445,6 +557,8 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
         },
     };
     let payload_prefix = format!("/{payload_key}");
+    let wire = nested_wire(spec, types);
+    let decode = ident(if wire.is_some() { "from_slice_nested" } else { "from_slice" });
     let doc = format!(
         "An event in its envelope: the header's fields, the event type at `{type_pointer}`, \
          {version_doc} and the payload at `/{payload_key}`."
@@ -505,9 +619,9 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
             /// Decodes without validating what the types cannot express.
             pub fn from_slice_unchecked(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
                 #[cfg(feature = "fast-json")]
-                let (header, event) = ::events_runtime::envelope::fast::from_slice(&LAYOUT, bytes)?;
+                let (header, event) = ::events_runtime::envelope::fast::#decode(&LAYOUT, bytes)?;
                 #[cfg(not(feature = "fast-json"))]
-                let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
+                let (header, event) = ::events_runtime::envelope::#decode(&LAYOUT, bytes)?;
                 Ok(Envelope { header, event })
             }
 
@@ -582,5 +696,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
         }
 
         #cloudevents
+
+        #wire
     })
 }

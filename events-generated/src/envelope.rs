@@ -60,12 +60,15 @@ impl Envelope {
         bytes: &[u8],
     ) -> ::std::result::Result<Self, DecodeError> {
         #[cfg(feature = "fast-json")]
-        let (header, event) = ::events_runtime::envelope::fast::from_slice(
+        let (header, event) = ::events_runtime::envelope::fast::from_slice_nested(
             &LAYOUT,
             bytes,
         )?;
         #[cfg(not(feature = "fast-json"))]
-        let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
+        let (header, event) = ::events_runtime::envelope::from_slice_nested(
+            &LAYOUT,
+            bytes,
+        )?;
         Ok(Envelope { header, event })
     }
     /// Decodes an envelope from text; see [`Envelope::from_slice`].
@@ -181,5 +184,73 @@ impl Envelope {
             cloudevent,
         )?;
         Ok(Envelope { header, event })
+    }
+}
+/// Wire forms of the header for one-pass decoding: the object that
+/// holds type and version decodes whole, both as plain fields.
+#[doc(hidden)]
+pub mod wire {
+    use crate::types::*;
+    ///`meta` as it travels: [`EventMeta`]'s fields with the event type and version.
+    #[derive(::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct EventMetaWire<'a> {
+        classification: Classification,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        correlation_id: ::std::option::Option<::std::string::String>,
+        event_id: ::events_runtime::formats::Uuid,
+        occurred_at: ::events_runtime::formats::DateTime,
+        producer: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        provenance: ::std::option::Option<Provenance>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        trace_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", borrow)]
+        wire_event_type: ::std::borrow::Cow<'a, str>,
+        #[serde(rename = "version")]
+        wire_version: u64,
+    }
+    ///[`EnvelopeHeader`]'s fields other than `meta`.
+    #[derive(::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct EnvelopeHeaderRest {}
+    impl<'de> ::events_runtime::envelope::NestedHeader<'de> for EnvelopeHeader {
+        type Wire = EventMetaWire<'de>;
+        type Rest = EnvelopeHeaderRest;
+        type Parent = EventMeta;
+        fn split(
+            wire: EventMetaWire<'de>,
+        ) -> (EventMeta, ::events_runtime::envelope::Carried<'de>) {
+            let EventMetaWire {
+                classification,
+                correlation_id,
+                event_id,
+                occurred_at,
+                producer,
+                provenance,
+                trace_id,
+                wire_event_type,
+                wire_version,
+            } = wire;
+            (
+                EventMeta {
+                    classification,
+                    correlation_id,
+                    event_id,
+                    occurred_at,
+                    producer,
+                    provenance,
+                    trace_id,
+                },
+                (
+                    ::std::option::Option::Some(wire_event_type),
+                    ::std::option::Option::Some(wire_version),
+                ),
+            )
+        }
+        fn assemble(rest: EnvelopeHeaderRest, parent: EventMeta) -> Self {
+            let EnvelopeHeaderRest {} = rest;
+            EnvelopeHeader { meta: parent }
+        }
     }
 }

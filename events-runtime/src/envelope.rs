@@ -8,7 +8,10 @@
 //! into the variant of the generated event enum `E` that (type, version)
 //! names. Where the payload comes before the type and version, it is kept as a
 //! borrowed slice of the input (no allocation, no tree) and decoded once they
-//! are known. Nothing is ever buffered into `serde_json::Value`.
+//! are known. Nothing is ever buffered into `serde_json::Value`. Where type
+//! and version sit in a nested object (KFM's `meta`), the generated code
+//! supplies a wire type for that object ([`NestedHeader`]) so it decodes
+//! whole, type and version as plain fields, rather than key by key.
 //!
 //! Encoding is the reverse: type and version are written from the payload's
 //! own type, so a producer cannot mislabel an event.
@@ -69,8 +72,10 @@ impl EnvelopeLayout {
         }
     }
 
-    /// The keys to look for at each level, worked out once per message.
-    fn keys(&self) -> Keys {
+    /// The keys to look for at each level, worked out once per message;
+    /// `wire_parent` when the nested parent is decoded whole by a generated
+    /// wire type ([`NestedHeader`]) rather than key by key.
+    fn keys(&self, wire_parent: bool) -> Keys {
         let split = |path: &'static [&'static str]| match path {
             [only] => (Some(*only), None),
             [_, leaf] => (None, Some(*leaf)),
@@ -78,7 +83,7 @@ impl EnvelopeLayout {
         };
         let (root_type, nested_type) = split(self.type_path);
         let (root_version, nested_version) = split(self.version_path);
-        Keys { root_type, root_version, nested_type, nested_version, payload: self.payload_key, parent: self.nested_parent() }
+        Keys { root_type, root_version, nested_type, nested_version, payload: self.payload_key, parent: self.nested_parent(), wire_parent }
     }
 
     fn pointer(path: &[&str]) -> String {
@@ -96,6 +101,7 @@ struct Keys {
     nested_version: Option<&'static str>,
     payload: &'static str,
     parent: Option<&'static str>,
+    wire_parent: bool,
 }
 
 impl Keys {
@@ -105,6 +111,7 @@ impl Keys {
             Level::Root if key == self.payload => Role::Payload,
             Level::Root if is(self.root_type) => Role::Type,
             Level::Root if is(self.root_version) => Role::Version,
+            Level::Root if is(self.parent) && self.wire_parent => Role::WireParent,
             Level::Root if is(self.parent) => Role::NestedParent,
             Level::Nested if is(self.nested_type) => Role::Type,
             Level::Nested if is(self.nested_version) => Role::Version,
@@ -125,6 +132,8 @@ enum Role {
     Version,
     Payload,
     NestedParent,
+    /// The nested parent, decoded whole by its generated wire type.
+    WireParent,
     Other,
 }
 
@@ -163,6 +172,100 @@ pub enum Routed<E> {
     Unknown,
 }
 
+/// A header whose type and version sit in a nested object (KFM's `meta`),
+/// implemented by the generated code. Its wire type decodes that object
+/// whole, type and version included as plain fields, so none of its keys
+/// is looked at twice; the header's other root fields decode as `Rest`.
+pub trait NestedHeader<'de>: Deserialize<'de> {
+    /// The nested object as it travels: its fields, type and version.
+    type Wire: Deserialize<'de>;
+    /// The header's root fields other than the nested object.
+    type Rest: Deserialize<'de>;
+    /// The nested object as the header keeps it (without type and version).
+    type Parent;
+    /// Splits the wire object into the header's part and the type and
+    /// version it carried.
+    fn split(wire: Self::Wire) -> (Self::Parent, Carried<'de>);
+    /// Puts the header together.
+    fn assemble(rest: Self::Rest, parent: Self::Parent) -> Self;
+}
+
+/// The type and version a nested object carried, each `None` where the
+/// layout keeps it elsewhere.
+pub type Carried<'de> = (Option<Cow<'de, str>>, Option<u64>);
+
+/// [`from_slice`] for a header with a nested type and version: the same
+/// one pass, with the nested object decoded by its generated wire type. Any
+/// message that path does not decode goes to [`from_slice`], which decides
+/// and explains exactly as for any other header.
+pub fn from_slice_nested<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
+where
+    H: NestedHeader<'de>,
+    E: Dispatch,
+{
+    match try_from_slice_nested(layout, bytes) {
+        Some(decoded) => Ok(decoded),
+        None => from_slice(layout, bytes),
+    }
+}
+
+/// The wire-type path of [`from_slice_nested`] alone: `None` for anything
+/// it does not decode (invalid input, a repeated nested object, a type or
+/// version other than the scan ahead found), without saying why.
+pub fn try_from_slice_nested<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Option<(H, E)>
+where
+    H: NestedHeader<'de>,
+    E: Dispatch,
+{
+    let mut state = State::<E, &RawValue, WireParent<'de, H>>::new(layout);
+    state.input = Some(bytes);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let (rest, event) = decode::<H::Rest, E, _, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)).ok()?;
+    Some((H::assemble(rest, state.parent.0.take()?), event))
+}
+
+/// What becomes of the nested parent object (e.g. `meta`) during a decode.
+trait ParentSlot<'de>: Default {
+    /// Whether the parent is decoded whole here (else the header's own
+    /// visitor gets it, with type and version taken out key by key).
+    const WIRE: bool;
+    /// Decodes the parent's value, keeps its header part and returns the
+    /// type and version it carried.
+    fn take<A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Carried<'de>, A::Error>;
+}
+
+/// The header decodes the parent itself.
+#[derive(Default)]
+struct NoParent;
+
+impl<'de> ParentSlot<'de> for NoParent {
+    const WIRE: bool = false;
+    fn take<A: MapAccess<'de>>(&mut self, _: &mut A) -> Result<Carried<'de>, A::Error> {
+        unreachable!("the parent key goes to the header when not decoded whole")
+    }
+}
+
+/// The parent, decoded whole by `H`'s wire type.
+struct WireParent<'de, H: NestedHeader<'de>>(Option<H::Parent>);
+
+impl<'de, H: NestedHeader<'de>> Default for WireParent<'de, H> {
+    fn default() -> Self {
+        WireParent(None)
+    }
+}
+
+impl<'de, H: NestedHeader<'de>> ParentSlot<'de> for WireParent<'de, H> {
+    const WIRE: bool = true;
+    fn take<A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Carried<'de>, A::Error> {
+        if self.0.is_some() {
+            return Err(de::Error::custom("the nested header object appears twice"));
+        }
+        let (parent, carried) = H::split(map.next_value::<H::Wire>()?);
+        self.0 = Some(parent);
+        Ok(carried)
+    }
+}
+
 /// Decodes an envelope from bytes: header, then the event.
 pub fn from_slice<'de, H, E>(
     layout: &EnvelopeLayout,
@@ -188,7 +291,7 @@ where
     let mut state = State::new(layout);
     state.input = scan_ahead.then_some(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    match decode::<H, E, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
+    match decode::<H, E, _, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
         Ok(decoded) => Ok(decoded),
         Err(_) if state.prescanned => decode_slice(layout, bytes, false),
         Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
@@ -260,7 +363,7 @@ pub mod fast {
     }
 
     impl<'de> RawPayload<'de> for NoRawPayload {
-        fn route_into<E: Dispatch>(&self, _: &mut State<'de, E, Self>) -> Result<(), String> {
+        fn route_into<E: Dispatch, P>(&self, _: &mut State<'de, E, Self, P>) -> Result<(), String> {
             Err("a raw payload is left to the serde_json path".to_owned())
         }
     }
@@ -306,8 +409,27 @@ pub mod fast {
             let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
             let mut state = State::<E, NoRawPayload>::new(layout);
             state.input = Some(bytes);
-            decode::<H, E, _, _>(&mut state, &mut de).ok()
+            decode::<H, E, _, _, _>(&mut state, &mut de).ok()
         })
+    }
+
+    /// [`super::from_slice_nested`], parsed by simd-json.
+    pub fn from_slice_nested<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Result<(H, E), DecodeError>
+    where
+        H: for<'de> NestedHeader<'de> + DeserializeOwned,
+        E: Dispatch,
+    {
+        let decoded = with_copy(bytes, |copy, buffers| {
+            let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
+            let mut state = State::<E, NoRawPayload, WireParent<'_, H>>::new(layout);
+            state.input = Some(bytes);
+            let (rest, event) = decode::<<H as NestedHeader<'_>>::Rest, E, _, _, _>(&mut state, &mut de).ok()?;
+            Some((H::assemble(rest, state.parent.0.take()?), event))
+        });
+        match decoded {
+            Some(decoded) => Ok(decoded),
+            None => super::from_slice_nested(layout, bytes),
+        }
     }
 
     /// [`super::payload_from_slice`], parsed by simd-json.
@@ -397,7 +519,7 @@ where
     let mut tracked_state = State::<E>::new(layout);
     let mut track = serde_path_to_error::Track::new();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let tracked = decode::<H, E, _, _>(
+    let tracked = decode::<H, E, _, _, _>(
         &mut tracked_state,
         serde_path_to_error::Deserializer::new(&mut de, &mut track),
     );
@@ -484,19 +606,19 @@ enum Failure {
 /// each JSON backend borrows it from the input its own way, and decodes it
 /// once they are known.
 trait RawPayload<'de>: Deserialize<'de> {
-    fn route_into<E: Dispatch>(&self, state: &mut State<'de, E, Self>) -> Result<(), String>
+    fn route_into<E: Dispatch, P>(&self, state: &mut State<'de, E, Self, P>) -> Result<(), String>
     where
         Self: Sized;
 }
 
 impl<'de> RawPayload<'de> for &'de RawValue {
-    fn route_into<E: Dispatch>(&self, state: &mut State<'de, E, Self>) -> Result<(), String> {
+    fn route_into<E: Dispatch, P>(&self, state: &mut State<'de, E, Self, P>) -> Result<(), String> {
         let mut payload = serde_json::Deserializer::from_str(self.get());
         state.route(&mut payload, true).map_err(|e| e.to_string())
     }
 }
 
-struct State<'de, E, R = &'de RawValue> {
+struct State<'de, E, R = &'de RawValue, P = NoParent> {
     layout: EnvelopeLayout,
     keys: Keys,
     event_type: Option<Cow<'de, str>>,
@@ -509,13 +631,15 @@ struct State<'de, E, R = &'de RawValue> {
     input: Option<&'de [u8]>,
     /// Type and version came from the scan; the parser must meet the same.
     prescanned: bool,
+    /// Where a generated wire type puts the nested parent it decoded.
+    parent: P,
 }
 
-impl<'de, E: Dispatch, R> State<'de, E, R> {
+impl<'de, E: Dispatch, R, P: ParentSlot<'de>> State<'de, E, R, P> {
     fn new(layout: &EnvelopeLayout) -> Self {
         State {
             layout: *layout,
-            keys: layout.keys(),
+            keys: layout.keys(P::WIRE),
             event_type: None,
             version: None,
             event: None,
@@ -523,8 +647,12 @@ impl<'de, E: Dispatch, R> State<'de, E, R> {
             failure: None,
             input: None,
             prescanned: false,
+            parent: P::default(),
         }
     }
+}
+
+impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
 
     /// Takes the event type (with its version, when the version is a
     /// suffix of the type) as read at the type's place.
@@ -614,11 +742,12 @@ impl<'de, E: Dispatch, R> State<'de, E, R> {
     }
 }
 
-fn decode<'de, H, E, R, D>(state: &mut State<'de, E, R>, deserializer: D) -> Result<(H, E), D::Error>
+fn decode<'de, H, E, R, P, D>(state: &mut State<'de, E, R, P>, deserializer: D) -> Result<(H, E), D::Error>
 where
     H: Deserialize<'de>,
     E: Dispatch,
     R: RawPayload<'de>,
+    P: ParentSlot<'de>,
     D: Deserializer<'de>,
 {
     deserializer.deserialize_map(RootVisitor {
@@ -627,16 +756,17 @@ where
     })
 }
 
-struct RootVisitor<'s, 'de, H, E, R> {
-    state: &'s mut State<'de, E, R>,
+struct RootVisitor<'s, 'de, H, E, R, P> {
+    state: &'s mut State<'de, E, R, P>,
     header: PhantomData<H>,
 }
 
-impl<'de, H, E, R> Visitor<'de> for RootVisitor<'_, 'de, H, E, R>
+impl<'de, H, E, R, P> Visitor<'de> for RootVisitor<'_, 'de, H, E, R, P>
 where
     H: Deserialize<'de>,
     E: Dispatch,
     R: RawPayload<'de>,
+    P: ParentSlot<'de>,
 {
     type Value = (H, E);
 
@@ -678,18 +808,19 @@ where
 
 /// A map access that takes the type, version and payload keys out of the
 /// stream and hands every other key to the header's own visitor.
-struct Intercept<'s, 'de, A, E, R> {
+struct Intercept<'s, 'de, A, E, R, P> {
     map: A,
-    state: &'s mut State<'de, E, R>,
+    state: &'s mut State<'de, E, R, P>,
     level: Level,
     nested_next: bool,
 }
 
-impl<'de, A, E, R> MapAccess<'de> for Intercept<'_, 'de, A, E, R>
+impl<'de, A, E, R, P> MapAccess<'de> for Intercept<'_, 'de, A, E, R, P>
 where
     A: MapAccess<'de>,
     E: Dispatch,
     R: RawPayload<'de>,
+    P: ParentSlot<'de>,
 {
     type Error = A::Error;
 
@@ -731,6 +862,15 @@ where
                         self.state.raw_payload = Some(self.map.next_value::<R>()?);
                     }
                 }
+                Role::WireParent => {
+                    let (event_type, version) = self.state.parent.take(&mut self.map)?;
+                    if let Some(event_type) = event_type {
+                        self.state.take_type(event_type).map_err(de::Error::custom)?;
+                    }
+                    if let Some(version) = version {
+                        self.state.take_version(version).map_err(de::Error::custom)?;
+                    }
+                }
                 Role::NestedParent | Role::Other => unreachable!("handed to the header above"),
             }
         }
@@ -748,11 +888,11 @@ where
     }
 }
 
-struct PayloadSeed<'s, 'de, E, R> {
-    state: &'s mut State<'de, E, R>,
+struct PayloadSeed<'s, 'de, E, R, P> {
+    state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, E: Dispatch, R> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R> {
+impl<'de, E: Dispatch, R, P: ParentSlot<'de>> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R, P> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         self.state.route(deserializer, false)
@@ -761,12 +901,12 @@ impl<'de, E: Dispatch, R> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R> {
 
 /// Wraps the value of the nested parent key (e.g. `meta`) so that its own map
 /// access is intercepted too.
-struct NestedSeed<'s, 'de, S, E, R> {
+struct NestedSeed<'s, 'de, S, E, R, P> {
     seed: S,
-    state: &'s mut State<'de, E, R>,
+    state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, S: DeserializeSeed<'de>, E: Dispatch, R: RawPayload<'de>> DeserializeSeed<'de> for NestedSeed<'_, 'de, S, E, R> {
+impl<'de, S: DeserializeSeed<'de>, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> DeserializeSeed<'de> for NestedSeed<'_, 'de, S, E, R, P> {
     type Value = S::Value;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.seed.deserialize(NestedDeserializer {
@@ -776,12 +916,12 @@ impl<'de, S: DeserializeSeed<'de>, E: Dispatch, R: RawPayload<'de>> DeserializeS
     }
 }
 
-struct NestedDeserializer<'s, 'de, D, E, R> {
+struct NestedDeserializer<'s, 'de, D, E, R, P> {
     inner: D,
-    state: &'s mut State<'de, E, R>,
+    state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, D: Deserializer<'de>, E: Dispatch, R: RawPayload<'de>> Deserializer<'de> for NestedDeserializer<'_, 'de, D, E, R> {
+impl<'de, D: Deserializer<'de>, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> Deserializer<'de> for NestedDeserializer<'_, 'de, D, E, R, P> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
@@ -798,12 +938,12 @@ impl<'de, D: Deserializer<'de>, E: Dispatch, R: RawPayload<'de>> Deserializer<'d
     }
 }
 
-struct NestedVisitor<'s, 'de, V, E, R> {
+struct NestedVisitor<'s, 'de, V, E, R, P> {
     visitor: V,
-    state: &'s mut State<'de, E, R>,
+    state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, V: Visitor<'de>, E: Dispatch, R: RawPayload<'de>> Visitor<'de> for NestedVisitor<'_, 'de, V, E, R> {
+impl<'de, V: Visitor<'de>, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> Visitor<'de> for NestedVisitor<'_, 'de, V, E, R, P> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -162,3 +162,48 @@ fn the_payload_may_come_first_even_when_type_or_version_repeats() {
         assert_eq!(Envelope::from_json(&text).expect("the last type and version count"), decoded, "{text}");
     }
 }
+
+/// KFM keeps type and version in `meta`: the generated wire type decodes
+/// `meta` whole (`NestedHeader`), and agrees with the generic key-by-key
+/// decode on every message; what the wire path does not take (a repeated
+/// key) goes to the generic decode, which decides.
+#[test]
+fn the_nested_header_decodes_whole_and_agrees_with_the_generic_decode() {
+    use events_generated::{Event, LAYOUT, types::EnvelopeHeader};
+    use events_runtime::envelope::{from_slice, try_from_slice_nested};
+    let data = valid_data();
+    let mut with_optionals = meta("kfm.ingestion.new_image_available", 1);
+    with_optionals["correlation_id"] = json!("ingest-1");
+    with_optionals["trace_id"] = json!("trace-1");
+    let escaped_type = meta("kfm.ingestion.new_image_available", 1).to_string().replace("new_image", "new\\u005fimage");
+    let taken = [
+        json!({"meta": meta("kfm.ingestion.new_image_available", 1), "data": data}).to_string(),
+        json!({"data": data, "meta": meta("kfm.ingestion.new_image_available", 1)}).to_string(),
+        json!({"meta": with_optionals, "data": data}).to_string(),
+        format!("{{\"meta\":{escaped_type},\"data\":{data}}}"),
+    ];
+    for text in &taken {
+        let wire = try_from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).unwrap_or_else(|| panic!("the wire path takes {text}"));
+        let generic = from_slice::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).expect("valid");
+        assert_eq!(wire, generic, "{text}");
+        assert_eq!(Envelope::from_slice_unchecked(text.as_bytes()).expect("valid"), Envelope { header: generic.0, event: generic.1 });
+    }
+    assert_eq!(taken.iter().map(|t| Envelope::from_json(t).unwrap().header.meta.correlation_id).filter(Option::is_some).count(), 1);
+
+    let repeated = meta("kfm.ingestion.new_image_available", 1).to_string().replacen('{', r#"{"version":7,"#, 1);
+    let unknown_key = meta("kfm.ingestion.new_image_available", 1).to_string().replacen('{', r#"{"colour":"red","#, 1);
+    let missing_meta = json!({"data": data}).to_string();
+    let twice = format!("{{\"meta\":{0},\"meta\":{0},\"data\":{data}}}", meta("kfm.ingestion.new_image_available", 1));
+    for (text, generic_decodes) in [
+        (format!("{{\"meta\":{repeated},\"data\":{data}}}"), true),
+        (format!("{{\"meta\":{unknown_key},\"data\":{data}}}"), false),
+        (missing_meta, false),
+        (twice, false),
+    ] {
+        assert!(try_from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).is_none(), "the wire path refuses {text}");
+        let generic = from_slice::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());
+        assert_eq!(generic.is_ok(), generic_decodes, "{text}");
+        let generated = Envelope::from_slice_unchecked(text.as_bytes());
+        assert_eq!(generated.map(|e| (e.header, e.event)).map_err(|e| e.to_string()), generic.map_err(|e| e.to_string()), "{text}");
+    }
+}
