@@ -468,14 +468,18 @@ pub fn fill_subject(template: &str, payload: &serde_json::Value) -> Option<Strin
 /// Whether a NATS subject matches a subject pattern: `*` matches one token,
 /// a final `>` one or more.
 pub fn subject_matches(pattern: &str, subject: &str) -> bool {
-    // Decoding tries every pattern in turn: settle most of them by the
-    // literal part before the first wildcard, without splitting.
-    let literal = pattern.find(['*', '>']).map_or(pattern, |wildcard| &pattern[..wildcard]);
-    if literal.len() == pattern.len() {
-        return pattern == subject;
-    }
-    if !subject.starts_with(literal) {
-        return false;
+    // Decoding tries every pattern in turn: most differ from the subject in
+    // a literal byte before any wildcard, and are settled there, without
+    // searching the pattern or splitting either.
+    let (pattern_bytes, subject_bytes) = (pattern.as_bytes(), subject.as_bytes());
+    let common = pattern_bytes.iter().zip(subject_bytes).take_while(|(p, s)| p == s).count();
+    let wildcard = |byte: &u8| matches!(byte, b'*' | b'>');
+    if !pattern_bytes[..common].iter().any(wildcard) {
+        match pattern_bytes.get(common) {
+            None => return common == subject_bytes.len(),
+            Some(byte) if !wildcard(byte) => return false,
+            Some(_) => {}
+        }
     }
     let mut subject_tokens = subject.split('.');
     for pattern_token in pattern.split('.') {
@@ -1278,6 +1282,13 @@ mod tests {
         assert!(!subject_matches("orders.*.placed", "orders.eu.shipped"));
         assert!(!subject_matches("orders.*.placed", "orders..placed"));
         assert!(!subject_matches("usage.metered.*", "usage.meteredx.api_call"));
+        // A subject token that is itself `*` or `>`, before the place where
+        // pattern and subject first differ.
+        assert!(subject_matches("orders.*.placed", "orders.*x.placed"));
+        assert!(subject_matches("orders.*", "orders.*"));
+        assert!(!subject_matches("orders.>", "orders"));
+        assert!(!subject_matches("orders", "orders.eu"));
+        assert!(!subject_matches("orders.eu", "orders"));
     }
 
     #[test]
