@@ -711,20 +711,29 @@ fn strip_envelope_fields(bundle: &mut Bundle, envelope: &EnvelopeSpec) {
 }
 
 fn remove_property(bundle: &mut Bundle, definition: &str, path: &[String]) {
-    let Some(schema) = bundle.definitions.get(definition) else { return };
-    let Some((first, rest)) = path.split_first() else { return };
+    let Some(schema) = bundle.definitions.get_mut(definition) else { return };
+    if let Some((name, rest)) = remove_inline(schema, path) {
+        remove_property(bundle, &name, rest);
+    }
+}
+
+/// Removes the property at `path` from `schema`, through inline object
+/// schemas (an envelope's `meta` written in place); where a `$ref` carries
+/// the path on, returns its definition and the rest of the path.
+fn remove_inline<'p>(schema: &mut Value, path: &'p [String]) -> Option<(String, &'p [String])> {
+    let (first, rest) = path.split_first()?;
     if rest.is_empty() {
-        let schema = bundle.definitions.get_mut(definition).expect("looked up above");
         if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
             properties.remove(first);
         }
         if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
             required.retain(|r| r.as_str() != Some(first));
         }
-        return;
+        return None;
     }
-    let child = schema.pointer(&format!("/properties/{first}/$ref")).and_then(Value::as_str);
-    if let Some(name) = child.and_then(|r| r.strip_prefix("#/$defs/")).map(str::to_owned) {
-        remove_property(bundle, &name, rest);
+    let child = schema.get_mut("properties")?.get_mut(first)?;
+    match child.get("$ref").and_then(Value::as_str) {
+        Some(reference) => Some((reference.strip_prefix("#/$defs/")?.to_owned(), rest)),
+        None => remove_inline(child, rest),
     }
 }

@@ -232,3 +232,37 @@ fn config_with_an_unknown_key_is_refused() {
     assert_eq!(d.code, "config-invalid");
     assert!(d.message.contains("surprise"), "{d}");
 }
+
+/// Type and version in a `meta` object written in place (not a `$ref`):
+/// they leave the header's type like any other, and `meta` decodes whole
+/// through its wire type with them as plain fields.
+#[test]
+fn an_inline_nested_header_loses_its_type_and_version() {
+    let dir = contract_set(&[("things/happened.v1.schema.json", GOOD_EVENT.as_bytes())]);
+    let schemas = dir.path().join("schemas");
+    let config = CONFIG.replace(r#"type = "/type""#, r#"type = "/meta/type""#).replace(r#"version = "/version""#, r#"version = "/meta/version""#);
+    fs::write(schemas.join("events.toml"), config).unwrap();
+    let envelope = r#"{
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["meta", "payload"],
+  "properties": {
+    "meta": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["id", "type", "version"],
+      "properties": {"id": {"type": "string"}, "type": {"type": "string"}, "version": {"type": "integer"}}
+    },
+    "payload": {"type": "object"}
+  }
+}"#;
+    fs::write(schemas.join("_shared/envelope.schema.json"), envelope).unwrap();
+    codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write).unwrap();
+    let types = fs::read_to_string(dir.path().join("generated/src/types.rs")).unwrap();
+    let meta = &types[types.find("pub struct EnvelopeHeaderMeta ").expect("the inline meta's type")..];
+    let meta = &meta[..meta.find("\n}").unwrap()];
+    assert!(meta.contains("pub id:") && !meta.contains("type") && !meta.contains("version"), "{meta}");
+    let envelope_rs = fs::read_to_string(dir.path().join("generated/src/envelope.rs")).unwrap();
+    assert_eq!(envelope_rs.matches(r#"rename = "type""#).count(), 1, "{envelope_rs}");
+    assert!(envelope_rs.contains("from_slice_nested"), "{envelope_rs}");
+}
