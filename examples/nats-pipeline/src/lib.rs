@@ -204,7 +204,14 @@ impl Consumer {
                             let letter = DeadLetter::from_decode_error(&error, &message.payload, headers, attempt);
                             let subject = format!("{DEAD_LETTER_PREFIX}{}", message.subject);
                             let bytes = serde_json::to_vec(&letter)?;
-                            self.js.publish(subject, bytes.into()).await?.await?;
+                            // A kill between this publish and the Term ack redelivers the
+                            // message: its stream sequence as message id lets the server
+                            // drop the second dead letter (duplicate window).
+                            let mut dead_headers = HeaderMap::new();
+                            if let Ok(info) = message.info() {
+                                dead_headers.insert("Nats-Msg-Id", format!("dead-letter-{}", info.stream_sequence).as_str());
+                            }
+                            self.js.publish_with_headers(subject, dead_headers, bytes.into()).await?.await?;
                             message.ack_with(AckKind::Term).await?;
                             stats.dead_lettered += 1;
                         }
