@@ -11,6 +11,7 @@ use quote::quote;
 
 use crate::config::VersionFormat;
 use crate::model::{ContractSet, EnvelopeSpec, EventContract, HEADER_TYPE};
+use crate::types::{find_field, find_struct};
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -408,21 +409,13 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
         [_, _] => return None,
         _ => None,
     };
-    let find = |name: &str| {
-        types.items.iter().find_map(|item| match item {
-            syn::Item::Struct(item) if item.ident == name => Some(item),
-            _ => None,
-        })
-    };
-    let header = find(HEADER_TYPE)?;
-    let parent_ident = crate::types::field_ident(types, HEADER_TYPE, parent_key)?;
-    let parent_field = header.fields.iter().find(|f| f.ident.as_ref() == Some(&parent_ident))?;
+    let header = find_struct(types, HEADER_TYPE)?;
+    let parent_field = find_field(types, HEADER_TYPE, parent_key)?;
+    let parent_ident = parent_field.ident.as_ref()?;
+    // A struct of the types module by its bare name (not an `Option`, a `Box`, ...).
     let syn::Type::Path(parent_type) = &parent_field.ty else { return None };
-    let [segment] = parent_type.path.segments.iter().collect::<Vec<_>>()[..] else { return None };
-    if parent_type.qself.is_some() || !segment.arguments.is_none() {
-        return None;
-    }
-    let parent = find(&segment.ident.to_string())?;
+    let parent_name = parent_type.path.get_ident().filter(|_| parent_type.qself.is_none())?;
+    let parent = find_struct(types, &parent_name.to_string())?;
     // Plain structs only: a container attribute other than
     // `deny_unknown_fields` (from, try_from, transparent, ...) changes what
     // decoding the fields means.
@@ -441,19 +434,18 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
                 .filter(|f| f.ident.as_ref() != skip)
                 .map(|f| {
                     let attrs = f.attrs.iter().filter(|a| a.path().is_ident("serde"));
-                    let (ident, ty) = (f.ident.clone().expect("named field"), &f.ty);
+                    let (ident, ty) = (f.ident.as_ref().expect("named field"), &f.ty);
                     (ident.clone(), quote!(#(#attrs)* #ident: #ty))
                 })
                 .collect(),
         )
     };
     let parent_fields = fields(parent, None)?;
-    let rest_fields = fields(header, Some(&parent_ident))?;
+    let rest_fields = fields(header, Some(parent_ident))?;
     let (wire_type, wire_version) = (ident("wire_event_type"), ident("wire_version"));
     if parent_fields.iter().any(|(f, _)| *f == wire_type || *f == wire_version) {
         return None;
     }
-    let parent_name = &parent.ident;
     let wire_name = ident(&format!("{parent_name}Wire"));
     let rest_name = ident(&format!("{HEADER_TYPE}Rest"));
     let header_name = ident(HEADER_TYPE);

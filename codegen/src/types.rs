@@ -694,15 +694,22 @@ pub(crate) fn json_name_of(field: &syn::Field) -> String {
         .unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default())
 }
 
-/// The Rust field that holds JSON property `json_name` of struct `type_name`.
-pub fn field_ident(types: &syn::File, type_name: &str, json_name: &str) -> Option<syn::Ident> {
+/// The struct `name` among the generated types.
+pub fn find_struct<'a>(types: &'a syn::File, name: &str) -> Option<&'a syn::ItemStruct> {
     types.items.iter().find_map(|item| match item {
-        syn::Item::Struct(s) if s.ident == type_name => s.fields.iter().find_map(|field| {
-            let ident = field.ident.as_ref()?;
-            (json_name_of(field) == json_name).then(|| ident.clone())
-        }),
+        syn::Item::Struct(item) if item.ident == name => Some(item),
         _ => None,
     })
+}
+
+/// The named field of struct `type_name` that holds JSON property `json_name`.
+pub fn find_field<'a>(types: &'a syn::File, type_name: &str, json_name: &str) -> Option<&'a syn::Field> {
+    find_struct(types, type_name)?.fields.iter().find(|field| field.ident.is_some() && json_name_of(field) == json_name)
+}
+
+/// The Rust field that holds JSON property `json_name` of struct `type_name`.
+pub fn field_ident(types: &syn::File, type_name: &str, json_name: &str) -> Option<syn::Ident> {
+    find_field(types, type_name, json_name)?.ident.clone()
 }
 
 /// `x-pii` fields never reach logs: structs holding one get a `Debug` that
@@ -775,17 +782,11 @@ pub fn field_path(types: &syn::File, root: &str, path: &[&str]) -> Option<Vec<sy
     let mut current = root.to_owned();
     let mut idents = Vec::new();
     for key in path {
-        let ident = field_ident(types, &current, key)?;
-        let ty = types.items.iter().find_map(|item| match item {
-            syn::Item::Struct(s) if s.ident == current.as_str() => {
-                s.fields.iter().find(|f| f.ident.as_ref() == Some(&ident)).map(|f| f.ty.clone())
-            }
-            _ => None,
-        })?;
-        if let syn::Type::Path(type_path) = &ty {
+        let field = find_field(types, &current, key)?;
+        if let syn::Type::Path(type_path) = &field.ty {
             current = type_path.path.segments.last()?.ident.to_string();
         }
-        idents.push(ident);
+        idents.push(field.ident.clone()?);
     }
     Some(idents)
 }

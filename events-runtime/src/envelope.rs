@@ -111,8 +111,7 @@ impl Keys {
             Level::Root if key == self.payload => Role::Payload,
             Level::Root if is(self.root_type) => Role::Type,
             Level::Root if is(self.root_version) => Role::Version,
-            Level::Root if is(self.parent) && self.wire_parent => Role::WireParent,
-            Level::Root if is(self.parent) => Role::NestedParent,
+            Level::Root if is(self.parent) => if self.wire_parent { Role::WireParent } else { Role::NestedParent },
             Level::Nested if is(self.nested_type) => Role::Type,
             Level::Nested if is(self.nested_version) => Role::Version,
             _ => Role::Other,
@@ -217,10 +216,24 @@ where
     H: NestedHeader<'de>,
     E: Dispatch,
 {
-    let mut state = State::<E, &RawValue, WireParent<'de, H>>::new(layout);
-    state.input = Some(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let (rest, event) = decode::<H::Rest, E, _, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)).ok()?;
+    let decoded = decode_nested::<H, E, &RawValue, _>(layout, bytes, &mut de)?;
+    de.end().ok()?;
+    Some(decoded)
+}
+
+/// One pass with the nested object decoded by `H`'s wire type, over any
+/// JSON backend; `None` for anything it does not decode.
+fn decode_nested<'de, H, E, R, D>(layout: &EnvelopeLayout, input: &'de [u8], deserializer: D) -> Option<(H, E)>
+where
+    H: NestedHeader<'de>,
+    E: Dispatch,
+    R: RawPayload<'de>,
+    D: Deserializer<'de>,
+{
+    let mut state = State::<E, R, WireParent<'de, H>>::new(layout);
+    state.input = Some(input);
+    let (rest, event) = decode::<H::Rest, E, _, _, _>(&mut state, deserializer).ok()?;
     Some((H::assemble(rest, state.parent.0.take()?), event))
 }
 
@@ -421,10 +434,7 @@ pub mod fast {
     {
         let decoded = with_copy(bytes, |copy, buffers| {
             let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
-            let mut state = State::<E, NoRawPayload, WireParent<'_, H>>::new(layout);
-            state.input = Some(bytes);
-            let (rest, event) = decode::<<H as NestedHeader<'_>>::Rest, E, _, _, _>(&mut state, &mut de).ok()?;
-            Some((H::assemble(rest, state.parent.0.take()?), event))
+            decode_nested::<H, E, NoRawPayload, _>(layout, bytes, &mut de)
         });
         match decoded {
             Some(decoded) => Ok(decoded),
@@ -657,7 +667,6 @@ impl<'de, E: Dispatch, R, P: ParentSlot<'de>> State<'de, E, R, P> {
 }
 
 impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
-
     /// Takes the event type (with its version, when the version is a
     /// suffix of the type) as read at the type's place.
     fn take_type(&mut self, event_type: Cow<'de, str>) -> Result<(), String> {
