@@ -56,7 +56,16 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
             _ => None,
         })
         .collect();
-    let mut generator = Generator { set, structs, newtypes_and_enums, done: BTreeMap::new(), attempt: BTreeMap::new(), fresh: 0 };
+    let mut generator = Generator {
+        set,
+        structs,
+        newtypes_and_enums,
+        done: BTreeMap::new(),
+        attempt: BTreeMap::new(),
+        fresh: 0,
+        patterns: Vec::new(),
+        formats: Vec::new(),
+    };
     let mut covered = BTreeMap::new();
     for event in &set.events {
         let standalone = crate::refs::standalone(&set.bundle, &event.payload_type);
@@ -79,11 +88,44 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
         let has_rules = matches!(generator.done.get(header), Some(State::Emitted(_)));
         covered.insert(header.to_owned(), has_rules);
     }
+    let tables = shared_tables(&generator.patterns, &generator.formats);
     let tokens = generator.done.into_values().filter_map(|state| match state {
         State::Emitted(tokens) => Some(tokens),
         _ => None,
     });
-    Checks { tokens: quote!(#(#tokens)*), covered }
+    Checks { tokens: quote!(#tables #(#tokens)*), covered }
+}
+
+/// The patterns and formats the checks use, one compiled rule each however
+/// many fields share it (`PATTERNS[i]`, `FORMATS[i]`).
+fn shared_tables(patterns: &[String], formats: &[String]) -> TokenStream {
+    let pattern_table = (!patterns.is_empty()).then(|| {
+        let count = patterns.len();
+        quote! {
+            /// The schemas' patterns, each compiled on first use.
+            static PATTERNS: [::std::sync::LazyLock<::events_runtime::validation::Pattern>; #count] = [
+                #(::std::sync::LazyLock::new(|| ::events_runtime::validation::Pattern::new(#patterns).expect("checked at generation")),)*
+            ];
+        }
+    });
+    let format_table = (!formats.is_empty()).then(|| {
+        let count = formats.len();
+        quote! {
+            /// The asserted formats, each compiled on first use.
+            static FORMATS: [::events_runtime::validation::FormatCheck; #count] = [
+                #(::events_runtime::validation::FormatCheck::new(#formats),)*
+            ];
+        }
+    });
+    quote!(#pattern_table #format_table)
+}
+
+/// The index of `value` in `table`, added at the end if new.
+fn table_index(table: &mut Vec<String>, value: &str) -> usize {
+    table.iter().position(|v| v == value).unwrap_or_else(|| {
+        table.push(value.to_owned());
+        table.len() - 1
+    })
 }
 
 /// Where a struct's checks stand.
@@ -140,19 +182,24 @@ struct Generator<'a> {
     attempt: BTreeMap<String, State>,
     /// Counter for fresh binding names.
     fresh: usize,
+    /// The patterns and formats checked, in `PATTERNS` and `FORMATS`.
+    patterns: Vec<String>,
+    formats: Vec<String>,
 }
 
 impl<'a> Generator<'a> {
     /// Runs `checks`; keeps what it generated if it succeeds, drops it all
     /// if any rule on the way is unsupported.
     fn attempt(&mut self, checks: impl FnOnce(&mut Self) -> Result<(), Unsupported>) -> bool {
-        let fresh = self.fresh;
+        let (fresh, patterns, formats) = (self.fresh, self.patterns.len(), self.formats.len());
         let succeeded = checks(self).is_ok();
         let attempt = std::mem::take(&mut self.attempt);
         if succeeded {
             self.done.extend(attempt);
         } else {
             self.fresh = fresh;
+            self.patterns.truncate(patterns);
+            self.formats.truncate(formats);
         }
         succeeded
     }
@@ -256,7 +303,7 @@ impl<'a> Generator<'a> {
                 "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
                     checks.push(number_check(key, rule, ty, &value, &pointer)?);
                 }
-                "minLength" | "maxLength" | "pattern" => checks.push(string_check(key, rule, ty, &value, &pointer, &self.newtypes_and_enums)?),
+                "minLength" | "maxLength" | "pattern" => checks.push(self.string_check(key, rule, ty, &value, &pointer)?),
                 "format" => checks.push(self.format_check(rule, ty, &value, &pointer)?),
                 "enum" | "const" => {
                     // A string enum is a Rust enum (or newtype) that enforces it.
@@ -391,7 +438,7 @@ impl<'a> Generator<'a> {
     /// A format the type asserts needs nothing, nor one that only
     /// annotates; an asserted format on a plain string is checked by the
     /// validator's own format rule, compiled once.
-    fn format_check(&self, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+    fn format_check(&mut self, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
         let typed = match rule.as_str() {
             Some("uuid") => self.set.formats.uuid == FormatMapping::Typed,
             Some("date-time") => self.set.formats.date_time == FormatMapping::Typed,
@@ -406,10 +453,38 @@ impl<'a> Generator<'a> {
         };
         let text = value.r();
         let message = format!("is not a {format:?}");
-        Ok(quote!({
-            static FORMAT: ::events_runtime::validation::FormatCheck = ::events_runtime::validation::FormatCheck::new(#format);
-            if !FORMAT.is_valid(#text) { out.push(::events_runtime::validation::violation(#pointer, "format", #message)); }
-        }))
+        let index = table_index(&mut self.formats, format);
+        Ok(quote!(if !FORMATS[#index].is_valid(#text) { out.push(::events_runtime::validation::violation(#pointer, "format", #message)); }))
+    }
+
+    fn string_check(&mut self, key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+        let text = value.r();
+        let name = type_name(ty).ok_or(Unsupported)?;
+        if self.newtypes_and_enums.contains(&name) {
+            return Ok(quote!()); // typify's constrained newtype checks it when built
+        }
+        if name != "String" {
+            return Err(Unsupported);
+        }
+        Ok(match key {
+            "minLength" => {
+                let min = rule.as_u64().ok_or(Unsupported)? as usize;
+                let message = format!("is shorter than {min} characters");
+                quote!(if ::events_runtime::validation::shorter_than(#text, #min) { out.push(::events_runtime::validation::violation(#pointer, "minLength", #message)); })
+            }
+            "maxLength" => {
+                let max = rule.as_u64().ok_or(Unsupported)? as usize;
+                let message = format!("is longer than {max} characters");
+                quote!(if ::events_runtime::validation::longer_than(#text, #max) { out.push(::events_runtime::validation::violation(#pointer, "maxLength", #message)); })
+            }
+            _ => {
+                let pattern = rule.as_str().ok_or(Unsupported)?;
+                events_runtime::validation::Pattern::new(pattern).map_err(|_| Unsupported)?;
+                let message = format!("does not match {pattern:?}");
+                let index = table_index(&mut self.patterns, pattern);
+                quote!(if !PATTERNS[#index].is_match(#text) { out.push(::events_runtime::validation::violation(#pointer, "pattern", #message)); })
+            }
+        })
     }
 }
 
@@ -438,39 +513,6 @@ fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &
         }
     };
     Ok(quote!(if #test { out.push(::events_runtime::validation::violation(#pointer, #key, #message)); }))
-}
-
-fn string_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream, enforced: &BTreeSet<String>) -> Result<TokenStream, Unsupported> {
-    let text = value.r();
-    let name = type_name(ty).ok_or(Unsupported)?;
-    if enforced.contains(&name) {
-        return Ok(quote!()); // typify's constrained newtype checks it when built
-    }
-    if name != "String" {
-        return Err(Unsupported);
-    }
-    Ok(match key {
-        "minLength" => {
-            let min = rule.as_u64().ok_or(Unsupported)? as usize;
-            let message = format!("is shorter than {min} characters");
-            quote!(if ::events_runtime::validation::shorter_than(#text, #min) { out.push(::events_runtime::validation::violation(#pointer, "minLength", #message)); })
-        }
-        "maxLength" => {
-            let max = rule.as_u64().ok_or(Unsupported)? as usize;
-            let message = format!("is longer than {max} characters");
-            quote!(if ::events_runtime::validation::longer_than(#text, #max) { out.push(::events_runtime::validation::violation(#pointer, "maxLength", #message)); })
-        }
-        _ => {
-            let pattern = rule.as_str().ok_or(Unsupported)?;
-            events_runtime::validation::Pattern::new(pattern).map_err(|_| Unsupported)?;
-            let message = format!("does not match {pattern:?}");
-            quote!({
-                static PATTERN: ::std::sync::LazyLock<::events_runtime::validation::Pattern> =
-                    ::std::sync::LazyLock::new(|| ::events_runtime::validation::Pattern::new(#pattern).expect("checked at generation"));
-                if !PATTERN.is_match(#text) { out.push(::events_runtime::validation::violation(#pointer, "pattern", #message)); }
-            })
-        }
-    })
 }
 
 /// The JSON name of a generated field.

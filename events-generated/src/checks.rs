@@ -3,6 +3,27 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
+/// The schemas' patterns, each compiled on first use.
+static PATTERNS: [::std::sync::LazyLock<
+    ::events_runtime::validation::Pattern,
+>; 3usize] = [
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_-]*$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[0-9a-f]{64}$")
+            .expect("checked at generation")
+    }),
+];
+/// The asserted formats, each compiled on first use.
+static FORMATS: [::events_runtime::validation::FormatCheck; 1usize] = [
+    ::events_runtime::validation::FormatCheck::new("uri"),
+];
 impl crate::types::EnvelopeHeader {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -99,22 +120,14 @@ impl crate::types::NewImageAvailableV1 {
         at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.asset_ref.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "asset_ref"),
-                        "pattern",
-                        "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.asset_ref.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "asset_ref"),
+                    "pattern",
+                    "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v15) = &self.bbox {
             if v15.0.len() < 4usize {
@@ -148,19 +161,14 @@ impl crate::types::NewImageAvailableV1 {
             }
         }
         if let ::std::option::Option::Some(v20) = &self.source_uri {
-            {
-                static FORMAT: ::events_runtime::validation::FormatCheck = ::events_runtime::validation::FormatCheck::new(
-                    "uri",
+            if !FORMATS[0usize].is_valid(v20) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "source_uri"),
+                        "format",
+                        "is not a \"uri\"",
+                    ),
                 );
-                if !FORMAT.is_valid(v20) {
-                    out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Member(at, "source_uri"),
-                            "format",
-                            "is not a \"uri\"",
-                        ),
-                    );
-                }
             }
         }
     }
@@ -183,27 +191,17 @@ impl crate::types::NewImageAvailableV2 {
             );
         }
         for (index22, item21) in self.asset_refs.iter().enumerate() {
-            {
-                static PATTERN: ::std::sync::LazyLock<
-                    ::events_runtime::validation::Pattern,
-                > = ::std::sync::LazyLock::new(|| {
-                    ::events_runtime::validation::Pattern::new(
-                            "^stac:item:[a-z0-9_:.-]+$",
-                        )
-                        .expect("checked at generation")
-                });
-                if !PATTERN.is_match(&item21.0) {
-                    out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Index(
-                                &::events_runtime::validation::At::Member(at, "asset_refs"),
-                                index22,
-                            ),
-                            "pattern",
-                            "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+            if !PATTERNS[0usize].is_match(&item21.0) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(at, "asset_refs"),
+                            index22,
                         ),
-                    );
-                }
+                        "pattern",
+                        "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                    ),
+                );
             }
         }
         if let ::std::option::Option::Some(v23) = &self.bbox {
@@ -240,19 +238,14 @@ impl crate::types::NewImageAvailableV2 {
             }
         }
         if let ::std::option::Option::Some(v28) = &self.source_uri {
-            {
-                static FORMAT: ::events_runtime::validation::FormatCheck = ::events_runtime::validation::FormatCheck::new(
-                    "uri",
+            if !FORMATS[0usize].is_valid(v28) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "source_uri"),
+                        "format",
+                        "is not a \"uri\"",
+                    ),
                 );
-                if !FORMAT.is_valid(v28) {
-                    out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Member(at, "source_uri"),
-                            "format",
-                            "is not a \"uri\"",
-                        ),
-                    );
-                }
             }
         }
     }
@@ -265,22 +258,14 @@ impl crate::types::NewImageAvailableV2Checksum {
         at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[0-9a-f]{64}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.value) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "value"),
-                        "pattern",
-                        "does not match \"^[0-9a-f]{64}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.value) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "value"),
+                    "pattern",
+                    "does not match \"^[0-9a-f]{64}$\"",
+                ),
+            );
         }
     }
 }
@@ -294,30 +279,20 @@ impl crate::types::Provenance {
     ) {
         if let ::std::option::Option::Some(v44) = &self.stac_item_ids {
             for (index46, item45) in v44.iter().enumerate() {
-                {
-                    static PATTERN: ::std::sync::LazyLock<
-                        ::events_runtime::validation::Pattern,
-                    > = ::std::sync::LazyLock::new(|| {
-                        ::events_runtime::validation::Pattern::new(
-                                "^stac:item:[a-z0-9_:.-]+$",
-                            )
-                            .expect("checked at generation")
-                    });
-                    if !PATTERN.is_match(&item45.0) {
-                        out.push(
-                            ::events_runtime::validation::violation(
-                                &::events_runtime::validation::At::Index(
-                                    &::events_runtime::validation::At::Member(
-                                        at,
-                                        "stac_item_ids",
-                                    ),
-                                    index46,
+                if !PATTERNS[0usize].is_match(&item45.0) {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &::events_runtime::validation::At::Index(
+                                &::events_runtime::validation::At::Member(
+                                    at,
+                                    "stac_item_ids",
                                 ),
-                                "pattern",
-                                "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                                index46,
                             ),
-                        );
-                    }
+                            "pattern",
+                            "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                        ),
+                    );
                 }
             }
         }
@@ -331,22 +306,14 @@ impl crate::types::RunRef {
         at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.pipeline_id) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "pipeline_id"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9_-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[1usize].is_match(&self.pipeline_id) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "pipeline_id"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9_-]*$\"",
+                ),
+            );
         }
     }
 }
@@ -360,27 +327,17 @@ impl crate::types::RunStartedV1 {
     ) {
         if let ::std::option::Option::Some(v29) = &self.inputs {
             for (index31, item30) in v29.iter().enumerate() {
-                {
-                    static PATTERN: ::std::sync::LazyLock<
-                        ::events_runtime::validation::Pattern,
-                    > = ::std::sync::LazyLock::new(|| {
-                        ::events_runtime::validation::Pattern::new(
-                                "^stac:item:[a-z0-9_:.-]+$",
-                            )
-                            .expect("checked at generation")
-                    });
-                    if !PATTERN.is_match(&item30.0) {
-                        out.push(
-                            ::events_runtime::validation::violation(
-                                &::events_runtime::validation::At::Index(
-                                    &::events_runtime::validation::At::Member(at, "inputs"),
-                                    index31,
-                                ),
-                                "pattern",
-                                "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                if !PATTERNS[0usize].is_match(&item30.0) {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &::events_runtime::validation::At::Index(
+                                &::events_runtime::validation::At::Member(at, "inputs"),
+                                index31,
                             ),
-                        );
-                    }
+                            "pattern",
+                            "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                        ),
+                    );
                 }
             }
         }
@@ -432,22 +389,14 @@ impl crate::types::StacItemPublishedV1 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.stac_item_id.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "stac_item_id"),
-                        "pattern",
-                        "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.stac_item_id.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "stac_item_id"),
+                    "pattern",
+                    "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
+                ),
+            );
         }
     }
 }
@@ -459,19 +408,14 @@ impl crate::types::StacItemPublishedV1AssetsItem {
         at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        {
-            static FORMAT: ::events_runtime::validation::FormatCheck = ::events_runtime::validation::FormatCheck::new(
-                "uri",
+        if !FORMATS[0usize].is_valid(&self.href) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "href"),
+                    "format",
+                    "is not a \"uri\"",
+                ),
             );
-            if !FORMAT.is_valid(&self.href) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "href"),
-                        "format",
-                        "is not a \"uri\"",
-                    ),
-                );
-            }
         }
     }
 }

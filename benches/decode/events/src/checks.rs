@@ -3,6 +3,23 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
+/// The schemas' patterns, each compiled on first use.
+static PATTERNS: [::std::sync::LazyLock<
+    ::events_runtime::validation::Pattern,
+>; 3usize] = [
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[0-9]{5}$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[A-Z]{3}-[0-9]{4}$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
+            .expect("checked at generation")
+    }),
+];
 impl crate::types::EnvelopeHeader {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -2526,22 +2543,14 @@ impl crate::types::Part0 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v77) = &self.note {
             if ::events_runtime::validation::longer_than(v77, 200usize) {
@@ -2573,22 +2582,14 @@ impl crate::types::Part1 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v29) = &self.note {
             if ::events_runtime::validation::longer_than(v29, 200usize) {
@@ -2620,22 +2621,14 @@ impl crate::types::Part10 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v59) = &self.note {
             if ::events_runtime::validation::longer_than(v59, 200usize) {
@@ -2667,22 +2660,14 @@ impl crate::types::Part11 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v11) = &self.note {
             if ::events_runtime::validation::longer_than(v11, 200usize) {
@@ -2714,22 +2699,14 @@ impl crate::types::Part2 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v66) = &self.note {
             if ::events_runtime::validation::longer_than(v66, 200usize) {
@@ -2761,22 +2738,14 @@ impl crate::types::Part3 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v18) = &self.note {
             if ::events_runtime::validation::longer_than(v18, 200usize) {
@@ -2808,22 +2777,14 @@ impl crate::types::Part4 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v132) = &self.note {
             if ::events_runtime::validation::longer_than(v132, 200usize) {
@@ -2855,22 +2816,14 @@ impl crate::types::Part5 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v93) = &self.note {
             if ::events_runtime::validation::longer_than(v93, 200usize) {
@@ -2902,22 +2855,14 @@ impl crate::types::Part6 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v52) = &self.note {
             if ::events_runtime::validation::longer_than(v52, 200usize) {
@@ -2949,22 +2894,14 @@ impl crate::types::Part7 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v98) = &self.note {
             if ::events_runtime::validation::longer_than(v98, 200usize) {
@@ -2996,22 +2933,14 @@ impl crate::types::Part8 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v72) = &self.note {
             if ::events_runtime::validation::longer_than(v72, 200usize) {
@@ -3043,22 +2972,14 @@ impl crate::types::Part9 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v24) = &self.note {
             if ::events_runtime::validation::longer_than(v24, 200usize) {
@@ -3151,22 +3072,14 @@ impl crate::types::RecordsImportedV1Record {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}-[0-9]{4}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.sku) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "sku"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}-[0-9]{4}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[1usize].is_match(&self.sku) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "sku"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}-[0-9]{4}$\"",
+                ),
+            );
         }
         if self.tags.len() > 10usize {
             out.push(
@@ -3210,22 +3123,14 @@ impl crate::types::RecordsImportedV1RecordAddress {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[0-9]{5}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.postcode) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "postcode"),
-                        "pattern",
-                        "does not match \"^[0-9]{5}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.postcode) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "postcode"),
+                    "pattern",
+                    "does not match \"^[0-9]{5}$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::longer_than(&self.street, 100usize) {
             out.push(

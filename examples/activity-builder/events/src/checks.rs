@@ -3,6 +3,27 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
+/// The schemas' patterns, each compiled on first use.
+static PATTERNS: [::std::sync::LazyLock<
+    ::events_runtime::validation::Pattern,
+>; 4usize] = [
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[a-z0-9]+(-[a-z0-9]+)*$")
+            .expect("checked at generation")
+    }),
+];
 impl crate::types::ActivityResultGeneratedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -70,22 +91,14 @@ impl crate::types::ActivityResultGeneratedV1Activity {
                     out,
                 );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.language.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "language"),
-                        "pattern",
-                        "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.language.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "language"),
+                    "pattern",
+                    "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::longer_than(&self.title, 200usize) {
             out.push(
@@ -202,22 +215,14 @@ impl crate::types::ImageJobRequestedV1 {
                 );
             }
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.language.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "language"),
-                        "pattern",
-                        "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.language.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "language"),
+                    "pattern",
+                    "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v13) = &self.max_items {
             if ::events_runtime::validation::above(
@@ -255,22 +260,14 @@ impl crate::types::JobError {
         at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z][A-Z0-9_]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[1usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z][A-Z0-9_]*$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::longer_than(&self.message, 1000usize) {
             out.push(
@@ -406,22 +403,14 @@ impl crate::types::JobStatusChangedV2 {
                 );
             }
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.updated_by) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "updated_by"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.updated_by) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "updated_by"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
     }
 }
@@ -459,22 +448,14 @@ impl crate::types::TextJobRequestedV1 {
                 );
             }
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.language.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "language"),
-                        "pattern",
-                        "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.language.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "language"),
+                    "pattern",
+                    "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v22) = &self.max_items {
             if ::events_runtime::validation::above(
@@ -552,27 +533,17 @@ impl crate::types::TextJobRequestedV1 {
                         ),
                     );
                 }
-                {
-                    static PATTERN: ::std::sync::LazyLock<
-                        ::events_runtime::validation::Pattern,
-                    > = ::std::sync::LazyLock::new(|| {
-                        ::events_runtime::validation::Pattern::new(
-                                "^[a-z0-9]+(-[a-z0-9]+)*$",
-                            )
-                            .expect("checked at generation")
-                    });
-                    if !PATTERN.is_match(item24) {
-                        out.push(
-                            ::events_runtime::validation::violation(
-                                &::events_runtime::validation::At::Index(
-                                    &::events_runtime::validation::At::Member(at, "topic_tags"),
-                                    index25,
-                                ),
-                                "pattern",
-                                "does not match \"^[a-z0-9]+(-[a-z0-9]+)*$\"",
+                if !PATTERNS[3usize].is_match(item24) {
+                    out.push(
+                        ::events_runtime::validation::violation(
+                            &::events_runtime::validation::At::Index(
+                                &::events_runtime::validation::At::Member(at, "topic_tags"),
+                                index25,
                             ),
-                        );
-                    }
+                            "pattern",
+                            "does not match \"^[a-z0-9]+(-[a-z0-9]+)*$\"",
+                        ),
+                    );
                 }
             }
         }

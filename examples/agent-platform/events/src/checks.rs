@@ -3,6 +3,27 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
+/// The schemas' patterns, each compiled on first use.
+static PATTERNS: [::std::sync::LazyLock<
+    ::events_runtime::validation::Pattern,
+>; 4usize] = [
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
+            .expect("checked at generation")
+    }),
+];
 impl crate::types::DocumentFailedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -25,22 +46,14 @@ impl crate::types::DocumentFailedV1 {
                 );
             }
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.error_code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "error_code"),
-                        "pattern",
-                        "does not match \"^[A-Z][A-Z0-9_]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.error_code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "error_code"),
+                    "pattern",
+                    "does not match \"^[A-Z][A-Z0-9_]*$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::shorter_than(&self.error_message, 1usize) {
             out.push(
@@ -161,22 +174,14 @@ impl crate::types::HighLatencyV1 {
                 );
             }
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.service_name.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "service_name"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "service_name"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
         if !::events_runtime::validation::above(&self.threshold_ms, 0f64) {
             out.push(
@@ -223,39 +228,23 @@ impl crate::types::MeteredV1 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.resource_type) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "resource_type"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9_]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[1usize].is_match(&self.resource_type) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "resource_type"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9_]*$\"",
+                ),
+            );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.service_name.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "service_name"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "service_name"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v33) = &self.unit {
             if ::events_runtime::validation::shorter_than(v33, 1usize) {
@@ -287,22 +276,14 @@ impl crate::types::MeteredV1Cost {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.currency) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "currency"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[3usize].is_match(&self.currency) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "currency"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
         if let ::std::option::Option::Some(v29) = &self.rate {
             if ::events_runtime::validation::below(v29, 0f64) {
@@ -380,22 +361,14 @@ impl crate::types::PushV1Sender {
         at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.service_name.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "service_name"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "service_name"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
     }
 }
@@ -416,39 +389,23 @@ impl crate::types::QuotaExceededV1 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.quota_name) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "quota_name"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9_]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[1usize].is_match(&self.quota_name) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "quota_name"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9_]*$\"",
+                ),
+            );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.service_name.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "service_name"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "service_name"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::below(&self.used, 0f64) {
             out.push(
@@ -491,22 +448,14 @@ impl crate::types::ServiceDownV1 {
                 );
             }
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.service_name.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "service_name"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "service_name"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
     }
 }
@@ -544,22 +493,14 @@ impl crate::types::StepV1 {
                 out,
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.service_name.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "service_name"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "service_name"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::shorter_than(&self.step_name, 1usize) {
             out.push(
@@ -571,22 +512,14 @@ impl crate::types::StepV1 {
             );
         }
         if let ::std::option::Option::Some(v21) = &self.step_type {
-            {
-                static PATTERN: ::std::sync::LazyLock<
-                    ::events_runtime::validation::Pattern,
-                > = ::std::sync::LazyLock::new(|| {
-                    ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
-                        .expect("checked at generation")
-                });
-                if !PATTERN.is_match(v21) {
-                    out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Member(at, "step_type"),
-                            "pattern",
-                            "does not match \"^[a-z][a-z0-9_]*$\"",
-                        ),
-                    );
-                }
+            if !PATTERNS[1usize].is_match(v21) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Member(at, "step_type"),
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9_]*$\"",
+                    ),
+                );
             }
         }
     }
@@ -628,22 +561,14 @@ impl crate::types::StepV1StepError {
                 );
             }
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.code) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "code"),
-                        "pattern",
-                        "does not match \"^[A-Z][A-Z0-9_]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.code) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "code"),
+                    "pattern",
+                    "does not match \"^[A-Z][A-Z0-9_]*$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::shorter_than(&self.message, 1usize) {
             out.push(

@@ -3,6 +3,15 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
+/// The schemas' patterns, each compiled on first use.
+static PATTERNS: [::std::sync::LazyLock<
+    ::events_runtime::validation::Pattern,
+>; 1usize] = [
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+            .expect("checked at generation")
+    }),
+];
 impl crate::types::EnvelopeHeader {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -110,22 +119,14 @@ impl crate::types::InstanceCompletedV1 {
                 );
             }
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.workflow_id.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "workflow_id"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "workflow_id"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
     }
 }
@@ -146,22 +147,14 @@ impl crate::types::InstanceStartedV1 {
                 ),
             );
         }
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.workflow_id.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "workflow_id"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "workflow_id"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(
@@ -189,22 +182,14 @@ impl crate::types::InstanceStartedV2 {
     ) {
         self.initiator
             .check_into(&::events_runtime::validation::At::Member(at, "initiator"), out);
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.workflow_id.0) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "workflow_id"),
-                        "pattern",
-                        "does not match \"^[a-z][a-z0-9-]*$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "workflow_id"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
         }
         if ::events_runtime::validation::below(
             &::events_runtime::validation::AsJsonNumber::as_json_number(

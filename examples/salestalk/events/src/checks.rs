@@ -3,6 +3,23 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
+/// The schemas' patterns, each compiled on first use.
+static PATTERNS: [::std::sync::LazyLock<
+    ::events_runtime::validation::Pattern,
+>; 3usize] = [
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
+            .expect("checked at generation")
+    }),
+    ::std::sync::LazyLock::new(|| {
+        ::events_runtime::validation::Pattern::new("^[0-9]+\\.[0-9]+$")
+            .expect("checked at generation")
+    }),
+];
 impl crate::types::CompletedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -92,22 +109,14 @@ impl crate::types::EnvelopeHeader {
         at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[0-9]+\\.[0-9]+$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.event_version) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "eventVersion"),
-                        "pattern",
-                        "does not match \"^[0-9]+\\\\.[0-9]+$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[2usize].is_match(&self.event_version) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "eventVersion"),
+                    "pattern",
+                    "does not match \"^[0-9]+\\\\.[0-9]+$\"",
+                ),
+            );
         }
         self.metadata
             .check_into(&::events_runtime::validation::At::Member(at, "metadata"), out);
@@ -316,28 +325,20 @@ impl crate::types::IngestedV1 {
             );
         }
         for (index19, item18) in self.metric_names.iter().enumerate() {
-            {
-                static PATTERN: ::std::sync::LazyLock<
-                    ::events_runtime::validation::Pattern,
-                > = ::std::sync::LazyLock::new(|| {
-                    ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
-                        .expect("checked at generation")
-                });
-                if !PATTERN.is_match(item18) {
-                    out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Index(
-                                &::events_runtime::validation::At::Member(
-                                    at,
-                                    "metric_names",
-                                ),
-                                index19,
+            if !PATTERNS[0usize].is_match(item18) {
+                out.push(
+                    ::events_runtime::validation::violation(
+                        &::events_runtime::validation::At::Index(
+                            &::events_runtime::validation::At::Member(
+                                at,
+                                "metric_names",
                             ),
-                            "pattern",
-                            "does not match \"^[a-z][a-z0-9_]*$\"",
+                            index19,
                         ),
-                    );
-                }
+                        "pattern",
+                        "does not match \"^[a-z][a-z0-9_]*$\"",
+                    ),
+                );
             }
         }
         if let ::std::option::Option::Some(v21) = &self.rejected_row_count {
@@ -385,22 +386,14 @@ impl crate::types::Money {
         at: &::events_runtime::validation::At<'_>,
         out: &mut ::std::vec::Vec<::events_runtime::Violation>,
     ) {
-        {
-            static PATTERN: ::std::sync::LazyLock<
-                ::events_runtime::validation::Pattern,
-            > = ::std::sync::LazyLock::new(|| {
-                ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
-                    .expect("checked at generation")
-            });
-            if !PATTERN.is_match(&self.currency) {
-                out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "currency"),
-                        "pattern",
-                        "does not match \"^[A-Z]{3}$\"",
-                    ),
-                );
-            }
+        if !PATTERNS[1usize].is_match(&self.currency) {
+            out.push(
+                ::events_runtime::validation::violation(
+                    &::events_runtime::validation::At::Member(at, "currency"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
+                ),
+            );
         }
     }
 }
