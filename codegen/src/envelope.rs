@@ -312,7 +312,7 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
 
             /// Encodes the payload without validating it.
             pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-                ::serde_json::to_vec(self).expect("generated types always serialize")
+                ::events_runtime::encode::to_vec(self).expect("generated types always serialize")
             }
         }
 
@@ -671,7 +671,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
 
             /// Encodes without validating.
             pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-                ::serde_json::to_vec(self).expect("generated types always serialize")
+                ::events_runtime::encode::to_vec(self).expect("generated types always serialize")
             }
 
             /// Validates and encodes the envelope as text.

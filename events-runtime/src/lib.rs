@@ -6,6 +6,7 @@
 //! * [`envelope`]: one-pass envelope decoding (type and version are read
 //!   first, the payload is decoded straight into its typed variant) and
 //!   encoding that fills type and version from the payload's type;
+//! * [`encode`]: JSON encoding into a buffer sized from the last message;
 //! * [`DecodeError`]: the typed error a consumer dead-letters;
 //! * [`formats`]: lossless `uuid` and `date-time` types, so a decoded event
 //!   re-encodes to the same JSON value it came from;
@@ -19,6 +20,7 @@
 pub mod cloudevents;
 pub mod dead_letter;
 pub mod double_option;
+pub mod encode;
 pub mod envelope;
 mod error;
 pub mod formats;

@@ -328,7 +328,7 @@ impl Event {
     }
     /// Encodes the payload without validating it.
     pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-        ::serde_json::to_vec(self).expect("generated types always serialize")
+        ::events_runtime::encode::to_vec(self).expect("generated types always serialize")
     }
 }
 impl ::std::convert::From<crate::alerts::high_latency::v1::HighLatencyV1> for Event {

@@ -123,7 +123,7 @@ impl Envelope {
     }
     /// Encodes without validating.
     pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-        ::serde_json::to_vec(self).expect("generated types always serialize")
+        ::events_runtime::encode::to_vec(self).expect("generated types always serialize")
     }
     /// Validates and encodes the envelope as text.
     pub fn to_json(
