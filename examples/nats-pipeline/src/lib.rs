@@ -16,7 +16,7 @@ pub mod server;
 
 use std::time::{Duration, Instant};
 
-use agent_platform_events::{DeadLetter, Event, IdempotencyStore, SUBJECTS};
+use agent_platform_events::{DeadLetter, DecodeError, Event, IdempotencyStore, SUBJECTS};
 use async_nats::HeaderMap;
 use async_nats::jetstream::{self, AckKind, consumer, stream};
 use futures::StreamExt;
@@ -192,26 +192,7 @@ impl Consumer {
                             message.ack_with(AckKind::Nak(Some(self.retry.backoff(attempt)))).await?;
                             stats.retried += 1;
                         } else {
-                            let headers = message
-                                .headers
-                                .iter()
-                                .flat_map(|headers| headers.iter())
-                                .map(|(name, values)| {
-                                    let value = values.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(",");
-                                    (name.to_string(), value)
-                                })
-                                .collect();
-                            let letter = DeadLetter::from_decode_error(&error, &message.payload, headers, attempt);
-                            let subject = format!("{DEAD_LETTER_PREFIX}{}", message.subject);
-                            let bytes = serde_json::to_vec(&letter)?;
-                            // A kill between this publish and the Term ack redelivers the
-                            // message: its stream sequence as message id lets the server
-                            // drop the second dead letter (duplicate window).
-                            let mut dead_headers = HeaderMap::new();
-                            if let Ok(info) = message.info() {
-                                dead_headers.insert("Nats-Msg-Id", format!("dead-letter-{}", info.stream_sequence).as_str());
-                            }
-                            self.js.publish_with_headers(subject, dead_headers, bytes.into()).await?.await?;
+                            dead_letter(&self.js, &message, &error, attempt).await?;
                             message.ack_with(AckKind::Term).await?;
                             stats.dead_lettered += 1;
                         }
@@ -221,6 +202,33 @@ impl Consumer {
         }
         Ok(stats)
     }
+}
+
+/// Publishes the dead letter of `message`, which failed its last attempt
+/// with `error`, to `dlq.<its subject>` in the error contract, and waits
+/// for the server's ack. The message's stream sequence is the dead
+/// letter's message id: a consumer killed between this and the Term ack
+/// gets the message again and publishes again, and the server drops the
+/// second copy (duplicate window).
+pub async fn dead_letter(js: &jetstream::Context, message: &jetstream::Message, error: &DecodeError, attempt: u32) -> Result<(), Error> {
+    let headers = message
+        .headers
+        .iter()
+        .flat_map(|headers| headers.iter())
+        .map(|(name, values)| {
+            let value = values.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(",");
+            (name.to_string(), value)
+        })
+        .collect();
+    let letter = DeadLetter::from_decode_error(error, &message.payload, headers, attempt);
+    let subject = format!("{DEAD_LETTER_PREFIX}{}", message.subject);
+    let bytes = serde_json::to_vec(&letter)?;
+    let mut dead_headers = HeaderMap::new();
+    if let Ok(info) = message.info() {
+        dead_headers.insert("Nats-Msg-Id", format!("dead-letter-{}", info.stream_sequence).as_str());
+    }
+    js.publish_with_headers(subject, dead_headers, bytes.into()).await?.await?;
+    Ok(())
 }
 
 /// Reads every dead letter stored so far.

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use agent_platform_events::InMemoryIdempotencyStore;
-use nats_pipeline::{Consumer, Producer, RetryPolicy, dead_letters, setup};
+use nats_pipeline::{Consumer, Producer, RetryPolicy, dead_letter, dead_letters, setup};
 use support::{NatsServer, checksum, mixed_events};
 
 const RETRY: RetryPolicy = RetryPolicy { max_attempts: 3, first_backoff: Duration::from_millis(20) };
@@ -195,4 +195,43 @@ async fn a_server_restart_midway_loses_nothing() {
     let expected: HashSet<String> = events.iter().map(|e| e.idempotency_key()).collect();
     assert_eq!(seen.lock().unwrap().len(), 10_000);
     assert_eq!(handled, expected, "every event stored before and after the restart is delivered");
+}
+
+/// A consumer killed between publishing a dead letter and its Term ack gets
+/// the message again and dead-letters it again: the server keeps one letter
+/// per poison message, because the letter's message id is the poison
+/// message's stream sequence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poison_message_dead_lettered_twice_is_stored_once() {
+    use futures::StreamExt;
+    let storage = tempfile::tempdir().unwrap();
+    let server = NatsServer::start(storage.path());
+    let js = connect(&server.url()).await;
+    setup(&js).await.unwrap();
+    let producer = Producer::new(js.clone(), "trace-dead", "corr-dead");
+    for index in 0..2 {
+        let body = format!(r#"{{"event_id":"00000000-0000-4000-8000-{index:012}","quantity":"lots"}}"#);
+        producer.publish_raw("usage.metered.api_call".to_owned(), &format!("poison-{index}"), body.into_bytes()).await.unwrap().await.unwrap();
+    }
+    let stream = js.get_stream(nats_pipeline::EVENTS_STREAM).await.unwrap();
+    let consumer = stream
+        .create_consumer(async_nats::jetstream::consumer::pull::Config { durable_name: Some("dead-twice".to_owned()), ..Default::default() })
+        .await
+        .unwrap();
+    let mut batch = consumer.fetch().max_messages(2).expires(Duration::from_secs(10)).messages().await.unwrap();
+    let mut poison = Vec::new();
+    while let Some(message) = batch.next().await {
+        poison.push(message.unwrap());
+    }
+    assert_eq!(poison.len(), 2);
+    for message in &poison {
+        let error = agent_platform_events::Event::from_subject_and_slice(&message.subject, &message.payload).unwrap_err();
+        // The killed consumer's publish, then the one after redelivery.
+        for attempt in [3, 4] {
+            dead_letter(&js, message, &error, attempt).await.unwrap();
+        }
+    }
+    let letters = dead_letters(&js).await.unwrap();
+    assert_eq!(letters.len(), 2, "one letter per poison message: {letters:?}");
+    assert!(letters.iter().all(|(subject, letter)| subject == "dlq.usage.metered.api_call" && letter.attempts == 3), "{letters:?}");
 }
