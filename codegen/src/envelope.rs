@@ -397,6 +397,17 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
     })
 }
 
+/// A field's serde attribute without its encoding-only parts
+/// (`skip_serializing_if`, `serialize_with`): the wire types only decode.
+/// An attribute this cannot read is kept as it is.
+fn decoding_only(attr: &syn::Attribute) -> TokenStream {
+    let Ok(items) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) else {
+        return quote!(#attr);
+    };
+    let kept: Vec<&syn::Meta> = items.iter().filter(|item| !item.path().is_ident("skip_serializing_if") && !item.path().is_ident("serialize_with")).collect();
+    if kept.is_empty() { quote!() } else { quote!(#[serde(#(#kept),*)]) }
+}
+
 /// Wire types for a layout whose type and version sit in a nested object
 /// (KFM's `meta`): that object decodes whole, type and version as plain
 /// fields, instead of key by key through the runtime's interception (see
@@ -433,7 +444,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
                 .iter()
                 .filter(|f| f.ident.as_ref() != skip)
                 .map(|f| {
-                    let attrs = f.attrs.iter().filter(|a| a.path().is_ident("serde"));
+                    let attrs = f.attrs.iter().filter(|a| a.path().is_ident("serde")).map(decoding_only);
                     let (ident, ty) = (f.ident.as_ref().expect("named field"), &f.ty);
                     (ident.clone(), quote!(#(#attrs)* #ident: #ty))
                 })

@@ -196,14 +196,14 @@ pub mod wire {
     #[serde(deny_unknown_fields)]
     pub struct EventMetaWire<'a> {
         classification: Classification,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default)]
         correlation_id: ::std::option::Option<::std::string::String>,
         event_id: ::events_runtime::formats::Uuid,
         occurred_at: ::events_runtime::formats::DateTime,
         producer: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default)]
         provenance: ::std::option::Option<Provenance>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default)]
         trace_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", borrow)]
         wire_event_type: ::std::borrow::Cow<'a, str>,
