@@ -462,6 +462,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     let header_name = ident(HEADER_TYPE);
     let (parent_idents, parent_decls): (Vec<_>, Vec<_>) = parent_fields.into_iter().unzip();
     let (rest_idents, rest_decls): (Vec<_>, Vec<_>) = rest_fields.into_iter().unzip();
+    let sole_parent = rest_idents.is_empty().then(|| quote!(const SOLE_PARENT: bool = true;));
     let (version_decl, version_ident, version_value) = match version_leaf {
         Some(leaf) => (quote!(#[serde(rename = #leaf)] #wire_version: u64,), quote!(#wire_version,), quote!(::std::option::Option::Some(#wire_version))),
         None => (quote!(), quote!(), quote!(::std::option::Option::None)),
@@ -496,6 +497,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
                 type Wire = #wire_name<'de>;
                 type Rest = #rest_name;
                 type Parent = #parent_name;
+            #sole_parent
 
                 fn split(wire: #wire_name<'de>) -> (#parent_name, ::events_runtime::envelope::Carried<'de>) {
                     let #wire_name { #(#parent_idents,)* #wire_type, #version_ident } = wire;

@@ -218,6 +218,7 @@ pub mod wire {
         type Wire = EventMetaWire<'de>;
         type Rest = EnvelopeHeaderRest;
         type Parent = EventMeta;
+        const SOLE_PARENT: bool = true;
         fn split(
             wire: EventMetaWire<'de>,
         ) -> (EventMeta, ::events_runtime::envelope::Carried<'de>) {

@@ -182,6 +182,10 @@ pub trait NestedHeader<'de>: Deserialize<'de> {
     type Rest: Deserialize<'de>;
     /// The nested object as the header keeps it (without type and version).
     type Parent;
+    /// The header holds nothing but the nested object (KFM's `{meta}`): the
+    /// root then has only that object and the payload, read directly rather
+    /// than through the interception that serves the header's own keys.
+    const SOLE_PARENT: bool = false;
     /// Splits the wire object into the header's part and the type and
     /// version it carried.
     fn split(wire: Self::Wire) -> (Self::Parent, Carried<'de>);
@@ -242,6 +246,8 @@ trait ParentSlot<'de>: Default {
     /// Whether the parent is decoded whole here (else the header's own
     /// visitor gets it, with type and version taken out key by key).
     const WIRE: bool;
+    /// The parent is the header's only field (see [`NestedHeader::SOLE_PARENT`]).
+    const SOLE: bool;
     /// Decodes the parent's value, keeps its header part and returns the
     /// type and version it carried.
     fn take<A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Carried<'de>, A::Error>;
@@ -253,6 +259,7 @@ struct NoParent;
 
 impl<'de> ParentSlot<'de> for NoParent {
     const WIRE: bool = false;
+    const SOLE: bool = false;
     fn take<A: MapAccess<'de>>(&mut self, _: &mut A) -> Result<Carried<'de>, A::Error> {
         unreachable!("the parent key goes to the header when not decoded whole")
     }
@@ -269,6 +276,7 @@ impl<'de, H: NestedHeader<'de>> Default for WireParent<'de, H> {
 
 impl<'de, H: NestedHeader<'de>> ParentSlot<'de> for WireParent<'de, H> {
     const WIRE: bool = true;
+    const SOLE: bool = H::SOLE_PARENT;
     fn take<A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Carried<'de>, A::Error> {
         if self.0.is_some() {
             return Err(de::Error::custom("the nested header object appears twice"));
@@ -789,12 +797,18 @@ where
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(H, E), A::Error> {
         let state = self.state;
-        let header = H::deserialize(de::value::MapAccessDeserializer::new(Intercept {
-            map,
-            state: &mut *state,
-            level: Level::Root,
-            nested_next: false,
-        }))?;
+        let header = if P::SOLE {
+            read_sole_parent(state, map)?;
+            // The header's part besides the parent: no fields.
+            H::deserialize(de::value::MapDeserializer::<_, A::Error>::new(std::iter::empty::<((), ())>()))?
+        } else {
+            H::deserialize(de::value::MapAccessDeserializer::new(Intercept {
+                map,
+                state: &mut *state,
+                level: Level::Root,
+                nested_next: false,
+            }))?
+        };
         let layout = state.layout;
         if state.event_type.is_none() {
             state.failure = Some(Failure::MissingField(layout.type_path));
@@ -817,6 +831,40 @@ where
         let event = state.event.take().expect("routed above");
         Ok((header, event))
     }
+}
+
+/// The root of an envelope whose header is only the nested parent: that
+/// object (decoded whole) and the payload. Any other key, or the payload
+/// twice, is an error here, left to the generic decode to decide and explain.
+fn read_sole_parent<'de, A, E, R, P>(state: &mut State<'de, E, R, P>, mut map: A) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    E: Dispatch,
+    R: RawPayload<'de>,
+    P: ParentSlot<'de>,
+{
+    let (parent, payload) = (state.keys.parent, state.keys.payload);
+    while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        if parent == Some(&*key) {
+            let (event_type, version) = state.parent.take(&mut map)?;
+            if let Some(event_type) = event_type {
+                state.take_type(event_type).map_err(de::Error::custom)?;
+            }
+            if let Some(version) = version {
+                state.take_version(version).map_err(de::Error::custom)?;
+            }
+        } else if key == payload && state.event.is_none() && state.raw_payload.is_none() {
+            state.scan_ahead();
+            if state.event_type.is_some() && state.version.is_some() {
+                map.next_value_seed(PayloadSeed { state: &mut *state })?;
+            } else {
+                state.raw_payload = Some(map.next_value::<R>()?);
+            }
+        } else {
+            return Err(de::Error::custom(format_args!("`{key}` is not read on the sole-parent path")));
+        }
+    }
+    Ok(())
 }
 
 /// A map access that takes the type, version and payload keys out of the

@@ -194,11 +194,18 @@ fn the_nested_header_decodes_whole_and_agrees_with_the_generic_decode() {
     let unknown_key = meta("kfm.ingestion.new_image_available", 1).to_string().replacen('{', r#"{"colour":"red","#, 1);
     let missing_meta = json!({"data": data}).to_string();
     let twice = format!("{{\"meta\":{0},\"meta\":{0},\"data\":{data}}}", meta("kfm.ingestion.new_image_available", 1));
+    // The root holds only `meta` and `data` on the direct path.
+    let unknown_root_key = format!("{{\"meta\":{},\"data\":{data},\"colour\":\"red\"}}", meta("kfm.ingestion.new_image_available", 1));
+    let data_twice = format!("{{\"meta\":{},\"data\":{data},\"data\":{data}}}", meta("kfm.ingestion.new_image_available", 1));
     for (text, generic_decodes) in [
         (format!("{{\"meta\":{repeated},\"data\":{data}}}"), true),
         (format!("{{\"meta\":{unknown_key},\"data\":{data}}}"), false),
         (missing_meta, false),
         (twice, false),
+        (unknown_root_key, false),
+        // The generic decode accepts a repeated payload; the direct path
+        // leaves it to it.
+        (data_twice, true),
     ] {
         assert!(try_from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).is_none(), "the wire path refuses {text}");
         let generic = from_slice::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());
