@@ -674,6 +674,34 @@ impl<'de, E: Dispatch, R, P: ParentSlot<'de>> State<'de, E, R, P> {
     }
 }
 
+impl<'de, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> State<'de, E, R, P> {
+    /// Reads the payload's value: into its variant when type and version
+    /// are known (met already, or found by the scan ahead), else kept raw
+    /// until they are.
+    fn read_payload<A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error> {
+        self.scan_ahead();
+        if self.event_type.is_some() && self.version.is_some() {
+            map.next_value_seed(PayloadSeed { state: self })
+        } else {
+            self.raw_payload = Some(map.next_value::<R>()?);
+            Ok(())
+        }
+    }
+
+    /// Reads the nested parent's value whole through its wire type and
+    /// takes the type and version it carried.
+    fn read_wire_parent<A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error> {
+        let (event_type, version) = self.parent.take(map)?;
+        if let Some(event_type) = event_type {
+            self.take_type(event_type).map_err(de::Error::custom)?;
+        }
+        if let Some(version) = version {
+            self.take_version(version).map_err(de::Error::custom)?;
+        }
+        Ok(())
+    }
+}
+
 impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
     /// Takes the event type (with its version, when the version is a
     /// suffix of the type) as read at the type's place.
@@ -846,20 +874,9 @@ where
     let (parent, payload) = (state.keys.parent, state.keys.payload);
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
         if parent == Some(&*key) {
-            let (event_type, version) = state.parent.take(&mut map)?;
-            if let Some(event_type) = event_type {
-                state.take_type(event_type).map_err(de::Error::custom)?;
-            }
-            if let Some(version) = version {
-                state.take_version(version).map_err(de::Error::custom)?;
-            }
+            state.read_wire_parent(&mut map)?;
         } else if key == payload && state.event.is_none() && state.raw_payload.is_none() {
-            state.scan_ahead();
-            if state.event_type.is_some() && state.version.is_some() {
-                map.next_value_seed(PayloadSeed { state: &mut *state })?;
-            } else {
-                state.raw_payload = Some(map.next_value::<R>()?);
-            }
+            state.read_payload(&mut map)?;
         } else {
             return Err(de::Error::custom(format_args!("`{key}` is not read on the sole-parent path")));
         }
@@ -913,25 +930,8 @@ where
                     let version = self.map.next_value::<u64>()?;
                     self.state.take_version(version).map_err(de::Error::custom)?;
                 }
-                Role::Payload => {
-                    self.state.scan_ahead();
-                    if self.state.event_type.is_some() && self.state.version.is_some() {
-                        self.map.next_value_seed(PayloadSeed {
-                            state: &mut *self.state,
-                        })?;
-                    } else {
-                        self.state.raw_payload = Some(self.map.next_value::<R>()?);
-                    }
-                }
-                Role::WireParent => {
-                    let (event_type, version) = self.state.parent.take(&mut self.map)?;
-                    if let Some(event_type) = event_type {
-                        self.state.take_type(event_type).map_err(de::Error::custom)?;
-                    }
-                    if let Some(version) = version {
-                        self.state.take_version(version).map_err(de::Error::custom)?;
-                    }
-                }
+                Role::Payload => self.state.read_payload(&mut self.map)?,
+                Role::WireParent => self.state.read_wire_parent(&mut self.map)?,
                 Role::NestedParent | Role::Other => unreachable!("handed to the header above"),
             }
         }
