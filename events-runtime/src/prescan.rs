@@ -4,7 +4,7 @@
 //! Without this, such a payload is kept as raw JSON, then parsed a second
 //! time once the type and version are known. Instead, a guess: the last
 //! `"type"` and `"version"` keys of the message (the leaf names of the
-//! layout's paths), found by a SIMD search for quotes from the end, where
+//! layout's paths), found by a SIMD search for colons from the end, where
 //! the metadata that follows a payload sits. Only plain values are read (no
 //! escapes, an integer version); anything else answers `None` and the
 //! decoder takes the raw path. The guess decides nothing alone: the decoder
@@ -27,14 +27,17 @@ pub(crate) fn type_and_version<'de>(layout: &EnvelopeLayout, bytes: &'de [u8]) -
 /// What follows the last `"key":` in `bytes`, from the value's first byte.
 fn after_last_key<'de>(bytes: &'de [u8], key: &str) -> Option<&'de [u8]> {
     let key = key.as_bytes();
-    // Closing quotes from the end; the metadata after a payload is short.
-    memchr::memrchr_iter(b'"', bytes).find_map(|close| {
-        let open = close.checked_sub(key.len() + 1)?;
-        if bytes[open] != b'"' || &bytes[open + 1..close] != key {
-            return None;
-        }
-        skip_whitespace(&bytes[close + 1..]).strip_prefix(b":").map(skip_whitespace)
+    // Colons from the end: the metadata after a payload is short, and a
+    // member has one colon where it has up to four quotes.
+    memchr::memrchr_iter(b':', bytes).find_map(|colon| {
+        let name = trim_end_whitespace(&bytes[..colon]).strip_suffix(b"\"")?.strip_suffix(key)?;
+        name.ends_with(b"\"").then(|| skip_whitespace(&bytes[colon + 1..]))
     })
+}
+
+fn trim_end_whitespace(bytes: &[u8]) -> &[u8] {
+    let end = bytes.iter().rposition(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t')).map_or(0, |last| last + 1);
+    &bytes[..end]
 }
 
 fn skip_whitespace(bytes: &[u8]) -> &[u8] {
@@ -45,7 +48,7 @@ fn skip_whitespace(bytes: &[u8]) -> &[u8] {
 /// A string without escapes at the start of `bytes`, borrowed.
 fn plain_string(bytes: &[u8]) -> Option<&str> {
     let rest = bytes.strip_prefix(b"\"")?;
-    let end = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+    let end = memchr::memchr2(b'"', b'\\', rest)?;
     if rest[end] == b'\\' {
         return None;
     }
@@ -60,7 +63,8 @@ fn integer(bytes: &[u8]) -> Option<u64> {
     if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') || matches!(bytes.get(len), Some(b'.' | b'e' | b'E')) {
         return None;
     }
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    // Digits only, so no UTF-8 check or sign handling is needed.
+    digits.iter().try_fold(0u64, |value, digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))
 }
 
 #[cfg(test)]
@@ -88,6 +92,9 @@ mod tests {
         assert_eq!(type_and_version(&NESTED, bytes), Some(("kfm.ingestion.new", Some(2))));
         let flat = br#"{"data": [1, 2.5e3, "]"], "id": 7, "type": "orders.placed.v3"}"#;
         assert_eq!(type_and_version(&FLAT, flat), Some(("orders.placed.v3", None)));
+        let largest = br#"{"data": {}, "meta" : { "type" : "a" , "version"	:
+            18446744073709551615 }}"#;
+        assert_eq!(type_and_version(&NESTED, largest), Some(("a", Some(u64::MAX))));
     }
 
     #[test]
@@ -97,6 +104,7 @@ mod tests {
             br#"{"data": {}, "meta": {"type": "a", "version": 1.0}}"#,
             br#"{"data": {}, "meta": {"type": "a", "version": "1"}}"#,
             br#"{"data": {}, "meta": {"type": "a", "version": 01}}"#,
+            br#"{"data": {}, "meta": {"type": "a", "version": 18446744073709551616}}"#,
             br#"{"data": {}, "meta": {"type": "a"}}"#,
             br#"{"data": {}, "meta": "x"}"#,
             br#"{"data": {"unterminated": "#,
