@@ -101,6 +101,40 @@ fn malformed_envelopes_are_envelope_errors() {
     }
 }
 
+/// `text` with its first `from` replaced by raw bytes `to`.
+fn with_bytes(text: &str, from: &str, to: &[u8]) -> Vec<u8> {
+    let at = text.find(from).expect("present");
+    [&text.as_bytes()[..at], to, &text.as_bytes()[at + from.len()..]].concat()
+}
+
+/// The message is checked as UTF-8 once, whole, then decoded as text: an
+/// invalid byte is still refused at the pointer of the string it sits in.
+#[test]
+fn a_message_that_is_not_utf8_is_refused_where_it_is() {
+    let (meta, data) = (meta("kfm.ingestion.new_image_available", 1), valid_data());
+    let meta_first = format!("{{\"meta\":{meta},\"data\":{data}}}");
+    let data_first = format!("{{\"data\":{data},\"meta\":{meta}}}");
+    for text in [&meta_first, &data_first] {
+        let accented = Envelope::from_slice(text.replace("ingestion-service", "ingestion-zürich").as_bytes()).unwrap();
+        assert_eq!(accented.header.meta.producer, "ingestion-zürich");
+        let in_producer = Envelope::from_slice(&with_bytes(text, "ingestion-service", b"ingestion-\xff")).unwrap_err();
+        assert_eq!(
+            in_producer,
+            DecodeError::Envelope { pointer: "/meta/producer".into(), message: "invalid unicode code point".into() },
+            "{text}"
+        );
+    }
+    let in_payload = Envelope::from_slice(&with_bytes(&meta_first, "landsat", b"land\xe2\x82sat")).unwrap_err();
+    assert!(
+        matches!(&in_payload, DecodeError::Payload { pointer, message, .. } if pointer == "/data/asset_ref" && message == "invalid unicode code point"),
+        "{in_payload:?}"
+    );
+    // A payload before its type is kept as raw text when it cannot be
+    // decoded in place, and text it is not: refused as a whole.
+    let in_payload_first = Envelope::from_slice(&with_bytes(&data_first, "landsat", b"land\xe2\x82sat")).unwrap_err();
+    assert_eq!(in_payload_first, DecodeError::Envelope { pointer: "/data".into(), message: "invalid unicode code point".into() });
+}
+
 /// Decoding never panics, whatever the bytes: every prefix and every
 /// single-byte corruption of a valid envelope is either decoded or refused.
 #[test]

@@ -1,5 +1,5 @@
 //! What a team writes by hand without the generator: envelope structs whose
-//! payload type is already known (B, F and G), serde's internally tagged enum
+//! payload type is already known (B, B str, F and G), serde's internally tagged enum
 //! over the same payload types (C), and per-type decoders for the
 //! validator path (D).
 
@@ -97,6 +97,15 @@ macro_rules! bench_set {
         pub fn known(wire: &str) -> Decoder {
             match wire {
                 $($wire => |bytes| serde_json::from_slice::<BenchKnown<$payload>>(bytes).expect("B decodes").source.len(),)*
+                _ => panic!("unknown wire type {wire}"),
+            }
+        }
+
+        /// B str: serde_json into the known envelope of `wire`, over the
+        /// message checked as UTF-8 once, as the generated decode reads it.
+        pub fn known_str(wire: &str) -> Decoder {
+            match wire {
+                $($wire => |bytes| serde_json::from_str::<BenchKnown<$payload>>(std::str::from_utf8(bytes).expect("B str is text")).expect("B str decodes").source.len(),)*
                 _ => panic!("unknown wire type {wire}"),
             }
         }

@@ -3,7 +3,10 @@
 //!
 //! - A: the generated `Envelope` decode, dispatching on type and version;
 //! - A fast: the same over simd-json (events-runtime's `fast-json` feature);
-//! - B: serde_json into a hand-written envelope whose payload type is known;
+//! - B: serde_json into a hand-written envelope whose payload type is known
+//!   (`from_slice`, which checks each string it decodes as UTF-8);
+//! - B str: the same over the message checked as UTF-8 once (`from_str`),
+//!   as A reads it: A / B str is what dispatch itself costs;
 //! - C: serde's own dispatch: the internally tagged enum where the tag sits
 //!   beside the payload, buffering into `Value` where it is nested (KFM);
 //! - D: `serde_json::Value`, the `jsonschema` validator (compiled once) for
@@ -117,6 +120,11 @@ fn kfm(report: &mut Report, settings: Settings) {
             Variant::new("B", || {
                 serde_json::from_slice::<known::KfmKnown<NewImageAvailableV2>>(bytes).expect("B decodes").data.asset_refs.len()
             }),
+            // B over the message checked as UTF-8 once, as A reads it.
+            Variant::new("B str", || {
+                let text = std::str::from_utf8(bytes).expect("B str is text");
+                serde_json::from_str::<known::KfmKnown<NewImageAvailableV2>>(text).expect("B str decodes").data.asset_refs.len()
+            }),
             Variant::new("C", || known::kfm_buffered(bytes)),
             Variant::new("D", || {
                 let value: Value = serde_json::from_slice(bytes).expect("D parses");
@@ -135,6 +143,7 @@ fn kfm(report: &mut Report, settings: Settings) {
         ];
         let times = report.run(input, bytes.len(), variants, settings);
         report.ratio(&format!("decode_a_over_b_{key}"), &times, "A", "B");
+        report.ratio(&format!("decode_a_over_b_str_{key}"), &times, "A", "B str");
         report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");
         report.ratio(&format!("validate_d_over_e_{key}"), &times, "D", "E");
         report.ratio(&format!("fast_backend_a_over_b_{key}"), &times, "A fast", "B");
@@ -183,6 +192,9 @@ fn flat(report: &mut Report, settings: Settings) {
             events_runtime::envelope::fast::payload_from_slice::<Event>(event_type, *version, bytes).expect("A fast decodes").version() as usize
         }),
         Variant::new("B", || serde_json::from_slice::<MeteredV1>(bytes).expect("B decodes").service_name.len()),
+        Variant::new("B str", || {
+            serde_json::from_str::<MeteredV1>(std::str::from_utf8(bytes).expect("B str is text")).expect("B str decodes").service_name.len()
+        }),
         Variant::new("D", || {
             let value: Value = serde_json::from_slice(bytes).expect("D parses");
             assert!(payload.is_valid(&value), "D validates");
@@ -194,6 +206,7 @@ fn flat(report: &mut Report, settings: Settings) {
     ];
     let times = report.run("Flat event routed by subject (agent platform usage.metered)", bytes.len(), variants, settings);
     report.ratio("decode_a_over_b_flat", &times, "A", "B");
+    report.ratio("decode_a_over_b_str_flat", &times, "A", "B str");
     report.ratio("validate_d_over_e_flat", &times, "D", "E");
     report.ratio("fast_backend_a_over_b_flat", &times, "A fast", "B");
     report.ratio("sonic_f_over_b_flat", &times, "F", "B");
@@ -204,6 +217,7 @@ fn flat(report: &mut Report, settings: Settings) {
 struct Message {
     bytes: Vec<u8>,
     known: known::Decoder,
+    known_str: known::Decoder,
     known_sonic: known::Decoder,
     known_simd: known::Decoder,
 }
@@ -238,6 +252,7 @@ fn bench_set(report: &mut Report, settings: Settings) {
                     .sum()
             }),
             Variant::new("B", || messages.iter().map(|m| (m.known)(&m.bytes)).sum()),
+            Variant::new("B str", || messages.iter().map(|m| (m.known_str)(&m.bytes)).sum()),
             Variant::new("C", || {
                 messages.iter().map(|m| std::mem::size_of_val(&serde_json::from_slice::<known::Tagged>(&m.bytes).expect("C decodes"))).sum()
             }),
@@ -258,6 +273,7 @@ fn bench_set(report: &mut Report, settings: Settings) {
         ];
         let times = report.run(input, bytes, variants, settings);
         report.ratio(&format!("decode_a_over_b_{key}"), &times, "A", "B");
+        report.ratio(&format!("decode_a_over_b_str_{key}"), &times, "A", "B str");
         report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");
         report.ratio(&format!("validate_d_over_e_{key}"), &times, "D", "E");
         report.ratio(&format!("fast_backend_a_over_b_{key}"), &times, "A fast", "B");
@@ -268,7 +284,7 @@ fn bench_set(report: &mut Report, settings: Settings) {
 
 fn message(wire: &str, data: &Value) -> Message {
     let text = format!(r#"{{"type":"{wire}","id":"b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e","time":"2026-01-04T18:22:19Z","source":"bench-producer","data":{data}}}"#);
-    Message { bytes: text.into_bytes(), known: known::known(wire), known_sonic: known::known_sonic(wire), known_simd: known::known_simd(wire) }
+    Message { bytes: text.into_bytes(), known: known::known(wire), known_str: known::known_str(wire), known_sonic: known::known_sonic(wire), known_simd: known::known_simd(wire) }
 }
 
 /// Record `index` of the large payload: about 250 bytes, nested.
