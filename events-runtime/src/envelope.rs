@@ -55,12 +55,18 @@ pub enum VersionFormat {
 
 /// Splits `workflow.instance.started.v2` into `("workflow.instance.started", 2)`.
 pub fn split_type_suffix(wire_type: &str) -> Option<(&str, u64)> {
-    let (base, version) = wire_type.rsplit_once(".v")?;
-    let digits_only = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) && !version.starts_with('0');
-    if !digits_only {
+    // Bytes from the end: the digits, then `.v` (`rsplit_once(".v")` sets
+    // up a substring searcher on every call, a third of a small envelope's
+    // dispatch).
+    let bytes = wire_type.as_bytes();
+    let digits = bytes.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let version_start = bytes.len() - digits;
+    let base_end = version_start.checked_sub(2)?;
+    if digits == 0 || &bytes[base_end..version_start] != b".v" || bytes[version_start] == b'0' {
         return None;
     }
-    Some((base, version.parse().ok()?))
+    let version = bytes[version_start..].iter().try_fold(0u64, |value, digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))?;
+    Some((&wire_type[..base_end], version))
 }
 
 impl EnvelopeLayout {
@@ -1438,6 +1444,26 @@ mod tests {
         assert_eq!(split_type_suffix("a.v0"), None);
         assert_eq!(split_type_suffix("a.vx"), None);
         assert_eq!(split_type_suffix("a.version"), None);
+        assert_eq!(split_type_suffix("a.v18446744073709551615"), Some(("a", u64::MAX)));
+        assert_eq!(split_type_suffix("a.v18446744073709551616"), None);
+        // Against the plain reading (the part after the last `.v`, digits
+        // without a leading zero) over every string of up to six bytes
+        // from a small alphabet.
+        fn plain(wire_type: &str) -> Option<(&str, u64)> {
+            let (base, version) = wire_type.rsplit_once(".v")?;
+            let digits_only = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) && !version.starts_with('0');
+            if !digits_only {
+                return None;
+            }
+            Some((base, version.parse().ok()?))
+        }
+        let mut texts = vec![String::new()];
+        for _ in 0..6 {
+            texts = texts.iter().flat_map(|t| ["a", ".", "v", "0", "1"].map(|c| format!("{t}{c}"))).collect();
+            for text in &texts {
+                assert_eq!(split_type_suffix(text), plain(text), "{text:?}");
+            }
+        }
         assert_eq!(split_type_suffix("plain"), None);
     }
 }
