@@ -65,8 +65,14 @@ pub fn split_type_suffix(wire_type: &str) -> Option<(&str, u64)> {
     if digits == 0 || &bytes[base_end..version_start] != b".v" || bytes[version_start] == b'0' {
         return None;
     }
-    let version = bytes[version_start..].iter().try_fold(0u64, |value, digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))?;
-    Some((&wire_type[..base_end], version))
+    Some((&wire_type[..base_end], decimal(&bytes[version_start..])?))
+}
+
+/// The value of ASCII decimal digits; `None` when it overflows a `u64`.
+/// The caller has checked they are digits, so no UTF-8 check or sign
+/// handling is needed.
+pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
+    digits.iter().try_fold(0u64, |value, digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))
 }
 
 impl EnvelopeLayout {
@@ -302,29 +308,29 @@ where
     H: Deserialize<'de>,
     E: Dispatch,
 {
-    decode_slice(layout, bytes, true)
+    match utf8(bytes) {
+        Ok(text) => decode_text(layout, text, true),
+        Err(error) => Err(explain_failure::<H, E>(layout, bytes, State::new(layout), error)),
+    }
 }
 
-/// [`from_slice`], scanning ahead for type and version when the payload
-/// comes first (`scan_ahead`) or reading them only as the parser meets
-/// them. A message that fails after a scan ahead is decoded again without
-/// it, so errors, and the odd message with a repeated key the scan met
-/// first, are decided as without the scan.
-fn decode_slice<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8], scan_ahead: bool) -> Result<(H, E), DecodeError>
+/// [`from_slice`] once the message is known to be text, scanning ahead for
+/// type and version when the payload comes first (`scan_ahead`) or reading
+/// them only as the parser meets them. A message that fails after a scan
+/// ahead is decoded again without it, so errors, and the odd message with a
+/// repeated key the scan met first, are decided as without the scan.
+fn decode_text<'de, H, E>(layout: &EnvelopeLayout, text: &'de str, scan_ahead: bool) -> Result<(H, E), DecodeError>
 where
     H: Deserialize<'de>,
     E: Dispatch,
 {
-    let text = match utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => return Err(explain_failure::<H, E>(layout, bytes, State::new(layout), error)),
-    };
+    let bytes = text.as_bytes();
     let mut state = State::new(layout);
     state.input = scan_ahead.then_some(bytes);
     let mut de = serde_json::Deserializer::from_str(text);
     match decode::<H, E, _, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
         Ok(decoded) => Ok(decoded),
-        Err(_) if state.prescanned => decode_slice(layout, bytes, false),
+        Err(_) if state.prescanned => decode_text(layout, text, false),
         Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
     }
 }

@@ -11,7 +11,7 @@
 //! checks it against every type and version key it then meets, and decodes
 //! again without it when they differ or anything fails (see `envelope`).
 
-use crate::envelope::EnvelopeLayout;
+use crate::envelope::{EnvelopeLayout, decimal};
 
 /// The type string and, where the layout has a version field, the version,
 /// as guessed from `bytes`; `None` when there is no plain guess.
@@ -63,8 +63,7 @@ fn integer(bytes: &[u8]) -> Option<u64> {
     if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') || matches!(bytes.get(len), Some(b'.' | b'e' | b'E')) {
         return None;
     }
-    // Digits only, so no UTF-8 check or sign handling is needed.
-    digits.iter().try_fold(0u64, |value, digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))
+    decimal(digits)
 }
 
 #[cfg(test)]
