@@ -1,0 +1,258 @@
+//! `DateTime`: an RFC 3339 `date-time` kept with the text it was written as.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+
+use serde::de::Deserializer;
+use serde::{Deserialize, Serialize, Serializer};
+
+use chrono::{FixedOffset, NaiveDate, NaiveTime};
+
+use super::ParseVisitor;
+
+/// A JSON Schema `date-time` (RFC 3339), kept with its original text.
+#[derive(Clone)]
+pub struct DateTime {
+    value: chrono::DateTime<FixedOffset>,
+    text: Text,
+}
+
+impl DateTime {
+    /// Parses RFC 3339 text, keeping it as written.
+    pub fn parse(text: &str) -> Result<Self, chrono::ParseError> {
+        let value = match common_shape(text.as_bytes()) {
+            Some(value) => value,
+            None => chrono::DateTime::parse_from_rfc3339(text)?,
+        };
+        Ok(DateTime { value, text: Text::new(text) })
+    }
+
+    /// The text this value encodes to.
+    pub fn as_str(&self) -> &str {
+        self.text.as_str()
+    }
+
+    /// The instant, with the offset it was written with.
+    pub fn value(&self) -> chrono::DateTime<FixedOffset> {
+        self.value
+    }
+}
+
+impl<Tz: chrono::TimeZone> From<chrono::DateTime<Tz>> for DateTime {
+    fn from(value: chrono::DateTime<Tz>) -> Self {
+        let value = value.fixed_offset();
+        let text = Text::new(&value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        DateTime { value, text }
+    }
+}
+
+impl std::str::FromStr for DateTime {
+    type Err = chrono::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DateTime::parse(s)
+    }
+}
+
+impl Deref for DateTime {
+    type Target = chrono::DateTime<FixedOffset>;
+    fn deref(&self) -> &Self::Target {
+        &self.value
+    }
+}
+
+/// Equal when they denote the same instant with the same offset; how the
+/// text spells it (`Z` or `+00:00`, trailing zeros) does not matter.
+impl PartialEq for DateTime {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value && self.value.offset() == other.value.offset()
+    }
+}
+impl Eq for DateTime {}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(ParseVisitor::<DateTime>::new("an RFC 3339 date-time"))
+    }
+}
+
+impl schemars::JsonSchema for DateTime {
+    fn schema_name() -> Cow<'static, str> {
+        "DateTime".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date-time" })
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}
+
+/// The value of RFC 3339 text of the shape nearly every producer writes
+/// (`2026-01-04T18:22:19.000Z`, `...19+02:00`): four-digit year, up to nine
+/// fraction digits, `Z` or an offset in hours and minutes, no leap second.
+/// The calendar is checked by chrono's own constructors. `None` leaves the
+/// text to chrono's full reading, which also explains what is wrong.
+fn common_shape(bytes: &[u8]) -> Option<chrono::DateTime<FixedOffset>> {
+    let (fixed, rest) = bytes.split_first_chunk::<19>()?;
+    let separators = [fixed[4], fixed[7], fixed[13], fixed[16]];
+    if separators != *b"--::" || !matches!(fixed[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (year, month, day) = (decimal(&fixed[..4])?, decimal(&fixed[5..7])?, decimal(&fixed[8..10])?);
+    let (hour, minute, second) = (decimal(&fixed[11..13])?, decimal(&fixed[14..16])?, decimal(&fixed[17..19])?);
+    let (nano, zone) = match rest {
+        [b'.', after @ ..] => {
+            let digits = after.iter().position(|byte| !byte.is_ascii_digit()).unwrap_or(after.len());
+            let scale = NANOS_PER_FRACTION_DIGITS.get(digits).copied().filter(|&scale| scale > 0)?;
+            (decimal(&after[..digits])? * scale, &after[digits..])
+        }
+        _ => (0, rest),
+    };
+    let offset = match *zone {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (hours, minutes) = (decimal(&[h1, h2])?, decimal(&[m1, m2])?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let seconds = (hours * 3600 + minutes * 60) as i32;
+            if sign == b'-' { -seconds } else { seconds }
+        }
+        _ => return None,
+    };
+    // A leap second (`:60`) is left to chrono, which folds it into the
+    // fraction.
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nano).filter(|_| second < 60)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let offset = FixedOffset::east_opt(offset)?;
+    let utc = date.and_time(time).checked_sub_offset(offset)?;
+    Some(chrono::DateTime::from_naive_utc_and_offset(utc, offset))
+}
+
+/// The value of up to nine ASCII digits; `None` if any byte is not one.
+fn decimal(digits: &[u8]) -> Option<u32> {
+    let mut value = 0u32;
+    for &byte in digits {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value * 10 + u32::from(digit);
+    }
+    Some(value)
+}
+
+/// Nanoseconds in one unit of the last of `n` fraction digits, for `n` of
+/// 1 to 9; none (a bare `.`) is not RFC 3339, and more are left to chrono.
+const NANOS_PER_FRACTION_DIGITS: [u32; 10] = [0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
+/// The text a value was read from: inline when it fits, as every RFC 3339
+/// text with up to nine fraction digits does, so decoding one allocates
+/// nothing.
+#[derive(Clone)]
+enum Text {
+    Inline { len: u8, bytes: [u8; INLINE_TEXT] },
+    Heap(Box<str>),
+}
+
+/// `2026-01-04T18:22:19.123456789+05:30`.
+const INLINE_TEXT: usize = 35;
+
+impl Text {
+    fn new(text: &str) -> Self {
+        let mut bytes = [0; INLINE_TEXT];
+        match (bytes.get_mut(..text.len()), u8::try_from(text.len())) {
+            (Some(inline), Ok(len)) => {
+                inline.copy_from_slice(text.as_bytes());
+                Text::Inline { len, bytes }
+            }
+            _ => Text::Heap(text.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)]).expect("a whole `str`, copied in as it was"),
+            Text::Heap(text) => text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_common_shape_is_read_without_chrono_and_leap_seconds_with_it() {
+        for text in ["2026-01-04T18:22:19Z", "2026-01-04T18:22:19.000Z", "2026-01-04t18:22:19.123456789-05:30", "2024-02-29 23:59:59+23:59"] {
+            assert_eq!(common_shape(text.as_bytes()), chrono::DateTime::parse_from_rfc3339(text).ok(), "{text}");
+            assert!(common_shape(text.as_bytes()).is_some(), "{text}");
+        }
+        for text in ["2016-12-31T23:59:60Z", "2026-01-04T18:22:19.1234567891Z", "2026-01-04T18:22:19\u{2212}05:00"] {
+            assert_eq!(common_shape(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    /// Every combination of a few dates, separators, times, fractions and
+    /// zones, valid and not, reads as chrono reads it, and re-encodes as
+    /// written.
+    #[test]
+    fn parse_agrees_with_chrono() {
+        let dates = ["2026-01-04", "2024-02-29", "2023-02-29", "0000-01-01", "9999-12-31", "2026-13-01", "2026-00-10", "2026-04-31", "2026-01-00", "2026-1-04", "+2026-01-0"];
+        let separators = ["T", "t", " ", "x", ""];
+        let times = ["18:22:19", "00:00:00", "23:59:59", "23:59:60", "24:00:00", "12:60:00", "12:00:61", "1a:00:00", "12-00:00"];
+        let fractions = ["", ".", ".0", ".000", ".5", ".123456789", ".1234567891", ".12a", ",5"];
+        let zones = ["Z", "z", "+00:00", "-00:00", "+23:59", "-23:59", "+24:00", "+05:60", "+0530", "+05", "", "\u{2212}05:00", "Z ", "ZZ", "+05:30:00", "+5:30"];
+        let mut checked = 0;
+        for date in dates {
+            for separator in separators {
+                for time in times {
+                    for fraction in fractions {
+                        for zone in zones {
+                            let text = format!("{date}{separator}{time}{fraction}{zone}");
+                            let ours = DateTime::parse(&text);
+                            assert_eq!(ours.as_ref().map(DateTime::value).map_err(Clone::clone), chrono::DateTime::parse_from_rfc3339(&text), "{text}");
+                            if let Ok(ours) = ours {
+                                assert_eq!(ours.value().offset(), chrono::DateTime::parse_from_rfc3339(&text).unwrap().offset(), "{text}");
+                                assert_eq!(ours.to_string(), text, "re-encodes as written");
+                            }
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 11 * 5 * 9 * 9 * 16);
+    }
+
+    #[test]
+    fn text_too_long_to_keep_inline_is_kept_whole() {
+        let text = "2026-01-04T18:22:19.1234567891234+05:30";
+        let parsed = DateTime::parse(text).unwrap();
+        assert!(matches!(parsed.text, Text::Heap(_)));
+        assert_eq!(parsed.to_string(), text);
+        assert_eq!(parsed.value().timestamp_subsec_nanos(), 123_456_789);
+        let longest_inline = "2026-01-04T18:22:19.123456789+05:30";
+        assert!(matches!(DateTime::parse(longest_inline).unwrap().text, Text::Inline { .. }));
+        assert_eq!(DateTime::parse(longest_inline).unwrap().to_string(), longest_inline);
+    }
+}
