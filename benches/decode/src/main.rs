@@ -18,6 +18,11 @@
 //!
 //! Prints a table per input and, last, one line of `key=value` ratios of
 //! median times. `--quick` measures briefly (a smoke run for CI).
+//!
+//! `--repeat INPUT/VARIANT N` measures nothing: it calls one variant of one
+//! input (`meta_first/A`, `mixed/B str`, `encode/B`) N times and exits, for
+//! counting instructions under callgrind. Every input is set up as in a
+//! full run, so the difference between N and 1 calls is N - 1 calls.
 
 mod known;
 mod measure;
@@ -30,16 +35,31 @@ use measure::{Settings, Variant};
 use serde_json::{Value, json};
 
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|arg| arg == "--quick");
     let settings = if quick {
         Settings { rounds: 11, batch: Duration::from_millis(4) }
     } else {
         Settings { rounds: 41, batch: Duration::from_millis(20) }
     };
-    let mut report = Report::default();
+    let repeat = match args.iter().position(|arg| arg == "--repeat") {
+        Some(at) => match Repeat::parse(&args[at + 1..]) {
+            Ok(repeat) => Some(repeat),
+            Err(usage) => {
+                eprintln!("decode-bench: {usage}");
+                std::process::exit(2);
+            }
+        },
+        None => None,
+    };
+    let mut report = Report { figures: Vec::new(), repeat };
     kfm(&mut report, settings);
     flat(&mut report, settings);
     bench_set(&mut report, settings);
+    if let Some(repeat) = &report.repeat {
+        eprintln!("decode-bench: no variant {}/{}; inputs are meta_first, data_first, encode, flat, mixed, large", repeat.input, repeat.variant);
+        std::process::exit(2);
+    }
     // The headline figures under the names the targets use: small events
     // are the KFM envelope (meta first) and, for serde's tagged enum, the
     // mixed stream, where the tag sits where serde can dispatch on it.
@@ -54,15 +74,41 @@ fn main() {
     println!("{}", report.figures.iter().map(|(k, v)| format!("{k}={v:.3}")).collect::<Vec<_>>().join(" "));
 }
 
-#[derive(Default)]
 struct Report {
     figures: Vec<(String, f64)>,
+    /// One variant to call over and over instead of measuring (`--repeat`).
+    repeat: Option<Repeat>,
+}
+
+struct Repeat {
+    input: String,
+    variant: String,
+    calls: u64,
+}
+
+impl Repeat {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        let usage = || "usage: decode-bench --repeat INPUT/VARIANT CALLS (e.g. --repeat 'mixed/B str' 300)".to_owned();
+        let (Some(which), Some(calls)) = (args.first(), args.get(1)) else { return Err(usage()) };
+        let (Some((input, variant)), Ok(calls)) = (which.split_once('/'), calls.parse()) else { return Err(usage()) };
+        Ok(Repeat { input: input.to_owned(), variant: variant.to_owned(), calls })
+    }
 }
 
 impl Report {
-    /// Measures `variants` on one input, prints its table and returns the
-    /// median nanoseconds per call by variant name.
-    fn run(&mut self, input: &str, bytes: usize, mut variants: Vec<Variant<'_>>, settings: Settings) -> HashMap<&'static str, f64> {
+    /// Measures `variants` on one input (`key` names it for `--repeat`),
+    /// prints its table and returns the median nanoseconds per call by
+    /// variant name. Under `--repeat`, measures nothing and returns no
+    /// times; the chosen variant is called and the process ends.
+    fn run(&mut self, input: &str, key: &str, bytes: usize, mut variants: Vec<Variant<'_>>, settings: Settings) -> HashMap<&'static str, f64> {
+        if let Some(repeat) = &self.repeat {
+            if let Some(variant) = variants.iter_mut().find(|v| repeat.input == key && repeat.variant == v.name) {
+                let total = (0..repeat.calls).map(|_| variant.call()).fold(0usize, usize::wrapping_add);
+                println!("{key}/{}: {} calls ({total})", variant.name, repeat.calls);
+                std::process::exit(0);
+            }
+            return HashMap::new();
+        }
         let medians = measure::measure(&mut variants, settings);
         let times: HashMap<&'static str, f64> = variants.iter().map(|v| v.name).zip(medians).collect();
         let floor = times.get("B").copied();
@@ -78,6 +124,9 @@ impl Report {
     }
 
     fn ratio(&mut self, key: &str, times: &HashMap<&'static str, f64>, over: &str, under: &str) {
+        if self.repeat.is_some() {
+            return;
+        }
         self.figures.push((key.to_owned(), times[over] / times[under]));
     }
 }
@@ -141,7 +190,7 @@ fn kfm(report: &mut Report, settings: Settings) {
                 simd_json::serde::from_slice::<known::KfmKnown<NewImageAvailableV2>>(&mut bytes.to_vec()).expect("G decodes").data.asset_refs.len()
             }),
         ];
-        let times = report.run(input, bytes.len(), variants, settings);
+        let times = report.run(input, key, bytes.len(), variants, settings);
         report.ratio(&format!("decode_a_over_b_{key}"), &times, "A", "B");
         report.ratio(&format!("decode_a_over_b_str_{key}"), &times, "A", "B str");
         report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");
@@ -166,7 +215,7 @@ fn kfm(report: &mut Report, settings: Settings) {
         Variant::new("B, same buffer sizing", || events_runtime::encode::to_vec(&known).expect("encodes").len()),
         Variant::new("serde_json Value", || serde_json::to_vec(&value).expect("encodes").len()),
     ];
-    let times = report.run("Encode: KFM envelope (B: serde_json of the known struct)", message.len(), variants, settings);
+    let times = report.run("Encode: KFM envelope (B: serde_json of the known struct)", "encode", message.len(), variants, settings);
     report.ratio("encode_ratio", &times, "generated to_vec_unchecked", "B");
     report.ratio("encode_over_known_same_buffer", &times, "generated to_vec_unchecked", "B, same buffer sizing");
     report.ratio("encode_validated_over_known", &times, "generated to_vec (validates)", "B");
@@ -204,7 +253,7 @@ fn flat(report: &mut Report, settings: Settings) {
         Variant::new("F", || sonic_rs::from_slice::<MeteredV1>(bytes).expect("F decodes").service_name.len()),
         Variant::new("G", || simd_json::serde::from_slice::<MeteredV1>(&mut bytes.to_vec()).expect("G decodes").service_name.len()),
     ];
-    let times = report.run("Flat event routed by subject (agent platform usage.metered)", bytes.len(), variants, settings);
+    let times = report.run("Flat event routed by subject (agent platform usage.metered)", "flat", bytes.len(), variants, settings);
     report.ratio("decode_a_over_b_flat", &times, "A", "B");
     report.ratio("decode_a_over_b_str_flat", &times, "A", "B str");
     report.ratio("validate_d_over_e_flat", &times, "D", "E");
@@ -271,7 +320,7 @@ fn bench_set(report: &mut Report, settings: Settings) {
             Variant::new("F", || messages.iter().map(|m| (m.known_sonic)(&m.bytes)).sum()),
             Variant::new("G", || messages.iter().map(|m| (m.known_simd)(&m.bytes)).sum()),
         ];
-        let times = report.run(input, bytes, variants, settings);
+        let times = report.run(input, key, bytes, variants, settings);
         report.ratio(&format!("decode_a_over_b_{key}"), &times, "A", "B");
         report.ratio(&format!("decode_a_over_b_str_{key}"), &times, "A", "B str");
         report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");

@@ -16,6 +16,11 @@ impl<'a> Variant<'a> {
     pub fn new(name: &'static str, run: impl FnMut() -> usize + 'a) -> Self {
         Variant { name, run: Box::new(run) }
     }
+
+    /// One call, outside any measurement.
+    pub fn call(&mut self) -> usize {
+        black_box((self.run)())
+    }
 }
 
 /// How long to measure: `rounds` batches per variant of about `batch` each.
