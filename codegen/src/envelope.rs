@@ -408,6 +408,104 @@ fn decoding_only(attr: &syn::Attribute) -> TokenStream {
     if kept.is_empty() { quote!() } else { quote!(#[serde(#(#kept),*)]) }
 }
 
+/// A struct's serde attributes, if it is a plain struct: a container
+/// attribute other than `deny_unknown_fields` (from, try_from, transparent,
+/// ...) changes what decoding the fields means.
+fn plain_serde_attrs(item: &syn::ItemStruct) -> Option<Vec<syn::Attribute>> {
+    let attrs: Vec<syn::Attribute> = item.attrs.iter().filter(|a| a.path().is_ident("serde")).cloned().collect();
+    let plain = attrs.iter().all(|a| a.parse_args::<Ident>().is_ok_and(|arg| arg == "deny_unknown_fields"));
+    plain.then_some(attrs)
+}
+
+/// A struct's named fields (but `skip`) as a wire type declares them: the
+/// same name, type and decoding attributes.
+fn wire_fields(item: &syn::ItemStruct, skip: Option<&Ident>) -> Option<Vec<(Ident, TokenStream)>> {
+    let syn::Fields::Named(named) = &item.fields else { return None };
+    Some(
+        named
+            .named
+            .iter()
+            .filter(|f| f.ident.as_ref() != skip)
+            .map(|f| {
+                let attrs = f.attrs.iter().filter(|a| a.path().is_ident("serde")).map(decoding_only);
+                let (ident, ty) = (f.ident.as_ref().expect("named field"), &f.ty);
+                (ident.clone(), quote!(#(#attrs)* #ident: #ty))
+            })
+            .collect(),
+    )
+}
+
+/// The wire type of a flat layout's root (type, version and payload beside
+/// the header's fields): the header's fields, and a mark where each of
+/// type, version and payload goes, so serde's derived visitor reads every
+/// key once (see `events_runtime::envelope::FlatHeader`). `None` where the
+/// layout is nested or the header is not a plain struct; the generic
+/// decode serves then.
+fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
+    let [type_key] = spec.type_path.as_slice() else { return None };
+    let version_key = match spec.version_path.as_slice() {
+        [] => None,
+        [key] => Some(key),
+        _ => return None,
+    };
+    let payload_key = &spec.payload_key;
+    let header = find_struct(types, HEADER_TYPE)?;
+    let header_attrs = plain_serde_attrs(header)?;
+    let fields = wire_fields(header, None)?;
+    // A flattened field would take the marks' keys too.
+    let flattens = |f: &syn::Field| {
+        f.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
+            a.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .map_or(true, |items| items.iter().any(|item| item.path().is_ident("flatten")))
+        })
+    };
+    let syn::Fields::Named(named) = &header.fields else { return None };
+    let layout_keys = [Some(type_key), version_key, Some(payload_key)];
+    if named.named.iter().any(flattens) || layout_keys.iter().flatten().any(|key| find_field(types, HEADER_TYPE, key).is_some()) {
+        return None;
+    }
+    // The marks are public, so not dead code: they are decoded, never read.
+    let marks = [ident("wire_event_type"), ident("wire_version"), ident("wire_payload")];
+    if fields.iter().any(|(f, _)| marks.contains(f)) {
+        return None;
+    }
+    let [wire_type, wire_version, wire_payload] = &marks;
+    let version_decl = version_key.map(|key| quote!(#[serde(rename = #key)] pub #wire_version: ::events_runtime::envelope::VersionMark,));
+    let wire_name = ident(&format!("{HEADER_TYPE}Wire"));
+    let header_name = ident(HEADER_TYPE);
+    let (idents, decls): (Vec<_>, Vec<_>) = fields.into_iter().unzip();
+    let wire_doc = format!("The envelope as it travels: [`{HEADER_TYPE}`]'s fields and a mark where the type, version and payload go.");
+    Some(quote! {
+        /// Wire form of the envelope for one-pass decoding: the header's
+        /// fields and the marks where type, version and payload are read.
+        #[doc(hidden)]
+        pub mod wire {
+            use crate::types::*;
+
+            #[doc = #wire_doc]
+            #[derive(::serde::Deserialize)]
+            #(#header_attrs)*
+            pub struct #wire_name {
+                #(#decls,)*
+                #[serde(rename = #type_key)]
+                pub #wire_type: ::events_runtime::envelope::TypeMark,
+                #version_decl
+                #[serde(rename = #payload_key)]
+                pub #wire_payload: ::events_runtime::envelope::PayloadMark,
+            }
+
+            impl<'de> ::events_runtime::envelope::FlatHeader<'de> for #header_name {
+                type Wire = #wire_name;
+
+                fn from_wire(wire: #wire_name) -> Self {
+                    let #wire_name { #(#idents,)* .. } = wire;
+                    #header_name { #(#idents,)* }
+                }
+            }
+        }
+    })
+}
+
 /// Wire types for a layout whose type and version sit in a nested object
 /// (KFM's `meta`): that object decodes whole, type and version as plain
 /// fields, instead of key by key through the runtime's interception (see
@@ -427,32 +525,9 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     let syn::Type::Path(parent_type) = &parent_field.ty else { return None };
     let parent_name = parent_type.path.get_ident().filter(|_| parent_type.qself.is_none())?;
     let parent = find_struct(types, &parent_name.to_string())?;
-    // Plain structs only: a container attribute other than
-    // `deny_unknown_fields` (from, try_from, transparent, ...) changes what
-    // decoding the fields means.
-    let serde_attrs = |item: &syn::ItemStruct| -> Option<Vec<syn::Attribute>> {
-        let attrs: Vec<syn::Attribute> = item.attrs.iter().filter(|a| a.path().is_ident("serde")).cloned().collect();
-        let plain = attrs.iter().all(|a| a.parse_args::<Ident>().is_ok_and(|arg| arg == "deny_unknown_fields"));
-        plain.then_some(attrs)
-    };
-    let (parent_attrs, header_attrs) = (serde_attrs(parent)?, serde_attrs(header)?);
-    let fields = |item: &syn::ItemStruct, skip: Option<&Ident>| -> Option<Vec<(Ident, TokenStream)>> {
-        let syn::Fields::Named(named) = &item.fields else { return None };
-        Some(
-            named
-                .named
-                .iter()
-                .filter(|f| f.ident.as_ref() != skip)
-                .map(|f| {
-                    let attrs = f.attrs.iter().filter(|a| a.path().is_ident("serde")).map(decoding_only);
-                    let (ident, ty) = (f.ident.as_ref().expect("named field"), &f.ty);
-                    (ident.clone(), quote!(#(#attrs)* #ident: #ty))
-                })
-                .collect(),
-        )
-    };
-    let parent_fields = fields(parent, None)?;
-    let rest_fields = fields(header, Some(parent_ident))?;
+    let (parent_attrs, header_attrs) = (plain_serde_attrs(parent)?, plain_serde_attrs(header)?);
+    let parent_fields = wire_fields(parent, None)?;
+    let rest_fields = wire_fields(header, Some(parent_ident))?;
     let (wire_type, wire_version) = (ident("wire_event_type"), ident("wire_version"));
     if parent_fields.iter().any(|(f, _)| *f == wire_type || *f == wire_version) {
         return None;
@@ -562,8 +637,12 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
         },
     };
     let payload_prefix = format!("/{payload_key}");
-    let wire = nested_wire(spec, types);
-    let decode = ident(if wire.is_some() { "from_slice_nested" } else { "from_slice" });
+    let (wire, decode) = match (nested_wire(spec, types), flat_wire(spec, types)) {
+        (Some(nested), _) => (Some(nested), "from_slice_nested"),
+        (None, Some(flat)) => (Some(flat), "from_slice_flat"),
+        (None, None) => (None, "from_slice"),
+    };
+    let decode = ident(decode);
     let doc = format!(
         "An event in its envelope: the header's fields, the event type at `{type_pointer}`, \
          {version_doc} and the payload at `/{payload_key}`."

@@ -11,7 +11,9 @@
 //! are known. Nothing is ever buffered into `serde_json::Value`. Where type
 //! and version sit in a nested object (KFM's `meta`), the generated code
 //! supplies a wire type for that object ([`NestedHeader`]) so it decodes
-//! whole, type and version as plain fields, rather than key by key.
+//! whole, type and version as plain fields, rather than key by key. Where
+//! they sit at the root beside the header's fields, the generated wire type
+//! is the whole root object ([`FlatHeader`]).
 //!
 //! Encoding is the reverse: type and version are written from the payload's
 //! own type, so a producer cannot mislabel an event.
@@ -26,6 +28,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::DecodeError;
+
+mod flat;
+
+pub use flat::{FlatHeader, PayloadMark, TypeMark, VersionMark, from_slice_flat, try_from_slice_flat};
 
 /// Where an envelope keeps the event type, version and payload.
 ///
@@ -249,8 +255,8 @@ where
 {
     let mut state = State::<E, R, WireParent<'de, H>>::new(layout);
     state.input = Some(input);
-    let (rest, event) = decode::<H::Rest, E, _, _, _>(&mut state, deserializer).ok()?;
-    Some((H::assemble(rest, state.parent.0.take()?), event))
+    let rest = decode::<H::Rest, E, _, _, _>(&mut state, deserializer).ok()?;
+    Some((H::assemble(rest, state.parent.0.take()?), state.event.take()?))
 }
 
 /// What becomes of the nested parent object (e.g. `meta`) during a decode.
@@ -328,8 +334,8 @@ where
     let mut state = State::new(layout);
     state.input = scan_ahead.then_some(bytes);
     let mut de = serde_json::Deserializer::from_str(text);
-    match decode::<H, E, _, _, _>(&mut state, &mut de).and_then(|decoded| de.end().map(|()| decoded)) {
-        Ok(decoded) => Ok(decoded),
+    match decode::<H, E, _, _, _>(&mut state, &mut de).and_then(|header| de.end().map(|()| header)) {
+        Ok(header) => Ok((header, state.event.take().expect("a decoded envelope has its event"))),
         Err(_) if state.prescanned => decode_text(layout, text, false),
         Err(error) => Err(explain_failure::<H, E>(layout, bytes, state, error)),
     }
@@ -465,7 +471,8 @@ pub mod fast {
             let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
             let mut state = State::<E, NoRawPayload>::new(layout);
             state.input = Some(bytes);
-            decode::<H, E, _, _, _>(&mut state, &mut de).ok()
+            let header = decode::<H, E, _, _, _>(&mut state, &mut de).ok()?;
+            Some((header, state.event.take()?))
         })
     }
 
@@ -482,6 +489,24 @@ pub mod fast {
         match decoded {
             Some(decoded) => Ok(decoded),
             None => super::from_slice_nested(layout, bytes),
+        }
+    }
+
+    /// [`super::from_slice_flat`], parsed by simd-json.
+    pub fn from_slice_flat<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Result<(H, E), DecodeError>
+    where
+        H: for<'de> FlatHeader<'de> + DeserializeOwned,
+        E: Dispatch,
+    {
+        let decoded = with_copy(bytes, |copy, buffers| {
+            let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
+            let mut state = State::<E, NoRawPayload>::new(layout);
+            let header = flat::decode_flat::<H, E, NoRawPayload, _>(&mut state, bytes, &mut de)?;
+            Some((header, state.event.take()?))
+        });
+        match decoded {
+            Some(decoded) => Ok(decoded),
+            None => super::from_slice_flat(layout, bytes),
         }
     }
 
@@ -728,11 +753,16 @@ impl<'de, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> State<'de, E, R, 
     /// are known (met already, or found by the scan ahead), else kept raw
     /// until they are.
     fn read_payload<A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error> {
+        map.next_value_seed(PayloadSeed { state: self })
+    }
+
+    /// [`State::read_payload`] given the payload's value.
+    fn read_payload_value<D: Deserializer<'de>>(&mut self, payload: D) -> Result<(), D::Error> {
         self.scan_ahead();
         if self.event_type.is_some() && self.version.is_some() {
-            map.next_value_seed(PayloadSeed { state: self })
+            self.route(payload, false)
         } else {
-            self.raw_payload = Some(map.next_value::<R>()?);
+            self.raw_payload = Some(R::deserialize(payload)?);
             Ok(())
         }
     }
@@ -840,7 +870,10 @@ impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
     }
 }
 
-fn decode<'de, H, E, R, P, D>(state: &mut State<'de, E, R, P>, deserializer: D) -> Result<(H, E), D::Error>
+/// Decodes the header and returns it; the event is left in `state.event`,
+/// where the caller takes it, so the event (as large as the set's largest
+/// payload) is not moved through every layer of the parser on its way out.
+fn decode<'de, H, E, R, P, D>(state: &mut State<'de, E, R, P>, deserializer: D) -> Result<H, D::Error>
 where
     H: Deserialize<'de>,
     E: Dispatch,
@@ -866,13 +899,13 @@ where
     R: RawPayload<'de>,
     P: ParentSlot<'de>,
 {
-    type Value = (H, E);
+    type Value = H;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an event envelope object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(H, E), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<H, A::Error> {
         let state = self.state;
         let header = if P::SOLE {
             read_sole_parent(state, map)?;
@@ -905,8 +938,7 @@ where
             state.raw_payload = Some(raw);
             routed.map_err(de::Error::custom)?;
         }
-        let event = state.event.take().expect("routed above");
-        Ok((header, event))
+        Ok(header)
     }
 }
 
@@ -1002,10 +1034,10 @@ struct PayloadSeed<'s, 'de, E, R, P> {
     state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, E: Dispatch, R, P: ParentSlot<'de>> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R, P> {
+impl<'de, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R, P> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        self.state.route(deserializer, false)
+        self.state.read_payload_value(deserializer)
     }
 }
 

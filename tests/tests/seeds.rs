@@ -156,3 +156,96 @@ fn agent_platform_seed_examples_decode_as_written() {
     let error = Event::from_subject_and_slice("orchestrator.step.completed", &bytes).unwrap_err();
     assert!(matches!(error, DecodeError::Payload { ref event_type, .. } if event_type == "orchestrator.step"), "{error:?}");
 }
+
+/// Moves `key` of an object to the front (the payload first, say).
+fn key_first(message: &Value, key: &str) -> String {
+    let object = message.as_object().expect("an object");
+    let rest: Vec<String> = object.iter().filter(|(k, _)| *k != key).map(|(k, v)| format!("{}:{v}", Value::from(k.as_str()))).collect();
+    format!("{{{}:{},{}}}", Value::from(key), object[key], rest.join(","))
+}
+
+/// The flat layouts (type, version and payload beside the header's fields)
+/// decode through a generated wire type (`FlatHeader`) that agrees with the
+/// generic key-by-key decode on every message it takes; what it does not
+/// take goes to the generic decode, which decides and explains.
+macro_rules! flat_wire_agrees {
+    ($name:ident, $krate:ident, $envelope_schema:literal, $type_key:literal, $payload_key:literal, $optional:expr) => {
+        #[test]
+        fn $name() {
+            use events_runtime::envelope::{from_slice, try_from_slice_flat};
+            use $krate::{Envelope, Event, LAYOUT, types::EnvelopeHeader};
+            let message = first_example(include_str!($envelope_schema));
+            let wire_type = message[$type_key].as_str().expect("a type").to_owned();
+            let escaped = message.to_string().replacen(&format!("\"{wire_type}\""), &format!("\"{}\"", wire_type.replacen('.', "\\u002e", 1).replacen('_', "\\u005f", 1)), 1);
+            let mut taken = vec![message.to_string(), key_first(&message, $payload_key), escaped];
+            let optional: Option<&str> = $optional;
+            if let Some(optional) = optional {
+                let mut without_optional = message.clone();
+                without_optional.as_object_mut().unwrap().remove(optional);
+                let mut null_optional = message.clone();
+                null_optional[optional] = Value::Null;
+                taken.extend([without_optional.to_string(), null_optional.to_string()]);
+            }
+            for text in &taken {
+                let wire = try_from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).unwrap_or_else(|| panic!("the wire path takes {text}"));
+                let generic = from_slice::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).expect("valid");
+                assert_eq!(wire, generic, "{text}");
+                let generated = Envelope::from_slice_unchecked(text.as_bytes()).expect("valid");
+                assert_eq!((generated.header, generated.event), generic, "{text}");
+            }
+
+            let object = message.to_string();
+            let mut refused = vec![
+                // A repeated key: serde's derived visitor refuses it; the
+                // generic decode takes the last type and refuses the rest.
+                object.replacen('{', &format!("{{\"{}\":\"x.v1\",", $type_key), 1),
+                object.replacen('{', &format!("{{\"{}\":{{}},", $payload_key), 1),
+                object.replacen('{', "{\"colour\":\"red\",", 1),
+                object.replacen(&format!("\"{}\"", $type_key), "\"kind\"", 1),
+                object.replacen(&format!("\"{}\"", $payload_key), "\"body\"", 1),
+                object.replacen(&wire_type, "nothing.we.know.v1", 1),
+                "[1, 2]".to_owned(),
+                object[..object.len() - 1].to_owned(),
+            ];
+            if let Some(optional) = optional {
+                refused.push(object.replacen('{', &format!("{{\"{optional}\":null,"), 1));
+            }
+            for text in &refused {
+                assert!(try_from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).is_none(), "the wire path refuses {text}");
+                let generic = from_slice::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());
+                let generated = Envelope::from_slice_unchecked(text.as_bytes()).map(|e| (e.header, e.event));
+                assert_eq!(generated, generic, "{text}");
+            }
+            // The fast backend takes the same wire path.
+            for text in &taken {
+                let fast = events_runtime::envelope::fast::from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());
+                assert_eq!(fast, from_slice(&LAYOUT, text.as_bytes()), "{text}");
+            }
+        }
+    };
+}
+
+flat_wire_agrees!(
+    salestalk_flat_wire_agrees_with_the_generic_decode,
+    salestalk_events,
+    "../../examples/salestalk/schemas/_shared/envelope.schema.json",
+    "eventType",
+    "data",
+    Some("userId")
+);
+flat_wire_agrees!(
+    platform_flat_wire_agrees_with_the_generic_decode,
+    platform_events,
+    "../../examples/platform-events/schemas/_shared/envelope.schema.json",
+    "type",
+    "payload",
+    None
+);
+flat_wire_agrees!(
+    activity_builder_flat_wire_agrees_with_the_generic_decode,
+    activity_builder_events,
+    "../../examples/activity-builder/schemas/_shared/envelope.schema.json",
+    "eventType",
+    "payload",
+    None
+);

@@ -50,12 +50,15 @@ impl Envelope {
         bytes: &[u8],
     ) -> ::std::result::Result<Self, DecodeError> {
         #[cfg(feature = "fast-json")]
-        let (header, event) = ::events_runtime::envelope::fast::from_slice(
+        let (header, event) = ::events_runtime::envelope::fast::from_slice_flat(
             &LAYOUT,
             bytes,
         )?;
         #[cfg(not(feature = "fast-json"))]
-        let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
+        let (header, event) = ::events_runtime::envelope::from_slice_flat(
+            &LAYOUT,
+            bytes,
+        )?;
         Ok(Envelope { header, event })
     }
     /// Decodes an envelope from text; see [`Envelope::from_slice`].
@@ -142,5 +145,30 @@ impl ::serde::Serialize for Envelope {
             &self.event,
             serializer,
         )
+    }
+}
+/// Wire form of the envelope for one-pass decoding: the header's
+/// fields and the marks where type, version and payload are read.
+#[doc(hidden)]
+pub mod wire {
+    use crate::types::*;
+    ///The envelope as it travels: [`EnvelopeHeader`]'s fields and a mark where the type, version and payload go.
+    #[derive(::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct EnvelopeHeaderWire {
+        id: ::events_runtime::formats::Uuid,
+        source: ::std::string::String,
+        time: ::events_runtime::formats::DateTime,
+        #[serde(rename = "type")]
+        pub wire_event_type: ::events_runtime::envelope::TypeMark,
+        #[serde(rename = "data")]
+        pub wire_payload: ::events_runtime::envelope::PayloadMark,
+    }
+    impl<'de> ::events_runtime::envelope::FlatHeader<'de> for EnvelopeHeader {
+        type Wire = EnvelopeHeaderWire;
+        fn from_wire(wire: EnvelopeHeaderWire) -> Self {
+            let EnvelopeHeaderWire { id, source, time, .. } = wire;
+            EnvelopeHeader { id, source, time }
+        }
     }
 }

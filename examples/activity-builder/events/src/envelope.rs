@@ -61,12 +61,15 @@ impl Envelope {
         bytes: &[u8],
     ) -> ::std::result::Result<Self, DecodeError> {
         #[cfg(feature = "fast-json")]
-        let (header, event) = ::events_runtime::envelope::fast::from_slice(
+        let (header, event) = ::events_runtime::envelope::fast::from_slice_flat(
             &LAYOUT,
             bytes,
         )?;
         #[cfg(not(feature = "fast-json"))]
-        let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
+        let (header, event) = ::events_runtime::envelope::from_slice_flat(
+            &LAYOUT,
+            bytes,
+        )?;
         Ok(Envelope { header, event })
     }
     /// Decodes an envelope from text; see [`Envelope::from_slice`].
@@ -153,5 +156,38 @@ impl ::serde::Serialize for Envelope {
             &self.event,
             serializer,
         )
+    }
+}
+/// Wire form of the envelope for one-pass decoding: the header's
+/// fields and the marks where type, version and payload are read.
+#[doc(hidden)]
+pub mod wire {
+    use crate::types::*;
+    ///The envelope as it travels: [`EnvelopeHeader`]'s fields and a mark where the type, version and payload go.
+    #[derive(::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct EnvelopeHeaderWire {
+        #[serde(rename = "jobId")]
+        job_id: ::events_runtime::formats::Uuid,
+        timestamp: ::events_runtime::formats::DateTime,
+        #[serde(rename = "userId")]
+        user_id: ::std::string::String,
+        #[serde(rename = "eventType")]
+        pub wire_event_type: ::events_runtime::envelope::TypeMark,
+        #[serde(rename = "version")]
+        pub wire_version: ::events_runtime::envelope::VersionMark,
+        #[serde(rename = "payload")]
+        pub wire_payload: ::events_runtime::envelope::PayloadMark,
+    }
+    impl<'de> ::events_runtime::envelope::FlatHeader<'de> for EnvelopeHeader {
+        type Wire = EnvelopeHeaderWire;
+        fn from_wire(wire: EnvelopeHeaderWire) -> Self {
+            let EnvelopeHeaderWire { job_id, timestamp, user_id, .. } = wire;
+            EnvelopeHeader {
+                job_id,
+                timestamp,
+                user_id,
+            }
+        }
     }
 }

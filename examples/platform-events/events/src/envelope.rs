@@ -55,12 +55,15 @@ impl Envelope {
         bytes: &[u8],
     ) -> ::std::result::Result<Self, DecodeError> {
         #[cfg(feature = "fast-json")]
-        let (header, event) = ::events_runtime::envelope::fast::from_slice(
+        let (header, event) = ::events_runtime::envelope::fast::from_slice_flat(
             &LAYOUT,
             bytes,
         )?;
         #[cfg(not(feature = "fast-json"))]
-        let (header, event) = ::events_runtime::envelope::from_slice(&LAYOUT, bytes)?;
+        let (header, event) = ::events_runtime::envelope::from_slice_flat(
+            &LAYOUT,
+            bytes,
+        )?;
         Ok(Envelope { header, event })
     }
     /// Decodes an envelope from text; see [`Envelope::from_slice`].
@@ -176,5 +179,48 @@ impl Envelope {
             cloudevent,
         )?;
         Ok(Envelope { header, event })
+    }
+}
+/// Wire form of the envelope for one-pass decoding: the header's
+/// fields and the marks where type, version and payload are read.
+#[doc(hidden)]
+pub mod wire {
+    use crate::types::*;
+    ///The envelope as it travels: [`EnvelopeHeader`]'s fields and a mark where the type, version and payload go.
+    #[derive(::serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct EnvelopeHeaderWire {
+        correlation_id: ::events_runtime::formats::Uuid,
+        id: ::events_runtime::formats::Uuid,
+        metadata: EnvelopeHeaderMetadata,
+        occurred_at: ::events_runtime::formats::DateTime,
+        source: ::std::string::String,
+        trace_id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub wire_event_type: ::events_runtime::envelope::TypeMark,
+        #[serde(rename = "payload")]
+        pub wire_payload: ::events_runtime::envelope::PayloadMark,
+    }
+    impl<'de> ::events_runtime::envelope::FlatHeader<'de> for EnvelopeHeader {
+        type Wire = EnvelopeHeaderWire;
+        fn from_wire(wire: EnvelopeHeaderWire) -> Self {
+            let EnvelopeHeaderWire {
+                correlation_id,
+                id,
+                metadata,
+                occurred_at,
+                source,
+                trace_id,
+                ..
+            } = wire;
+            EnvelopeHeader {
+                correlation_id,
+                id,
+                metadata,
+                occurred_at,
+                source,
+                trace_id,
+            }
+        }
     }
 }
