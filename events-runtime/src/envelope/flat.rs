@@ -76,19 +76,33 @@ impl<'de> Visitor<'de> for MarkVisitor {
 /// Decodes an envelope of a flat layout in one pass through the header's
 /// wire type; any message that path does not decode goes to [`from_slice`],
 /// which decides and explains exactly as for any other header.
+///
+/// Inlined, with the generic decode out of line, so the event goes from the
+/// decode's state straight into the caller's result: it is as large as the
+/// set's largest payload, and every move of it shows.
+#[inline]
 pub fn from_slice_flat<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
 where
     H: FlatHeader<'de>,
     E: Dispatch,
 {
     let mut state = State::new(layout);
-    // The event goes from the state straight into the result: it is as
-    // large as the set's largest payload, so every move of it shows.
     if let Some(header) = serde_json_header::<H, E>(&mut state, bytes)
         && let Some(event) = state.event.take()
     {
         return Ok((header, event));
     }
+    generic(layout, bytes)
+}
+
+/// [`from_slice`], kept out of line from [`from_slice_flat`].
+#[inline(never)]
+#[cold]
+fn generic<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
+where
+    H: Deserialize<'de>,
+    E: Dispatch,
+{
     from_slice(layout, bytes)
 }
 
@@ -105,6 +119,7 @@ where
 }
 
 /// The header, over serde_json, with the event left in `state`.
+#[inline(never)]
 fn serde_json_header<'de, H, E>(state: &mut State<'de, E>, bytes: &'de [u8]) -> Option<H>
 where
     H: FlatHeader<'de>,
