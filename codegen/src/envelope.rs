@@ -401,11 +401,16 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
 /// (`skip_serializing_if`, `serialize_with`): the wire types only decode.
 /// An attribute this cannot read is kept as it is.
 fn decoding_only(attr: &syn::Attribute) -> TokenStream {
-    let Ok(items) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) else {
+    let Some(items) = serde_items(attr) else {
         return quote!(#attr);
     };
     let kept: Vec<&syn::Meta> = items.iter().filter(|item| !item.path().is_ident("skip_serializing_if") && !item.path().is_ident("serialize_with")).collect();
     if kept.is_empty() { quote!() } else { quote!(#[serde(#(#kept),*)]) }
+}
+
+/// The items of a `#[serde(...)]` attribute; `None` where they do not parse.
+fn serde_items(attr: &syn::Attribute) -> Option<syn::punctuated::Punctuated<syn::Meta, syn::Token![,]>> {
+    attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).ok()
 }
 
 /// A struct's serde attributes, if it is a plain struct: a container
@@ -453,15 +458,15 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     let header_attrs = plain_serde_attrs(header)?;
     let fields = wire_fields(header, None)?;
     // A flattened field would take the marks' keys too.
+    // An attribute that does not parse counts as one.
     let flattens = |f: &syn::Field| {
-        f.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
-            a.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-                .map_or(true, |items| items.iter().any(|item| item.path().is_ident("flatten")))
-        })
+        f.attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .any(|a| serde_items(a).is_none_or(|items| items.iter().any(|item| item.path().is_ident("flatten"))))
     };
-    let syn::Fields::Named(named) = &header.fields else { return None };
     let layout_keys = [Some(type_key), version_key, Some(payload_key)];
-    if named.named.iter().any(flattens) || layout_keys.iter().flatten().any(|key| find_field(types, HEADER_TYPE, key).is_some()) {
+    if header.fields.iter().any(flattens) || layout_keys.iter().flatten().any(|key| find_field(types, HEADER_TYPE, key).is_some()) {
         return None;
     }
     // The marks are public, so not dead code: they are decoded, never read.
@@ -783,4 +788,38 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
 
         #wire
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat_spec() -> EnvelopeSpec {
+        EnvelopeSpec {
+            file: "_shared/envelope.schema.json".to_owned(),
+            type_path: vec!["type".to_owned()],
+            version_path: Vec::new(),
+            version_format: VersionFormat::TypeSuffix,
+            payload_key: "data".to_owned(),
+            examples: Vec::new(),
+        }
+    }
+
+    /// The flat wire type copies the header's fields; where a field is
+    /// flattened (it would take the marks' keys too), or an attribute does
+    /// not parse, there is none and the generic decode serves.
+    #[test]
+    fn a_flat_wire_type_only_for_a_plain_header() {
+        let header = |field_attr: &str| -> syn::File {
+            syn::parse_str(&format!("#[serde(deny_unknown_fields)] pub struct EnvelopeHeader {{ pub id: String, {field_attr} pub extra: Extra }}")).unwrap()
+        };
+        let plain = flat_wire(&flat_spec(), &header("#[serde(rename = \"x\", skip_serializing_if = \"f\")]")).expect("a plain header").to_string();
+        assert!(plain.contains("EnvelopeHeaderWire") && plain.contains("TypeMark") && plain.contains("PayloadMark"), "{plain}");
+        assert!(!plain.contains("skip_serializing_if"), "the wire type only decodes: {plain}");
+        assert!(flat_wire(&flat_spec(), &header("#[serde(flatten)]")).is_none());
+        assert!(flat_wire(&flat_spec(), &header("#[serde(default, flatten)]")).is_none());
+        assert!(flat_wire(&flat_spec(), &header("#[serde(= oops)]")).is_none());
+        let nested = EnvelopeSpec { type_path: vec!["meta".to_owned(), "type".to_owned()], ..flat_spec() };
+        assert!(flat_wire(&nested, &header("")).is_none());
+    }
 }
