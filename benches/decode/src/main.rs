@@ -16,8 +16,9 @@
 //! - G: simd-json into the known envelope (the other SIMD parser, measured
 //!   to choose between them; it parses in place, so from a copy).
 //!
-//! Prints a table per input and, last, one line of `key=value` ratios of
-//! median times. `--quick` measures briefly (a smoke run for CI).
+//! Prints a table per input (median times) and, last, one line of
+//! `key=value` ratios (each the median of the two variants' ratios round
+//! by round). `--quick` measures briefly (a smoke run for CI).
 //!
 //! `--repeat INPUT/VARIANT N` measures nothing: it calls one variant of one
 //! input (`meta_first/A`, `mixed/B str`, `encode/B`) N times and exits, for
@@ -31,7 +32,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use events_runtime::SchemaValidator;
-use measure::{Settings, Variant};
+use measure::{Settings, Timings, Variant};
 use serde_json::{Value, json};
 
 fn main() {
@@ -52,6 +53,15 @@ fn main() {
         },
         None => None,
     };
+    if repeat.is_none() {
+        // sonic-rs uses SIMD only when built for a CPU with it (`cargo xtask
+        // bench` builds with `-C target-cpu=native`); simd-json picks at run time.
+        println!(
+            "Built with AVX2 and PCLMULQDQ (sonic-rs's SIMD): {}; simd-json's implementation: {}",
+            cfg!(all(target_feature = "avx2", target_feature = "pclmulqdq")),
+            simd_json::Deserializer::algorithm()
+        );
+    }
     let mut report = Report { figures: Vec::new(), repeat };
     kfm(&mut report, settings);
     flat(&mut report, settings);
@@ -97,37 +107,33 @@ impl Repeat {
 
 impl Report {
     /// Measures `variants` on one input (`key` names it for `--repeat`),
-    /// prints its table and returns the median nanoseconds per call by
-    /// variant name. Under `--repeat`, measures nothing and returns no
-    /// times; the chosen variant is called and the process ends.
-    fn run(&mut self, input: &str, key: &str, bytes: usize, mut variants: Vec<Variant<'_>>, settings: Settings) -> HashMap<&'static str, f64> {
+    /// prints its table and returns the times. Under `--repeat`, measures
+    /// nothing and returns no times; the chosen variant is called and the
+    /// process ends.
+    fn run(&mut self, input: &str, key: &str, bytes: usize, mut variants: Vec<Variant<'_>>, settings: Settings) -> Option<Timings> {
         if let Some(repeat) = &self.repeat {
             if let Some(variant) = variants.iter_mut().find(|v| repeat.input == key && repeat.variant == v.name) {
                 let total = (0..repeat.calls).map(|_| variant.call()).fold(0usize, usize::wrapping_add);
                 println!("{key}/{}: {} calls ({total})", variant.name, repeat.calls);
                 std::process::exit(0);
             }
-            return HashMap::new();
+            return None;
         }
-        let medians = measure::measure(&mut variants, settings);
-        let times: HashMap<&'static str, f64> = variants.iter().map(|v| v.name).zip(medians).collect();
-        let floor = times.get("B").copied();
+        let times = measure::measure(&mut variants, settings);
         println!("\n{input} ({bytes} bytes)\n");
         println!("| variant | ns per call | / B |");
         println!("|---|---:|---:|");
         for variant in &variants {
-            let ns = times[variant.name];
-            let ratio = floor.map_or("-".to_owned(), |b| format!("{:.2}", ns / b));
-            println!("| {} | {ns:.0} | {ratio} |", variant.name);
+            let ratio = format!("{:.2}", times.ratio(variant.name, "B"));
+            println!("| {} | {:.0} | {ratio} |", variant.name, times.median(variant.name));
         }
-        times
+        Some(times)
     }
 
-    fn ratio(&mut self, key: &str, times: &HashMap<&'static str, f64>, over: &str, under: &str) {
-        if self.repeat.is_some() {
-            return;
+    fn ratio(&mut self, key: &str, times: &Option<Timings>, over: &str, under: &str) {
+        if let Some(times) = times {
+            self.figures.push((key.to_owned(), times.ratio(over, under)));
         }
-        self.figures.push((key.to_owned(), times[over] / times[under]));
     }
 }
 

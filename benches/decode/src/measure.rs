@@ -1,6 +1,8 @@
 //! Interleaved timing. Every variant of one input runs in the same rounds,
 //! in an order that rotates each round, so the noise of a shared machine
-//! falls on all of them alike; each reports its median time per call.
+//! falls on all of them alike; each reports its median time per call, and
+//! a ratio of two variants is the median of their ratios round by round, so
+//! a slow stretch of the machine falls on both sides of each ratio.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -30,8 +32,32 @@ pub struct Settings {
     pub batch: Duration,
 }
 
-/// The median nanoseconds per call of each variant, in order.
-pub fn measure(variants: &mut [Variant<'_>], settings: Settings) -> Vec<f64> {
+/// Nanoseconds per call of each variant in each round.
+pub struct Timings {
+    names: Vec<&'static str>,
+    samples: Vec<Vec<f64>>,
+}
+
+impl Timings {
+    fn samples(&self, name: &str) -> &[f64] {
+        let index = self.names.iter().position(|n| *n == name).unwrap_or_else(|| panic!("no variant {name}"));
+        &self.samples[index]
+    }
+
+    /// The median nanoseconds per call of one variant.
+    pub fn median(&self, name: &str) -> f64 {
+        median(self.samples(name).to_vec())
+    }
+
+    /// The median over rounds of `over`'s time divided by `under`'s in the
+    /// same round.
+    pub fn ratio(&self, over: &str, under: &str) -> f64 {
+        median(self.samples(over).iter().zip(self.samples(under)).map(|(o, u)| o / u).collect())
+    }
+}
+
+/// Times every variant, interleaved; see the module's documentation.
+pub fn measure(variants: &mut [Variant<'_>], settings: Settings) -> Timings {
     // Warm up and size the batches: calls per batch so a batch lasts `batch`.
     let calls: Vec<u64> = variants
         .iter_mut()
@@ -57,7 +83,7 @@ pub fn measure(variants: &mut [Variant<'_>], settings: Settings) -> Vec<f64> {
             samples[index].push(started.elapsed().as_nanos() as f64 / calls[index] as f64);
         }
     }
-    samples.into_iter().map(median).collect()
+    Timings { names: variants.iter().map(|v| v.name).collect(), samples }
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {
