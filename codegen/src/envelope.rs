@@ -184,9 +184,13 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
                 event_type: &str,
                 version: u64,
                 payload: D,
-            ) -> ::std::result::Result<Routed<Self>, D::Error> {
+                event: &mut ::std::option::Option<Self>,
+            ) -> ::std::result::Result<Routed, D::Error> {
                 match (event_type, version) {
-                    #( #pairs => <#payloads>::deserialize(payload).map(|p| Routed::Known(Event::#variants(p))), )*
+                    #( #pairs => {
+                        *event = Some(Event::#variants(<#payloads>::deserialize(payload)?));
+                        Ok(Routed::Known)
+                    } )*
                     _ => {
                         ::serde::de::IgnoredAny::deserialize(payload)?;
                         Ok(Routed::Unknown)

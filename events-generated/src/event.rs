@@ -284,39 +284,68 @@ impl Dispatch for Event {
         event_type: &str,
         version: u64,
         payload: D,
-    ) -> ::std::result::Result<Routed<Self>, D::Error> {
+        event: &mut ::std::option::Option<Self>,
+    ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("kfm.catalog.stac_item_published", 1u64) => {
-                <crate::catalog::stac_item_published::v1::StacItemPublishedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::CatalogStacItemPublishedV1(p)))
+                *event = Some(
+                    Event::CatalogStacItemPublishedV1(
+                        <crate::catalog::stac_item_published::v1::StacItemPublishedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("kfm.graph.sync_completed", 1u64) => {
-                <crate::graph::sync_completed::v1::SyncCompletedV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::GraphSyncCompletedV1(p)))
+                *event = Some(
+                    Event::GraphSyncCompletedV1(
+                        <crate::graph::sync_completed::v1::SyncCompletedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("kfm.ingestion.new_image_available", 1u64) => {
-                <crate::ingestion::new_image_available::v1::NewImageAvailableV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::IngestionNewImageAvailableV1(p)))
+                *event = Some(
+                    Event::IngestionNewImageAvailableV1(
+                        <crate::ingestion::new_image_available::v1::NewImageAvailableV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("kfm.ingestion.new_image_available", 2u64) => {
-                <crate::ingestion::new_image_available::v2::NewImageAvailableV2>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::IngestionNewImageAvailableV2(p)))
+                *event = Some(
+                    Event::IngestionNewImageAvailableV2(
+                        <crate::ingestion::new_image_available::v2::NewImageAvailableV2>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("kfm.pipeline.run_started", 1u64) => {
-                <crate::pipeline::run_started::v1::RunStartedV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::PipelineRunStartedV1(p)))
+                *event = Some(
+                    Event::PipelineRunStartedV1(
+                        <crate::pipeline::run_started::v1::RunStartedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("kfm.ui.focus_mode_redaction_notice_shown", 1u64) => {
-                <crate::ui::focus_mode_redaction_notice_shown::v1::FocusModeRedactionNoticeShownV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::UiFocusModeRedactionNoticeShownV1(p)))
+                *event = Some(
+                    Event::UiFocusModeRedactionNoticeShownV1(
+                        <crate::ui::focus_mode_redaction_notice_shown::v1::FocusModeRedactionNoticeShownV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

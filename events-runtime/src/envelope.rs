@@ -90,7 +90,8 @@ impl EnvelopeLayout {
         }
     }
 
-    /// The keys to look for at each level, worked out once per message;
+    /// The keys to look for at each level, worked out once per object read
+    /// key by key (not on the wire-type paths, which never look them up);
     /// `wire_parent` when the nested parent is decoded whole by a generated
     /// wire type ([`NestedHeader`]) rather than key by key.
     fn keys(&self, wire_parent: bool) -> Keys {
@@ -157,7 +158,9 @@ enum Role {
 /// What a generated event enum does for the envelope: decode a payload given
 /// its (type, version), and say which type and version a value has.
 pub trait Dispatch: Sized + Serialize {
-    /// Decodes the payload of `(event_type, version)` into its variant.
+    /// Decodes the payload of `(event_type, version)` into its variant,
+    /// written to `event` (where the caller keeps it: the event is as large
+    /// as the set's largest payload, so it is not passed back by value).
     ///
     /// Must consume the payload even when the pair is unknown (decode it as
     /// `serde::de::IgnoredAny`) and answer [`Routed::Unknown`].
@@ -165,7 +168,8 @@ pub trait Dispatch: Sized + Serialize {
         event_type: &str,
         version: u64,
         payload: D,
-    ) -> Result<Routed<Self>, D::Error>;
+        event: &mut Option<Self>,
+    ) -> Result<Routed, D::Error>;
 
     /// The versions known for an event type; empty when the type is unknown.
     fn known_versions(event_type: &str) -> &'static [u32];
@@ -182,9 +186,9 @@ pub trait Dispatch: Sized + Serialize {
 }
 
 /// The outcome of [`Dispatch::decode_payload`].
-pub enum Routed<E> {
+pub enum Routed {
     /// The pair is known and the payload decoded.
-    Known(E),
+    Known,
     /// No variant has this (type, version).
     Unknown,
 }
@@ -256,7 +260,7 @@ where
     let mut state = State::<E, R, WireParent<'de, H>>::new(layout);
     state.input = Some(input);
     let rest = decode::<H::Rest, E, _, _, _>(&mut state, deserializer).ok()?;
-    Some((H::assemble(rest, state.parent.0.take()?), state.event.take()?))
+    Some((H::assemble(rest, state.parent.0.take()?), state.event?))
 }
 
 /// What becomes of the nested parent object (e.g. `meta`) during a decode.
@@ -364,16 +368,18 @@ fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {
 pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
     let fast = utf8(bytes).and_then(|text| {
         let mut de = serde_json::Deserializer::from_str(text);
-        let routed = E::decode_payload(event_type, u64::from(version), &mut de)?;
+        // Left `None` when the pair is unknown.
+        let mut event = None;
+        E::decode_payload(event_type, u64::from(version), &mut de, &mut event)?;
         de.end()?;
-        Ok(routed)
+        Ok(event)
     });
     match fast {
-        Ok(Routed::Known(event)) => Ok(event),
-        Ok(Routed::Unknown) if E::known_versions(event_type).is_empty() => Err(DecodeError::UnknownType {
+        Ok(Some(event)) => Ok(event),
+        Ok(None) if E::known_versions(event_type).is_empty() => Err(DecodeError::UnknownType {
             event_type: event_type.to_owned(),
         }),
-        Ok(Routed::Unknown) => Err(DecodeError::UnknownVersion {
+        Ok(None) => Err(DecodeError::UnknownVersion {
             event_type: event_type.to_owned(),
             version: u64::from(version),
             known: E::known_versions(event_type).to_vec(),
@@ -385,6 +391,7 @@ pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[
                 event_type,
                 u64::from(version),
                 serde_path_to_error::Deserializer::new(&mut de, &mut track),
+                &mut None,
             )
             .and_then(|_| de.end().map_err(de::Error::custom));
             let message = match tracked {
@@ -472,7 +479,7 @@ pub mod fast {
             let mut state = State::<E, NoRawPayload>::new(layout);
             state.input = Some(bytes);
             let header = decode::<H, E, _, _, _>(&mut state, &mut de).ok()?;
-            Some((header, state.event.take()?))
+            Some((header, state.event?))
         })
     }
 
@@ -502,7 +509,7 @@ pub mod fast {
             let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
             let mut state = State::<E, NoRawPayload>::new(layout);
             let header = flat::decode_flat::<H, E, NoRawPayload, _>(&mut state, bytes, &mut de)?;
-            Some((header, state.event.take()?))
+            Some((header, state.event?))
         });
         match decoded {
             Some(decoded) => Ok(decoded),
@@ -522,10 +529,9 @@ pub mod fast {
     pub fn try_payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Option<E> {
         with_copy(bytes, |copy, buffers| {
             let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
-            match E::decode_payload(event_type, u64::from(version), &mut de) {
-                Ok(Routed::Known(event)) => Some(event),
-                _ => None,
-            }
+            let mut event = None;
+            E::decode_payload(event_type, u64::from(version), &mut de, &mut event).ok()?;
+            event
         })
     }
 }
@@ -641,6 +647,7 @@ where
                     &event_type,
                     version,
                     serde_path_to_error::Deserializer::new(&mut de, &mut track),
+                    &mut None,
                 );
                 pointer = format!("/{}{}", layout.payload_key, json_pointer(&track.path()));
                 if let Err(inner) = decoded {
@@ -716,7 +723,6 @@ impl<'de> RawPayload<'de> for &'de RawValue {
 
 struct State<'de, E, R = &'de RawValue, P = NoParent> {
     layout: EnvelopeLayout,
-    keys: Keys,
     event_type: Option<Cow<'de, str>>,
     version: Option<u64>,
     event: Option<E>,
@@ -735,7 +741,6 @@ impl<'de, E: Dispatch, R, P: ParentSlot<'de>> State<'de, E, R, P> {
     fn new(layout: &EnvelopeLayout) -> Self {
         State {
             layout: *layout,
-            keys: layout.keys(P::WIRE),
             event_type: None,
             version: None,
             event: None,
@@ -843,11 +848,8 @@ impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
         let (Some(event_type), Some(version)) = (self.event_type.as_deref(), self.version) else {
             unreachable!("route is called once type and version are known")
         };
-        match E::decode_payload(event_type, version, payload) {
-            Ok(Routed::Known(event)) => {
-                self.event = Some(event);
-                Ok(())
-            }
+        match E::decode_payload(event_type, version, payload, &mut self.event) {
+            Ok(Routed::Known) => Ok(()),
             Ok(Routed::Unknown) => {
                 let event_type = event_type.to_owned();
                 let failure = if E::known_versions(&event_type).is_empty() {
@@ -914,6 +916,7 @@ where
         } else {
             H::deserialize(de::value::MapAccessDeserializer::new(Intercept {
                 map,
+                keys: state.layout.keys(P::WIRE),
                 state: &mut *state,
                 level: Level::Root,
                 nested_next: false,
@@ -952,7 +955,7 @@ where
     R: RawPayload<'de>,
     P: ParentSlot<'de>,
 {
-    let (parent, payload) = (state.keys.parent, state.keys.payload);
+    let (parent, payload) = (state.layout.nested_parent(), state.layout.payload_key);
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
         if parent == Some(&*key) {
             state.read_wire_parent(&mut map)?;
@@ -969,6 +972,7 @@ where
 /// stream and hands every other key to the header's own visitor.
 struct Intercept<'s, 'de, A, E, R, P> {
     map: A,
+    keys: Keys,
     state: &'s mut State<'de, E, R, P>,
     level: Level,
     nested_next: bool,
@@ -989,7 +993,7 @@ where
     ) -> Result<Option<K::Value>, A::Error> {
         let mut seed = seed;
         loop {
-            let keyed = self.map.next_key_seed(RoleSeed { keys: self.state.keys, level: self.level, seed })?;
+            let keyed = self.map.next_key_seed(RoleSeed { keys: self.keys, level: self.level, seed })?;
             let role = match keyed {
                 None => return Ok(None),
                 Some(Keyed::Header(key)) => return Ok(Some(key)),
@@ -1095,6 +1099,7 @@ impl<'de, V: Visitor<'de>, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.visitor.visit_map(Intercept {
             map,
+            keys: self.state.layout.keys(P::WIRE),
             state: self.state,
             level: Level::Nested,
             nested_next: false,

@@ -88,7 +88,9 @@ where
 {
     let mut state = State::new(layout);
     if let Some(header) = serde_json_header::<H, E>(&mut state, bytes)
-        && let Some(event) = state.event.take()
+        // Moved out, not taken: the state is not written again, so the
+        // event can be copied straight to the caller's result.
+        && let Some(event) = state.event
     {
         return Ok((header, event));
     }
@@ -115,7 +117,7 @@ where
 {
     let mut state = State::new(layout);
     let header = serde_json_header::<H, E>(&mut state, bytes)?;
-    Some((header, state.event.take()?))
+    Some((header, state.event?))
 }
 
 /// The header, over serde_json, with the event left in `state`.

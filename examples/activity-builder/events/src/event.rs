@@ -240,37 +240,58 @@ impl Dispatch for Event {
         event_type: &str,
         version: u64,
         payload: D,
-    ) -> ::std::result::Result<Routed<Self>, D::Error> {
+        event: &mut ::std::option::Option<Self>,
+    ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("ACTIVITY_RESULT_GENERATED", 1u64) => {
-                <crate::results::activity_result_generated::v1::ActivityResultGeneratedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::ResultsActivityResultGeneratedV1(p)))
+                *event = Some(
+                    Event::ResultsActivityResultGeneratedV1(
+                        <crate::results::activity_result_generated::v1::ActivityResultGeneratedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("IMAGE_JOB_REQUESTED", 1u64) => {
-                <crate::jobs::image_job_requested::v1::ImageJobRequestedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::JobsImageJobRequestedV1(p)))
+                *event = Some(
+                    Event::JobsImageJobRequestedV1(
+                        <crate::jobs::image_job_requested::v1::ImageJobRequestedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("JOB_STATUS_CHANGED", 1u64) => {
-                <crate::status::job_status_changed::v1::JobStatusChangedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::StatusJobStatusChangedV1(p)))
+                *event = Some(
+                    Event::StatusJobStatusChangedV1(
+                        <crate::status::job_status_changed::v1::JobStatusChangedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("JOB_STATUS_CHANGED", 2u64) => {
-                <crate::status::job_status_changed::v2::JobStatusChangedV2>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::StatusJobStatusChangedV2(p)))
+                *event = Some(
+                    Event::StatusJobStatusChangedV2(
+                        <crate::status::job_status_changed::v2::JobStatusChangedV2>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("TEXT_JOB_REQUESTED", 1u64) => {
-                <crate::jobs::text_job_requested::v1::TextJobRequestedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::JobsTextJobRequestedV1(p)))
+                *event = Some(
+                    Event::JobsTextJobRequestedV1(
+                        <crate::jobs::text_job_requested::v1::TextJobRequestedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

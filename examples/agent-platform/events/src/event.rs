@@ -398,45 +398,82 @@ impl Dispatch for Event {
         event_type: &str,
         version: u64,
         payload: D,
-    ) -> ::std::result::Result<Routed<Self>, D::Error> {
+        event: &mut ::std::option::Option<Self>,
+    ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("alerts.high_latency", 1u64) => {
-                <crate::alerts::high_latency::v1::HighLatencyV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::AlertsHighLatencyV1(p)))
+                *event = Some(
+                    Event::AlertsHighLatencyV1(
+                        <crate::alerts::high_latency::v1::HighLatencyV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("alerts.quota_exceeded", 1u64) => {
-                <crate::alerts::quota_exceeded::v1::QuotaExceededV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::AlertsQuotaExceededV1(p)))
+                *event = Some(
+                    Event::AlertsQuotaExceededV1(
+                        <crate::alerts::quota_exceeded::v1::QuotaExceededV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("alerts.service_down", 1u64) => {
-                <crate::alerts::service_down::v1::ServiceDownV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::AlertsServiceDownV1(p)))
+                *event = Some(
+                    Event::AlertsServiceDownV1(
+                        <crate::alerts::service_down::v1::ServiceDownV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("ingest.document_failed", 1u64) => {
-                <crate::ingest::document_failed::v1::DocumentFailedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::IngestDocumentFailedV1(p)))
+                *event = Some(
+                    Event::IngestDocumentFailedV1(
+                        <crate::ingest::document_failed::v1::DocumentFailedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("ingest.document_processed", 1u64) => {
-                <crate::ingest::document_processed::v1::DocumentProcessedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::IngestDocumentProcessedV1(p)))
+                *event = Some(
+                    Event::IngestDocumentProcessedV1(
+                        <crate::ingest::document_processed::v1::DocumentProcessedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("orchestrator.step", 1u64) => {
-                <crate::orchestrator::step::v1::StepV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::OrchestratorStepV1(p)))
+                *event = Some(
+                    Event::OrchestratorStepV1(
+                        <crate::orchestrator::step::v1::StepV1>::deserialize(payload)?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("realtime.push", 1u64) => {
-                <crate::realtime::push::v1::PushV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::RealtimePushV1(p)))
+                *event = Some(
+                    Event::RealtimePushV1(
+                        <crate::realtime::push::v1::PushV1>::deserialize(payload)?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("usage.metered", 1u64) => {
-                <crate::usage::metered::v1::MeteredV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::UsageMeteredV1(p)))
+                *event = Some(
+                    Event::UsageMeteredV1(
+                        <crate::usage::metered::v1::MeteredV1>::deserialize(payload)?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

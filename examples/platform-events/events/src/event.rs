@@ -257,43 +257,68 @@ impl Dispatch for Event {
         event_type: &str,
         version: u64,
         payload: D,
-    ) -> ::std::result::Result<Routed<Self>, D::Error> {
+        event: &mut ::std::option::Option<Self>,
+    ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("cache.entry.invalidated", 1u64) => {
-                <crate::cache::entry_invalidated::v1::EntryInvalidatedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::CacheEntryInvalidatedV1(p)))
+                *event = Some(
+                    Event::CacheEntryInvalidatedV1(
+                        <crate::cache::entry_invalidated::v1::EntryInvalidatedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("cache.entry.invalidated", 2u64) => {
-                <crate::cache::entry_invalidated::v2::EntryInvalidatedV2>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::CacheEntryInvalidatedV2(p)))
+                *event = Some(
+                    Event::CacheEntryInvalidatedV2(
+                        <crate::cache::entry_invalidated::v2::EntryInvalidatedV2>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("notify.email.requested", 1u64) => {
-                <crate::notify::email_requested::v1::EmailRequestedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::NotifyEmailRequestedV1(p)))
+                *event = Some(
+                    Event::NotifyEmailRequestedV1(
+                        <crate::notify::email_requested::v1::EmailRequestedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("workflow.instance.completed", 1u64) => {
-                <crate::workflow::instance_completed::v1::InstanceCompletedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::WorkflowInstanceCompletedV1(p)))
+                *event = Some(
+                    Event::WorkflowInstanceCompletedV1(
+                        <crate::workflow::instance_completed::v1::InstanceCompletedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("workflow.instance.started", 1u64) => {
-                <crate::workflow::instance_started::v1::InstanceStartedV1>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::WorkflowInstanceStartedV1(p)))
+                *event = Some(
+                    Event::WorkflowInstanceStartedV1(
+                        <crate::workflow::instance_started::v1::InstanceStartedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("workflow.instance.started", 2u64) => {
-                <crate::workflow::instance_started::v2::InstanceStartedV2>::deserialize(
-                        payload,
-                    )
-                    .map(|p| Routed::Known(Event::WorkflowInstanceStartedV2(p)))
+                *event = Some(
+                    Event::WorkflowInstanceStartedV2(
+                        <crate::workflow::instance_started::v2::InstanceStartedV2>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

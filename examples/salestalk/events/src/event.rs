@@ -244,31 +244,66 @@ impl Dispatch for Event {
         event_type: &str,
         version: u64,
         payload: D,
-    ) -> ::std::result::Result<Routed<Self>, D::Error> {
+        event: &mut ::std::option::Option<Self>,
+    ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("classification.performed", 1u64) => {
-                <crate::classification::performed::v1::PerformedV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::ClassificationPerformedV1(p)))
+                *event = Some(
+                    Event::ClassificationPerformedV1(
+                        <crate::classification::performed::v1::PerformedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("classification.performed", 2u64) => {
-                <crate::classification::performed::v2::PerformedV2>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::ClassificationPerformedV2(p)))
+                *event = Some(
+                    Event::ClassificationPerformedV2(
+                        <crate::classification::performed::v2::PerformedV2>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("conversation.completed", 1u64) => {
-                <crate::conversation::completed::v1::CompletedV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::ConversationCompletedV1(p)))
+                *event = Some(
+                    Event::ConversationCompletedV1(
+                        <crate::conversation::completed::v1::CompletedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("metrics.ingested", 1u64) => {
-                <crate::metrics::ingested::v1::IngestedV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::MetricsIngestedV1(p)))
+                *event = Some(
+                    Event::MetricsIngestedV1(
+                        <crate::metrics::ingested::v1::IngestedV1>::deserialize(payload)?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("narrative.generated", 1u64) => {
-                <crate::narrative::generated::v1::GeneratedV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::NarrativeGeneratedV1(p)))
+                *event = Some(
+                    Event::NarrativeGeneratedV1(
+                        <crate::narrative::generated::v1::GeneratedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             ("tenant.provisioned", 1u64) => {
-                <crate::tenant::provisioned::v1::ProvisionedV1>::deserialize(payload)
-                    .map(|p| Routed::Known(Event::TenantProvisionedV1(p)))
+                *event = Some(
+                    Event::TenantProvisionedV1(
+                        <crate::tenant::provisioned::v1::ProvisionedV1>::deserialize(
+                            payload,
+                        )?,
+                    ),
+                );
+                Ok(Routed::Known)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;
