@@ -187,10 +187,7 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
                 event: &mut ::std::option::Option<Self>,
             ) -> ::std::result::Result<Routed, D::Error> {
                 match (event_type, version) {
-                    #( #pairs => {
-                        *event = Some(Event::#variants(<#payloads>::deserialize(payload)?));
-                        Ok(Routed::Known)
-                    } )*
+                    #( #pairs => Routed::decode(payload, event, Event::#variants), )*
                     _ => {
                         ::serde::de::IgnoredAny::deserialize(payload)?;
                         Ok(Routed::Unknown)

@@ -288,64 +288,22 @@ impl Dispatch for Event {
     ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("kfm.catalog.stac_item_published", 1u64) => {
-                *event = Some(
-                    Event::CatalogStacItemPublishedV1(
-                        <crate::catalog::stac_item_published::v1::StacItemPublishedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::CatalogStacItemPublishedV1)
             }
             ("kfm.graph.sync_completed", 1u64) => {
-                *event = Some(
-                    Event::GraphSyncCompletedV1(
-                        <crate::graph::sync_completed::v1::SyncCompletedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::GraphSyncCompletedV1)
             }
             ("kfm.ingestion.new_image_available", 1u64) => {
-                *event = Some(
-                    Event::IngestionNewImageAvailableV1(
-                        <crate::ingestion::new_image_available::v1::NewImageAvailableV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::IngestionNewImageAvailableV1)
             }
             ("kfm.ingestion.new_image_available", 2u64) => {
-                *event = Some(
-                    Event::IngestionNewImageAvailableV2(
-                        <crate::ingestion::new_image_available::v2::NewImageAvailableV2>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::IngestionNewImageAvailableV2)
             }
             ("kfm.pipeline.run_started", 1u64) => {
-                *event = Some(
-                    Event::PipelineRunStartedV1(
-                        <crate::pipeline::run_started::v1::RunStartedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::PipelineRunStartedV1)
             }
             ("kfm.ui.focus_mode_redaction_notice_shown", 1u64) => {
-                *event = Some(
-                    Event::UiFocusModeRedactionNoticeShownV1(
-                        <crate::ui::focus_mode_redaction_notice_shown::v1::FocusModeRedactionNoticeShownV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::UiFocusModeRedactionNoticeShownV1)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

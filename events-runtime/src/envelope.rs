@@ -193,6 +193,20 @@ pub enum Routed {
     Unknown,
 }
 
+impl Routed {
+    /// A known pair's arm of [`Dispatch::decode_payload`]: decodes the
+    /// payload as `variant`'s type and writes it into `event`.
+    #[inline(always)]
+    pub fn decode<'de, T, E, D>(payload: D, event: &mut Option<E>, variant: impl FnOnce(T) -> E) -> Result<Routed, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        *event = Some(variant(T::deserialize(payload)?));
+        Ok(Routed::Known)
+    }
+}
+
 /// A header whose type and version sit in a nested object (KFM's `meta`),
 /// implemented by the generated code. Its wire type decodes that object
 /// whole, type and version included as plain fields, so none of its keys

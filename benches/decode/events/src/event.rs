@@ -1047,414 +1047,157 @@ impl Dispatch for Event {
     ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("bench.bulk.records_imported", 1u64) => {
-                *event = Some(
-                    Event::BulkRecordsImportedV1(
-                        <crate::bulk::records_imported::v1::RecordsImportedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::BulkRecordsImportedV1)
             }
             ("bench.domain_0.event_0", 1u64) => {
-                *event = Some(
-                    Event::Domain0Event0V1(
-                        <crate::domain_0::event_0::v1::Event0V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain0Event0V1)
             }
             ("bench.domain_0.event_10", 1u64) => {
-                *event = Some(
-                    Event::Domain0Event10V1(
-                        <crate::domain_0::event_10::v1::Event10V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain0Event10V1)
             }
             ("bench.domain_0.event_20", 1u64) => {
-                *event = Some(
-                    Event::Domain0Event20V1(
-                        <crate::domain_0::event_20::v1::Event20V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain0Event20V1)
             }
             ("bench.domain_0.event_30", 1u64) => {
-                *event = Some(
-                    Event::Domain0Event30V1(
-                        <crate::domain_0::event_30::v1::Event30V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain0Event30V1)
             }
             ("bench.domain_0.event_40", 1u64) => {
-                *event = Some(
-                    Event::Domain0Event40V1(
-                        <crate::domain_0::event_40::v1::Event40V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain0Event40V1)
             }
             ("bench.domain_1.event_1", 1u64) => {
-                *event = Some(
-                    Event::Domain1Event1V1(
-                        <crate::domain_1::event_1::v1::Event1V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain1Event1V1)
             }
             ("bench.domain_1.event_11", 1u64) => {
-                *event = Some(
-                    Event::Domain1Event11V1(
-                        <crate::domain_1::event_11::v1::Event11V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain1Event11V1)
             }
             ("bench.domain_1.event_21", 1u64) => {
-                *event = Some(
-                    Event::Domain1Event21V1(
-                        <crate::domain_1::event_21::v1::Event21V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain1Event21V1)
             }
             ("bench.domain_1.event_31", 1u64) => {
-                *event = Some(
-                    Event::Domain1Event31V1(
-                        <crate::domain_1::event_31::v1::Event31V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain1Event31V1)
             }
             ("bench.domain_1.event_41", 1u64) => {
-                *event = Some(
-                    Event::Domain1Event41V1(
-                        <crate::domain_1::event_41::v1::Event41V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain1Event41V1)
             }
             ("bench.domain_2.event_12", 1u64) => {
-                *event = Some(
-                    Event::Domain2Event12V1(
-                        <crate::domain_2::event_12::v1::Event12V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain2Event12V1)
             }
             ("bench.domain_2.event_2", 1u64) => {
-                *event = Some(
-                    Event::Domain2Event2V1(
-                        <crate::domain_2::event_2::v1::Event2V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain2Event2V1)
             }
             ("bench.domain_2.event_22", 1u64) => {
-                *event = Some(
-                    Event::Domain2Event22V1(
-                        <crate::domain_2::event_22::v1::Event22V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain2Event22V1)
             }
             ("bench.domain_2.event_32", 1u64) => {
-                *event = Some(
-                    Event::Domain2Event32V1(
-                        <crate::domain_2::event_32::v1::Event32V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain2Event32V1)
             }
             ("bench.domain_2.event_42", 1u64) => {
-                *event = Some(
-                    Event::Domain2Event42V1(
-                        <crate::domain_2::event_42::v1::Event42V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain2Event42V1)
             }
             ("bench.domain_3.event_13", 1u64) => {
-                *event = Some(
-                    Event::Domain3Event13V1(
-                        <crate::domain_3::event_13::v1::Event13V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain3Event13V1)
             }
             ("bench.domain_3.event_23", 1u64) => {
-                *event = Some(
-                    Event::Domain3Event23V1(
-                        <crate::domain_3::event_23::v1::Event23V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain3Event23V1)
             }
             ("bench.domain_3.event_3", 1u64) => {
-                *event = Some(
-                    Event::Domain3Event3V1(
-                        <crate::domain_3::event_3::v1::Event3V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain3Event3V1)
             }
             ("bench.domain_3.event_33", 1u64) => {
-                *event = Some(
-                    Event::Domain3Event33V1(
-                        <crate::domain_3::event_33::v1::Event33V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain3Event33V1)
             }
             ("bench.domain_3.event_43", 1u64) => {
-                *event = Some(
-                    Event::Domain3Event43V1(
-                        <crate::domain_3::event_43::v1::Event43V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain3Event43V1)
             }
             ("bench.domain_4.event_14", 1u64) => {
-                *event = Some(
-                    Event::Domain4Event14V1(
-                        <crate::domain_4::event_14::v1::Event14V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain4Event14V1)
             }
             ("bench.domain_4.event_24", 1u64) => {
-                *event = Some(
-                    Event::Domain4Event24V1(
-                        <crate::domain_4::event_24::v1::Event24V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain4Event24V1)
             }
             ("bench.domain_4.event_34", 1u64) => {
-                *event = Some(
-                    Event::Domain4Event34V1(
-                        <crate::domain_4::event_34::v1::Event34V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain4Event34V1)
             }
             ("bench.domain_4.event_4", 1u64) => {
-                *event = Some(
-                    Event::Domain4Event4V1(
-                        <crate::domain_4::event_4::v1::Event4V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain4Event4V1)
             }
             ("bench.domain_4.event_44", 1u64) => {
-                *event = Some(
-                    Event::Domain4Event44V1(
-                        <crate::domain_4::event_44::v1::Event44V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain4Event44V1)
             }
             ("bench.domain_5.event_15", 1u64) => {
-                *event = Some(
-                    Event::Domain5Event15V1(
-                        <crate::domain_5::event_15::v1::Event15V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain5Event15V1)
             }
             ("bench.domain_5.event_25", 1u64) => {
-                *event = Some(
-                    Event::Domain5Event25V1(
-                        <crate::domain_5::event_25::v1::Event25V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain5Event25V1)
             }
             ("bench.domain_5.event_35", 1u64) => {
-                *event = Some(
-                    Event::Domain5Event35V1(
-                        <crate::domain_5::event_35::v1::Event35V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain5Event35V1)
             }
             ("bench.domain_5.event_45", 1u64) => {
-                *event = Some(
-                    Event::Domain5Event45V1(
-                        <crate::domain_5::event_45::v1::Event45V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain5Event45V1)
             }
             ("bench.domain_5.event_5", 1u64) => {
-                *event = Some(
-                    Event::Domain5Event5V1(
-                        <crate::domain_5::event_5::v1::Event5V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain5Event5V1)
             }
             ("bench.domain_6.event_16", 1u64) => {
-                *event = Some(
-                    Event::Domain6Event16V1(
-                        <crate::domain_6::event_16::v1::Event16V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain6Event16V1)
             }
             ("bench.domain_6.event_26", 1u64) => {
-                *event = Some(
-                    Event::Domain6Event26V1(
-                        <crate::domain_6::event_26::v1::Event26V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain6Event26V1)
             }
             ("bench.domain_6.event_36", 1u64) => {
-                *event = Some(
-                    Event::Domain6Event36V1(
-                        <crate::domain_6::event_36::v1::Event36V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain6Event36V1)
             }
             ("bench.domain_6.event_46", 1u64) => {
-                *event = Some(
-                    Event::Domain6Event46V1(
-                        <crate::domain_6::event_46::v1::Event46V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain6Event46V1)
             }
             ("bench.domain_6.event_6", 1u64) => {
-                *event = Some(
-                    Event::Domain6Event6V1(
-                        <crate::domain_6::event_6::v1::Event6V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain6Event6V1)
             }
             ("bench.domain_7.event_17", 1u64) => {
-                *event = Some(
-                    Event::Domain7Event17V1(
-                        <crate::domain_7::event_17::v1::Event17V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain7Event17V1)
             }
             ("bench.domain_7.event_27", 1u64) => {
-                *event = Some(
-                    Event::Domain7Event27V1(
-                        <crate::domain_7::event_27::v1::Event27V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain7Event27V1)
             }
             ("bench.domain_7.event_37", 1u64) => {
-                *event = Some(
-                    Event::Domain7Event37V1(
-                        <crate::domain_7::event_37::v1::Event37V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain7Event37V1)
             }
             ("bench.domain_7.event_47", 1u64) => {
-                *event = Some(
-                    Event::Domain7Event47V1(
-                        <crate::domain_7::event_47::v1::Event47V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain7Event47V1)
             }
             ("bench.domain_7.event_7", 1u64) => {
-                *event = Some(
-                    Event::Domain7Event7V1(
-                        <crate::domain_7::event_7::v1::Event7V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain7Event7V1)
             }
             ("bench.domain_8.event_18", 1u64) => {
-                *event = Some(
-                    Event::Domain8Event18V1(
-                        <crate::domain_8::event_18::v1::Event18V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain8Event18V1)
             }
             ("bench.domain_8.event_28", 1u64) => {
-                *event = Some(
-                    Event::Domain8Event28V1(
-                        <crate::domain_8::event_28::v1::Event28V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain8Event28V1)
             }
             ("bench.domain_8.event_38", 1u64) => {
-                *event = Some(
-                    Event::Domain8Event38V1(
-                        <crate::domain_8::event_38::v1::Event38V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain8Event38V1)
             }
             ("bench.domain_8.event_48", 1u64) => {
-                *event = Some(
-                    Event::Domain8Event48V1(
-                        <crate::domain_8::event_48::v1::Event48V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain8Event48V1)
             }
             ("bench.domain_8.event_8", 1u64) => {
-                *event = Some(
-                    Event::Domain8Event8V1(
-                        <crate::domain_8::event_8::v1::Event8V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain8Event8V1)
             }
             ("bench.domain_9.event_19", 1u64) => {
-                *event = Some(
-                    Event::Domain9Event19V1(
-                        <crate::domain_9::event_19::v1::Event19V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain9Event19V1)
             }
             ("bench.domain_9.event_29", 1u64) => {
-                *event = Some(
-                    Event::Domain9Event29V1(
-                        <crate::domain_9::event_29::v1::Event29V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain9Event29V1)
             }
             ("bench.domain_9.event_39", 1u64) => {
-                *event = Some(
-                    Event::Domain9Event39V1(
-                        <crate::domain_9::event_39::v1::Event39V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain9Event39V1)
             }
             ("bench.domain_9.event_49", 1u64) => {
-                *event = Some(
-                    Event::Domain9Event49V1(
-                        <crate::domain_9::event_49::v1::Event49V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain9Event49V1)
             }
             ("bench.domain_9.event_9", 1u64) => {
-                *event = Some(
-                    Event::Domain9Event9V1(
-                        <crate::domain_9::event_9::v1::Event9V1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::Domain9Event9V1)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

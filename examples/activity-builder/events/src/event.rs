@@ -244,54 +244,19 @@ impl Dispatch for Event {
     ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("ACTIVITY_RESULT_GENERATED", 1u64) => {
-                *event = Some(
-                    Event::ResultsActivityResultGeneratedV1(
-                        <crate::results::activity_result_generated::v1::ActivityResultGeneratedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::ResultsActivityResultGeneratedV1)
             }
             ("IMAGE_JOB_REQUESTED", 1u64) => {
-                *event = Some(
-                    Event::JobsImageJobRequestedV1(
-                        <crate::jobs::image_job_requested::v1::ImageJobRequestedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::JobsImageJobRequestedV1)
             }
             ("JOB_STATUS_CHANGED", 1u64) => {
-                *event = Some(
-                    Event::StatusJobStatusChangedV1(
-                        <crate::status::job_status_changed::v1::JobStatusChangedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::StatusJobStatusChangedV1)
             }
             ("JOB_STATUS_CHANGED", 2u64) => {
-                *event = Some(
-                    Event::StatusJobStatusChangedV2(
-                        <crate::status::job_status_changed::v2::JobStatusChangedV2>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::StatusJobStatusChangedV2)
             }
             ("TEXT_JOB_REQUESTED", 1u64) => {
-                *event = Some(
-                    Event::JobsTextJobRequestedV1(
-                        <crate::jobs::text_job_requested::v1::TextJobRequestedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::JobsTextJobRequestedV1)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

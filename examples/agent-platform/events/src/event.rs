@@ -402,78 +402,28 @@ impl Dispatch for Event {
     ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("alerts.high_latency", 1u64) => {
-                *event = Some(
-                    Event::AlertsHighLatencyV1(
-                        <crate::alerts::high_latency::v1::HighLatencyV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::AlertsHighLatencyV1)
             }
             ("alerts.quota_exceeded", 1u64) => {
-                *event = Some(
-                    Event::AlertsQuotaExceededV1(
-                        <crate::alerts::quota_exceeded::v1::QuotaExceededV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::AlertsQuotaExceededV1)
             }
             ("alerts.service_down", 1u64) => {
-                *event = Some(
-                    Event::AlertsServiceDownV1(
-                        <crate::alerts::service_down::v1::ServiceDownV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::AlertsServiceDownV1)
             }
             ("ingest.document_failed", 1u64) => {
-                *event = Some(
-                    Event::IngestDocumentFailedV1(
-                        <crate::ingest::document_failed::v1::DocumentFailedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::IngestDocumentFailedV1)
             }
             ("ingest.document_processed", 1u64) => {
-                *event = Some(
-                    Event::IngestDocumentProcessedV1(
-                        <crate::ingest::document_processed::v1::DocumentProcessedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::IngestDocumentProcessedV1)
             }
             ("orchestrator.step", 1u64) => {
-                *event = Some(
-                    Event::OrchestratorStepV1(
-                        <crate::orchestrator::step::v1::StepV1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::OrchestratorStepV1)
             }
             ("realtime.push", 1u64) => {
-                *event = Some(
-                    Event::RealtimePushV1(
-                        <crate::realtime::push::v1::PushV1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::RealtimePushV1)
             }
             ("usage.metered", 1u64) => {
-                *event = Some(
-                    Event::UsageMeteredV1(
-                        <crate::usage::metered::v1::MeteredV1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::UsageMeteredV1)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

@@ -261,64 +261,22 @@ impl Dispatch for Event {
     ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("cache.entry.invalidated", 1u64) => {
-                *event = Some(
-                    Event::CacheEntryInvalidatedV1(
-                        <crate::cache::entry_invalidated::v1::EntryInvalidatedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::CacheEntryInvalidatedV1)
             }
             ("cache.entry.invalidated", 2u64) => {
-                *event = Some(
-                    Event::CacheEntryInvalidatedV2(
-                        <crate::cache::entry_invalidated::v2::EntryInvalidatedV2>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::CacheEntryInvalidatedV2)
             }
             ("notify.email.requested", 1u64) => {
-                *event = Some(
-                    Event::NotifyEmailRequestedV1(
-                        <crate::notify::email_requested::v1::EmailRequestedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::NotifyEmailRequestedV1)
             }
             ("workflow.instance.completed", 1u64) => {
-                *event = Some(
-                    Event::WorkflowInstanceCompletedV1(
-                        <crate::workflow::instance_completed::v1::InstanceCompletedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::WorkflowInstanceCompletedV1)
             }
             ("workflow.instance.started", 1u64) => {
-                *event = Some(
-                    Event::WorkflowInstanceStartedV1(
-                        <crate::workflow::instance_started::v1::InstanceStartedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::WorkflowInstanceStartedV1)
             }
             ("workflow.instance.started", 2u64) => {
-                *event = Some(
-                    Event::WorkflowInstanceStartedV2(
-                        <crate::workflow::instance_started::v2::InstanceStartedV2>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::WorkflowInstanceStartedV2)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;

@@ -248,62 +248,22 @@ impl Dispatch for Event {
     ) -> ::std::result::Result<Routed, D::Error> {
         match (event_type, version) {
             ("classification.performed", 1u64) => {
-                *event = Some(
-                    Event::ClassificationPerformedV1(
-                        <crate::classification::performed::v1::PerformedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::ClassificationPerformedV1)
             }
             ("classification.performed", 2u64) => {
-                *event = Some(
-                    Event::ClassificationPerformedV2(
-                        <crate::classification::performed::v2::PerformedV2>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::ClassificationPerformedV2)
             }
             ("conversation.completed", 1u64) => {
-                *event = Some(
-                    Event::ConversationCompletedV1(
-                        <crate::conversation::completed::v1::CompletedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::ConversationCompletedV1)
             }
             ("metrics.ingested", 1u64) => {
-                *event = Some(
-                    Event::MetricsIngestedV1(
-                        <crate::metrics::ingested::v1::IngestedV1>::deserialize(payload)?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::MetricsIngestedV1)
             }
             ("narrative.generated", 1u64) => {
-                *event = Some(
-                    Event::NarrativeGeneratedV1(
-                        <crate::narrative::generated::v1::GeneratedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::NarrativeGeneratedV1)
             }
             ("tenant.provisioned", 1u64) => {
-                *event = Some(
-                    Event::TenantProvisionedV1(
-                        <crate::tenant::provisioned::v1::ProvisionedV1>::deserialize(
-                            payload,
-                        )?,
-                    ),
-                );
-                Ok(Routed::Known)
+                Routed::decode(payload, event, Event::TenantProvisionedV1)
             }
             _ => {
                 ::serde::de::IgnoredAny::deserialize(payload)?;
