@@ -35,15 +35,18 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
     let deprecated = set.events.iter().map(|e| {
         e.deprecated.then(|| quote!(#[doc = ""] #[doc = "Deprecated by its schema."]))
     });
-    let pairs = set.events.iter().map(|e| {
-        let (t, v) = (&e.event_type, u64::from(e.version));
-        quote!((#t, #v))
-    });
-
     let mut known = std::collections::BTreeMap::<&str, Vec<u32>>::new();
     for event in &set.events {
         known.entry(&event.event_type).or_default().push(event.version);
     }
+    // Dispatch finds the type's index by a switch, then matches integers.
+    let type_names: Vec<&str> = known.keys().copied().collect();
+    let type_switch = crate::switch::string_index(&quote!(event_type), &type_names);
+    let pairs = set.events.iter().map(|e| {
+        let index = type_names.binary_search(&e.event_type.as_str()).expect("every event's type is known");
+        let version = u64::from(e.version);
+        quote!((::std::option::Option::Some(#index), #version))
+    });
     let known_arms = known.iter().map(|(event_type, versions)| quote!(#event_type => &[#(#versions),*],));
     let event_types = set.events.iter().map(|e| &e.event_type);
     let versions = set.events.iter().map(|e| e.version);
@@ -179,6 +182,12 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
             }
         }
 
+        /// The index of an event type among the set's types (in order),
+        /// found by its length and the bytes where the types differ.
+        fn type_index(event_type: &str) -> ::std::option::Option<usize> {
+            #type_switch
+        }
+
         impl Dispatch for Event {
             fn decode_payload<'de, D: ::serde::Deserializer<'de>>(
                 event_type: &str,
@@ -186,7 +195,7 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
                 payload: D,
                 event: &mut ::std::option::Option<Self>,
             ) -> ::std::result::Result<Routed, D::Error> {
-                match (event_type, version) {
+                match (type_index(event_type), version) {
                     #( #pairs => Routed::decode(payload, event, Event::#variants), )*
                     _ => {
                         ::serde::de::IgnoredAny::deserialize(payload)?;

@@ -22,6 +22,7 @@ pub mod naming;
 pub mod output;
 pub mod refs;
 pub mod registry;
+mod switch;
 pub mod types;
 pub mod upcast;
 pub mod write;

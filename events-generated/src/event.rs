@@ -279,6 +279,25 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+/// The index of an event type among the set's types (in order),
+/// found by its length and the bytes where the types differ.
+fn type_index(event_type: &str) -> ::std::option::Option<usize> {
+    match event_type.len() {
+        24usize => {
+            match event_type.as_bytes()[4usize] {
+                b'g' => (event_type == "kfm.graph.sync_completed").then_some(1usize),
+                b'p' => (event_type == "kfm.pipeline.run_started").then_some(3usize),
+                _ => ::std::option::Option::None,
+            }
+        }
+        31usize => (event_type == "kfm.catalog.stac_item_published").then_some(0usize),
+        33usize => (event_type == "kfm.ingestion.new_image_available").then_some(2usize),
+        40usize => {
+            (event_type == "kfm.ui.focus_mode_redaction_notice_shown").then_some(4usize)
+        }
+        _ => ::std::option::Option::None,
+    }
+}
 impl Dispatch for Event {
     fn decode_payload<'de, D: ::serde::Deserializer<'de>>(
         event_type: &str,
@@ -286,23 +305,23 @@ impl Dispatch for Event {
         payload: D,
         event: &mut ::std::option::Option<Self>,
     ) -> ::std::result::Result<Routed, D::Error> {
-        match (event_type, version) {
-            ("kfm.catalog.stac_item_published", 1u64) => {
+        match (type_index(event_type), version) {
+            (::std::option::Option::Some(0usize), 1u64) => {
                 Routed::decode(payload, event, Event::CatalogStacItemPublishedV1)
             }
-            ("kfm.graph.sync_completed", 1u64) => {
+            (::std::option::Option::Some(1usize), 1u64) => {
                 Routed::decode(payload, event, Event::GraphSyncCompletedV1)
             }
-            ("kfm.ingestion.new_image_available", 1u64) => {
+            (::std::option::Option::Some(2usize), 1u64) => {
                 Routed::decode(payload, event, Event::IngestionNewImageAvailableV1)
             }
-            ("kfm.ingestion.new_image_available", 2u64) => {
+            (::std::option::Option::Some(2usize), 2u64) => {
                 Routed::decode(payload, event, Event::IngestionNewImageAvailableV2)
             }
-            ("kfm.pipeline.run_started", 1u64) => {
+            (::std::option::Option::Some(3usize), 1u64) => {
                 Routed::decode(payload, event, Event::PipelineRunStartedV1)
             }
-            ("kfm.ui.focus_mode_redaction_notice_shown", 1u64) => {
+            (::std::option::Option::Some(4usize), 1u64) => {
                 Routed::decode(payload, event, Event::UiFocusModeRedactionNoticeShownV1)
             }
             _ => {

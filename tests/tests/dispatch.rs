@@ -248,3 +248,55 @@ fn the_nested_header_decodes_whole_and_agrees_with_the_generic_decode() {
         assert_eq!(generated.map(|e| (e.header, e.event)).map_err(|e| e.to_string()), generic.map_err(|e| e.to_string()), "{text}");
     }
 }
+
+/// Every (type, version) of a set routes its schema's example to its own
+/// variant, and every string one byte away from a type of the set (each
+/// printable ASCII byte at each position, one byte shorter or longer) is an
+/// unknown type, its payload consumed. The generated dispatch finds a type
+/// by its length and a few of its bytes before comparing it whole; this
+/// fails if any byte goes uncompared or any type is missed.
+fn dispatch_finds_exactly_the_known_types<E: events_runtime::Dispatch>(events: &[events_runtime::EventInfo]) {
+    use events_runtime::Routed;
+    let known = |event_type: &str| events.iter().any(|info| info.event_type == event_type);
+    let route = |event_type: &str, version: u32, payload: &str| {
+        let mut event = None;
+        let routed = E::decode_payload(event_type, u64::from(version), &mut serde_json::Deserializer::from_str(payload), &mut event);
+        (routed, event)
+    };
+    for info in events {
+        let schema: Value = serde_json::from_str(info.schema).unwrap();
+        let example = schema["examples"][0].to_string();
+        let (routed, event) = route(info.event_type, info.version, &example);
+        assert!(matches!(routed, Ok(Routed::Known)), "{} v{} is routed", info.event_type, info.version);
+        let event = event.expect("a routed payload is written");
+        assert_eq!((event.event_type(), event.version()), (info.event_type, info.version));
+
+        let original = info.event_type.as_bytes();
+        let mut near_misses: Vec<Vec<u8>> = vec![original[..original.len() - 1].to_vec(), [original, b"x"].concat()];
+        for at in 0..original.len() {
+            for byte in (0x20u8..0x7f).filter(|&b| b != original[at]) {
+                let mut changed = original.to_vec();
+                changed[at] = byte;
+                near_misses.push(changed);
+            }
+        }
+        for miss in near_misses {
+            let miss = String::from_utf8(miss).unwrap();
+            if known(&miss) {
+                continue;
+            }
+            let (routed, event) = route(&miss, info.version, r#"{"any": [1, "thing"]}"#);
+            assert!(matches!(routed, Ok(Routed::Unknown)) && event.is_none(), "{miss:?} is not a type of the set");
+        }
+    }
+}
+
+#[test]
+fn dispatch_finds_exactly_the_known_types_of_every_set() {
+    dispatch_finds_exactly_the_known_types::<events_generated::Event>(events_generated::registry::EVENTS);
+    dispatch_finds_exactly_the_known_types::<salestalk_events::Event>(salestalk_events::registry::EVENTS);
+    dispatch_finds_exactly_the_known_types::<activity_builder_events::Event>(activity_builder_events::registry::EVENTS);
+    dispatch_finds_exactly_the_known_types::<agent_platform_events::Event>(agent_platform_events::registry::EVENTS);
+    dispatch_finds_exactly_the_known_types::<platform_events::Event>(platform_events::registry::EVENTS);
+    dispatch_finds_exactly_the_known_types::<bench_events::Event>(bench_events::registry::EVENTS);
+}

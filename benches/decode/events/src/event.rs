@@ -1038,6 +1038,204 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+/// The index of an event type among the set's types (in order),
+/// found by its length and the bytes where the types differ.
+fn type_index(event_type: &str) -> ::std::option::Option<usize> {
+    match event_type.len() {
+        22usize => {
+            match event_type.as_bytes()[13usize] {
+                b'0' => (event_type == "bench.domain_0.event_0").then_some(1usize),
+                b'1' => (event_type == "bench.domain_1.event_1").then_some(6usize),
+                b'2' => (event_type == "bench.domain_2.event_2").then_some(12usize),
+                b'3' => (event_type == "bench.domain_3.event_3").then_some(18usize),
+                b'4' => (event_type == "bench.domain_4.event_4").then_some(24usize),
+                b'5' => (event_type == "bench.domain_5.event_5").then_some(30usize),
+                b'6' => (event_type == "bench.domain_6.event_6").then_some(35usize),
+                b'7' => (event_type == "bench.domain_7.event_7").then_some(40usize),
+                b'8' => (event_type == "bench.domain_8.event_8").then_some(45usize),
+                b'9' => (event_type == "bench.domain_9.event_9").then_some(50usize),
+                _ => ::std::option::Option::None,
+            }
+        }
+        23usize => {
+            match event_type.as_bytes()[13usize] {
+                b'0' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_0.event_10").then_some(2usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_0.event_20").then_some(3usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_0.event_30").then_some(4usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_0.event_40").then_some(5usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'1' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_1.event_11").then_some(7usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_1.event_21").then_some(8usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_1.event_31").then_some(9usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_1.event_41").then_some(10usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'2' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_2.event_12").then_some(11usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_2.event_22").then_some(13usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_2.event_32").then_some(14usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_2.event_42").then_some(15usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'3' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_3.event_13").then_some(16usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_3.event_23").then_some(17usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_3.event_33").then_some(19usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_3.event_43").then_some(20usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'4' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_4.event_14").then_some(21usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_4.event_24").then_some(22usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_4.event_34").then_some(23usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_4.event_44").then_some(25usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'5' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_5.event_15").then_some(26usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_5.event_25").then_some(27usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_5.event_35").then_some(28usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_5.event_45").then_some(29usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'6' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_6.event_16").then_some(31usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_6.event_26").then_some(32usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_6.event_36").then_some(33usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_6.event_46").then_some(34usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'7' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_7.event_17").then_some(36usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_7.event_27").then_some(37usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_7.event_37").then_some(38usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_7.event_47").then_some(39usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'8' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_8.event_18").then_some(41usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_8.event_28").then_some(42usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_8.event_38").then_some(43usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_8.event_48").then_some(44usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                b'9' => {
+                    match event_type.as_bytes()[21usize] {
+                        b'1' => {
+                            (event_type == "bench.domain_9.event_19").then_some(46usize)
+                        }
+                        b'2' => {
+                            (event_type == "bench.domain_9.event_29").then_some(47usize)
+                        }
+                        b'3' => {
+                            (event_type == "bench.domain_9.event_39").then_some(48usize)
+                        }
+                        b'4' => {
+                            (event_type == "bench.domain_9.event_49").then_some(49usize)
+                        }
+                        _ => ::std::option::Option::None,
+                    }
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
+        27usize => (event_type == "bench.bulk.records_imported").then_some(0usize),
+        _ => ::std::option::Option::None,
+    }
+}
 impl Dispatch for Event {
     fn decode_payload<'de, D: ::serde::Deserializer<'de>>(
         event_type: &str,
@@ -1045,158 +1243,158 @@ impl Dispatch for Event {
         payload: D,
         event: &mut ::std::option::Option<Self>,
     ) -> ::std::result::Result<Routed, D::Error> {
-        match (event_type, version) {
-            ("bench.bulk.records_imported", 1u64) => {
+        match (type_index(event_type), version) {
+            (::std::option::Option::Some(0usize), 1u64) => {
                 Routed::decode(payload, event, Event::BulkRecordsImportedV1)
             }
-            ("bench.domain_0.event_0", 1u64) => {
+            (::std::option::Option::Some(1usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain0Event0V1)
             }
-            ("bench.domain_0.event_10", 1u64) => {
+            (::std::option::Option::Some(2usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain0Event10V1)
             }
-            ("bench.domain_0.event_20", 1u64) => {
+            (::std::option::Option::Some(3usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain0Event20V1)
             }
-            ("bench.domain_0.event_30", 1u64) => {
+            (::std::option::Option::Some(4usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain0Event30V1)
             }
-            ("bench.domain_0.event_40", 1u64) => {
+            (::std::option::Option::Some(5usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain0Event40V1)
             }
-            ("bench.domain_1.event_1", 1u64) => {
+            (::std::option::Option::Some(6usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain1Event1V1)
             }
-            ("bench.domain_1.event_11", 1u64) => {
+            (::std::option::Option::Some(7usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain1Event11V1)
             }
-            ("bench.domain_1.event_21", 1u64) => {
+            (::std::option::Option::Some(8usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain1Event21V1)
             }
-            ("bench.domain_1.event_31", 1u64) => {
+            (::std::option::Option::Some(9usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain1Event31V1)
             }
-            ("bench.domain_1.event_41", 1u64) => {
+            (::std::option::Option::Some(10usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain1Event41V1)
             }
-            ("bench.domain_2.event_12", 1u64) => {
+            (::std::option::Option::Some(11usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain2Event12V1)
             }
-            ("bench.domain_2.event_2", 1u64) => {
+            (::std::option::Option::Some(12usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain2Event2V1)
             }
-            ("bench.domain_2.event_22", 1u64) => {
+            (::std::option::Option::Some(13usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain2Event22V1)
             }
-            ("bench.domain_2.event_32", 1u64) => {
+            (::std::option::Option::Some(14usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain2Event32V1)
             }
-            ("bench.domain_2.event_42", 1u64) => {
+            (::std::option::Option::Some(15usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain2Event42V1)
             }
-            ("bench.domain_3.event_13", 1u64) => {
+            (::std::option::Option::Some(16usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain3Event13V1)
             }
-            ("bench.domain_3.event_23", 1u64) => {
+            (::std::option::Option::Some(17usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain3Event23V1)
             }
-            ("bench.domain_3.event_3", 1u64) => {
+            (::std::option::Option::Some(18usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain3Event3V1)
             }
-            ("bench.domain_3.event_33", 1u64) => {
+            (::std::option::Option::Some(19usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain3Event33V1)
             }
-            ("bench.domain_3.event_43", 1u64) => {
+            (::std::option::Option::Some(20usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain3Event43V1)
             }
-            ("bench.domain_4.event_14", 1u64) => {
+            (::std::option::Option::Some(21usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain4Event14V1)
             }
-            ("bench.domain_4.event_24", 1u64) => {
+            (::std::option::Option::Some(22usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain4Event24V1)
             }
-            ("bench.domain_4.event_34", 1u64) => {
+            (::std::option::Option::Some(23usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain4Event34V1)
             }
-            ("bench.domain_4.event_4", 1u64) => {
+            (::std::option::Option::Some(24usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain4Event4V1)
             }
-            ("bench.domain_4.event_44", 1u64) => {
+            (::std::option::Option::Some(25usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain4Event44V1)
             }
-            ("bench.domain_5.event_15", 1u64) => {
+            (::std::option::Option::Some(26usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain5Event15V1)
             }
-            ("bench.domain_5.event_25", 1u64) => {
+            (::std::option::Option::Some(27usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain5Event25V1)
             }
-            ("bench.domain_5.event_35", 1u64) => {
+            (::std::option::Option::Some(28usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain5Event35V1)
             }
-            ("bench.domain_5.event_45", 1u64) => {
+            (::std::option::Option::Some(29usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain5Event45V1)
             }
-            ("bench.domain_5.event_5", 1u64) => {
+            (::std::option::Option::Some(30usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain5Event5V1)
             }
-            ("bench.domain_6.event_16", 1u64) => {
+            (::std::option::Option::Some(31usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain6Event16V1)
             }
-            ("bench.domain_6.event_26", 1u64) => {
+            (::std::option::Option::Some(32usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain6Event26V1)
             }
-            ("bench.domain_6.event_36", 1u64) => {
+            (::std::option::Option::Some(33usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain6Event36V1)
             }
-            ("bench.domain_6.event_46", 1u64) => {
+            (::std::option::Option::Some(34usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain6Event46V1)
             }
-            ("bench.domain_6.event_6", 1u64) => {
+            (::std::option::Option::Some(35usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain6Event6V1)
             }
-            ("bench.domain_7.event_17", 1u64) => {
+            (::std::option::Option::Some(36usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain7Event17V1)
             }
-            ("bench.domain_7.event_27", 1u64) => {
+            (::std::option::Option::Some(37usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain7Event27V1)
             }
-            ("bench.domain_7.event_37", 1u64) => {
+            (::std::option::Option::Some(38usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain7Event37V1)
             }
-            ("bench.domain_7.event_47", 1u64) => {
+            (::std::option::Option::Some(39usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain7Event47V1)
             }
-            ("bench.domain_7.event_7", 1u64) => {
+            (::std::option::Option::Some(40usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain7Event7V1)
             }
-            ("bench.domain_8.event_18", 1u64) => {
+            (::std::option::Option::Some(41usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain8Event18V1)
             }
-            ("bench.domain_8.event_28", 1u64) => {
+            (::std::option::Option::Some(42usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain8Event28V1)
             }
-            ("bench.domain_8.event_38", 1u64) => {
+            (::std::option::Option::Some(43usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain8Event38V1)
             }
-            ("bench.domain_8.event_48", 1u64) => {
+            (::std::option::Option::Some(44usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain8Event48V1)
             }
-            ("bench.domain_8.event_8", 1u64) => {
+            (::std::option::Option::Some(45usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain8Event8V1)
             }
-            ("bench.domain_9.event_19", 1u64) => {
+            (::std::option::Option::Some(46usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain9Event19V1)
             }
-            ("bench.domain_9.event_29", 1u64) => {
+            (::std::option::Option::Some(47usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain9Event29V1)
             }
-            ("bench.domain_9.event_39", 1u64) => {
+            (::std::option::Option::Some(48usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain9Event39V1)
             }
-            ("bench.domain_9.event_49", 1u64) => {
+            (::std::option::Option::Some(49usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain9Event49V1)
             }
-            ("bench.domain_9.event_9", 1u64) => {
+            (::std::option::Option::Some(50usize), 1u64) => {
                 Routed::decode(payload, event, Event::Domain9Event9V1)
             }
             _ => {

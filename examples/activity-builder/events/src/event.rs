@@ -235,6 +235,22 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+/// The index of an event type among the set's types (in order),
+/// found by its length and the bytes where the types differ.
+fn type_index(event_type: &str) -> ::std::option::Option<usize> {
+    match event_type.len() {
+        18usize => {
+            match event_type.as_bytes()[0usize] {
+                b'J' => (event_type == "JOB_STATUS_CHANGED").then_some(2usize),
+                b'T' => (event_type == "TEXT_JOB_REQUESTED").then_some(3usize),
+                _ => ::std::option::Option::None,
+            }
+        }
+        19usize => (event_type == "IMAGE_JOB_REQUESTED").then_some(1usize),
+        25usize => (event_type == "ACTIVITY_RESULT_GENERATED").then_some(0usize),
+        _ => ::std::option::Option::None,
+    }
+}
 impl Dispatch for Event {
     fn decode_payload<'de, D: ::serde::Deserializer<'de>>(
         event_type: &str,
@@ -242,20 +258,20 @@ impl Dispatch for Event {
         payload: D,
         event: &mut ::std::option::Option<Self>,
     ) -> ::std::result::Result<Routed, D::Error> {
-        match (event_type, version) {
-            ("ACTIVITY_RESULT_GENERATED", 1u64) => {
+        match (type_index(event_type), version) {
+            (::std::option::Option::Some(0usize), 1u64) => {
                 Routed::decode(payload, event, Event::ResultsActivityResultGeneratedV1)
             }
-            ("IMAGE_JOB_REQUESTED", 1u64) => {
+            (::std::option::Option::Some(1usize), 1u64) => {
                 Routed::decode(payload, event, Event::JobsImageJobRequestedV1)
             }
-            ("JOB_STATUS_CHANGED", 1u64) => {
+            (::std::option::Option::Some(2usize), 1u64) => {
                 Routed::decode(payload, event, Event::StatusJobStatusChangedV1)
             }
-            ("JOB_STATUS_CHANGED", 2u64) => {
+            (::std::option::Option::Some(2usize), 2u64) => {
                 Routed::decode(payload, event, Event::StatusJobStatusChangedV2)
             }
-            ("TEXT_JOB_REQUESTED", 1u64) => {
+            (::std::option::Option::Some(3usize), 1u64) => {
                 Routed::decode(payload, event, Event::JobsTextJobRequestedV1)
             }
             _ => {

@@ -393,6 +393,31 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+/// The index of an event type among the set's types (in order),
+/// found by its length and the bytes where the types differ.
+fn type_index(event_type: &str) -> ::std::option::Option<usize> {
+    match event_type.len() {
+        13usize => {
+            match event_type.as_bytes()[0usize] {
+                b'r' => (event_type == "realtime.push").then_some(6usize),
+                b'u' => (event_type == "usage.metered").then_some(7usize),
+                _ => ::std::option::Option::None,
+            }
+        }
+        17usize => (event_type == "orchestrator.step").then_some(5usize),
+        19usize => {
+            match event_type.as_bytes()[7usize] {
+                b'h' => (event_type == "alerts.high_latency").then_some(0usize),
+                b's' => (event_type == "alerts.service_down").then_some(2usize),
+                _ => ::std::option::Option::None,
+            }
+        }
+        21usize => (event_type == "alerts.quota_exceeded").then_some(1usize),
+        22usize => (event_type == "ingest.document_failed").then_some(3usize),
+        25usize => (event_type == "ingest.document_processed").then_some(4usize),
+        _ => ::std::option::Option::None,
+    }
+}
 impl Dispatch for Event {
     fn decode_payload<'de, D: ::serde::Deserializer<'de>>(
         event_type: &str,
@@ -400,29 +425,29 @@ impl Dispatch for Event {
         payload: D,
         event: &mut ::std::option::Option<Self>,
     ) -> ::std::result::Result<Routed, D::Error> {
-        match (event_type, version) {
-            ("alerts.high_latency", 1u64) => {
+        match (type_index(event_type), version) {
+            (::std::option::Option::Some(0usize), 1u64) => {
                 Routed::decode(payload, event, Event::AlertsHighLatencyV1)
             }
-            ("alerts.quota_exceeded", 1u64) => {
+            (::std::option::Option::Some(1usize), 1u64) => {
                 Routed::decode(payload, event, Event::AlertsQuotaExceededV1)
             }
-            ("alerts.service_down", 1u64) => {
+            (::std::option::Option::Some(2usize), 1u64) => {
                 Routed::decode(payload, event, Event::AlertsServiceDownV1)
             }
-            ("ingest.document_failed", 1u64) => {
+            (::std::option::Option::Some(3usize), 1u64) => {
                 Routed::decode(payload, event, Event::IngestDocumentFailedV1)
             }
-            ("ingest.document_processed", 1u64) => {
+            (::std::option::Option::Some(4usize), 1u64) => {
                 Routed::decode(payload, event, Event::IngestDocumentProcessedV1)
             }
-            ("orchestrator.step", 1u64) => {
+            (::std::option::Option::Some(5usize), 1u64) => {
                 Routed::decode(payload, event, Event::OrchestratorStepV1)
             }
-            ("realtime.push", 1u64) => {
+            (::std::option::Option::Some(6usize), 1u64) => {
                 Routed::decode(payload, event, Event::RealtimePushV1)
             }
-            ("usage.metered", 1u64) => {
+            (::std::option::Option::Some(7usize), 1u64) => {
                 Routed::decode(payload, event, Event::UsageMeteredV1)
             }
             _ => {

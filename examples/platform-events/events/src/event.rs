@@ -252,6 +252,17 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+/// The index of an event type among the set's types (in order),
+/// found by its length and the bytes where the types differ.
+fn type_index(event_type: &str) -> ::std::option::Option<usize> {
+    match event_type.len() {
+        22usize => (event_type == "notify.email.requested").then_some(1usize),
+        23usize => (event_type == "cache.entry.invalidated").then_some(0usize),
+        25usize => (event_type == "workflow.instance.started").then_some(3usize),
+        27usize => (event_type == "workflow.instance.completed").then_some(2usize),
+        _ => ::std::option::Option::None,
+    }
+}
 impl Dispatch for Event {
     fn decode_payload<'de, D: ::serde::Deserializer<'de>>(
         event_type: &str,
@@ -259,23 +270,23 @@ impl Dispatch for Event {
         payload: D,
         event: &mut ::std::option::Option<Self>,
     ) -> ::std::result::Result<Routed, D::Error> {
-        match (event_type, version) {
-            ("cache.entry.invalidated", 1u64) => {
+        match (type_index(event_type), version) {
+            (::std::option::Option::Some(0usize), 1u64) => {
                 Routed::decode(payload, event, Event::CacheEntryInvalidatedV1)
             }
-            ("cache.entry.invalidated", 2u64) => {
+            (::std::option::Option::Some(0usize), 2u64) => {
                 Routed::decode(payload, event, Event::CacheEntryInvalidatedV2)
             }
-            ("notify.email.requested", 1u64) => {
+            (::std::option::Option::Some(1usize), 1u64) => {
                 Routed::decode(payload, event, Event::NotifyEmailRequestedV1)
             }
-            ("workflow.instance.completed", 1u64) => {
+            (::std::option::Option::Some(2usize), 1u64) => {
                 Routed::decode(payload, event, Event::WorkflowInstanceCompletedV1)
             }
-            ("workflow.instance.started", 1u64) => {
+            (::std::option::Option::Some(3usize), 1u64) => {
                 Routed::decode(payload, event, Event::WorkflowInstanceStartedV1)
             }
-            ("workflow.instance.started", 2u64) => {
+            (::std::option::Option::Some(3usize), 2u64) => {
                 Routed::decode(payload, event, Event::WorkflowInstanceStartedV2)
             }
             _ => {

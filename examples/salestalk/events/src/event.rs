@@ -239,6 +239,18 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+/// The index of an event type among the set's types (in order),
+/// found by its length and the bytes where the types differ.
+fn type_index(event_type: &str) -> ::std::option::Option<usize> {
+    match event_type.len() {
+        16usize => (event_type == "metrics.ingested").then_some(2usize),
+        18usize => (event_type == "tenant.provisioned").then_some(4usize),
+        19usize => (event_type == "narrative.generated").then_some(3usize),
+        22usize => (event_type == "conversation.completed").then_some(1usize),
+        24usize => (event_type == "classification.performed").then_some(0usize),
+        _ => ::std::option::Option::None,
+    }
+}
 impl Dispatch for Event {
     fn decode_payload<'de, D: ::serde::Deserializer<'de>>(
         event_type: &str,
@@ -246,23 +258,23 @@ impl Dispatch for Event {
         payload: D,
         event: &mut ::std::option::Option<Self>,
     ) -> ::std::result::Result<Routed, D::Error> {
-        match (event_type, version) {
-            ("classification.performed", 1u64) => {
+        match (type_index(event_type), version) {
+            (::std::option::Option::Some(0usize), 1u64) => {
                 Routed::decode(payload, event, Event::ClassificationPerformedV1)
             }
-            ("classification.performed", 2u64) => {
+            (::std::option::Option::Some(0usize), 2u64) => {
                 Routed::decode(payload, event, Event::ClassificationPerformedV2)
             }
-            ("conversation.completed", 1u64) => {
+            (::std::option::Option::Some(1usize), 1u64) => {
                 Routed::decode(payload, event, Event::ConversationCompletedV1)
             }
-            ("metrics.ingested", 1u64) => {
+            (::std::option::Option::Some(2usize), 1u64) => {
                 Routed::decode(payload, event, Event::MetricsIngestedV1)
             }
-            ("narrative.generated", 1u64) => {
+            (::std::option::Option::Some(3usize), 1u64) => {
                 Routed::decode(payload, event, Event::NarrativeGeneratedV1)
             }
-            ("tenant.provisioned", 1u64) => {
+            (::std::option::Option::Some(4usize), 1u64) => {
                 Routed::decode(payload, event, Event::TenantProvisionedV1)
             }
             _ => {
