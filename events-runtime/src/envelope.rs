@@ -367,11 +367,6 @@ where
 /// message that is not is refused, also where the invalid bytes sit in a
 /// value no field reads (which `from_slice` skips unchecked).
 fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {
-    // simdutf8 checks a valid message with SIMD; std finds where an
-    // invalid one goes wrong.
-    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
-        return Ok(text);
-    }
     std::str::from_utf8(bytes).map_err(|invalid| {
         let valid = &bytes[..invalid.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -5,8 +5,8 @@
 //! - A fast: the same over simd-json (events-runtime's `fast-json` feature);
 //! - B: serde_json into a hand-written envelope whose payload type is known
 //!   (`from_slice`, which checks each string it decodes as UTF-8);
-//! - B str: the same over the message checked as UTF-8 once (simdutf8,
-//!   then `from_str`), as A reads it: A / B str is what dispatch costs;
+//! - B str: the same over the message checked as UTF-8 once (`from_str`),
+//!   as A reads it: A / B str is what dispatch itself costs;
 //! - C: serde's own dispatch: the internally tagged enum where the tag sits
 //!   beside the payload, buffering into `Value` where it is nested (KFM);
 //! - D: `serde_json::Value`, the `jsonschema` validator (compiled once) for
@@ -177,7 +177,7 @@ fn kfm(report: &mut Report, settings: Settings) {
             }),
             // B over the message checked as UTF-8 once, as A reads it.
             Variant::new("B str", || {
-                let text = simdutf8::basic::from_utf8(bytes).expect("B str is text");
+                let text = std::str::from_utf8(bytes).expect("B str is text");
                 serde_json::from_str::<known::KfmKnown<NewImageAvailableV2>>(text).expect("B str decodes").data.asset_refs.len()
             }),
             Variant::new("C", || known::kfm_buffered(bytes)),
@@ -248,7 +248,7 @@ fn flat(report: &mut Report, settings: Settings) {
         }),
         Variant::new("B", || serde_json::from_slice::<MeteredV1>(bytes).expect("B decodes").service_name.len()),
         Variant::new("B str", || {
-            serde_json::from_str::<MeteredV1>(simdutf8::basic::from_utf8(bytes).expect("B str is text")).expect("B str decodes").service_name.len()
+            serde_json::from_str::<MeteredV1>(std::str::from_utf8(bytes).expect("B str is text")).expect("B str decodes").service_name.len()
         }),
         Variant::new("D", || {
             let value: Value = serde_json::from_slice(bytes).expect("D parses");
