@@ -47,7 +47,8 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
         let version = u64::from(e.version);
         quote!((::std::option::Option::Some(#index), #version))
     });
-    let known_arms = known.iter().map(|(event_type, versions)| quote!(#event_type => &[#(#versions),*],));
+    // By the same type index as the dispatch (the types in order).
+    let known_arms = known.values().enumerate().map(|(index, versions)| quote!(::std::option::Option::Some(#index) => &[#(#versions),*],));
     let event_types = set.events.iter().map(|e| &e.event_type);
     let versions = set.events.iter().map(|e| e.version);
     let topics = set.events.iter().map(|e| &e.topic);
@@ -205,7 +206,7 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
             }
 
             fn known_versions(event_type: &str) -> &'static [u32] {
-                match event_type {
+                match type_index(event_type) {
                     #(#known_arms)*
                     _ => &[],
                 }

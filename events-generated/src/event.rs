@@ -331,12 +331,12 @@ impl Dispatch for Event {
         }
     }
     fn known_versions(event_type: &str) -> &'static [u32] {
-        match event_type {
-            "kfm.catalog.stac_item_published" => &[1u32],
-            "kfm.graph.sync_completed" => &[1u32],
-            "kfm.ingestion.new_image_available" => &[1u32, 2u32],
-            "kfm.pipeline.run_started" => &[1u32],
-            "kfm.ui.focus_mode_redaction_notice_shown" => &[1u32],
+        match type_index(event_type) {
+            ::std::option::Option::Some(0usize) => &[1u32],
+            ::std::option::Option::Some(1usize) => &[1u32],
+            ::std::option::Option::Some(2usize) => &[1u32, 2u32],
+            ::std::option::Option::Some(3usize) => &[1u32],
+            ::std::option::Option::Some(4usize) => &[1u32],
             _ => &[],
         }
     }

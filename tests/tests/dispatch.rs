@@ -252,9 +252,10 @@ fn the_nested_header_decodes_whole_and_agrees_with_the_generic_decode() {
 /// Every (type, version) of a set routes its schema's example to its own
 /// variant, and every string one byte away from a type of the set (each
 /// printable ASCII byte at each position, one byte shorter or longer) is an
-/// unknown type, its payload consumed. The generated dispatch finds a type
-/// by its length and a few of its bytes before comparing it whole; this
-/// fails if any byte goes uncompared or any type is missed.
+/// unknown type, its payload consumed, with no known versions. The
+/// generated dispatch and `known_versions` find a type by its length and a
+/// few of its bytes before comparing it whole; this fails if any byte goes
+/// uncompared or any type is missed.
 fn dispatch_finds_exactly_the_known_types<E: events_runtime::Dispatch>(events: &[events_runtime::EventInfo]) {
     use events_runtime::Routed;
     let known = |event_type: &str| events.iter().any(|info| info.event_type == event_type);
@@ -270,6 +271,7 @@ fn dispatch_finds_exactly_the_known_types<E: events_runtime::Dispatch>(events: &
         assert!(matches!(routed, Ok(Routed::Known)), "{} v{} is routed", info.event_type, info.version);
         let event = event.expect("a routed payload is written");
         assert_eq!((event.event_type(), event.version()), (info.event_type, info.version));
+        assert!(E::known_versions(info.event_type).contains(&info.version), "{} v{} is known", info.event_type, info.version);
 
         let original = info.event_type.as_bytes();
         let mut near_misses: Vec<Vec<u8>> = vec![original[..original.len() - 1].to_vec(), [original, b"x"].concat()];
@@ -287,6 +289,7 @@ fn dispatch_finds_exactly_the_known_types<E: events_runtime::Dispatch>(events: &
             }
             let (routed, event) = route(&miss, info.version, r#"{"any": [1, "thing"]}"#);
             assert!(matches!(routed, Ok(Routed::Unknown)) && event.is_none(), "{miss:?} is not a type of the set");
+            assert!(E::known_versions(&miss).is_empty(), "{miss:?} has no versions");
         }
     }
 }

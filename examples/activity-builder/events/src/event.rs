@@ -281,11 +281,11 @@ impl Dispatch for Event {
         }
     }
     fn known_versions(event_type: &str) -> &'static [u32] {
-        match event_type {
-            "ACTIVITY_RESULT_GENERATED" => &[1u32],
-            "IMAGE_JOB_REQUESTED" => &[1u32],
-            "JOB_STATUS_CHANGED" => &[1u32, 2u32],
-            "TEXT_JOB_REQUESTED" => &[1u32],
+        match type_index(event_type) {
+            ::std::option::Option::Some(0usize) => &[1u32],
+            ::std::option::Option::Some(1usize) => &[1u32],
+            ::std::option::Option::Some(2usize) => &[1u32, 2u32],
+            ::std::option::Option::Some(3usize) => &[1u32],
             _ => &[],
         }
     }

@@ -457,15 +457,15 @@ impl Dispatch for Event {
         }
     }
     fn known_versions(event_type: &str) -> &'static [u32] {
-        match event_type {
-            "alerts.high_latency" => &[1u32],
-            "alerts.quota_exceeded" => &[1u32],
-            "alerts.service_down" => &[1u32],
-            "ingest.document_failed" => &[1u32],
-            "ingest.document_processed" => &[1u32],
-            "orchestrator.step" => &[1u32],
-            "realtime.push" => &[1u32],
-            "usage.metered" => &[1u32],
+        match type_index(event_type) {
+            ::std::option::Option::Some(0usize) => &[1u32],
+            ::std::option::Option::Some(1usize) => &[1u32],
+            ::std::option::Option::Some(2usize) => &[1u32],
+            ::std::option::Option::Some(3usize) => &[1u32],
+            ::std::option::Option::Some(4usize) => &[1u32],
+            ::std::option::Option::Some(5usize) => &[1u32],
+            ::std::option::Option::Some(6usize) => &[1u32],
+            ::std::option::Option::Some(7usize) => &[1u32],
             _ => &[],
         }
     }

@@ -296,11 +296,11 @@ impl Dispatch for Event {
         }
     }
     fn known_versions(event_type: &str) -> &'static [u32] {
-        match event_type {
-            "cache.entry.invalidated" => &[1u32, 2u32],
-            "notify.email.requested" => &[1u32],
-            "workflow.instance.completed" => &[1u32],
-            "workflow.instance.started" => &[1u32, 2u32],
+        match type_index(event_type) {
+            ::std::option::Option::Some(0usize) => &[1u32, 2u32],
+            ::std::option::Option::Some(1usize) => &[1u32],
+            ::std::option::Option::Some(2usize) => &[1u32],
+            ::std::option::Option::Some(3usize) => &[1u32, 2u32],
             _ => &[],
         }
     }

@@ -284,12 +284,12 @@ impl Dispatch for Event {
         }
     }
     fn known_versions(event_type: &str) -> &'static [u32] {
-        match event_type {
-            "classification.performed" => &[1u32, 2u32],
-            "conversation.completed" => &[1u32],
-            "metrics.ingested" => &[1u32],
-            "narrative.generated" => &[1u32],
-            "tenant.provisioned" => &[1u32],
+        match type_index(event_type) {
+            ::std::option::Option::Some(0usize) => &[1u32, 2u32],
+            ::std::option::Option::Some(1usize) => &[1u32],
+            ::std::option::Option::Some(2usize) => &[1u32],
+            ::std::option::Option::Some(3usize) => &[1u32],
+            ::std::option::Option::Some(4usize) => &[1u32],
             _ => &[],
         }
     }
