@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::DecodeError;
+use crate::prescan::Message;
 
 mod flat;
 
@@ -256,15 +257,16 @@ where
     H: NestedHeader<'de>,
     E: Dispatch,
 {
-    let mut de = serde_json::Deserializer::from_str(utf8(bytes).ok()?);
-    let decoded = decode_nested::<H, E, &RawValue, _>(layout, bytes, &mut de)?;
+    let text = utf8(bytes).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let decoded = decode_nested::<H, E, &RawValue, _>(layout, Message::Text(text), &mut de)?;
     de.end().ok()?;
     Some(decoded)
 }
 
 /// One pass with the nested object decoded by `H`'s wire type, over any
 /// JSON backend; `None` for anything it does not decode.
-fn decode_nested<'de, H, E, R, D>(layout: &EnvelopeLayout, input: &'de [u8], deserializer: D) -> Option<(H, E)>
+fn decode_nested<'de, H, E, R, D>(layout: &EnvelopeLayout, input: Message<'de>, deserializer: D) -> Option<(H, E)>
 where
     H: NestedHeader<'de>,
     E: Dispatch,
@@ -350,7 +352,7 @@ where
 {
     let bytes = text.as_bytes();
     let mut state = State::new(layout);
-    state.input = scan_ahead.then_some(bytes);
+    state.input = scan_ahead.then_some(Message::Text(text));
     let mut de = serde_json::Deserializer::from_str(text);
     match decode::<H, E, _, _, _>(&mut state, &mut de).and_then(|header| de.end().map(|()| header)) {
         Ok(header) => Ok((header, state.event.take().expect("a decoded envelope has its event"))),
@@ -451,20 +453,48 @@ pub mod fast {
         }
     }
 
-    thread_local! {
-        /// simd-json parses in place: a copy of the message, and its
-        /// working buffers, kept per thread so decoding allocates neither.
-        static SCRATCH: RefCell<(Vec<u8>, simd_json::Buffers)> = RefCell::new((Vec::new(), simd_json::Buffers::default()));
+    /// This thread's scratch space: simd-json parses in place, so it parses
+    /// a padded copy of the message; its working buffers and its tape are
+    /// kept between messages so that decoding allocates none of them.
+    struct Scratch {
+        copy: Vec<u8>,
+        buffers: simd_json::Buffers,
+        /// Empty between messages (hence `'static`).
+        tape: simd_json::Tape<'static>,
     }
 
-    /// Runs `parse` over a copy of `bytes` in this thread's scratch space.
-    fn with_copy<T>(bytes: &[u8], parse: impl FnOnce(&mut [u8], &mut simd_json::Buffers) -> Option<T>) -> Option<T> {
+    const CACHE_LINE: usize = 64;
+
+    thread_local! {
+        static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+            copy: Vec::new(),
+            buffers: simd_json::Buffers::default(),
+            tape: simd_json::Tape(Vec::new()),
+        });
+    }
+
+    /// Runs `parse` over simd-json's tape of `bytes`, built in this thread's
+    /// scratch space. `parse` is given `bytes` again, as they were: the
+    /// copy the tape borrows from is rewritten where strings are unescaped.
+    fn with_tape<T>(bytes: &[u8], parse: impl for<'t> FnOnce(&'t [u8], &mut simd_json::Deserializer<'t>) -> Option<T>) -> Option<T> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.try_borrow_mut().ok()?;
-            let (copy, buffers) = &mut *scratch;
+            let Scratch { copy, buffers, tape } = &mut *scratch;
+            // The copy starts on a cache line, as simd-json's own copy would,
+            // so no vector load straddles two lines; the padding after it
+            // lets simd-json read past the end without a copy of its own.
             copy.clear();
+            copy.reserve(CACHE_LINE + bytes.len() + simd_json::INPUT_PADDING);
+            let start = copy.as_ptr().align_offset(CACHE_LINE);
+            copy.resize(start, b' ');
             copy.extend_from_slice(bytes);
-            parse(copy, buffers)
+            copy.resize(start + bytes.len() + simd_json::INPUT_PADDING, b' ');
+            let mut filled = std::mem::replace(tape, simd_json::Tape(Vec::new())).reset();
+            simd_json::fill_tape_padded(&mut copy[start..], bytes.len(), buffers, &mut filled).ok()?;
+            let mut de = simd_json::Deserializer::from_tape(filled);
+            let parsed = parse(bytes, &mut de);
+            *tape = de.into_tape().reset();
+            parsed
         })
     }
 
@@ -488,11 +518,10 @@ pub mod fast {
         H: DeserializeOwned,
         E: Dispatch,
     {
-        with_copy(bytes, |copy, buffers| {
-            let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
+        with_tape(bytes, |input, de| {
             let mut state = State::<E, NoRawPayload>::new(layout);
-            state.input = Some(bytes);
-            let header = decode::<H, E, _, _, _>(&mut state, &mut de).ok()?;
+            state.input = Some(Message::Bytes(input));
+            let header = decode::<H, E, _, _, _>(&mut state, de).ok()?;
             Some((header, state.event?))
         })
     }
@@ -503,10 +532,7 @@ pub mod fast {
         H: for<'de> NestedHeader<'de> + DeserializeOwned,
         E: Dispatch,
     {
-        let decoded = with_copy(bytes, |copy, buffers| {
-            let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
-            decode_nested::<H, E, NoRawPayload, _>(layout, bytes, &mut de)
-        });
+        let decoded = with_tape(bytes, |input, de| decode_nested::<H, E, NoRawPayload, _>(layout, Message::Bytes(input), de));
         match decoded {
             Some(decoded) => Ok(decoded),
             None => super::from_slice_nested(layout, bytes),
@@ -519,10 +545,9 @@ pub mod fast {
         H: for<'de> FlatHeader<'de> + DeserializeOwned,
         E: Dispatch,
     {
-        let decoded = with_copy(bytes, |copy, buffers| {
-            let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
+        let decoded = with_tape(bytes, |input, de| {
             let mut state = State::<E, NoRawPayload>::new(layout);
-            let header = flat::decode_flat::<H, E, NoRawPayload, _>(&mut state, bytes, &mut de)?;
+            let header = flat::decode_flat::<H, E, NoRawPayload, _>(&mut state, Message::Bytes(input), de)?;
             Some((header, state.event?))
         });
         match decoded {
@@ -541,10 +566,9 @@ pub mod fast {
 
     /// simd-json alone; see [`try_from_slice`].
     pub fn try_payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Option<E> {
-        with_copy(bytes, |copy, buffers| {
-            let mut de = simd_json::Deserializer::from_slice_with_buffers(copy, buffers).ok()?;
+        with_tape(bytes, |_, de| {
             let mut event = None;
-            E::decode_payload(event_type, u64::from(version), &mut de, &mut event).ok()?;
+            E::decode_payload(event_type, u64::from(version), de, &mut event).ok()?;
             event
         })
     }
@@ -744,7 +768,7 @@ struct State<'de, E, R = &'de RawValue, P = NoParent> {
     failure: Option<Failure>,
     /// The whole message, for a scan ahead to the type and version when
     /// the payload comes first (see `prescan`); `None` to never scan.
-    input: Option<&'de [u8]>,
+    input: Option<Message<'de>>,
     /// Type and version came from the scan; the parser must meet the same.
     prescanned: bool,
     /// Where a generated wire type puts the nested parent it decoded.
@@ -843,11 +867,11 @@ impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
     /// At the payload: when it comes before type and version, finds them by
     /// scanning ahead, so the payload is decoded as it is met.
     fn scan_ahead(&mut self) {
-        let Some(bytes) = self.input.take() else { return };
+        let Some(message) = self.input.take() else { return };
         if self.event_type.is_some() || self.version.is_some() {
             return;
         }
-        let Some((event_type, version)) = crate::prescan::type_and_version(&self.layout, bytes) else { return };
+        let Some((event_type, version)) = crate::prescan::type_and_version(&self.layout, message) else { return };
         // Nothing is taken when the type is refused (no version suffix).
         if self.take_type(Cow::Borrowed(event_type)).is_err() {
             return;
