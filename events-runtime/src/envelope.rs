@@ -28,7 +28,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::DecodeError;
-use crate::prescan::Message;
 
 mod flat;
 
@@ -257,16 +256,15 @@ where
     H: NestedHeader<'de>,
     E: Dispatch,
 {
-    let text = utf8(bytes).ok()?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let decoded = decode_nested::<H, E, &RawValue, _>(layout, Message::Text(text), &mut de)?;
+    let mut de = serde_json::Deserializer::from_str(utf8(bytes).ok()?);
+    let decoded = decode_nested::<H, E, &RawValue, _>(layout, bytes, &mut de)?;
     de.end().ok()?;
     Some(decoded)
 }
 
 /// One pass with the nested object decoded by `H`'s wire type, over any
 /// JSON backend; `None` for anything it does not decode.
-fn decode_nested<'de, H, E, R, D>(layout: &EnvelopeLayout, input: Message<'de>, deserializer: D) -> Option<(H, E)>
+fn decode_nested<'de, H, E, R, D>(layout: &EnvelopeLayout, input: &'de [u8], deserializer: D) -> Option<(H, E)>
 where
     H: NestedHeader<'de>,
     E: Dispatch,
@@ -352,7 +350,7 @@ where
 {
     let bytes = text.as_bytes();
     let mut state = State::new(layout);
-    state.input = scan_ahead.then_some(Message::Text(text));
+    state.input = scan_ahead.then_some(bytes);
     let mut de = serde_json::Deserializer::from_str(text);
     match decode::<H, E, _, _, _>(&mut state, &mut de).and_then(|header| de.end().map(|()| header)) {
         Ok(header) => Ok((header, state.event.take().expect("a decoded envelope has its event"))),
@@ -520,7 +518,7 @@ pub mod fast {
     {
         with_tape(bytes, |input, de| {
             let mut state = State::<E, NoRawPayload>::new(layout);
-            state.input = Some(Message::Bytes(input));
+            state.input = Some(input);
             let header = decode::<H, E, _, _, _>(&mut state, de).ok()?;
             Some((header, state.event?))
         })
@@ -532,7 +530,7 @@ pub mod fast {
         H: for<'de> NestedHeader<'de> + DeserializeOwned,
         E: Dispatch,
     {
-        let decoded = with_tape(bytes, |input, de| decode_nested::<H, E, NoRawPayload, _>(layout, Message::Bytes(input), de));
+        let decoded = with_tape(bytes, |input, de| decode_nested::<H, E, NoRawPayload, _>(layout, input, de));
         match decoded {
             Some(decoded) => Ok(decoded),
             None => super::from_slice_nested(layout, bytes),
@@ -547,7 +545,7 @@ pub mod fast {
     {
         let decoded = with_tape(bytes, |input, de| {
             let mut state = State::<E, NoRawPayload>::new(layout);
-            let header = flat::decode_flat::<H, E, NoRawPayload, _>(&mut state, Message::Bytes(input), de)?;
+            let header = flat::decode_flat::<H, E, NoRawPayload, _>(&mut state, input, de)?;
             Some((header, state.event?))
         });
         match decoded {
@@ -768,7 +766,7 @@ struct State<'de, E, R = &'de RawValue, P = NoParent> {
     failure: Option<Failure>,
     /// The whole message, for a scan ahead to the type and version when
     /// the payload comes first (see `prescan`); `None` to never scan.
-    input: Option<Message<'de>>,
+    input: Option<&'de [u8]>,
     /// Type and version came from the scan; the parser must meet the same.
     prescanned: bool,
     /// Where a generated wire type puts the nested parent it decoded.
@@ -867,11 +865,11 @@ impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
     /// At the payload: when it comes before type and version, finds them by
     /// scanning ahead, so the payload is decoded as it is met.
     fn scan_ahead(&mut self) {
-        let Some(message) = self.input.take() else { return };
+        let Some(bytes) = self.input.take() else { return };
         if self.event_type.is_some() || self.version.is_some() {
             return;
         }
-        let Some((event_type, version)) = crate::prescan::type_and_version(&self.layout, message) else { return };
+        let Some((event_type, version)) = crate::prescan::type_and_version(&self.layout, bytes) else { return };
         // Nothing is taken when the type is refused (no version suffix).
         if self.take_type(Cow::Borrowed(event_type)).is_err() {
             return;

@@ -20,7 +20,6 @@ use serde_json::value::RawValue;
 
 use super::{Dispatch, EnvelopeLayout, Key, RawPayload, State, from_slice, utf8};
 use crate::DecodeError;
-use crate::prescan::Message;
 
 /// A header of a flat layout, implemented by the generated code.
 pub trait FlatHeader<'de>: Deserialize<'de> {
@@ -128,16 +127,15 @@ where
     H: FlatHeader<'de>,
     E: Dispatch,
 {
-    let text = utf8(bytes).ok()?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let header = decode_flat::<H, E, &RawValue, _>(state, Message::Text(text), &mut de)?;
+    let mut de = serde_json::Deserializer::from_str(utf8(bytes).ok()?);
+    let header = decode_flat::<H, E, &RawValue, _>(state, bytes, &mut de)?;
     de.end().ok()?;
     Some(header)
 }
 
 /// One pass through `H`'s wire type over any JSON backend, the event left
 /// in `state`; `None` for anything it does not decode.
-pub(super) fn decode_flat<'de, H, E, R, D>(state: &mut State<'de, E, R>, input: Message<'de>, deserializer: D) -> Option<H>
+pub(super) fn decode_flat<'de, H, E, R, D>(state: &mut State<'de, E, R>, input: &'de [u8], deserializer: D) -> Option<H>
 where
     H: FlatHeader<'de>,
     E: Dispatch,
