@@ -483,7 +483,9 @@ pub mod fast {
             // lets simd-json read past the end without a copy of its own.
             copy.clear();
             copy.reserve(CACHE_LINE + bytes.len() + simd_json::INPUT_PADDING);
-            let start = copy.as_ptr().align_offset(CACHE_LINE);
+            // `align_offset` may answer `usize::MAX` (its contract); capped,
+            // the start stays inside what was reserved, aligned or not.
+            let start = copy.as_ptr().align_offset(CACHE_LINE).min(CACHE_LINE);
             copy.resize(start, b' ');
             copy.extend_from_slice(bytes);
             copy.resize(start + bytes.len() + simd_json::INPUT_PADDING, b' ');
