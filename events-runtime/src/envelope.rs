@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::DecodeError;
+use crate::prescan::Lookahead;
 
 mod flat;
 
@@ -257,14 +258,14 @@ where
     E: Dispatch,
 {
     let mut de = serde_json::Deserializer::from_str(utf8(bytes).ok()?);
-    let decoded = decode_nested::<H, E, &RawValue, _>(layout, bytes, &mut de)?;
+    let decoded = decode_nested::<H, E, &RawValue, _>(layout, Lookahead::Bytes(bytes), &mut de)?;
     de.end().ok()?;
     Some(decoded)
 }
 
 /// One pass with the nested object decoded by `H`'s wire type, over any
 /// JSON backend; `None` for anything it does not decode.
-fn decode_nested<'de, H, E, R, D>(layout: &EnvelopeLayout, input: &'de [u8], deserializer: D) -> Option<(H, E)>
+fn decode_nested<'de, H, E, R, D>(layout: &EnvelopeLayout, lookahead: Lookahead<'de>, deserializer: D) -> Option<(H, E)>
 where
     H: NestedHeader<'de>,
     E: Dispatch,
@@ -272,7 +273,7 @@ where
     D: Deserializer<'de>,
 {
     let mut state = State::<E, R, WireParent<'de, H>>::new(layout);
-    state.input = Some(input);
+    state.lookahead = lookahead;
     let rest = decode::<H::Rest, E, _, _, _>(&mut state, deserializer).ok()?;
     Some((H::assemble(rest, state.parent.0.take()?), state.event?))
 }
@@ -350,7 +351,9 @@ where
 {
     let bytes = text.as_bytes();
     let mut state = State::new(layout);
-    state.input = scan_ahead.then_some(bytes);
+    if scan_ahead {
+        state.lookahead = Lookahead::Bytes(bytes);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     match decode::<H, E, _, _, _>(&mut state, &mut de).and_then(|header| de.end().map(|()| header)) {
         Ok(header) => Ok((header, state.event.take().expect("a decoded envelope has its event"))),
@@ -472,9 +475,15 @@ pub mod fast {
     }
 
     /// Runs `parse` over simd-json's tape of `bytes`, built in this thread's
-    /// scratch space. `parse` is given `bytes` again, as they were: the
-    /// copy the tape borrows from is rewritten where strings are unescaped.
-    fn with_tape<T>(bytes: &[u8], parse: impl for<'t> FnOnce(&'t [u8], &mut simd_json::Deserializer<'t>) -> Option<T>) -> Option<T> {
+    /// scratch space. For an envelope (`layout`), `parse` is also given the
+    /// type and version looked up on the tape, for when the payload comes
+    /// first: the tape skips the payload in one step, where a scan of the
+    /// bytes would walk it.
+    fn with_tape<T>(
+        bytes: &[u8],
+        layout: Option<&EnvelopeLayout>,
+        parse: impl for<'t> FnOnce(Lookahead<'t>, &mut simd_json::Deserializer<'t>) -> Option<T>,
+    ) -> Option<T> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.try_borrow_mut().ok()?;
             let Scratch { copy, buffers, tape } = &mut *scratch;
@@ -491,8 +500,9 @@ pub mod fast {
             copy.resize(start + bytes.len() + simd_json::INPUT_PADDING, b' ');
             let mut filled = std::mem::replace(tape, simd_json::Tape(Vec::new())).reset();
             simd_json::fill_tape_padded(&mut copy[start..], bytes.len(), buffers, &mut filled).ok()?;
+            let lookahead = layout.map_or(Lookahead::Nothing, |layout| crate::prescan::on_tape(layout, &filled.0));
             let mut de = simd_json::Deserializer::from_tape(filled);
-            let parsed = parse(bytes, &mut de);
+            let parsed = parse(lookahead, &mut de);
             *tape = de.into_tape().reset();
             parsed
         })
@@ -518,9 +528,9 @@ pub mod fast {
         H: DeserializeOwned,
         E: Dispatch,
     {
-        with_tape(bytes, |input, de| {
+        with_tape(bytes, Some(layout), |lookahead, de| {
             let mut state = State::<E, NoRawPayload>::new(layout);
-            state.input = Some(input);
+            state.lookahead = lookahead;
             let header = decode::<H, E, _, _, _>(&mut state, de).ok()?;
             Some((header, state.event?))
         })
@@ -532,7 +542,7 @@ pub mod fast {
         H: for<'de> NestedHeader<'de> + DeserializeOwned,
         E: Dispatch,
     {
-        let decoded = with_tape(bytes, |input, de| decode_nested::<H, E, NoRawPayload, _>(layout, input, de));
+        let decoded = with_tape(bytes, Some(layout), |lookahead, de| decode_nested::<H, E, NoRawPayload, _>(layout, lookahead, de));
         match decoded {
             Some(decoded) => Ok(decoded),
             None => super::from_slice_nested(layout, bytes),
@@ -545,9 +555,9 @@ pub mod fast {
         H: for<'de> FlatHeader<'de> + DeserializeOwned,
         E: Dispatch,
     {
-        let decoded = with_tape(bytes, |input, de| {
+        let decoded = with_tape(bytes, Some(layout), |lookahead, de| {
             let mut state = State::<E, NoRawPayload>::new(layout);
-            let header = flat::decode_flat::<H, E, NoRawPayload, _>(&mut state, input, de)?;
+            let header = flat::decode_flat::<H, E, NoRawPayload, _>(&mut state, lookahead, de)?;
             Some((header, state.event?))
         });
         match decoded {
@@ -566,7 +576,7 @@ pub mod fast {
 
     /// simd-json alone; see [`try_from_slice`].
     pub fn try_payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Option<E> {
-        with_tape(bytes, |_, de| {
+        with_tape(bytes, None, |_, de| {
             let mut event = None;
             E::decode_payload(event_type, u64::from(version), de, &mut event).ok()?;
             event
@@ -766,9 +776,9 @@ struct State<'de, E, R = &'de RawValue, P = NoParent> {
     event: Option<E>,
     raw_payload: Option<R>,
     failure: Option<Failure>,
-    /// The whole message, for a scan ahead to the type and version when
-    /// the payload comes first (see `prescan`); `None` to never scan.
-    input: Option<&'de [u8]>,
+    /// How to find the type and version when the payload comes first
+    /// (see `prescan`).
+    lookahead: Lookahead<'de>,
     /// Type and version came from the scan; the parser must meet the same.
     prescanned: bool,
     /// Where a generated wire type puts the nested parent it decoded.
@@ -784,7 +794,7 @@ impl<'de, E: Dispatch, R, P: ParentSlot<'de>> State<'de, E, R, P> {
             event: None,
             raw_payload: None,
             failure: None,
-            input: None,
+            lookahead: Lookahead::Nothing,
             prescanned: false,
             parent: P::default(),
         }
@@ -867,11 +877,11 @@ impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
     /// At the payload: when it comes before type and version, finds them by
     /// scanning ahead, so the payload is decoded as it is met.
     fn scan_ahead(&mut self) {
-        let Some(bytes) = self.input.take() else { return };
+        let lookahead = std::mem::take(&mut self.lookahead);
         if self.event_type.is_some() || self.version.is_some() {
             return;
         }
-        let Some((event_type, version)) = crate::prescan::type_and_version(&self.layout, bytes) else { return };
+        let Some((event_type, version)) = lookahead.type_and_version(&self.layout) else { return };
         // Nothing is taken when the type is refused (no version suffix).
         if self.take_type(Cow::Borrowed(event_type)).is_err() {
             return;

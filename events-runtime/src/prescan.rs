@@ -24,6 +24,120 @@ pub(crate) fn type_and_version<'de>(layout: &EnvelopeLayout, bytes: &'de [u8]) -
     Some((event_type, version))
 }
 
+/// What a decode knows ahead of the payload about where its type and
+/// version are: the message's bytes to scan when the payload comes first,
+/// or what was already read off a parsed tape (simd-json's).
+#[derive(Clone, Copy, Default)]
+pub(crate) enum Lookahead<'de> {
+    /// Never scan: type and version are read only as the parser meets them.
+    #[default]
+    Nothing,
+    /// The whole message, scanned with [`type_and_version`] if needed.
+    Bytes(&'de [u8]),
+    /// Already looked up: type and version, or `None` where not plainly there.
+    #[cfg(feature = "fast-json")]
+    Found(Option<(&'de str, Option<u64>)>),
+}
+
+impl<'de> Lookahead<'de> {
+    /// Type and version, guessed or looked up as this lookahead allows.
+    pub(crate) fn type_and_version(self, layout: &EnvelopeLayout) -> Option<(&'de str, Option<u64>)> {
+        match self {
+            Lookahead::Nothing => None,
+            Lookahead::Bytes(bytes) => type_and_version(layout, bytes),
+            #[cfg(feature = "fast-json")]
+            Lookahead::Found(found) => found,
+        }
+    }
+}
+
+/// Type and version looked up in simd-json's tape of a message (a tape
+/// skips a value of any size in one step), for a message whose first key
+/// is not where the type sits; otherwise the parser meets the type first
+/// and nothing needs finding ([`Lookahead::Nothing`]). Like the scan of the
+/// bytes, a guess the decoder checks.
+#[cfg(feature = "fast-json")]
+pub(crate) fn on_tape<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<'de>]) -> Lookahead<'de> {
+    use simd_json::Node;
+    if matches!(nodes.get(1), Some(Node::String(first)) if layout.type_path.first() == Some(first)) {
+        return Lookahead::Nothing;
+    }
+    Lookahead::Found(tape_type_and_version(layout, nodes))
+}
+
+/// Type and version along the layout's paths, found in one walk over the
+/// members of the object that holds them (the root, or the parent both
+/// paths share); the first member of each name counts.
+#[cfg(feature = "fast-json")]
+fn tape_type_and_version<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<'de>]) -> Option<(&'de str, Option<u64>)> {
+    use simd_json::{Node, StaticNode};
+    let holder = match layout.type_path {
+        [parent, _] => TapeMembers::of(nodes, 0)?.find(|(key, _)| key == parent)?.1,
+        _ => 0,
+    };
+    let type_key = *layout.type_path.last()?;
+    let version_key = layout.version_path.last().copied();
+    let (mut event_type, mut version) = (None, None);
+    for (key, value) in TapeMembers::of(nodes, holder)? {
+        if key == type_key && event_type.is_none() {
+            event_type = Some(value);
+        } else if Some(key) == version_key && version.is_none() {
+            version = Some(value);
+        }
+        if event_type.is_some() && (version.is_some() || version_key.is_none()) {
+            break;
+        }
+    }
+    let Node::String(event_type) = nodes[event_type?] else { return None };
+    let version = match version.map(|at| nodes[at]) {
+        None if version_key.is_none() => None,
+        Some(Node::Static(StaticNode::U64(version))) => Some(version),
+        Some(Node::Static(StaticNode::I64(version))) if version >= 0 => Some(version as u64),
+        _ => return None,
+    };
+    Some((event_type, version))
+}
+
+/// The members of the object at `at` on a tape: each key with where its
+/// value sits. Ends early where the tape is not as an object's would be.
+#[cfg(feature = "fast-json")]
+struct TapeMembers<'n, 'de> {
+    nodes: &'n [simd_json::Node<'de>],
+    at: usize,
+    left: usize,
+}
+
+#[cfg(feature = "fast-json")]
+impl<'n, 'de> TapeMembers<'n, 'de> {
+    fn of(nodes: &'n [simd_json::Node<'de>], at: usize) -> Option<Self> {
+        match nodes.get(at)? {
+            &simd_json::Node::Object { len, .. } => Some(TapeMembers { nodes, at: at + 1, left: len }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "fast-json")]
+impl<'de> Iterator for TapeMembers<'_, 'de> {
+    type Item = (&'de str, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use simd_json::Node;
+        if self.left == 0 {
+            return None;
+        }
+        let &Node::String(key) = self.nodes.get(self.at)? else { return None };
+        let value = self.at + 1;
+        // Nodes the value takes on the tape, its own included.
+        let width = match self.nodes.get(value)? {
+            Node::Object { count, .. } | Node::Array { count, .. } => count + 1,
+            _ => 1,
+        };
+        self.left -= 1;
+        self.at = value + width;
+        Some((key, value))
+    }
+}
 /// What follows the last `"key":` in `bytes`, from the value's first byte.
 fn after_last_key<'de>(bytes: &'de [u8], key: &str) -> Option<&'de [u8]> {
     let key = key.as_bytes();
@@ -94,6 +208,52 @@ mod tests {
         let largest = br#"{"data": {}, "meta" : { "type" : "a" , "version"	:
             18446744073709551615 }}"#;
         assert_eq!(type_and_version(&NESTED, largest), Some(("a", Some(u64::MAX))));
+    }
+
+    #[cfg(feature = "fast-json")]
+    fn on_tape_of<'a>(layout: &EnvelopeLayout, text: &'a mut [u8]) -> Option<(&'a str, Option<u64>)> {
+        let tape = simd_json::to_tape(text).expect("valid JSON");
+        match on_tape(layout, &tape.0) {
+            Lookahead::Found(found) => found,
+            Lookahead::Nothing => panic!("nothing looked up"),
+            Lookahead::Bytes(_) => unreachable!(),
+        }
+    }
+
+    #[cfg(feature = "fast-json")]
+    #[test]
+    fn looks_up_type_and_version_on_the_tape_along_the_layout_paths() {
+        // The payload's own `meta`, `type` and `version` keys are skipped
+        // with it, and the type comes unescaped.
+        let mut nested = br#"{"data": {"meta": {"type": "no", "version": 7}, "type": "no", "b": [1, {"c": []}], "e": {}},
+            "id": 1, "meta": {"id": "1", "nested": {"version": 9}, "type": "kfm.ingestion.\u006eew", "version": 2}}"#.to_vec();
+        assert_eq!(on_tape_of(&NESTED, &mut nested), Some(("kfm.ingestion.new", Some(2))));
+        let mut flat = br#"{"data": [1, 2.5e3, "]"], "id": 7, "type": "orders.placed.v3"}"#.to_vec();
+        assert_eq!(on_tape_of(&FLAT, &mut flat), Some(("orders.placed.v3", None)));
+        let mut largest = br#"{"data": {}, "meta": {"type": "a", "version": 18446744073709551615}}"#.to_vec();
+        assert_eq!(on_tape_of(&NESTED, &mut largest), Some(("a", Some(u64::MAX))));
+    }
+
+    #[cfg(feature = "fast-json")]
+    #[test]
+    fn on_the_tape_a_type_met_first_needs_no_lookup_and_anything_unusual_is_left_to_the_decoder() {
+        let mut meta_first = br#"{"meta": {"type": "a", "version": 1}, "data": {}}"#.to_vec();
+        let tape = simd_json::to_tape(&mut meta_first).expect("valid JSON");
+        assert!(matches!(on_tape(&NESTED, &tape.0), Lookahead::Nothing));
+        for text in [
+            &br#"{"data": {}, "meta": {"type": "a", "version": 1.0}}"#[..],
+            br#"{"data": {}, "meta": {"type": "a", "version": "1"}}"#,
+            br#"{"data": {}, "meta": {"type": "a", "version": -1}}"#,
+            br#"{"data": {}, "meta": {"type": "a"}}"#,
+            br#"{"data": {}, "meta": {"type": 1, "version": 1}}"#,
+            br#"{"data": {}, "meta": {}, "type": "a", "version": 1}"#,
+            br#"{"data": {}, "meta": "x"}"#,
+            br#"{"data": {"meta": {"type": "a", "version": 1}}}"#,
+            br#"[{"meta": {"type": "a", "version": 1}}]"#,
+            br#"{}"#,
+        ] {
+            assert_eq!(on_tape_of(&NESTED, &mut text.to_vec()), None, "{}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]

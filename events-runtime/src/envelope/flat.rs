@@ -20,6 +20,7 @@ use serde_json::value::RawValue;
 
 use super::{Dispatch, EnvelopeLayout, Key, RawPayload, State, from_slice, utf8};
 use crate::DecodeError;
+use crate::prescan::Lookahead;
 
 /// A header of a flat layout, implemented by the generated code.
 pub trait FlatHeader<'de>: Deserialize<'de> {
@@ -128,21 +129,21 @@ where
     E: Dispatch,
 {
     let mut de = serde_json::Deserializer::from_str(utf8(bytes).ok()?);
-    let header = decode_flat::<H, E, &RawValue, _>(state, bytes, &mut de)?;
+    let header = decode_flat::<H, E, &RawValue, _>(state, Lookahead::Bytes(bytes), &mut de)?;
     de.end().ok()?;
     Some(header)
 }
 
 /// One pass through `H`'s wire type over any JSON backend, the event left
 /// in `state`; `None` for anything it does not decode.
-pub(super) fn decode_flat<'de, H, E, R, D>(state: &mut State<'de, E, R>, input: &'de [u8], deserializer: D) -> Option<H>
+pub(super) fn decode_flat<'de, H, E, R, D>(state: &mut State<'de, E, R>, lookahead: Lookahead<'de>, deserializer: D) -> Option<H>
 where
     H: FlatHeader<'de>,
     E: Dispatch,
     R: RawPayload<'de>,
     D: Deserializer<'de>,
 {
-    state.input = Some(input);
+    state.lookahead = lookahead;
     let wire = H::Wire::deserialize(Marked { inner: deserializer, state: &mut *state }).ok()?;
     if state.event.is_none() {
         // The payload came before the type and the scan ahead did not find it.
