@@ -257,8 +257,9 @@ where
     H: NestedHeader<'de>,
     E: Dispatch,
 {
-    let mut de = serde_json::Deserializer::from_str(utf8(bytes).ok()?);
-    let decoded = decode_nested::<H, E, &RawValue, _>(layout, Lookahead::Bytes(bytes), &mut de)?;
+    let text = utf8(bytes).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let decoded = decode_nested::<H, E, &RawValue, _>(layout, Lookahead::Text(text), &mut de)?;
     de.end().ok()?;
     Some(decoded)
 }
@@ -352,7 +353,7 @@ where
     let bytes = text.as_bytes();
     let mut state = State::new(layout);
     if scan_ahead {
-        state.lookahead = Lookahead::Bytes(bytes);
+        state.lookahead = Lookahead::Text(text);
     }
     let mut de = serde_json::Deserializer::from_str(text);
     match decode::<H, E, _, _, _>(&mut state, &mut de).and_then(|header| de.end().map(|()| header)) {

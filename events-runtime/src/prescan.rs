@@ -1,39 +1,64 @@
-//! Finding the event type and version in an envelope's bytes when the
-//! payload comes before them (`{"data": {..}, "meta": {"type": ..}}`).
+//! Finding the event type and version of an envelope ahead of the parser
+//! when the payload comes before them (`{"data": {..}, "meta": {"type": ..}}`).
 //!
 //! Without this, such a payload is kept as raw JSON, then parsed a second
-//! time once the type and version are known. Instead, a guess: the last
-//! `"type"` and `"version"` keys of the message (the leaf names of the
-//! layout's paths), found by a SIMD search for colons from the end, where
-//! the metadata that follows a payload sits. Only plain values are read (no
-//! escapes, an integer version); anything else answers `None` and the
-//! decoder takes the raw path. The guess decides nothing alone: the decoder
-//! checks it against every type and version key it then meets, and decodes
-//! again without it when they differ or anything fails (see `envelope`).
+//! time once the type and version are known. Instead, a guess: on
+//! serde_json's path, the last `"type"` and `"version"` keys of the
+//! message's text (the leaf names of the layout's paths), found by a SIMD
+//! search for colons from the end, where the metadata that follows a
+//! payload sits; on simd-json's path, the members along the layout's paths
+//! in the tape it has built. Only plain values are read (no escapes in the
+//! text, an integer version); anything else answers `None` and the decoder
+//! takes the raw path. The guess decides nothing alone: the decoder checks
+//! it against every type and version key it then meets, and decodes again
+//! without it when they differ or anything fails (see `envelope`).
 
 use crate::envelope::{EnvelopeLayout, decimal};
 
 /// The type string and, where the layout has a version field, the version,
-/// as guessed from `bytes`; `None` when there is no plain guess.
-pub(crate) fn type_and_version<'de>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Option<(&'de str, Option<u64>)> {
-    let event_type = plain_string(after_last_key(bytes, layout.type_path.last()?)?)?;
-    let version = match layout.version_path.last() {
-        Some(leaf) => Some(integer(after_last_key(bytes, leaf)?)?),
+/// as guessed from the message's `text`; `None` when there is no plain
+/// guess. The type is borrowed from the text, checked as UTF-8 already.
+pub(crate) fn type_and_version<'de>(layout: &EnvelopeLayout, text: &'de str) -> Option<(&'de str, Option<u64>)> {
+    let bytes = text.as_bytes();
+    let type_key = layout.type_path.last()?.as_bytes();
+    let version_key = layout.version_path.last().map(|key| key.as_bytes());
+    // One walk back over the colons finds the last of both keys: the
+    // metadata after a payload is short, and a member has one colon where
+    // it has up to four quotes.
+    let (mut type_at, mut version_at) = (None, None);
+    for colon in memchr::memrchr_iter(b':', bytes) {
+        let Some(name) = trim_end_whitespace(&bytes[..colon]).strip_suffix(b"\"") else { continue };
+        // The opening quote, where it would sit, rules out most names
+        // before their bytes are compared.
+        let is_key = |key: &[u8]| name.len() > key.len() && name[name.len() - key.len() - 1] == b'"' && name.ends_with(key);
+        if type_at.is_none() && is_key(type_key) {
+            type_at = Some(colon + 1);
+        } else if version_at.is_none() && version_key.is_some_and(is_key) {
+            version_at = Some(colon + 1);
+        }
+        if type_at.is_some() && (version_at.is_some() || version_key.is_none()) {
+            break;
+        }
+    }
+    let event_type = plain_string(text, type_at?)?;
+    let version = match version_key {
+        Some(_) => Some(integer(skip_whitespace(&bytes[version_at?..]))?),
         None => None,
     };
     Some((event_type, version))
 }
 
 /// What a decode knows ahead of the payload about where its type and
-/// version are: the message's bytes to scan when the payload comes first,
+/// version are: the message's text to scan when the payload comes first,
 /// or what was already read off a parsed tape (simd-json's).
 #[derive(Clone, Copy, Default)]
 pub(crate) enum Lookahead<'de> {
     /// Never scan: type and version are read only as the parser meets them.
     #[default]
     Nothing,
-    /// The whole message, scanned with [`type_and_version`] if needed.
-    Bytes(&'de [u8]),
+    /// The whole message, checked as UTF-8, scanned with
+    /// [`type_and_version`] if needed.
+    Text(&'de str),
     /// Already looked up: type and version, or `None` where not plainly there.
     #[cfg(feature = "fast-json")]
     Found(Option<(&'de str, Option<u64>)>),
@@ -44,7 +69,7 @@ impl<'de> Lookahead<'de> {
     pub(crate) fn type_and_version(self, layout: &EnvelopeLayout) -> Option<(&'de str, Option<u64>)> {
         match self {
             Lookahead::Nothing => None,
-            Lookahead::Bytes(bytes) => type_and_version(layout, bytes),
+            Lookahead::Text(text) => type_and_version(layout, text),
             #[cfg(feature = "fast-json")]
             Lookahead::Found(found) => found,
         }
@@ -138,16 +163,6 @@ impl<'de> Iterator for TapeMembers<'_, 'de> {
         Some((key, value))
     }
 }
-/// What follows the last `"key":` in `bytes`, from the value's first byte.
-fn after_last_key<'de>(bytes: &'de [u8], key: &str) -> Option<&'de [u8]> {
-    let key = key.as_bytes();
-    // Colons from the end: the metadata after a payload is short, and a
-    // member has one colon where it has up to four quotes.
-    memchr::memrchr_iter(b':', bytes).find_map(|colon| {
-        let name = trim_end_whitespace(&bytes[..colon]).strip_suffix(b"\"")?.strip_suffix(key)?;
-        name.ends_with(b"\"").then(|| skip_whitespace(&bytes[colon + 1..]))
-    })
-}
 
 fn trim_end_whitespace(bytes: &[u8]) -> &[u8] {
     let end = bytes.iter().rposition(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t')).map_or(0, |last| last + 1);
@@ -159,14 +174,20 @@ fn skip_whitespace(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
-/// A string without escapes at the start of `bytes`, borrowed.
-fn plain_string(bytes: &[u8]) -> Option<&str> {
-    let rest = bytes.strip_prefix(b"\"")?;
-    let end = memchr::memchr2(b'"', b'\\', rest)?;
-    if rest[end] == b'\\' {
+/// A string without escapes at the start of the value from `at`, borrowed
+/// from `text`: its bounds sit next to ASCII quotes, so on character
+/// boundaries, and nothing is checked again.
+fn plain_string(text: &str, at: usize) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let start = at + bytes[at..].iter().position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))?;
+    if bytes[start] != b'"' {
         return None;
     }
-    std::str::from_utf8(&rest[..end]).ok()
+    let end = start + 1 + memchr::memchr2(b'"', b'\\', &bytes[start + 1..])?;
+    if bytes[end] == b'\\' {
+        return None;
+    }
+    text.get(start + 1..end)
 }
 
 /// A non-negative integer without fraction or exponent at the start of
@@ -200,14 +221,17 @@ mod tests {
 
     #[test]
     fn finds_type_and_version_after_the_payload() {
-        let bytes = br#"{"data": {"a": "x\"}{", "b": [1, {"c": [true, null]}], "meta": {"type": "no"}},
+        let text = r#"{"data": {"a": "x\"}{", "b": [1, {"c": [true, null]}], "meta": {"type": "no"}},
             "meta": {"id": "1", "type": "kfm.ingestion.new", "nested": {"version": 9}, "version": 2}}"#;
-        assert_eq!(type_and_version(&NESTED, bytes), Some(("kfm.ingestion.new", Some(2))));
-        let flat = br#"{"data": [1, 2.5e3, "]"], "id": 7, "type": "orders.placed.v3"}"#;
+        assert_eq!(type_and_version(&NESTED, text), Some(("kfm.ingestion.new", Some(2))));
+        let flat = r#"{"data": [1, 2.5e3, "]"], "id": 7, "type": "orders.placed.v3"}"#;
         assert_eq!(type_and_version(&FLAT, flat), Some(("orders.placed.v3", None)));
-        let largest = br#"{"data": {}, "meta" : { "type" : "a" , "version"	:
+        let largest = r#"{"data": {}, "meta" : { "type" : "a" , "version"	:
             18446744073709551615 }}"#;
         assert_eq!(type_and_version(&NESTED, largest), Some(("a", Some(u64::MAX))));
+        // Text around and inside the type need not be ASCII.
+        let wide = r#"{"data": {"ü": "ß\"∑"}, "meta": {"typé": 1, "type": "kfm.ingéstion.✓", "version": 3}}"#;
+        assert_eq!(type_and_version(&NESTED, wide), Some(("kfm.ingéstion.✓", Some(3))));
     }
 
     #[cfg(feature = "fast-json")]
@@ -216,7 +240,7 @@ mod tests {
         match on_tape(layout, &tape.0) {
             Lookahead::Found(found) => found,
             Lookahead::Nothing => panic!("nothing looked up"),
-            Lookahead::Bytes(_) => unreachable!(),
+            Lookahead::Text(_) => unreachable!(),
         }
     }
 
@@ -258,20 +282,20 @@ mod tests {
 
     #[test]
     fn anything_unusual_is_left_to_the_decoder() {
-        for bytes in [
-            &br#"{"data": {}, "meta": {"type": "a\u0062", "version": 1}}"#[..],
-            br#"{"data": {}, "meta": {"type": "a", "version": 1.0}}"#,
-            br#"{"data": {}, "meta": {"type": "a", "version": "1"}}"#,
-            br#"{"data": {}, "meta": {"type": "a", "version": 01}}"#,
-            br#"{"data": {}, "meta": {"type": "a", "version": 18446744073709551616}}"#,
-            br#"{"data": {}, "meta": {"type": "a"}}"#,
-            br#"{"data": {}, "meta": "x"}"#,
-            br#"{"data": {"unterminated": "#,
-            br#"[1, 2]"#,
-            br#""#,
-            br#"{}"#,
+        for text in [
+            r#"{"data": {}, "meta": {"type": "a\u0062", "version": 1}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": 1.0}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": "1"}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": 01}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": 18446744073709551616}}"#,
+            r#"{"data": {}, "meta": {"type": "a"}}"#,
+            r#"{"data": {}, "meta": "x"}"#,
+            r#"{"data": {"unterminated": "#,
+            r#"[1, 2]"#,
+            r#""#,
+            r#"{}"#,
         ] {
-            assert_eq!(type_and_version(&NESTED, bytes), None, "{}", String::from_utf8_lossy(bytes));
+            assert_eq!(type_and_version(&NESTED, text), None, "{text}");
         }
     }
 }

@@ -128,8 +128,9 @@ where
     H: FlatHeader<'de>,
     E: Dispatch,
 {
-    let mut de = serde_json::Deserializer::from_str(utf8(bytes).ok()?);
-    let header = decode_flat::<H, E, &RawValue, _>(state, Lookahead::Bytes(bytes), &mut de)?;
+    let text = utf8(bytes).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let header = decode_flat::<H, E, &RawValue, _>(state, Lookahead::Text(text), &mut de)?;
     de.end().ok()?;
     Some(header)
 }
