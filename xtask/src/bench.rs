@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: decoding and encoding (the `decode-bench` crate in
-//! `benches/decode/`, built in release and run side by side in one process),
+//! `benches/decode/`, built in release, its variants run side by side in
+//! each of several processes),
 //! then generation measured in-process on synthetic contract sets (time,
 //! scaling, no-op rerun, size of the output, and the `cargo check` time of
 //! the generated crate). Prints tables and, last, one line of `key=value`
@@ -95,14 +96,56 @@ pub fn write_sets(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds and runs the decode benchmark; prints its tables and returns its
-/// last line of figures.
+/// Processes of the decode benchmark a run measures in (`--quick`: fewer).
+const DECODE_PROCESSES: usize = 5;
+const DECODE_PROCESSES_QUICK: usize = 3;
+
+/// Builds and runs the decode benchmark in several processes, one after
+/// the other; prints the first one's tables and the spread of every figure
+/// over the processes, and returns the line of figures, each the median
+/// over the processes.
+///
+/// Several processes, because in some processes one variant's code runs
+/// at up to twice its usual time for the whole process (a different
+/// variant in different processes; see BENCHMARKS.md), which the
+/// interleaving within one process cannot cancel. Within each process the
+/// variants are still measured side by side.
 ///
 /// It is built for this machine's CPU, as sonic-rs and simd-json ask of
 /// their users (without it sonic-rs parses without SIMD, and simd-json
 /// reaches its SIMD code through a call it cannot inline), in a target
 /// directory of its own so the flag does not rebuild the workspace's.
 fn decode(root: &Path, quick: bool) -> Result<String, String> {
+    let processes = if quick { DECODE_PROCESSES_QUICK } else { DECODE_PROCESSES };
+    let mut runs: Vec<Vec<(String, f64)>> = Vec::new();
+    for process in 1..=processes {
+        let (tables, figures) = decode_process(root, quick)?;
+        if process == 1 {
+            println!("Decode benchmark, process 1 of {processes} (the figures after the tables are medians over all {processes}):\n");
+            println!("{tables}\n");
+        }
+        runs.push(parse_figures(&figures)?);
+    }
+    let keys: Vec<&str> = runs[0].iter().map(|(key, _)| key.as_str()).collect();
+    let mut medians = Vec::new();
+    println!("| figure | median of {processes} processes | lowest | highest |");
+    println!("|---|---:|---:|---:|");
+    for key in keys {
+        let mut values: Vec<f64> = runs
+            .iter()
+            .map(|run| run.iter().find(|(k, _)| k == key).map(|(_, value)| *value).ok_or_else(|| format!("a decode process did not report `{key}`")))
+            .collect::<Result<_, _>>()?;
+        values.sort_by(f64::total_cmp);
+        let median = values[values.len() / 2];
+        println!("| {key} | {median:.3} | {:.3} | {:.3} |", values[0], values[values.len() - 1]);
+        medians.push(format!("{key}={median:.3}"));
+    }
+    println!();
+    Ok(medians.join(" "))
+}
+
+/// One process of the decode benchmark: its tables, and its last line.
+fn decode_process(root: &Path, quick: bool) -> Result<(String, String), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let rustflags = match std::env::var("RUSTFLAGS") {
         Ok(flags) if !flags.trim().is_empty() => format!("{flags} -C target-cpu=native"),
@@ -123,8 +166,18 @@ fn decode(root: &Path, quick: bool) -> Result<String, String> {
         return Err(format!("the decode benchmark failed:\n{stdout}"));
     }
     let (tables, figures) = stdout.trim_end().rsplit_once('\n').unwrap_or(("", stdout.trim_end()));
-    println!("{tables}\n");
-    Ok(figures.to_owned())
+    Ok((tables.to_owned(), figures.to_owned()))
+}
+
+/// `key=value key=value ...` as the decode benchmark prints it last.
+fn parse_figures(line: &str) -> Result<Vec<(String, f64)>, String> {
+    line.split_whitespace()
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').ok_or_else(|| format!("the decode benchmark's last line has `{pair}`, not key=value"))?;
+            let value = value.parse().map_err(|_| format!("the decode benchmark's figure `{pair}` is not a number"))?;
+            Ok((key.to_owned(), value))
+        })
+        .collect()
 }
 
 fn count_rust_lines(dir: &Path) -> usize {
@@ -188,4 +241,19 @@ fn standalone_manifest(root: &Path) -> Result<std::path::PathBuf, String> {
         .join("\n");
     std::fs::write(&manifest, format!("{text}\n\n[workspace]\n")).map_err(|e| e.to_string())?;
     Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_figures;
+
+    #[test]
+    fn reads_the_decode_benchmarks_last_line_and_names_what_is_wrong() {
+        let figures = parse_figures("decode_c_over_a=1.824 encode_ratio=1.001").expect("well formed");
+        assert_eq!(figures, vec![("decode_c_over_a".to_owned(), 1.824), ("encode_ratio".to_owned(), 1.001)]);
+        let missing = parse_figures("decode_c_over_a=1.8 oops").unwrap_err();
+        assert!(missing.contains("`oops`"), "{missing}");
+        let not_a_number = parse_figures("encode_ratio=fast").unwrap_err();
+        assert!(not_a_number.contains("`encode_ratio=fast`"), "{not_a_number}");
+    }
 }
