@@ -667,13 +667,20 @@ where
         _ => {}
     }
 
-    let mut tracked_state = State::<E>::new(layout);
-    let mut track = serde_path_to_error::Track::new();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let tracked = decode::<H, E, _, _, _>(
-        &mut tracked_state,
-        serde_path_to_error::Deserializer::new(&mut de, &mut track),
-    );
+    // A payload before its type is kept as raw text, which a message that
+    // is not UTF-8 cannot give. The type and version, found ahead on a
+    // lossy reading of the message, let it decode in place instead, so an
+    // invalid byte in it is placed within it.
+    let lossy = std::str::from_utf8(bytes).is_err().then(|| String::from_utf8_lossy(bytes));
+    let presumed = lossy.as_deref().and_then(|text| crate::prescan::type_and_version(layout, text)).filter(|(event_type, _)| {
+        !event_type.contains(char::REPLACEMENT_CHARACTER) && !E::known_versions(event_type).is_empty()
+    });
+    let (mut tracked_state, mut track, mut tracked) = decode_tracked::<H, E>(layout, bytes, presumed);
+    if matches!(tracked_state.failure, Some(Failure::PrescanMismatch)) {
+        // The parser met another type or version than the guess: explain
+        // as without it.
+        (tracked_state, track, tracked) = decode_tracked::<H, E>(layout, bytes, None);
+    }
     let mut pointer = json_pointer(&track.path());
     let mut message = match tracked {
         Err(tracked_error) => strip_position(&tracked_error.to_string()),
@@ -716,6 +723,27 @@ where
         },
         _ => DecodeError::Envelope { pointer, message },
     }
+}
+
+/// Decodes `bytes` again with the path tracked, taking `presumed` as the
+/// type and version found ahead.
+fn decode_tracked<'de, H, E>(
+    layout: &EnvelopeLayout,
+    bytes: &'de [u8],
+    presumed: Option<(&str, Option<u64>)>,
+) -> (State<'de, E>, serde_path_to_error::Track, Result<H, serde_json::Error>)
+where
+    H: Deserialize<'de>,
+    E: Dispatch,
+{
+    let mut state = State::<E>::new(layout);
+    if let Some((event_type, version)) = presumed {
+        state.presume(Cow::Owned(event_type.to_owned()), version);
+    }
+    let mut track = serde_path_to_error::Track::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let tracked = decode::<H, E, _, _, _>(&mut state, serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    (state, track, tracked)
 }
 
 /// serde_json appends " at line L column C"; the pointer says where already.
@@ -883,8 +911,14 @@ impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
             return;
         }
         let Some((event_type, version)) = lookahead.type_and_version(&self.layout) else { return };
+        self.presume(Cow::Borrowed(event_type), version);
+    }
+
+    /// Takes a type and version found ahead of the parser, which must then
+    /// meet the same.
+    fn presume(&mut self, event_type: Cow<'de, str>, version: Option<u64>) {
         // Nothing is taken when the type is refused (no version suffix).
-        if self.take_type(Cow::Borrowed(event_type)).is_err() {
+        if self.take_type(event_type).is_err() {
             return;
         }
         if let Some(version) = version {

@@ -129,10 +129,31 @@ fn a_message_that_is_not_utf8_is_refused_where_it_is() {
         matches!(&in_payload, DecodeError::Payload { pointer, message, .. } if pointer == "/data/asset_ref" && message == "invalid unicode code point"),
         "{in_payload:?}"
     );
-    // A payload before its type is kept as raw text when it cannot be
-    // decoded in place, and text it is not: refused as a whole.
+    // Also where the payload comes before its type.
     let in_payload_first = Envelope::from_slice(&with_bytes(&data_first, "landsat", b"land\xe2\x82sat")).unwrap_err();
-    assert_eq!(in_payload_first, DecodeError::Envelope { pointer: "/data".into(), message: "invalid unicode code point".into() });
+    assert!(
+        matches!(&in_payload_first, DecodeError::Payload { pointer, message, .. } if pointer == "/data/asset_ref" && message == "invalid unicode code point"),
+        "{in_payload_first:?}"
+    );
+    // Where the type itself is not text, nothing is found ahead: the
+    // payload is refused whole, and the type is not guessed.
+    let mut both = with_bytes(&data_first, "landsat", b"land\xe2\x82sat");
+    let in_type = both.windows(9).position(|window| window == b"new_image").expect("the type is there");
+    both[in_type + 4] = 0xff;
+    assert_eq!(
+        Envelope::from_slice(&both).unwrap_err(),
+        DecodeError::Envelope { pointer: "/data".into(), message: "invalid unicode code point".into() }
+    );
+    // A later `type` key of another known type misleads the guess; the
+    // parser meets the real one first, and the error is as without a guess.
+    let mut trailing = valid_data();
+    trailing["zz"] = json!({"type": "kfm.catalog.stac_item_published", "version": 1});
+    let misleading = format!("{{\"meta\":{meta},\"data\":{trailing}}}");
+    let misled = Envelope::from_slice(&with_bytes(&misleading, "landsat", b"land\xe2\x82sat")).unwrap_err();
+    assert!(
+        matches!(&misled, DecodeError::Payload { pointer, message, .. } if pointer == "/data/asset_ref" && message == "invalid unicode code point"),
+        "{misled:?}"
+    );
 }
 
 /// Decoding never panics, whatever the bytes: every prefix and every
