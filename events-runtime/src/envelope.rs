@@ -84,7 +84,7 @@ pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
 
 impl EnvelopeLayout {
     /// The key of the nested object that holds type and version, if any.
-    fn nested_parent(&self) -> Option<&'static str> {
+    pub(crate) fn nested_parent(&self) -> Option<&'static str> {
         match self.type_path {
             [parent, _] => Some(parent),
             _ => None,

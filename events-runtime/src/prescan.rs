@@ -96,9 +96,9 @@ pub(crate) fn on_tape<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<'de
 #[cfg(feature = "fast-json")]
 fn tape_type_and_version<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<'de>]) -> Option<(&'de str, Option<u64>)> {
     use simd_json::{Node, StaticNode};
-    let holder = match layout.type_path {
-        [parent, _] => TapeMembers::of(nodes, 0)?.find(|(key, _)| key == parent)?.1,
-        _ => 0,
+    let holder = match layout.nested_parent() {
+        Some(parent) => TapeMembers::of(nodes, 0)?.find(|(key, _)| *key == parent)?.1,
+        None => 0,
     };
     let type_key = *layout.type_path.last()?;
     let version_key = layout.version_path.last().copied();
@@ -179,8 +179,8 @@ fn skip_whitespace(bytes: &[u8]) -> &[u8] {
 /// boundaries, and nothing is checked again.
 fn plain_string(text: &str, at: usize) -> Option<&str> {
     let bytes = text.as_bytes();
-    let start = at + bytes[at..].iter().position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))?;
-    if bytes[start] != b'"' {
+    let start = bytes.len() - skip_whitespace(&bytes[at..]).len();
+    if bytes.get(start) != Some(&b'"') {
         return None;
     }
     let end = start + 1 + memchr::memchr2(b'"', b'\\', &bytes[start + 1..])?;
