@@ -1,0 +1,118 @@
+//! Decoding never panics, whatever the bytes, and the simd-json path
+//! (`fast-json`) answers exactly what the serde_json path answers: the same
+//! event or the same error. Checked on every envelope layout of the
+//! repository (nested type and version, top-level type and version, version
+//! as a type suffix, no envelope) with the payload first and last, over
+//! every prefix of a valid message and every byte of it replaced, removed
+//! or doubled.
+
+mod support;
+
+use std::fmt::Debug;
+
+use events_runtime::envelope::{self, fast};
+use events_runtime::{DecodeError, EnvelopeLayout, EventInfo};
+
+/// Bytes put in place of each byte (besides its neighbours): JSON's
+/// structural bytes, an escape, a digit, a space, and bytes that are not
+/// UTF-8 on their own.
+const REPLACEMENTS: &[u8] = b"\"{}[]:,\\0 \x80\xff";
+
+/// Every mutation of `valid`, each given to `check`.
+fn mutations(valid: &[u8], mut check: impl FnMut(&[u8])) {
+    for end in 0..valid.len() {
+        check(&valid[..end]);
+    }
+    let mut changed = Vec::with_capacity(valid.len() + 1);
+    for at in 0..valid.len() {
+        // The neighbours of a byte turn a key, a type or a version into
+        // another, unknown or not.
+        let neighbours = [valid[at].wrapping_sub(1), valid[at].wrapping_add(1)];
+        for &byte in REPLACEMENTS.iter().chain(&neighbours).filter(|&&byte| byte != valid[at]) {
+            changed.clear();
+            changed.extend_from_slice(valid);
+            changed[at] = byte;
+            check(&changed);
+        }
+        changed.clear();
+        changed.extend_from_slice(&valid[..at]);
+        changed.extend_from_slice(&valid[at + 1..]);
+        check(&changed);
+        changed.clear();
+        changed.extend_from_slice(&valid[..=at]);
+        changed.extend_from_slice(&valid[at..]);
+        check(&changed);
+    }
+}
+
+/// Runs both paths on every mutation of `valid` and compares them; returns
+/// how many mutations decoded (so a caller can tell the paths were not
+/// merely failing alike).
+fn both_paths_agree<T: PartialEq + Debug>(valid: &str, plain: impl Fn(&[u8]) -> Result<T, DecodeError>, fast: impl Fn(&[u8]) -> Result<T, DecodeError>) -> usize {
+    assert!(plain(valid.as_bytes()).is_ok(), "the message to mutate decodes: {valid}");
+    let mut decoded = 0;
+    mutations(valid.as_bytes(), |bytes| {
+        let expected = plain(bytes);
+        assert_eq!(fast(bytes), expected, "the two paths differ on {}", String::from_utf8_lossy(bytes));
+        decoded += usize::from(expected.is_ok());
+    });
+    decoded
+}
+
+/// An envelope schema's example around the first example of `info`, with
+/// the payload first or last.
+fn message(envelope_schema: &str, layout: &EnvelopeLayout, info: &EventInfo, payload_first: bool) -> String {
+    let base = support::examples_of(envelope_schema).remove(0);
+    let payload = support::examples_of(info.schema).remove(0);
+    support::wrap(&base, layout, info, &payload, payload_first)
+}
+
+/// One test per generated crate whose messages carry an envelope; `$decoder`
+/// names the runtime's decoder for the layout, on both paths. The generated
+/// `Envelope::from_slice` (decode, then validate) runs on every mutation
+/// too, for panics only.
+macro_rules! mutated_envelopes {
+    ($name:ident, $krate:ident, $decoder:ident, $envelope_schema:literal) => {
+        #[test]
+        fn $name() {
+            use $krate::types::EnvelopeHeader;
+            use $krate::{Envelope, Event, LAYOUT, registry::EVENTS};
+            for payload_first in [false, true] {
+                let text = message(include_str!($envelope_schema), &LAYOUT, &EVENTS[0], payload_first);
+                let decoded = both_paths_agree(
+                    &text,
+                    |bytes| envelope::$decoder::<EnvelopeHeader, Event>(&LAYOUT, bytes),
+                    |bytes| fast::$decoder::<EnvelopeHeader, Event>(&LAYOUT, bytes),
+                );
+                // Some mutations still decode (a space doubled, a digit
+                // changed): the paths were compared on events, not only on
+                // errors.
+                assert!(decoded > text.len() / 4, "{decoded} of the mutations decoded");
+                mutations(text.as_bytes(), |bytes| {
+                    let _ = Envelope::from_slice(bytes);
+                });
+            }
+        }
+    };
+}
+
+mutated_envelopes!(kfm_nested_meta, events_generated, from_slice_nested, "../../schemas/_shared/event-envelope.schema.json");
+mutated_envelopes!(activity_builder_top_level_type, activity_builder_events, from_slice_flat, "../../examples/activity-builder/schemas/_shared/envelope.schema.json");
+mutated_envelopes!(salestalk_type_suffix, salestalk_events, from_slice_flat, "../../examples/salestalk/schemas/_shared/envelope.schema.json");
+mutated_envelopes!(platform_events_type_suffix, platform_events, from_slice_flat, "../../examples/platform-events/schemas/_shared/envelope.schema.json");
+
+/// Without an envelope: the subject names type and version, the bytes are
+/// the payload alone.
+#[test]
+fn agent_platform_payload_routed_by_subject() {
+    use agent_platform_events::{Event, registry::EVENTS};
+    let info = &EVENTS[0];
+    let text = support::examples_of(info.schema).remove(0).to_string();
+    let decoded = both_paths_agree(
+        &text,
+        |bytes| envelope::payload_from_slice::<Event>(info.event_type, info.version, bytes),
+        |bytes| fast::payload_from_slice::<Event>(info.event_type, info.version, bytes),
+    );
+    assert!(decoded > text.len() / 4, "{decoded} of the mutations decoded");
+}
+
