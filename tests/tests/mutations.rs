@@ -12,6 +12,7 @@ use std::fmt::Debug;
 
 use events_runtime::envelope::{self, fast};
 use events_runtime::{DecodeError, EnvelopeLayout, EventInfo};
+use serde_json::Value;
 
 /// Bytes put in place of each byte (besides its neighbours): JSON's
 /// structural bytes, an escape, a digit, a space, and bytes that are not
@@ -59,12 +60,16 @@ fn both_paths_agree<T: PartialEq + Debug>(valid: &str, plain: impl Fn(&[u8]) -> 
     decoded
 }
 
-/// An envelope schema's example around the first example of `info`, with
-/// the payload first or last.
-fn message(envelope_schema: &str, layout: &EnvelopeLayout, info: &EventInfo, payload_first: bool) -> String {
-    let base = support::examples_of(envelope_schema).remove(0);
+/// `base` (an envelope) around the first example of `info`, with the
+/// payload first or last.
+fn message(base: &Value, layout: &EnvelopeLayout, info: &EventInfo, payload_first: bool) -> String {
     let payload = support::examples_of(info.schema).remove(0);
-    support::wrap(&base, layout, info, &payload, payload_first)
+    support::wrap(base, layout, info, &payload, payload_first)
+}
+
+/// The example of an envelope schema.
+fn example(envelope_schema: &str) -> Value {
+    support::examples_of(envelope_schema).remove(0)
 }
 
 /// One test per generated crate whose messages carry an envelope; `$decoder`
@@ -72,13 +77,13 @@ fn message(envelope_schema: &str, layout: &EnvelopeLayout, info: &EventInfo, pay
 /// `Envelope::from_slice` (decode, then validate) runs on every mutation
 /// too, for panics only.
 macro_rules! mutated_envelopes {
-    ($name:ident, $krate:ident, $decoder:ident, $envelope_schema:literal) => {
+    ($name:ident, $krate:ident, $decoder:ident, $base:expr) => {
         #[test]
         fn $name() {
             use $krate::types::EnvelopeHeader;
             use $krate::{Envelope, Event, LAYOUT, registry::EVENTS};
             for payload_first in [false, true] {
-                let text = message(include_str!($envelope_schema), &LAYOUT, &EVENTS[0], payload_first);
+                let text = message(&$base, &LAYOUT, &EVENTS[EVENTS.len() / 2], payload_first);
                 let decoded = both_paths_agree(
                     &text,
                     |bytes| envelope::$decoder::<EnvelopeHeader, Event>(&LAYOUT, bytes),
@@ -96,10 +101,18 @@ macro_rules! mutated_envelopes {
     };
 }
 
-mutated_envelopes!(kfm_nested_meta, events_generated, from_slice_nested, "../../schemas/_shared/event-envelope.schema.json");
-mutated_envelopes!(activity_builder_top_level_type, activity_builder_events, from_slice_flat, "../../examples/activity-builder/schemas/_shared/envelope.schema.json");
-mutated_envelopes!(salestalk_type_suffix, salestalk_events, from_slice_flat, "../../examples/salestalk/schemas/_shared/envelope.schema.json");
-mutated_envelopes!(platform_events_type_suffix, platform_events, from_slice_flat, "../../examples/platform-events/schemas/_shared/envelope.schema.json");
+mutated_envelopes!(kfm_nested_meta, events_generated, from_slice_nested, example(include_str!("../../schemas/_shared/event-envelope.schema.json")));
+mutated_envelopes!(activity_builder_top_level_type, activity_builder_events, from_slice_flat, example(include_str!("../../examples/activity-builder/schemas/_shared/envelope.schema.json")));
+mutated_envelopes!(salestalk_type_suffix, salestalk_events, from_slice_flat, example(include_str!("../../examples/salestalk/schemas/_shared/envelope.schema.json")));
+mutated_envelopes!(platform_events_type_suffix, platform_events, from_slice_flat, example(include_str!("../../examples/platform-events/schemas/_shared/envelope.schema.json")));
+// The benchmark's set of 51 types: types a byte apart go through the
+// deepest type switch on both paths. Its envelope schema has no example.
+mutated_envelopes!(
+    bench_set_type_switch,
+    bench_events,
+    from_slice_flat,
+    serde_json::json!({"type": "", "id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e", "time": "2026-01-04T18:22:19Z", "source": "billing", "data": {}})
+);
 
 /// Without an envelope: the subject names type and version, the bytes are
 /// the payload alone.
