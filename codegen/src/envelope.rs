@@ -555,7 +555,12 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     let (rest_idents, rest_decls): (Vec<_>, Vec<_>) = rest_fields.into_iter().unzip();
     let sole_parent = rest_idents.is_empty().then(|| quote!(const SOLE_PARENT: bool = true;));
     let (version_decl, version_ident, version_value) = match version_leaf {
-        Some(leaf) => (quote!(#[serde(rename = #leaf)] #wire_version: u64,), quote!(#wire_version,), quote!(::std::option::Option::Some(#wire_version))),
+        // `2.0` is the integer 2 to JSON Schema, so the version is read as it reads one.
+        Some(leaf) => (
+            quote!(#[serde(rename = #leaf, deserialize_with = "::events_runtime::envelope::deserialize_version")] #wire_version: u64,),
+            quote!(#wire_version,),
+            quote!(::std::option::Option::Some(#wire_version)),
+        ),
         None => (quote!(), quote!(), quote!(::std::option::Option::None)),
     };
     let wire_doc = format!("`{parent_key}` as it travels: [`{parent_name}`]'s fields with the event type and version.");

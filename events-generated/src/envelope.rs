@@ -207,7 +207,10 @@ pub mod wire {
         trace_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", borrow)]
         wire_event_type: ::std::borrow::Cow<'a, str>,
-        #[serde(rename = "version")]
+        #[serde(
+            rename = "version",
+            deserialize_with = "::events_runtime::envelope::deserialize_version"
+        )]
         wire_version: u64,
     }
     ///[`EnvelopeHeader`]'s fields other than `meta`.

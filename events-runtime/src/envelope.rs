@@ -82,6 +82,50 @@ pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
     digits.iter().try_fold(0u64, |value, digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))
 }
 
+/// Reads an envelope's integer version as JSON Schema reads an integer:
+/// `2`, or `2.0` (a number whose fraction is zero); both are valid against
+/// `"type": "integer"`. Generated wire types name it in `deserialize_with`.
+pub fn deserialize_version<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    // Any, not u64: simd-json's u64 refuses a float before a visitor sees it.
+    deserializer.deserialize_any(VersionVisitor)
+}
+
+/// The value read at an envelope's version, through [`deserialize_version`].
+struct WireVersion(u64);
+
+impl<'de> Deserialize<'de> for WireVersion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_version(deserializer).map(WireVersion)
+    }
+}
+
+struct VersionVisitor;
+
+impl Visitor<'_> for VersionVisitor {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a non-negative integer")
+    }
+
+    fn visit_u64<E: de::Error>(self, version: u64) -> Result<u64, E> {
+        Ok(version)
+    }
+
+    fn visit_i64<E: de::Error>(self, version: i64) -> Result<u64, E> {
+        u64::try_from(version).map_err(|_| E::invalid_value(de::Unexpected::Signed(version), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, version: f64) -> Result<u64, E> {
+        // Up to 2^53, where every integer has an exact float.
+        if version.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&version) {
+            Ok(version as u64)
+        } else {
+            Err(E::invalid_value(de::Unexpected::Float(version), &self))
+        }
+    }
+}
+
 impl EnvelopeLayout {
     /// The key of the nested object that holds type and version, if any.
     pub(crate) fn nested_parent(&self) -> Option<&'static str> {
@@ -1095,7 +1139,7 @@ where
                     self.state.take_type(event_type).map_err(de::Error::custom)?;
                 }
                 Role::Version => {
-                    let version = self.map.next_value::<u64>()?;
+                    let WireVersion(version) = self.map.next_value()?;
                     self.state.take_version(version).map_err(de::Error::custom)?;
                 }
                 Role::Payload => self.state.read_payload(&mut self.map)?,

@@ -301,3 +301,44 @@ fn dispatch_finds_exactly_the_known_types_of_every_set() {
     dispatch_finds_exactly_the_known_types::<platform_events::Event>(platform_events::registry::EVENTS);
     dispatch_finds_exactly_the_known_types::<bench_events::Event>(bench_events::registry::EVENTS);
 }
+
+/// JSON Schema counts `2.0` as the integer 2 (a number whose fraction is
+/// zero), so an envelope whose version is written so is valid: it decodes
+/// as version 2 in either key order, on both paths, nested (KFM) or at the
+/// top (Activity Builder). `2.5` and `-2` are no version.
+#[test]
+fn a_version_written_with_a_zero_fraction_is_that_integer() {
+    use events_generated::types::EnvelopeHeader;
+    use events_generated::{Event, LAYOUT};
+    use events_runtime::envelope::{self, fast};
+    let data = json!({"asset_kind": "dem", "asset_refs": ["stac:item:a"], "checksum": {"algorithm": "sha256", "value": "0".repeat(64)}});
+    let mut written = meta("kfm.ingestion.new_image_available", 2);
+    let expected = Envelope::from_json(&json!({"meta": written, "data": data}).to_string()).expect("valid");
+    for version in [json!(2.0), json!(2.5), json!(-2)] {
+        written["version"] = version.clone();
+        for text in [json!({"meta": written, "data": data}).to_string(), format!(r#"{{"data":{data},"meta":{written}}}"#)] {
+            let decoded = Envelope::from_json(&text);
+            if version == json!(2.0) {
+                assert_eq!(decoded.as_ref(), Ok(&expected), "{text}");
+            } else {
+                assert!(matches!(&decoded, Err(DecodeError::Envelope { pointer, .. }) if pointer == "/meta/version"), "{text}: {decoded:?}");
+            }
+            let bytes = text.as_bytes();
+            let plain = envelope::from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, bytes);
+            assert_eq!(plain.as_ref().map(|(_, event)| event.version()).ok(), (version == json!(2.0)).then_some(2), "{text}");
+            assert_eq!(fast::from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, bytes), plain, "{text}");
+            let generic = envelope::from_slice::<EnvelopeHeader, Event>(&LAYOUT, bytes);
+            assert_eq!(generic, plain, "{text}");
+            assert_eq!(fast::from_slice::<EnvelopeHeader, Event>(&LAYOUT, bytes), generic, "{text}");
+        }
+    }
+
+    use activity_builder_events::Envelope as Job;
+    let schema: Value = serde_json::from_str(include_str!("../../examples/activity-builder/schemas/_shared/envelope.schema.json")).unwrap();
+    let mut message = schema["examples"][0].clone();
+    let expected = Job::from_slice(&serde_json::to_vec(&message).unwrap()).expect("valid");
+    message["version"] = json!(f64::from(expected.event.version()));
+    let text = message.to_string();
+    assert!(text.contains(".0,") || text.contains(".0}"), "{text}");
+    assert_eq!(Job::from_json(&text), Ok(expected));
+}

@@ -18,7 +18,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{Dispatch, EnvelopeLayout, Key, RawPayload, State, from_slice, utf8};
+use super::{Dispatch, EnvelopeLayout, Key, RawPayload, State, deserialize_version, from_slice, utf8};
 use crate::DecodeError;
 use crate::prescan::Lookahead;
 
@@ -251,7 +251,7 @@ impl<'de, D: Deserializer<'de>, E: Dispatch, R: RawPayload<'de>> Deserializer<'d
                 self.state.take_type(event_type).map_err(de::Error::custom)?;
             }
             VERSION => {
-                let version = u64::deserialize(self.inner)?;
+                let version = deserialize_version(self.inner)?;
                 self.state.take_version(version).map_err(de::Error::custom)?;
             }
             PAYLOAD => self.state.read_payload_value(self.inner)?,
