@@ -117,13 +117,14 @@ impl Visitor<'_> for VersionVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, version: f64) -> Result<u64, E> {
-        // Up to 2^53, where every integer has an exact float.
-        if version.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&version) {
-            Ok(version as u64)
-        } else {
-            Err(E::invalid_value(de::Unexpected::Float(version), &self))
-        }
+        integral_version(version).ok_or_else(|| E::invalid_value(de::Unexpected::Float(version), &self))
     }
+}
+
+/// The version a float denotes when its fraction is zero, up to 2^53
+/// (where every integer has an exact float).
+pub(crate) fn integral_version(version: f64) -> Option<u64> {
+    (version.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&version)).then_some(version as u64)
 }
 
 impl EnvelopeLayout {

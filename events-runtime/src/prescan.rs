@@ -8,8 +8,8 @@
 //! search for colons from the end, where the metadata that follows a
 //! payload sits; on simd-json's path, the members along the layout's paths
 //! in the tape it has built. Only plain values are read (no escapes in the
-//! text, an integer version); anything else answers `None` and the decoder
-//! takes the raw path. The guess decides nothing alone: the decoder checks
+//! text, an integer version, on the tape also one written `2.0`); anything
+//! else answers `None` and the decoder takes the raw path. The guess decides nothing alone: the decoder checks
 //! it against every type and version key it then meets, and decodes again
 //! without it when they differ or anything fails (see `envelope`).
 
@@ -95,6 +95,7 @@ pub(crate) fn on_tape<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<'de
 /// paths share); the first member of each name counts.
 #[cfg(feature = "fast-json")]
 fn tape_type_and_version<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<'de>]) -> Option<(&'de str, Option<u64>)> {
+    use crate::envelope::integral_version;
     use simd_json::{Node, StaticNode};
     let holder = match layout.nested_parent() {
         Some(parent) => TapeMembers::of(nodes, 0)?.find(|(key, _)| *key == parent)?.1,
@@ -118,6 +119,7 @@ fn tape_type_and_version<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<
         None if version_key.is_none() => None,
         Some(Node::Static(StaticNode::U64(version))) => Some(version),
         Some(Node::Static(StaticNode::I64(version))) if version >= 0 => Some(version as u64),
+        Some(Node::Static(StaticNode::F64(version))) => Some(integral_version(version)?),
         _ => return None,
     };
     Some((event_type, version))
@@ -256,6 +258,9 @@ mod tests {
         assert_eq!(on_tape_of(&FLAT, &mut flat), Some(("orders.placed.v3", None)));
         let mut largest = br#"{"data": {}, "meta": {"type": "a", "version": 18446744073709551615}}"#.to_vec();
         assert_eq!(on_tape_of(&NESTED, &mut largest), Some(("a", Some(u64::MAX))));
+        // An integer to JSON Schema, as the decoder reads it.
+        let mut zero_fraction = br#"{"data": {}, "meta": {"type": "a", "version": 2.0}}"#.to_vec();
+        assert_eq!(on_tape_of(&NESTED, &mut zero_fraction), Some(("a", Some(2))));
     }
 
     #[cfg(feature = "fast-json")]
@@ -265,7 +270,7 @@ mod tests {
         let tape = simd_json::to_tape(&mut meta_first).expect("valid JSON");
         assert!(matches!(on_tape(&NESTED, &tape.0), Lookahead::Nothing));
         for text in [
-            &br#"{"data": {}, "meta": {"type": "a", "version": 1.0}}"#[..],
+            &br#"{"data": {}, "meta": {"type": "a", "version": 1.5}}"#[..],
             br#"{"data": {}, "meta": {"type": "a", "version": "1"}}"#,
             br#"{"data": {}, "meta": {"type": "a", "version": -1}}"#,
             br#"{"data": {}, "meta": {"type": "a"}}"#,

@@ -330,6 +330,11 @@ fn a_version_written_with_a_zero_fraction_is_that_integer() {
             let generic = envelope::from_slice::<EnvelopeHeader, Event>(&LAYOUT, bytes);
             assert_eq!(generic, plain, "{text}");
             assert_eq!(fast::from_slice::<EnvelopeHeader, Event>(&LAYOUT, bytes), generic, "{text}");
+            // Decoded where it was read, not by a fallback: through the
+            // generated wire type, and by simd-json alone.
+            let decodes = version == json!(2.0);
+            assert_eq!(envelope::try_from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, bytes).is_some(), decodes, "{text}");
+            assert_eq!(fast::try_from_slice::<EnvelopeHeader, Event>(&LAYOUT, bytes).is_some(), decodes, "{text}");
         }
     }
 
@@ -341,4 +346,9 @@ fn a_version_written_with_a_zero_fraction_is_that_integer() {
     let text = message.to_string();
     assert!(text.contains(".0,") || text.contains(".0}"), "{text}");
     assert_eq!(Job::from_json(&text), Ok(expected));
+    let header_path = envelope::try_from_slice_flat::<activity_builder_events::types::EnvelopeHeader, activity_builder_events::Event>(
+        &activity_builder_events::LAYOUT,
+        text.as_bytes(),
+    );
+    assert!(header_path.is_some(), "decoded through the header's wire type: {text}");
 }
