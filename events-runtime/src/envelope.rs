@@ -1352,6 +1352,7 @@ impl<E> Clone for Extras<'_, E> {
 impl<E> Copy for Extras<'_, E> {}
 
 impl<E: Dispatch> Extras<'_, E> {
+    #[inline]
     fn count(&self) -> usize {
         let at_level = |path: &[&str]| match (self.level, path.len()) {
             (Level::Root, 1) | (Level::Nested, 2) => 1,
@@ -1362,6 +1363,7 @@ impl<E: Dispatch> Extras<'_, E> {
             + usize::from(self.level == Level::Root)
     }
 
+    #[inline]
     fn write<S: SerializeStruct>(&self, out: &mut S) -> Result<(), S::Error> {
         let leaf = |path: &'static [&'static str]| match (self.level, path) {
             (Level::Root, [only]) => Some(*only),
@@ -1394,6 +1396,7 @@ struct InjectValue<'a, T: ?Sized, E> {
 }
 
 impl<T: ?Sized + Serialize, E: Dispatch> Serialize for InjectValue<'_, T, E> {
+    #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(Inject {
             inner: serializer,
@@ -1411,6 +1414,7 @@ impl<S: SerializeStruct, E: Dispatch> SerializeStruct for InjectStruct<'_, S, E>
     type Ok = S::Ok;
     type Error = S::Error;
 
+    #[inline]
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,
@@ -1431,6 +1435,7 @@ impl<S: SerializeStruct, E: Dispatch> SerializeStruct for InjectStruct<'_, S, E>
         self.inner.skip_field(key)
     }
 
+    #[inline]
     fn end(mut self) -> Result<S::Ok, S::Error> {
         self.extras.write(&mut self.inner)?;
         self.inner.end()
@@ -1456,6 +1461,7 @@ impl<'a, S: Serializer, E: Dispatch> Serializer for Inject<'a, S, E> {
     type SerializeStruct = InjectStruct<'a, S::SerializeStruct, E>;
     type SerializeStructVariant = Impossible<S::Ok, S::Error>;
 
+    #[inline]
     fn serialize_struct(
         self,
         name: &'static str,
