@@ -121,10 +121,10 @@ impl Visitor<'_> for VersionVisitor {
     }
 }
 
-/// The version a float denotes when its fraction is zero, up to 2^53
-/// (where every integer has an exact float).
+/// The version a float denotes, where it is an integer as payloads' integer
+/// fields read one ([`crate::integer`]) and not negative.
 pub(crate) fn integral_version(version: f64) -> Option<u64> {
-    (version.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&version)).then_some(version as u64)
+    crate::integer::exact_integer(version).and_then(|version| u64::try_from(version).ok())
 }
 
 impl EnvelopeLayout {

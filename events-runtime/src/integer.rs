@@ -26,10 +26,17 @@ where
 
 /// `1.0` -> `1`; anything else as it is.
 fn integral(number: Number) -> Number {
-    match number.as_f64() {
-        Some(f) if number.is_f64() && f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => Number::from(f as i64),
-        _ => number,
+    match number.as_f64().filter(|_| number.is_f64()).and_then(exact_integer) {
+        Some(integer) => Number::from(integer),
+        None => number,
     }
+}
+
+/// The integer a float denotes when its fraction is zero, below 2^53 in
+/// magnitude (where every integer has an exact float): what JSON Schema
+/// counts as an integer written as a float.
+pub(crate) fn exact_integer(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15).then_some(f as i64)
 }
 
 /// The same for optional integers.

@@ -9,9 +9,10 @@
 //! payload sits; on simd-json's path, the members along the layout's paths
 //! in the tape it has built. Only plain values are read (no escapes in the
 //! text, an integer version, on the tape also one written `2.0`); anything
-//! else answers `None` and the decoder takes the raw path. The guess decides nothing alone: the decoder checks
-//! it against every type and version key it then meets, and decodes again
-//! without it when they differ or anything fails (see `envelope`).
+//! else answers `None` and the decoder takes the raw path. The guess
+//! decides nothing alone: the decoder checks it against every type and
+//! version key it then meets, and decodes again without it when they differ
+//! or anything fails (see `envelope`).
 
 use crate::envelope::{EnvelopeLayout, decimal};
 
