@@ -72,14 +72,7 @@ pub fn split_type_suffix(wire_type: &str) -> Option<(&str, u64)> {
     if digits == 0 || &bytes[base_end..version_start] != b".v" || bytes[version_start] == b'0' {
         return None;
     }
-    Some((&wire_type[..base_end], decimal(&bytes[version_start..])?))
-}
-
-/// The value of ASCII decimal digits; `None` when it overflows a `u64`.
-/// The caller has checked they are digits, so no UTF-8 check or sign
-/// handling is needed.
-pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
-    digits.iter().try_fold(0u64, |value, digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))
+    Some((&wire_type[..base_end], crate::integer::decimal(&bytes[version_start..])?))
 }
 
 /// Reads an envelope's integer version as JSON Schema reads an integer:

@@ -32,6 +32,20 @@ fn integral(number: Number) -> Number {
     }
 }
 
+/// The value of ASCII decimal digits (no sign, no fraction); `None` when a
+/// byte is not a digit or the value overflows a `u64`. The one reader of
+/// digits in text: versions in type names and ahead of the parser, and the
+/// parts of date-times.
+pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
+    digits.iter().try_fold(0u64, |value, &byte| {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// The integer a float denotes when its fraction is zero, below 2^53 in
 /// magnitude (where every integer has an exact float): what JSON Schema
 /// counts as an integer written as a float.

@@ -14,7 +14,8 @@
 //! version key it then meets, and decodes again without it when they differ
 //! or anything fails (see `envelope`).
 
-use crate::envelope::{EnvelopeLayout, decimal};
+use crate::envelope::EnvelopeLayout;
+use crate::integer::decimal;
 
 /// The type string and, where the layout has a version field, the version,
 /// as guessed from the message's `text`; `None` when there is no plain

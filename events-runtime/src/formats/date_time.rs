@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use chrono::{FixedOffset, NaiveDate, NaiveTime};
 
 use super::ParseVisitor;
+use crate::integer::decimal;
 
 /// A JSON Schema `date-time` (RFC 3339), kept with its original text.
 #[derive(Clone)]
@@ -131,7 +132,8 @@ fn common_shape(bytes: &[u8]) -> Option<chrono::DateTime<FixedOffset>> {
         [b'.', after @ ..] => {
             let digits = after.iter().position(|byte| !byte.is_ascii_digit()).unwrap_or(after.len());
             let scale = NANOS_PER_FRACTION_DIGITS.get(digits).copied().filter(|&scale| scale > 0)?;
-            (decimal(&after[..digits])? * scale, &after[digits..])
+            // Up to nine digits: below 10^9, a `u32`.
+            (decimal(&after[..digits])? as u32 * scale, &after[digits..])
         }
         _ => (0, rest),
     };
@@ -142,7 +144,7 @@ fn common_shape(bytes: &[u8]) -> Option<chrono::DateTime<FixedOffset>> {
             if hours > 23 || minutes > 59 {
                 return None;
             }
-            let seconds = (hours * 3600 + minutes * 60) as i32;
+            let seconds = (hours * 3600 + minutes * 60) as i32; // below 24 hours
             if sign == b'-' { -seconds } else { seconds }
         }
         _ => return None,
@@ -168,19 +170,6 @@ const DIGIT_AT: [bool; 19] = {
     }
     at
 };
-
-/// The value of up to nine ASCII digits; `None` if any byte is not one.
-fn decimal(digits: &[u8]) -> Option<u32> {
-    let mut value = 0u32;
-    for &byte in digits {
-        let digit = byte.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        value = value * 10 + u32::from(digit);
-    }
-    Some(value)
-}
 
 /// Nanoseconds in one unit of the last of `n` fraction digits, for `n` of
 /// 1 to 9; none (a bare `.`) is not RFC 3339, and more are left to chrono.
