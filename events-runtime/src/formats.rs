@@ -16,6 +16,33 @@ mod uuid;
 pub use self::date_time::DateTime;
 pub use self::uuid::{Uuid, UuidError};
 
+/// A format type's reading from a JSON string (through its `FromStr`) and
+/// its JSON Schema: a string of that format, inlined where it is used.
+macro_rules! string_format {
+    ($type:ident, format = $format:literal, expecting = $expecting:literal) => {
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str(ParseVisitor::<$type>::new($expecting))
+            }
+        }
+
+        impl schemars::JsonSchema for $type {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($type).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "format": $format })
+            }
+            fn inline_schema() -> bool {
+                true
+            }
+        }
+    };
+}
+
+string_format!(DateTime, format = "date-time", expecting = "an RFC 3339 date-time");
+string_format!(Uuid, format = "uuid", expecting = "a hyphenated UUID");
+
 /// Parses a JSON string with `FromStr`, reporting failures as serde errors.
 pub(crate) struct ParseVisitor<T> {
     expecting: &'static str,

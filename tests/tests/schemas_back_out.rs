@@ -1,6 +1,6 @@
 //! Fidelity of generation, checked from the other side: the JSON Schema that
 //! `schemars` derives from each generated payload type has the same
-//! properties and required set as the source schema, and accepts every
+//! properties, required set and property formats as the source schema, and accepts every
 //! golden example. (Full equivalence is for the compatibility checker.)
 
 use std::collections::BTreeSet;
@@ -24,6 +24,12 @@ fn check<T: schemars::JsonSchema>(event_type: &str, version: u32) {
     assert_eq!(keys(&derived, "properties"), keys(&source, "properties"), "{event_type} v{version}: properties differ");
     assert_eq!(keys(&derived, "required"), keys(&source, "required"), "{event_type} v{version}: required differs");
     assert_eq!(derived["additionalProperties"], source["additionalProperties"], "{event_type} v{version}: open/closed differs");
+    // The format types (`DateTime`, `Uuid`) describe themselves with the format they read.
+    for (name, property) in source["properties"].as_object().unwrap() {
+        if let Some(format) = property.get("format").filter(|format| ["date-time", "uuid"].contains(&format.as_str().unwrap())) {
+            assert_eq!(derived["properties"][name].get("format"), Some(format), "{event_type} v{version}: /properties/{name} format differs");
+        }
+    }
 
     let validator = jsonschema::validator_for(&derived).unwrap();
     for example in source["examples"].as_array().unwrap() {

@@ -1,15 +1,12 @@
 //! `DateTime`: an RFC 3339 `date-time` kept with the text it was written as.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 
-use serde::de::Deserializer;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use chrono::{FixedOffset, NaiveDate, NaiveTime};
 
-use super::ParseVisitor;
 use crate::integer::decimal;
 
 /// A JSON Schema `date-time` (RFC 3339), kept with its original text.
@@ -86,24 +83,6 @@ impl fmt::Display for DateTime {
 impl Serialize for DateTime {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DateTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(ParseVisitor::<DateTime>::new("an RFC 3339 date-time"))
-    }
-}
-
-impl schemars::JsonSchema for DateTime {
-    fn schema_name() -> Cow<'static, str> {
-        "DateTime".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "format": "date-time" })
-    }
-    fn inline_schema() -> bool {
-        true
     }
 }
 

@@ -1,14 +1,10 @@
 //! `Uuid`: a hyphenated JSON Schema `uuid` that re-encodes in the case it
 //! was written in.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 
-use serde::de::Deserializer;
-use serde::{Deserialize, Serialize, Serializer};
-
-use super::ParseVisitor;
+use serde::{Serialize, Serializer};
 
 /// Which of the 32 hex digits of a hyphenated UUID are upper case, one bit
 /// per digit.
@@ -126,24 +122,6 @@ impl Serialize for Uuid {
         let mut out = [0u8; 36];
         self.write_text(&mut out);
         serializer.serialize_str(std::str::from_utf8(&out).expect("hex digits and hyphens are ASCII"))
-    }
-}
-
-impl<'de> Deserialize<'de> for Uuid {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(ParseVisitor::<Uuid>::new("a hyphenated UUID"))
-    }
-}
-
-impl schemars::JsonSchema for Uuid {
-    fn schema_name() -> Cow<'static, str> {
-        "Uuid".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "format": "uuid" })
-    }
-    fn inline_schema() -> bool {
-        true
     }
 }
 
