@@ -8,8 +8,8 @@
 //! search for colons from the end, where the metadata that follows a
 //! payload sits; on simd-json's path, the members along the layout's paths
 //! in the tape it has built. Only plain values are read (no escapes in the
-//! text, an integer version, on the tape also one written `2.0`); anything
-//! else answers `None` and the decoder takes the raw path. The guess
+//! text, an integer version, also one written `2.0`); anything else
+//! answers `None` and the decoder takes the raw path. The guess
 //! decides nothing alone: the decoder checks it against every type and
 //! version key it then meets, and decodes again without it when they differ
 //! or anything fails (see `envelope`).
@@ -194,12 +194,23 @@ fn plain_string(text: &str, at: usize) -> Option<&str> {
     text.get(start + 1..end)
 }
 
-/// A non-negative integer without fraction or exponent at the start of
-/// `bytes`.
+/// A non-negative integer at the start of `bytes`, as JSON Schema reads
+/// one: `2`, or `2.0` (a fraction of zeros); an exponent or another
+/// fraction is left to the parser.
 fn integer(bytes: &[u8]) -> Option<u64> {
     let len = bytes.iter().position(|b| !b.is_ascii_digit()).unwrap_or(bytes.len());
-    let digits = &bytes[..len];
-    if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') || matches!(bytes.get(len), Some(b'.' | b'e' | b'E')) {
+    let (digits, mut rest) = bytes.split_at(len);
+    if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
+        return None;
+    }
+    if let [b'.', fraction @ ..] = rest {
+        let zeros = fraction.iter().take_while(|&&b| b == b'0').count();
+        if zeros == 0 {
+            return None;
+        }
+        rest = &fraction[zeros..];
+    }
+    if matches!(rest.first(), Some(b'.' | b'e' | b'E' | b'0'..=b'9')) {
         return None;
     }
     decimal(digits)
@@ -233,6 +244,11 @@ mod tests {
         let largest = r#"{"data": {}, "meta" : { "type" : "a" , "version"	:
             18446744073709551615 }}"#;
         assert_eq!(type_and_version(&NESTED, largest), Some(("a", Some(u64::MAX))));
+        // An integer to JSON Schema, as the decoder reads it.
+        for version in ["2.0", "2.000 "] {
+            let zero_fraction = format!(r#"{{"data": {{}}, "meta": {{"type": "a", "version": {version}}}}}"#);
+            assert_eq!(type_and_version(&NESTED, &zero_fraction), Some(("a", Some(2))), "{zero_fraction}");
+        }
         // Text around and inside the type need not be ASCII.
         let wide = r#"{"data": {"ü": "ß\"∑"}, "meta": {"typé": 1, "type": "kfm.ingéstion.✓", "version": 3}}"#;
         assert_eq!(type_and_version(&NESTED, wide), Some(("kfm.ingéstion.✓", Some(3))));
@@ -291,7 +307,11 @@ mod tests {
     fn anything_unusual_is_left_to_the_decoder() {
         for text in [
             r#"{"data": {}, "meta": {"type": "a\u0062", "version": 1}}"#,
-            r#"{"data": {}, "meta": {"type": "a", "version": 1.0}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": 1.5}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": 1.05}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": 1.}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": 1.0e0}}"#,
+            r#"{"data": {}, "meta": {"type": "a", "version": 1e0}}"#,
             r#"{"data": {}, "meta": {"type": "a", "version": "1"}}"#,
             r#"{"data": {}, "meta": {"type": "a", "version": 01}}"#,
             r#"{"data": {}, "meta": {"type": "a", "version": 18446744073709551616}}"#,
