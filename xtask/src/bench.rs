@@ -114,7 +114,15 @@ const DECODE_PROCESSES_QUICK: usize = 3;
 /// It is built for this machine's CPU, as sonic-rs and simd-json ask of
 /// their users (without it sonic-rs parses without SIMD, and simd-json
 /// reaches its SIMD code through a call it cannot inline), in a target
-/// directory of its own so the flag does not rebuild the workspace's.
+/// directory of its own so the flags do not rebuild the workspace's.
+///
+/// And with every function and loop starting on a 64-byte line
+/// ([`ALIGNED_CODE`]), so that identical code runs alike wherever the
+/// linker puts it: unaligned, two copies of serde_json's string escaper
+/// (the same instructions, for the generated encode and for B) ran 37%
+/// apart because one copy's seven-instruction loop crossed a line, which
+/// alone moved the encode ratio from 1.00 to 1.22 (BENCHMARKS.md,
+/// fourteenth run). Both sides of every ratio are built alike.
 fn decode(root: &Path, quick: bool) -> Result<String, String> {
     let processes = if quick { DECODE_PROCESSES_QUICK } else { DECODE_PROCESSES };
     let mut runs: Vec<Vec<(String, f64)>> = Vec::new();
@@ -144,12 +152,16 @@ fn decode(root: &Path, quick: bool) -> Result<String, String> {
     Ok(medians.join(" "))
 }
 
+/// LLVM's options that start every function and every loop on a 64-byte
+/// line (2^6), so a hot loop never straddles two lines by chance.
+const ALIGNED_CODE: &str = "-C llvm-args=-align-all-functions=6 -C llvm-args=-align-loops=64";
+
 /// One process of the decode benchmark: its tables, and its last line.
 fn decode_process(root: &Path, quick: bool) -> Result<(String, String), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let rustflags = match std::env::var("RUSTFLAGS") {
-        Ok(flags) if !flags.trim().is_empty() => format!("{flags} -C target-cpu=native"),
-        _ => "-C target-cpu=native".to_owned(),
+        Ok(flags) if !flags.trim().is_empty() => format!("{flags} -C target-cpu=native {ALIGNED_CODE}"),
+        _ => format!("-C target-cpu=native {ALIGNED_CODE}"),
     };
     let mut command = Command::new(cargo);
     command
