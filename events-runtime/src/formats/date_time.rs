@@ -123,7 +123,7 @@ fn common_shape(bytes: &[u8]) -> Option<chrono::DateTime<FixedOffset>> {
             if hours > 23 || minutes > 59 {
                 return None;
             }
-            let seconds = (hours * 3600 + minutes * 60) as i32; // below 24 hours
+            let seconds = (hours * 3600 + minutes * 60) as i32; // at most 23:59, so it fits
             if sign == b'-' { -seconds } else { seconds }
         }
         _ => return None,
