@@ -159,10 +159,9 @@ const ALIGNED_CODE: &str = "-C llvm-args=-align-all-functions=6 -C llvm-args=-al
 /// One process of the decode benchmark: its tables, and its last line.
 fn decode_process(root: &Path, quick: bool) -> Result<(String, String), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let rustflags = match std::env::var("RUSTFLAGS") {
-        Ok(flags) if !flags.trim().is_empty() => format!("{flags} -C target-cpu=native {ALIGNED_CODE}"),
-        _ => format!("-C target-cpu=native {ALIGNED_CODE}"),
-    };
+    // The user's own flags first; cargo splits RUSTFLAGS on whitespace.
+    let user_flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    let rustflags = format!("{user_flags} -C target-cpu=native {ALIGNED_CODE}");
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
