@@ -112,8 +112,8 @@ const DECODE_PROCESSES_QUICK: usize = 3;
 /// variants are still measured side by side.
 ///
 /// It is built for this machine's CPU, as sonic-rs and simd-json ask of
-/// their users (without it sonic-rs parses without SIMD, and simd-json
-/// reaches its SIMD code through a call it cannot inline), in a target
+/// their users (without it sonic-rs parses without SIMD; simd-json picks
+/// its SIMD code at run time either way), in a target
 /// directory of its own so the flags do not rebuild the workspace's.
 ///
 /// And with every function and loop starting on a 64-byte line
