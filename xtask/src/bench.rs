@@ -113,8 +113,8 @@ const DECODE_PROCESSES_QUICK: usize = 3;
 ///
 /// It is built for this machine's CPU, as sonic-rs and simd-json ask of
 /// their users (without it sonic-rs parses without SIMD; simd-json picks
-/// its SIMD code at run time either way), in a target
-/// directory of its own so the flags do not rebuild the workspace's.
+/// its SIMD code at run time either way), in a target directory of its
+/// own so the flags do not rebuild the workspace's.
 ///
 /// And with every function and loop starting on a 64-byte line
 /// ([`ALIGNED_CODE`]), so that identical code runs alike wherever the
