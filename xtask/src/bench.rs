@@ -14,48 +14,63 @@ use codegen::Mode;
 
 struct Row {
     events: usize,
-    generate: Duration,
-    noop: Duration,
+    /// Seconds of a first generation, one per round, sorted.
+    generate: Vec<f64>,
+    /// Seconds of a second generation that finds nothing to change, sorted.
+    noop: Vec<f64>,
     rust_lines: usize,
 }
 
-/// Runs the generation benchmark; `quick` keeps it under a minute or two.
+/// Rounds of generation per set size; the figures are their medians.
+const GENERATION_ROUNDS: usize = 3;
+
+/// Runs the decode benchmark, then the generation benchmark; `quick` keeps
+/// both under a minute or two.
 pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     let decode_figures = decode(root, quick)?;
     let sizes: &[usize] = if quick { &[100, 300] } else { &[100, 300, 1000] };
-    let mut rows = Vec::new();
-    let mut check_300 = None;
-    for &events in sizes {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        crate::synthetic::write_set(dir.path(), events).map_err(|e| e.to_string())?;
-        let config = Path::new("schemas/events.toml");
-
-        let started = Instant::now();
-        let report = codegen::run(dir.path(), config, Mode::Write).map_err(|e| format!("{e}: {:?}", e.diagnostics().first()))?;
-        let generate = started.elapsed();
-        assert!(!report.is_up_to_date(), "the first run writes the crate");
-
-        let started = Instant::now();
-        let again = codegen::run(dir.path(), config, Mode::Write).map_err(|e| e.to_string())?;
-        let noop = started.elapsed();
-        assert!(again.is_up_to_date(), "the second run changes nothing");
-
-        let rust_lines = count_rust_lines(&dir.path().join("generated/src"));
-        if events == 300 && !quick {
-            check_300 = Some(cargo_check(dir.path())?);
+    let mut rows: Vec<Row> = sizes.iter().map(|&events| Row { events, generate: Vec::new(), noop: Vec::new(), rust_lines: 0 }).collect();
+    // Rounds go over every size in turn, so that a slow spell of this
+    // shared machine falls on all sizes alike rather than on one.
+    let mut set_300 = None;
+    for _ in 0..GENERATION_ROUNDS {
+        for row in &mut rows {
+            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let (generate, noop) = generate_twice(dir.path(), row.events)?;
+            row.generate.push(generate.as_secs_f64());
+            row.noop.push(noop.as_secs_f64());
+            row.rust_lines = count_rust_lines(&dir.path().join("generated/src"));
+            if row.events == 300 {
+                set_300 = Some(dir);
+            }
         }
-        rows.push(Row { events, generate, noop, rust_lines });
     }
+    for row in &mut rows {
+        row.generate.sort_by(f64::total_cmp);
+        row.noop.sort_by(f64::total_cmp);
+    }
+    // Last, so that the files its build writes are not being flushed to
+    // disk while generation creates its own.
+    let check_300 = match (&set_300, quick) {
+        (Some(dir), false) => Some(cargo_check(dir.path())?),
+        _ => None,
+    };
 
+    println!("Generation, median of {GENERATION_ROUNDS} rounds (lowest-highest):\n");
     println!("| events | generate (s) | s per 100 events | no-op rerun (ms) | generated Rust lines |");
     println!("|---:|---:|---:|---:|---:|");
     for row in &rows {
+        let (generate, noop) = (median(&row.generate), median(&row.noop));
         println!(
-            "| {} | {:.2} | {:.3} | {:.1} | {} |",
+            "| {} | {:.2} ({:.2}-{:.2}) | {:.3} | {:.1} ({:.1}-{:.1}) | {} |",
             row.events,
-            row.generate.as_secs_f64(),
-            row.generate.as_secs_f64() * 100.0 / row.events as f64,
-            row.noop.as_secs_f64() * 1000.0,
+            generate,
+            row.generate[0],
+            row.generate[row.generate.len() - 1],
+            generate * 100.0 / row.events as f64,
+            noop * 1000.0,
+            row.noop[0] * 1000.0,
+            row.noop[row.noop.len() - 1] * 1000.0,
             row.rust_lines
         );
     }
@@ -68,8 +83,8 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     }
     let mut figures = vec![decode_figures];
     for row in &rows {
-        figures.push(format!("gen_{}_s={:.3}", row.events, row.generate.as_secs_f64()));
-        figures.push(format!("noop_{}_s={:.4}", row.events, row.noop.as_secs_f64()));
+        figures.push(format!("gen_{}_s={:.3}", row.events, median(&row.generate)));
+        figures.push(format!("noop_{}_s={:.4}", row.events, median(&row.noop)));
         figures.push(format!("lines_{}={}", row.events, row.rust_lines));
     }
     if let Some(check) = check_300 {
@@ -78,6 +93,35 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     }
     println!("{}", figures.join(" "));
     Ok(())
+}
+
+/// Writes a synthetic set of `events` events under `dir` and generates it
+/// twice, in-process: the first run writes the crate, the second finds
+/// nothing to change. Returns both times.
+fn generate_twice(dir: &Path, events: usize) -> Result<(Duration, Duration), String> {
+    crate::synthetic::write_set(dir, events).map_err(|e| e.to_string())?;
+    let config = Path::new("schemas/events.toml");
+
+    let started = Instant::now();
+    let report = codegen::run(dir, config, Mode::Write).map_err(|e| format!("{e}: {:?}", e.diagnostics().first()))?;
+    let generate = started.elapsed();
+    if report.is_up_to_date() {
+        return Err(format!("the first generation of {} wrote nothing", dir.display()));
+    }
+
+    let started = Instant::now();
+    let again = codegen::run(dir, config, Mode::Write).map_err(|e| e.to_string())?;
+    let noop = started.elapsed();
+    if !again.is_up_to_date() {
+        return Err(format!("the second generation of {} changed files", dir.display()));
+    }
+    Ok((generate, noop))
+}
+
+/// The middle value of sorted `values` (the upper of the two middle ones
+/// when there is an even number).
+fn median(values: &[f64]) -> f64 {
+    values[values.len() / 2]
 }
 
 /// Writes and generates the synthetic sets of every size under
@@ -144,7 +188,7 @@ fn decode(root: &Path, quick: bool) -> Result<String, String> {
             .map(|run| run.iter().find(|(k, _)| k == key).map(|(_, value)| *value).ok_or_else(|| format!("a decode process did not report `{key}`")))
             .collect::<Result<_, _>>()?;
         values.sort_by(f64::total_cmp);
-        let median = values[values.len() / 2];
+        let median = median(&values);
         println!("| {key} | {median:.3} | {:.3} | {:.3} |", values[0], values[values.len() - 1]);
         medians.push(format!("{key}={median:.3}"));
     }
