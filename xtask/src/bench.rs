@@ -49,8 +49,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         row.generate.sort_by(f64::total_cmp);
         row.noop.sort_by(f64::total_cmp);
     }
-    // Last, so that the files its build writes are not being flushed to
-    // disk while generation creates its own.
+    // After all generation, so that no build runs between its rounds.
     let check_300 = match (&set_300, quick) {
         (Some(dir), false) => Some(cargo_check(dir.path())?),
         _ => None,
