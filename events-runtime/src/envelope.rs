@@ -513,10 +513,14 @@ pub mod fast {
 
     const CACHE_LINE: usize = 64;
 
+    /// serde_json refuses a 128th level of nested arrays and objects;
+    /// simd-json, told the same limit, leaves such a message to it.
+    const MAX_DEPTH: usize = 127;
+
     thread_local! {
         static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
             copy: Vec::new(),
-            buffers: simd_json::Buffers::default(),
+            buffers: simd_json::Buffers::with_max_depth(0, MAX_DEPTH),
             tape: simd_json::Tape(Vec::new()),
         });
     }

@@ -1,6 +1,6 @@
 //! The simd-json path (`fast-json`) decodes exactly what the serde_json path
 //! decodes, and fails with the same errors: it falls back to serde_json to
-//! explain a failure.
+//! explain a failure. The one difference: the sign of the number `-0`.
 
 use events_generated::types::EnvelopeHeader;
 use events_generated::{Event, LAYOUT};
@@ -93,4 +93,56 @@ fn a_payload_without_envelope_decodes_alike_on_both_paths() {
         envelope::fast::payload_from_slice::<Agent>("usage.metered", 1, broken),
         envelope::payload_from_slice::<Agent>("usage.metered", 1, broken)
     );
+}
+
+/// `realtime.push` (agent platform; no envelope) with `value` as its
+/// free-form payload's `x`.
+fn push_text(value: &str) -> String {
+    let info = agent_platform_events::registry::find("realtime.push", 1).expect("in the set");
+    let schema: Value = serde_json::from_str(info.schema).expect("embedded schema");
+    let mut example = schema["examples"][0].clone();
+    example["payload"] = json!({"x": "VALUE"});
+    example.to_string().replace("\"VALUE\"", value)
+}
+
+type Push = Result<agent_platform_events::Event, events_runtime::DecodeError>;
+
+/// [`push_text`] decoded on both paths.
+fn push_with(value: &str) -> (Push, Push) {
+    let text = push_text(value);
+    (envelope::payload_from_slice("realtime.push", 1, text.as_bytes()), envelope::fast::payload_from_slice("realtime.push", 1, text.as_bytes()))
+}
+
+/// serde_json refuses a document nested 128 levels deep; simd-json would
+/// take 1,024. Told serde_json's limit, the fast path refuses (and leaves
+/// to serde_json) what serde_json refuses, at every depth around it.
+#[test]
+fn both_paths_refuse_the_same_nesting_depth() {
+    let (mut decoded, mut refused) = (0, 0);
+    for depth in 100..=140 {
+        let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let (plain, fast) = push_with(&nested);
+        assert_eq!(plain, fast, "{depth} nested arrays");
+        if plain.is_ok() { decoded += 1 } else { refused += 1 }
+        let alone = envelope::fast::try_payload_from_slice::<agent_platform_events::Event>("realtime.push", 1, push_text(&nested).as_bytes());
+        assert_eq!(alone.is_some(), plain.is_ok(), "simd-json alone at {depth} nested arrays");
+    }
+    // The limit lies inside the range, so both sides of it were compared.
+    assert!(decoded > 0 && refused > 0, "{decoded} decoded, {refused} refused");
+}
+
+/// simd-json reads the number `-0` as the integer 0, serde_json as the
+/// float -0.0: the one difference between the paths (README.md, "fast-json").
+/// Both decode it, to the same number.
+#[test]
+fn negative_zero_decodes_to_zero_on_both_paths() {
+    use agent_platform_events::Event;
+    let (plain, fast) = push_with("-0");
+    let x = |event: Event| match event {
+        Event::RealtimePushV1(push) => push.payload["x"].as_f64(),
+        other => panic!("decoded as {other:?}"),
+    };
+    let (plain, fast) = (x(plain.expect("serde_json decodes -0")), x(fast.expect("simd-json decodes -0")));
+    assert_eq!(plain, Some(0.0));
+    assert_eq!(fast, plain);
 }
