@@ -381,8 +381,8 @@ where
 /// [`from_slice`] once the message is known to be text, scanning ahead for
 /// type and version when the payload comes first (`scan_ahead`) or reading
 /// them only as the parser meets them. A message that fails after a scan
-/// ahead is decoded again without it, so errors, and the odd message with a
-/// repeated key the scan met first, are decided as without the scan.
+/// ahead is decoded again without it, so errors are decided as without the
+/// scan.
 fn decode_text<'de, H, E>(layout: &EnvelopeLayout, text: &'de str, scan_ahead: bool) -> Result<(H, E), DecodeError>
 where
     H: Deserialize<'de>,
@@ -860,6 +860,10 @@ struct State<'de, E, R = &'de RawValue, P = NoParent> {
     lookahead: Lookahead<'de>,
     /// Type and version came from the scan; the parser must meet the same.
     prescanned: bool,
+    /// The parser met the type's key, or the version's (at most once each,
+    /// as serde's derived structs refuse a key met twice).
+    type_met: bool,
+    version_met: bool,
     /// Where a generated wire type puts the nested parent it decoded.
     parent: P,
 }
@@ -875,6 +879,8 @@ impl<'de, E: Dispatch, R, P: ParentSlot<'de>> State<'de, E, R, P> {
             failure: None,
             lookahead: Lookahead::Nothing,
             prescanned: false,
+            type_met: false,
+            version_met: false,
             parent: P::default(),
         }
     }
@@ -890,6 +896,11 @@ impl<'de, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> State<'de, E, R, 
 
     /// [`State::read_payload`] given the payload's value.
     fn read_payload_value<D: Deserializer<'de>>(&mut self, payload: D) -> Result<(), D::Error> {
+        // As serde's derived structs refuse a key met twice: the event must
+        // not depend on which of two payloads a reader keeps.
+        if self.event.is_some() || self.raw_payload.is_some() {
+            return Err(de::Error::duplicate_field(self.layout.payload_key));
+        }
         self.scan_ahead();
         if self.event_type.is_some() && self.version.is_some() {
             self.route(payload, false)
@@ -913,10 +924,23 @@ impl<'de, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> State<'de, E, R, 
     }
 }
 
+/// serde's message for a key met twice, for the last key of `path`.
+fn duplicate(path: &[&str]) -> String {
+    format!("duplicate field `{}`", path.last().copied().unwrap_or_default())
+}
+
 impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
     /// Takes the event type (with its version, when the version is a
     /// suffix of the type) as read at the type's place.
     fn take_type(&mut self, event_type: Cow<'de, str>) -> Result<(), String> {
+        if std::mem::replace(&mut self.type_met, true) {
+            return Err(duplicate(self.layout.type_path));
+        }
+        self.set_type(event_type)
+    }
+
+    /// Sets the event type, met by the parser or found by the scan ahead.
+    fn set_type(&mut self, event_type: Cow<'de, str>) -> Result<(), String> {
         let (event_type, suffix_version) = if self.layout.version_format == VersionFormat::TypeSuffix {
             let Some((base, version)) = split_type_suffix(&event_type) else {
                 return Err(format!("event type {event_type:?} does not end in a version suffix like `.v1`"));
@@ -945,6 +969,9 @@ impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
     }
 
     fn take_version(&mut self, version: u64) -> Result<(), String> {
+        if std::mem::replace(&mut self.version_met, true) {
+            return Err(duplicate(self.layout.version_path));
+        }
         if self.prescanned && self.version != Some(version) {
             self.failure = Some(Failure::PrescanMismatch);
             return Err("the version differs from the one scanned ahead".to_owned());
@@ -968,7 +995,7 @@ impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
     /// meet the same.
     fn presume(&mut self, event_type: Cow<'de, str>, version: Option<u64>) {
         // Nothing is taken when the type is refused (no version suffix).
-        if self.take_type(event_type).is_err() {
+        if self.set_type(event_type).is_err() {
             return;
         }
         if let Some(version) = version {

@@ -174,7 +174,7 @@ fn encoding_takes_type_and_version_from_the_payload() {
 }
 
 #[test]
-fn the_payload_may_come_first_even_when_type_or_version_repeats() {
+fn the_payload_may_come_first_and_a_repeated_type_or_version_is_refused() {
     let data = json!({
         "asset_kind": "dem",
         "asset_refs": ["stac:item:a"],
@@ -185,13 +185,22 @@ fn the_payload_may_come_first_even_when_type_or_version_repeats() {
     let decoded = Envelope::from_json(&meta_first).expect("valid");
     assert_eq!(Envelope::from_json(&data_first).expect("valid data first"), decoded);
 
-    // A repeated key: the last one counts, in both orders, though a scan
-    // ahead for the type and version meets the first one.
-    let repeated = r#""type":"kfm.ingestion.no_such_event","version":7,"type":"kfm.ingestion.new_image_available","version":2,"#;
-    let mut meta_text = meta("kfm.ingestion.new_image_available", 2).to_string();
-    meta_text = meta_text.replacen('{', &format!("{{{repeated}"), 1);
-    for text in [format!("{{\"meta\":{meta_text},\"data\":{data}}}"), format!("{{\"data\":{data},\"meta\":{meta_text}}}")] {
-        assert_eq!(Envelope::from_json(&text).expect("the last type and version count"), decoded, "{text}");
+    // A repeated key is refused, in both orders, though a scan ahead for
+    // the type and version meets the first one and the parser the last
+    // (tests/tests/duplicate_keys.rs holds every layout to this).
+    for (repeated, key) in [
+        (r#""type":"kfm.ingestion.no_such_event","#, "type"),
+        (r#""version":7,"#, "version"),
+    ] {
+        let meta_text = meta("kfm.ingestion.new_image_available", 2).to_string().replacen('{', &format!("{{{repeated}"), 1);
+        for text in [format!("{{\"meta\":{meta_text},\"data\":{data}}}"), format!("{{\"data\":{data},\"meta\":{meta_text}}}")] {
+            match Envelope::from_json(&text) {
+                Err(DecodeError::Envelope { pointer, message }) => {
+                    assert_eq!((pointer.as_str(), message), ("/meta", format!("duplicate field `{key}`")), "{text}");
+                }
+                other => panic!("{text}\ndecoded as {other:?}"),
+            }
+        }
     }
 }
 
@@ -230,14 +239,13 @@ fn the_nested_header_decodes_whole_and_agrees_with_the_generic_decode() {
     let unknown_root_key = format!("{{\"meta\":{},\"data\":{data},\"colour\":\"red\"}}", meta("kfm.ingestion.new_image_available", 1));
     let data_twice = format!("{{\"meta\":{},\"data\":{data},\"data\":{data}}}", meta("kfm.ingestion.new_image_available", 1));
     for (text, generic_decodes) in [
-        (format!("{{\"meta\":{repeated},\"data\":{data}}}"), true),
+        (format!("{{\"meta\":{repeated},\"data\":{data}}}"), false),
         (format!("{{\"meta\":{unknown_key},\"data\":{data}}}"), false),
         (missing_meta, false),
         (twice, false),
         (unknown_root_key, false),
-        // The generic decode accepts a repeated payload; the direct path
-        // leaves it to it.
-        (data_twice, true),
+        // Refused by both (tests/tests/duplicate_keys.rs).
+        (data_twice, false),
     ] {
         assert!(try_from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).is_none(), "the wire path refuses {text}");
         let generic = from_slice::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());

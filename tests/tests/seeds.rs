@@ -196,8 +196,8 @@ macro_rules! flat_wire_agrees {
 
             let object = message.to_string();
             let mut refused = vec![
-                // A repeated key: serde's derived visitor refuses it; the
-                // generic decode takes the last type and refuses the rest.
+                // A repeated key: serde's derived visitor refuses it, and
+                // so does the generic decode.
                 object.replacen('{', &format!("{{\"{}\":\"x.v1\",", $type_key), 1),
                 object.replacen('{', &format!("{{\"{}\":{{}},", $payload_key), 1),
                 object.replacen('{', "{\"colour\":\"red\",", 1),

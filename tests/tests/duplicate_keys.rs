@@ -1,0 +1,76 @@
+//! A key of the envelope met twice (the type, the version, the payload) is
+//! refused, as serde's derived structs refuse a field met twice: what a
+//! message means must not depend on which of two values a reader keeps.
+//! Checked on every envelope layout of the repository, with the payload
+//! first and last, on serde_json's path and on simd-json's alike.
+
+mod support;
+
+use events_runtime::envelope::{self, fast};
+use events_runtime::{DecodeError, EnvelopeLayout, EventInfo};
+use serde_json::Value;
+
+/// `text` with the first `"key":value` (serde_json's compact spelling)
+/// written twice.
+fn repeated(text: &str, key: &str, value: &str) -> String {
+    let pair = format!("\"{key}\":{value}");
+    assert!(text.contains(&pair), "{pair} in {text}");
+    text.replacen(&pair, &format!("{pair},{pair}"), 1)
+}
+
+/// The messages with one envelope key repeated, each with that key.
+fn with_a_key_repeated(base: &Value, layout: &EnvelopeLayout, info: &EventInfo, payload_first: bool) -> Vec<(String, &'static str)> {
+    let payload = support::examples_of(info.schema).remove(0);
+    let text = support::wrap(base, layout, info, &payload, payload_first);
+    let last = |path: &'static [&'static str]| path[path.len() - 1];
+    let wire_type = match layout.version_format {
+        events_runtime::VersionFormat::Integer => info.event_type.to_owned(),
+        events_runtime::VersionFormat::TypeSuffix => format!("{}.v{}", info.event_type, info.version),
+    };
+    let mut messages = vec![
+        (repeated(&text, layout.payload_key, &payload.to_string()), layout.payload_key),
+        (repeated(&text, last(layout.type_path), &format!("{wire_type:?}")), last(layout.type_path)),
+    ];
+    if !layout.version_path.is_empty() {
+        messages.push((repeated(&text, last(layout.version_path), &info.version.to_string()), last(layout.version_path)));
+    }
+    messages
+}
+
+fn assert_refused(decoded: Result<impl std::fmt::Debug, DecodeError>, key: &str, text: &str) {
+    match decoded {
+        Err(DecodeError::Envelope { message, .. }) => assert_eq!(message, format!("duplicate field `{key}`"), "{text}"),
+        other => panic!("{text}\ndecoded as {other:?}"),
+    }
+}
+
+macro_rules! duplicate_keys_refused {
+    ($name:ident, $krate:ident, $decoder:ident, $base:expr) => {
+        #[test]
+        fn $name() {
+            use $krate::types::EnvelopeHeader;
+            use $krate::{Envelope, Event, LAYOUT, registry::EVENTS};
+            for payload_first in [false, true] {
+                let info = &EVENTS[EVENTS.len() / 2];
+                let valid = support::wrap(&$base, &LAYOUT, info, &support::examples_of(info.schema).remove(0), payload_first);
+                assert!(Envelope::from_slice(valid.as_bytes()).is_ok(), "the message before a key is repeated decodes: {valid}");
+                for (text, key) in with_a_key_repeated(&$base, &LAYOUT, info, payload_first) {
+                    let plain = envelope::$decoder::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());
+                    assert_eq!(fast::$decoder::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()), plain, "{text}");
+                    assert_eq!(envelope::from_slice::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()), plain, "{text}");
+                    assert_refused(plain, key, &text);
+                    assert_refused(Envelope::from_slice(text.as_bytes()), key, &text);
+                }
+            }
+        }
+    };
+}
+
+fn example(envelope_schema: &str) -> Value {
+    support::examples_of(envelope_schema).remove(0)
+}
+
+duplicate_keys_refused!(kfm_nested_meta, events_generated, from_slice_nested, example(include_str!("../../schemas/_shared/event-envelope.schema.json")));
+duplicate_keys_refused!(activity_builder_top_level_type, activity_builder_events, from_slice_flat, example(include_str!("../../examples/activity-builder/schemas/_shared/envelope.schema.json")));
+duplicate_keys_refused!(salestalk_type_suffix, salestalk_events, from_slice_flat, example(include_str!("../../examples/salestalk/schemas/_shared/envelope.schema.json")));
+duplicate_keys_refused!(platform_events_type_suffix, platform_events, from_slice_flat, example(include_str!("../../examples/platform-events/schemas/_shared/envelope.schema.json")));
