@@ -343,11 +343,29 @@ pub fn multiple_of(number: &serde_json::Number, divisor: u64) -> bool {
     }
 }
 
-/// Whether no two items are equal (`uniqueItems`).
-pub fn all_unique<'a, T: PartialEq + 'a>(items: impl Iterator<Item = &'a T>) -> bool {
+/// Whether no two items are equal (`uniqueItems`). The generated checks
+/// call it for strings, integers and string enums only, whose JSON text is
+/// equal exactly when they are: beyond a few items, the texts go into a
+/// hash set, so that a long array from a sender costs linear time, not the
+/// square of its length.
+pub fn all_unique<'a, T: PartialEq + Serialize + 'a>(items: impl Iterator<Item = &'a T>) -> bool {
     let items: Vec<&T> = items.collect();
-    items.iter().enumerate().all(|(i, a)| items[i + 1..].iter().all(|b| a != b))
+    let pairwise = |items: &[&T]| items.iter().enumerate().all(|(i, a)| items[i + 1..].iter().all(|b| a != b));
+    if items.len() <= PAIRWISE_UP_TO {
+        return pairwise(&items);
+    }
+    let texts: Option<Vec<String>> = items.iter().map(|item| serde_json::to_string(item).ok()).collect();
+    match texts {
+        Some(texts) => {
+            let mut seen = std::collections::HashSet::with_capacity(texts.len());
+            texts.iter().all(|text| seen.insert(text.as_str()))
+        }
+        None => pairwise(&items),
+    }
 }
+
+/// Up to this many items, comparing every pair is cheaper than hashing.
+const PAIRWISE_UP_TO: usize = 16;
 
 /// Serializes a generated value for validation.
 pub fn to_value<T: Serialize>(value: &T) -> Value {
@@ -357,6 +375,30 @@ pub fn to_value<T: Serialize>(value: &T) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unique_items_answer_alike_for_short_and_long_arrays() {
+        let distinct: Vec<String> = (0..5000).map(|i| format!("tag-{i}")).collect();
+        assert!(all_unique(distinct.iter()));
+        assert!(all_unique(distinct[..PAIRWISE_UP_TO].iter()));
+        for (short, long) in [(3, 40), (PAIRWISE_UP_TO, 5000)] {
+            let mut repeated = distinct[..long].to_vec();
+            repeated.push(distinct[long / 2].clone());
+            assert!(!all_unique(repeated.iter()), "{long} items, one repeated");
+            let mut repeated = distinct[..short].to_vec();
+            repeated.push(distinct[0].clone());
+            assert!(!all_unique(repeated.iter()), "{short} items, one repeated");
+        }
+        // Escapes and integers: equal JSON text exactly when equal values.
+        let mut quoted: Vec<String> = ["a\"b", "a\\\"b", "a\\b", "a\u{e9}", "a\\u00e9", "a\n"].map(str::to_owned).to_vec();
+        quoted.extend(distinct[..PAIRWISE_UP_TO].iter().cloned());
+        assert!(all_unique(quoted.iter()));
+        quoted.push("a\u{e9}".to_owned());
+        assert!(!all_unique(quoted.iter()));
+        let numbers: Vec<i64> = (-20..20).collect();
+        assert!(all_unique(numbers.iter()));
+        assert!(!all_unique(numbers.iter().chain([&-20])));
+    }
 
     #[test]
     fn lengths_count_characters_not_bytes() {
