@@ -517,12 +517,23 @@ pub mod fast {
     /// simd-json, told the same limit, leaves such a message to it.
     const MAX_DEPTH: usize = 127;
 
+    /// A copy larger than this (a message of about a megabyte) is not kept
+    /// after its message: a rare large message would otherwise leave every
+    /// thread that met one holding its copy, buffers and tape for good.
+    const KEEP_AT_MOST: usize = 1 << 20;
+
+    impl Scratch {
+        fn new() -> Self {
+            Scratch {
+                copy: Vec::new(),
+                buffers: simd_json::Buffers::with_max_depth(0, MAX_DEPTH),
+                tape: simd_json::Tape(Vec::new()),
+            }
+        }
+    }
+
     thread_local! {
-        static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
-            copy: Vec::new(),
-            buffers: simd_json::Buffers::with_max_depth(0, MAX_DEPTH),
-            tape: simd_json::Tape(Vec::new()),
-        });
+        static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
     }
 
     /// Runs `parse` over simd-json's tape of `bytes`, built in this thread's
@@ -537,26 +548,66 @@ pub mod fast {
     ) -> Option<T> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.try_borrow_mut().ok()?;
-            let Scratch { copy, buffers, tape } = &mut *scratch;
-            // The copy starts on a cache line, as simd-json's own copy would,
-            // so no vector load straddles two lines; the padding after it
-            // lets simd-json read past the end without a copy of its own.
-            copy.clear();
-            copy.reserve(CACHE_LINE + bytes.len() + simd_json::INPUT_PADDING);
-            // `align_offset` may answer `usize::MAX` (its contract); capped,
-            // the start stays inside what was reserved, aligned or not.
-            let start = copy.as_ptr().align_offset(CACHE_LINE).min(CACHE_LINE);
-            copy.resize(start, b' ');
-            copy.extend_from_slice(bytes);
-            copy.resize(start + bytes.len() + simd_json::INPUT_PADDING, b' ');
-            let mut filled = std::mem::replace(tape, simd_json::Tape(Vec::new())).reset();
-            simd_json::fill_tape_padded(&mut copy[start..], bytes.len(), buffers, &mut filled).ok()?;
-            let lookahead = layout.map_or(Lookahead::Nothing, |layout| crate::prescan::on_tape(layout, &filled.0));
-            let mut de = simd_json::Deserializer::from_tape(filled);
-            let parsed = parse(lookahead, &mut de);
-            *tape = de.into_tape().reset();
+            let parsed = parse_in(&mut scratch, bytes, layout, parse);
+            if scratch.copy.capacity() > KEEP_AT_MOST {
+                *scratch = Scratch::new();
+            }
             parsed
         })
+    }
+
+    /// [`with_tape`] in the given scratch space.
+    fn parse_in<T>(
+        scratch: &mut Scratch,
+        bytes: &[u8],
+        layout: Option<&EnvelopeLayout>,
+        parse: impl for<'t> FnOnce(Lookahead<'t>, &mut simd_json::Deserializer<'t>) -> Option<T>,
+    ) -> Option<T> {
+        let Scratch { copy, buffers, tape } = scratch;
+        // The copy starts on a cache line, as simd-json's own copy would,
+        // so no vector load straddles two lines; the padding after it
+        // lets simd-json read past the end without a copy of its own.
+        copy.clear();
+        copy.reserve(CACHE_LINE + bytes.len() + simd_json::INPUT_PADDING);
+        // `align_offset` may answer `usize::MAX` (its contract); capped,
+        // the start stays inside what was reserved, aligned or not.
+        let start = copy.as_ptr().align_offset(CACHE_LINE).min(CACHE_LINE);
+        copy.resize(start, b' ');
+        copy.extend_from_slice(bytes);
+        copy.resize(start + bytes.len() + simd_json::INPUT_PADDING, b' ');
+        let mut filled = std::mem::replace(tape, simd_json::Tape(Vec::new())).reset();
+        simd_json::fill_tape_padded(&mut copy[start..], bytes.len(), buffers, &mut filled).ok()?;
+        let lookahead = layout.map_or(Lookahead::Nothing, |layout| crate::prescan::on_tape(layout, &filled.0));
+        let mut de = simd_json::Deserializer::from_tape(filled);
+        let parsed = parse(lookahead, &mut de);
+        *tape = de.into_tape().reset();
+        parsed
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn kept() -> usize {
+            SCRATCH.with(|scratch| scratch.borrow().copy.capacity())
+        }
+
+        #[test]
+        fn a_thread_keeps_its_buffers_but_not_those_of_a_large_message() {
+            let small = br#"{"a": [1, 2, 3]}"#;
+            assert_eq!(with_tape(small, None, |_, _| Some(())), Some(()));
+            let after_small = kept();
+            assert!(after_small >= small.len(), "kept {after_small} bytes");
+            assert_eq!(with_tape(small, None, |_, _| Some(())), Some(()));
+            assert_eq!(kept(), after_small, "the same buffers serve the next message");
+
+            let large = format!("[{}0]", "0,".repeat(KEEP_AT_MOST));
+            assert_eq!(with_tape(large.as_bytes(), None, |_, _| Some(())), Some(()));
+            assert!(kept() <= KEEP_AT_MOST, "kept {} bytes after a {}-byte message", kept(), large.len());
+            // Nor when the large message is refused.
+            assert_eq!(with_tape(&large.as_bytes()[1..], None, |_, _| Some(())), None);
+            assert!(kept() <= KEEP_AT_MOST, "kept {} bytes after a refused message", kept());
+        }
     }
 
     /// [`super::from_slice`], parsed by simd-json.
