@@ -584,32 +584,6 @@ pub mod fast {
         parsed
     }
 
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        fn kept() -> usize {
-            SCRATCH.with(|scratch| scratch.borrow().copy.capacity())
-        }
-
-        #[test]
-        fn a_thread_keeps_its_buffers_but_not_those_of_a_large_message() {
-            let small = br#"{"a": [1, 2, 3]}"#;
-            assert_eq!(with_tape(small, None, |_, _| Some(())), Some(()));
-            let after_small = kept();
-            assert!(after_small >= small.len(), "kept {after_small} bytes");
-            assert_eq!(with_tape(small, None, |_, _| Some(())), Some(()));
-            assert_eq!(kept(), after_small, "the same buffers serve the next message");
-
-            let large = format!("[{}0]", "0,".repeat(KEEP_AT_MOST));
-            assert_eq!(with_tape(large.as_bytes(), None, |_, _| Some(())), Some(()));
-            assert!(kept() <= KEEP_AT_MOST, "kept {} bytes after a {}-byte message", kept(), large.len());
-            // Nor when the large message is refused.
-            assert_eq!(with_tape(&large.as_bytes()[1..], None, |_, _| Some(())), None);
-            assert!(kept() <= KEEP_AT_MOST, "kept {} bytes after a refused message", kept());
-        }
-    }
-
     /// [`super::from_slice`], parsed by simd-json.
     pub fn from_slice<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Result<(H, E), DecodeError>
     where
@@ -683,6 +657,32 @@ pub mod fast {
             E::decode_payload(event_type, u64::from(version), de, &mut event).ok()?;
             event
         })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn kept() -> usize {
+            SCRATCH.with(|scratch| scratch.borrow().copy.capacity())
+        }
+
+        #[test]
+        fn a_thread_keeps_its_buffers_but_not_those_of_a_large_message() {
+            let small = br#"{"a": [1, 2, 3]}"#;
+            assert_eq!(with_tape(small, None, |_, _| Some(())), Some(()));
+            let after_small = kept();
+            assert!(after_small >= small.len(), "kept {after_small} bytes");
+            assert_eq!(with_tape(small, None, |_, _| Some(())), Some(()));
+            assert_eq!(kept(), after_small, "the same buffers serve the next message");
+
+            let large = format!("[{}0]", "0,".repeat(KEEP_AT_MOST));
+            assert_eq!(with_tape(large.as_bytes(), None, |_, _| Some(())), Some(()));
+            assert!(kept() <= KEEP_AT_MOST, "kept {} bytes after a {}-byte message", kept(), large.len());
+            // Nor when the large message is refused.
+            assert_eq!(with_tape(&large.as_bytes()[1..], None, |_, _| Some(())), None);
+            assert!(kept() <= KEEP_AT_MOST, "kept {} bytes after a refused message", kept());
+        }
     }
 }
 
