@@ -4,6 +4,7 @@
 //! Checked on every envelope layout of the repository, with the payload
 //! first and last, on serde_json's path and on simd-json's alike.
 
+#[macro_use]
 mod support;
 
 use events_runtime::envelope::{self, fast};
@@ -66,11 +67,5 @@ macro_rules! duplicate_keys_refused {
     };
 }
 
-fn example(envelope_schema: &str) -> Value {
-    support::examples_of(envelope_schema).remove(0)
-}
 
-duplicate_keys_refused!(kfm_nested_meta, events_generated, from_slice_nested, example(include_str!("../../schemas/_shared/event-envelope.schema.json")));
-duplicate_keys_refused!(activity_builder_top_level_type, activity_builder_events, from_slice_flat, example(include_str!("../../examples/activity-builder/schemas/_shared/envelope.schema.json")));
-duplicate_keys_refused!(salestalk_type_suffix, salestalk_events, from_slice_flat, example(include_str!("../../examples/salestalk/schemas/_shared/envelope.schema.json")));
-duplicate_keys_refused!(platform_events_type_suffix, platform_events, from_slice_flat, example(include_str!("../../examples/platform-events/schemas/_shared/envelope.schema.json")));
+for_each_envelope_layout!(duplicate_keys_refused);

@@ -6,6 +6,7 @@
 //! every prefix of a valid message and every byte of it replaced, removed
 //! or doubled.
 
+#[macro_use]
 mod support;
 
 use std::fmt::Debug;
@@ -67,11 +68,6 @@ fn message(base: &Value, layout: &EnvelopeLayout, info: &EventInfo, payload_firs
     support::wrap(base, layout, info, &payload, payload_first)
 }
 
-/// The example of an envelope schema.
-fn example(envelope_schema: &str) -> Value {
-    support::examples_of(envelope_schema).remove(0)
-}
-
 /// One test per generated crate whose messages carry an envelope; `$decoder`
 /// names the runtime's decoder for the layout (through the header's
 /// generated wire type), on both paths. On serde_json's path it must also
@@ -108,10 +104,7 @@ macro_rules! mutated_envelopes {
     };
 }
 
-mutated_envelopes!(kfm_nested_meta, events_generated, from_slice_nested, example(include_str!("../../schemas/_shared/event-envelope.schema.json")));
-mutated_envelopes!(activity_builder_top_level_type, activity_builder_events, from_slice_flat, example(include_str!("../../examples/activity-builder/schemas/_shared/envelope.schema.json")));
-mutated_envelopes!(salestalk_type_suffix, salestalk_events, from_slice_flat, example(include_str!("../../examples/salestalk/schemas/_shared/envelope.schema.json")));
-mutated_envelopes!(platform_events_type_suffix, platform_events, from_slice_flat, example(include_str!("../../examples/platform-events/schemas/_shared/envelope.schema.json")));
+for_each_envelope_layout!(mutated_envelopes);
 // The benchmark's set of 51 types: types a byte apart go through the
 // deepest type switch on both paths. Its envelope schema has no example.
 mutated_envelopes!(

@@ -79,3 +79,42 @@ pub fn every_example_round_trips(
     }
     assert!(checked >= 4 * events.len());
 }
+
+/// The example of an envelope schema: a message's envelope to wrap payloads in.
+pub fn envelope_example(envelope_schema: &str) -> Value {
+    examples_of(envelope_schema).remove(0)
+}
+
+/// Invokes `$test!(name, crate, decoder, envelope)` once for every contract
+/// set of the repository whose messages carry an envelope: its generated
+/// crate, the runtime's decoder for its layout (through the header's
+/// generated wire type) and its envelope schema's example.
+#[allow(unused_macros)]
+macro_rules! for_each_envelope_layout {
+    ($test:ident) => {
+        $test!(
+            kfm_nested_meta,
+            events_generated,
+            from_slice_nested,
+            support::envelope_example(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/_shared/event-envelope.schema.json")))
+        );
+        $test!(
+            activity_builder_top_level_type,
+            activity_builder_events,
+            from_slice_flat,
+            support::envelope_example(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/activity-builder/schemas/_shared/envelope.schema.json")))
+        );
+        $test!(
+            salestalk_type_suffix,
+            salestalk_events,
+            from_slice_flat,
+            support::envelope_example(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/salestalk/schemas/_shared/envelope.schema.json")))
+        );
+        $test!(
+            platform_events_type_suffix,
+            platform_events,
+            from_slice_flat,
+            support::envelope_example(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/platform-events/schemas/_shared/envelope.schema.json")))
+        );
+    };
+}
