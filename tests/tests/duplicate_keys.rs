@@ -7,6 +7,8 @@
 #[macro_use]
 mod support;
 
+use std::fmt::Debug;
+
 use events_runtime::envelope::{self, fast};
 use events_runtime::{DecodeError, EnvelopeLayout, EventInfo};
 use serde_json::Value;
@@ -38,10 +40,40 @@ fn with_a_key_repeated(base: &Value, layout: &EnvelopeLayout, info: &EventInfo, 
     messages
 }
 
-fn assert_refused(decoded: Result<impl std::fmt::Debug, DecodeError>, key: &str, text: &str) {
+fn assert_refused(decoded: Result<impl Debug, DecodeError>, key: &str, text: &str) {
     match decoded {
         Err(DecodeError::Envelope { message, .. }) => assert_eq!(message, format!("duplicate field `{key}`"), "{text}"),
         other => panic!("{text}\ndecoded as {other:?}"),
+    }
+}
+
+type Decoded<H, E> = Result<(H, E), DecodeError>;
+
+/// Each message of [`with_a_key_repeated`], for the set's middle event with
+/// the payload first and last, is refused alike by the layout's decoder on
+/// both paths and by the generic decoder, and by the generated
+/// `Envelope::from_slice` (decode, then validate).
+fn refused_on_every_path<H: PartialEq + Debug, E: PartialEq + Debug, V: Debug>(
+    base: &Value,
+    layout: &EnvelopeLayout,
+    events: &[EventInfo],
+    plain: impl Fn(&[u8]) -> Decoded<H, E>,
+    fast: impl Fn(&[u8]) -> Decoded<H, E>,
+    generic: impl Fn(&[u8]) -> Decoded<H, E>,
+    validated: impl Fn(&[u8]) -> Result<V, DecodeError>,
+) {
+    let info = &events[events.len() / 2];
+    for payload_first in [false, true] {
+        let valid = support::wrap(base, layout, info, &support::examples_of(info.schema).remove(0), payload_first);
+        assert!(validated(valid.as_bytes()).is_ok(), "the message before a key is repeated decodes: {valid}");
+        for (text, key) in with_a_key_repeated(base, layout, info, payload_first) {
+            let bytes = text.as_bytes();
+            let refused = plain(bytes);
+            assert_eq!(fast(bytes), refused, "{text}");
+            assert_eq!(generic(bytes), refused, "{text}");
+            assert_refused(refused, key, &text);
+            assert_refused(validated(bytes), key, &text);
+        }
     }
 }
 
@@ -49,23 +81,18 @@ macro_rules! duplicate_keys_refused {
     ($name:ident, $krate:ident, $decoder:ident, $base:expr) => {
         #[test]
         fn $name() {
-            use $krate::types::EnvelopeHeader;
-            use $krate::{Envelope, Event, LAYOUT, registry::EVENTS};
-            for payload_first in [false, true] {
-                let info = &EVENTS[EVENTS.len() / 2];
-                let valid = support::wrap(&$base, &LAYOUT, info, &support::examples_of(info.schema).remove(0), payload_first);
-                assert!(Envelope::from_slice(valid.as_bytes()).is_ok(), "the message before a key is repeated decodes: {valid}");
-                for (text, key) in with_a_key_repeated(&$base, &LAYOUT, info, payload_first) {
-                    let plain = envelope::$decoder::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());
-                    assert_eq!(fast::$decoder::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()), plain, "{text}");
-                    assert_eq!(envelope::from_slice::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()), plain, "{text}");
-                    assert_refused(plain, key, &text);
-                    assert_refused(Envelope::from_slice(text.as_bytes()), key, &text);
-                }
-            }
+            use $krate::{Envelope, Event, LAYOUT, registry::EVENTS, types::EnvelopeHeader};
+            refused_on_every_path(
+                &$base,
+                &LAYOUT,
+                EVENTS,
+                |bytes| envelope::$decoder::<EnvelopeHeader, Event>(&LAYOUT, bytes),
+                |bytes| fast::$decoder::<EnvelopeHeader, Event>(&LAYOUT, bytes),
+                |bytes| envelope::from_slice::<EnvelopeHeader, Event>(&LAYOUT, bytes),
+                Envelope::from_slice,
+            );
         }
     };
 }
-
 
 for_each_envelope_layout!(duplicate_keys_refused);
