@@ -354,14 +354,14 @@ pub fn all_unique<'a, T: PartialEq + Serialize + 'a>(items: impl Iterator<Item =
     if items.len() <= PAIRWISE_UP_TO {
         return pairwise(&items);
     }
-    let texts: Option<Vec<String>> = items.iter().map(|item| serde_json::to_string(item).ok()).collect();
-    match texts {
-        Some(texts) => {
-            let mut seen = std::collections::HashSet::with_capacity(texts.len());
-            texts.iter().all(|text| seen.insert(text.as_str()))
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    for item in &items {
+        let Ok(text) = serde_json::to_string(item) else { return pairwise(&items) };
+        if !seen.insert(text) {
+            return false;
         }
-        None => pairwise(&items),
     }
+    true
 }
 
 /// Up to this many items, comparing every pair is cheaper than hashing.
