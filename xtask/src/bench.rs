@@ -14,11 +14,27 @@ use codegen::Mode;
 
 struct Row {
     events: usize,
-    /// Seconds of a first generation, one per round, sorted.
+    /// Seconds of a first generation, one per round.
     generate: Vec<f64>,
-    /// Seconds of a second generation that finds nothing to change, sorted.
+    /// Seconds of a second generation that finds nothing to change.
     noop: Vec<f64>,
     rust_lines: usize,
+}
+
+/// A figure measured several times: its median, lowest and highest.
+struct Spread {
+    median: f64,
+    lowest: f64,
+    highest: f64,
+}
+
+impl Spread {
+    fn of(values: &[f64]) -> Spread {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        // The upper of the two middle values when there is an even number.
+        Spread { median: sorted[sorted.len() / 2], lowest: sorted[0], highest: sorted[sorted.len() - 1] }
+    }
 }
 
 /// Rounds of generation per set size; the figures are their medians.
@@ -39,15 +55,14 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
             let (generate, noop) = generate_twice(dir.path(), row.events)?;
             row.generate.push(generate.as_secs_f64());
             row.noop.push(noop.as_secs_f64());
-            row.rust_lines = count_rust_lines(&dir.path().join("generated/src"));
+            // The same every round: generation is deterministic.
+            if row.rust_lines == 0 {
+                row.rust_lines = count_rust_lines(&dir.path().join("generated/src"));
+            }
             if row.events == 300 {
                 set_300 = Some(dir);
             }
         }
-    }
-    for row in &mut rows {
-        row.generate.sort_by(f64::total_cmp);
-        row.noop.sort_by(f64::total_cmp);
     }
     // After all generation, so that no build runs between its rounds.
     let check_300 = match (&set_300, quick) {
@@ -59,17 +74,17 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     println!("| events | generate (s) | s per 100 events | no-op rerun (ms) | generated Rust lines |");
     println!("|---:|---:|---:|---:|---:|");
     for row in &rows {
-        let (generate, noop) = (median(&row.generate), median(&row.noop));
+        let (generate, noop) = (Spread::of(&row.generate), Spread::of(&row.noop));
         println!(
             "| {} | {:.2} ({:.2}-{:.2}) | {:.3} | {:.1} ({:.1}-{:.1}) | {} |",
             row.events,
-            generate,
-            row.generate[0],
-            row.generate[row.generate.len() - 1],
-            generate * 100.0 / row.events as f64,
-            noop * 1000.0,
-            row.noop[0] * 1000.0,
-            row.noop[row.noop.len() - 1] * 1000.0,
+            generate.median,
+            generate.lowest,
+            generate.highest,
+            generate.median * 100.0 / row.events as f64,
+            noop.median * 1000.0,
+            noop.lowest * 1000.0,
+            noop.highest * 1000.0,
             row.rust_lines
         );
     }
@@ -82,8 +97,8 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     }
     let mut figures = vec![decode_figures];
     for row in &rows {
-        figures.push(format!("gen_{}_s={:.3}", row.events, median(&row.generate)));
-        figures.push(format!("noop_{}_s={:.4}", row.events, median(&row.noop)));
+        figures.push(format!("gen_{}_s={:.3}", row.events, Spread::of(&row.generate).median));
+        figures.push(format!("noop_{}_s={:.4}", row.events, Spread::of(&row.noop).median));
         figures.push(format!("lines_{}={}", row.events, row.rust_lines));
     }
     if let Some(check) = check_300 {
@@ -115,12 +130,6 @@ fn generate_twice(dir: &Path, events: usize) -> Result<(Duration, Duration), Str
         return Err(format!("the second generation of {} changed files", dir.display()));
     }
     Ok((generate, noop))
-}
-
-/// The middle value of sorted `values` (the upper of the two middle ones
-/// when there is an even number).
-fn median(values: &[f64]) -> f64 {
-    values[values.len() / 2]
 }
 
 /// Writes and generates the synthetic sets of every size under
@@ -182,13 +191,12 @@ fn decode(root: &Path, quick: bool) -> Result<String, String> {
     println!("| figure | median of {processes} processes | lowest | highest |");
     println!("|---|---:|---:|---:|");
     for key in keys {
-        let mut values: Vec<f64> = runs
+        let values: Vec<f64> = runs
             .iter()
             .map(|run| run.iter().find(|(k, _)| k == key).map(|(_, value)| *value).ok_or_else(|| format!("a decode process did not report `{key}`")))
             .collect::<Result<_, _>>()?;
-        values.sort_by(f64::total_cmp);
-        let median = median(&values);
-        println!("| {key} | {median:.3} | {:.3} | {:.3} |", values[0], values[values.len() - 1]);
+        let Spread { median, lowest, highest } = Spread::of(&values);
+        println!("| {key} | {median:.3} | {lowest:.3} | {highest:.3} |");
         medians.push(format!("{key}={median:.3}"));
     }
     println!();
