@@ -26,13 +26,9 @@ fn with_a_key_repeated(base: &Value, layout: &EnvelopeLayout, info: &EventInfo, 
     let payload = support::examples_of(info.schema).remove(0);
     let text = support::wrap(base, layout, info, &payload, payload_first);
     let last = |path: &'static [&'static str]| path[path.len() - 1];
-    let wire_type = match layout.version_format {
-        events_runtime::VersionFormat::Integer => info.event_type.to_owned(),
-        events_runtime::VersionFormat::TypeSuffix => format!("{}.v{}", info.event_type, info.version),
-    };
     let mut messages = vec![
         (repeated(&text, layout.payload_key, &payload.to_string()), layout.payload_key),
-        (repeated(&text, last(layout.type_path), &format!("{wire_type:?}")), last(layout.type_path)),
+        (repeated(&text, last(layout.type_path), &format!("{:?}", support::wire_type(layout, info))), last(layout.type_path)),
     ];
     if !layout.version_path.is_empty() {
         messages.push((repeated(&text, last(layout.version_path), &info.version.to_string()), last(layout.version_path)));

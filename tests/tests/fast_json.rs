@@ -2,6 +2,8 @@
 //! decodes, and fails with the same errors: it falls back to serde_json to
 //! explain a failure. The one difference: the sign of the number `-0`.
 
+mod support;
+
 use events_generated::types::EnvelopeHeader;
 use events_generated::{Event, LAYOUT};
 use events_runtime::envelope;
@@ -99,17 +101,15 @@ fn a_payload_without_envelope_decodes_alike_on_both_paths() {
 /// free-form payload's `x`.
 fn push_text(value: &str) -> String {
     let info = agent_platform_events::registry::find("realtime.push", 1).expect("in the set");
-    let schema: Value = serde_json::from_str(info.schema).expect("embedded schema");
-    let mut example = schema["examples"][0].clone();
+    let mut example = support::examples_of(info.schema).remove(0);
     example["payload"] = json!({"x": "VALUE"});
     example.to_string().replace("\"VALUE\"", value)
 }
 
 type Push = Result<agent_platform_events::Event, events_runtime::DecodeError>;
 
-/// [`push_text`] decoded on both paths.
-fn push_with(value: &str) -> (Push, Push) {
-    let text = push_text(value);
+/// A `realtime.push` message decoded on both paths.
+fn both_push(text: &str) -> (Push, Push) {
     (envelope::payload_from_slice("realtime.push", 1, text.as_bytes()), envelope::fast::payload_from_slice("realtime.push", 1, text.as_bytes()))
 }
 
@@ -120,11 +120,11 @@ fn push_with(value: &str) -> (Push, Push) {
 fn both_paths_refuse_the_same_nesting_depth() {
     let (mut decoded, mut refused) = (0, 0);
     for depth in 100..=140 {
-        let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-        let (plain, fast) = push_with(&nested);
+        let text = push_text(&format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+        let (plain, fast) = both_push(&text);
         assert_eq!(plain, fast, "{depth} nested arrays");
         if plain.is_ok() { decoded += 1 } else { refused += 1 }
-        let alone = envelope::fast::try_payload_from_slice::<agent_platform_events::Event>("realtime.push", 1, push_text(&nested).as_bytes());
+        let alone = envelope::fast::try_payload_from_slice::<agent_platform_events::Event>("realtime.push", 1, text.as_bytes());
         assert_eq!(alone.is_some(), plain.is_ok(), "simd-json alone at {depth} nested arrays");
     }
     // The limit lies inside the range, so both sides of it were compared.
@@ -137,7 +137,7 @@ fn both_paths_refuse_the_same_nesting_depth() {
 #[test]
 fn negative_zero_decodes_to_zero_on_both_paths() {
     use agent_platform_events::Event;
-    let (plain, fast) = push_with("-0");
+    let (plain, fast) = both_push(&push_text("-0"));
     let x = |event: Event| match event {
         Event::RealtimePushV1(push) => push.payload["x"].as_f64(),
         other => panic!("decoded as {other:?}"),

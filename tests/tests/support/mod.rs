@@ -26,11 +26,7 @@ pub fn examples_of(schema: &str) -> Vec<Value> {
 /// says, as text with the payload first or last.
 pub fn wrap(base: &Value, layout: &EnvelopeLayout, info: &EventInfo, payload: &Value, payload_first: bool) -> String {
     let mut envelope = base.clone();
-    let wire_type = match layout.version_format {
-        VersionFormat::Integer => info.event_type.to_owned(),
-        VersionFormat::TypeSuffix => format!("{}.v{}", info.event_type, info.version),
-    };
-    *pointer(&mut envelope, layout.type_path) = Value::from(wire_type);
+    *pointer(&mut envelope, layout.type_path) = Value::from(wire_type(layout, info));
     if !layout.version_path.is_empty() {
         *pointer(&mut envelope, layout.version_path) = Value::from(info.version);
     }
@@ -44,6 +40,15 @@ pub fn wrap(base: &Value, layout: &EnvelopeLayout, info: &EventInfo, payload: &V
         format!("{{{field},{}", &rest[1..])
     } else {
         format!("{},{field}}}", &rest[..rest.len() - 1])
+    }
+}
+
+/// The type of `info` as `layout` writes it: with its version as a suffix
+/// (`workflow.instance.started.v2`) or alone.
+pub fn wire_type(layout: &EnvelopeLayout, info: &EventInfo) -> String {
+    match layout.version_format {
+        VersionFormat::Integer => info.event_type.to_owned(),
+        VersionFormat::TypeSuffix => format!("{}.v{}", info.event_type, info.version),
     }
 }
 
