@@ -103,8 +103,8 @@ fn shared_tables(patterns: &[String], formats: &[String]) -> TokenStream {
         let count = patterns.len();
         quote! {
             /// The schemas' patterns, each compiled on first use.
-            static PATTERNS: [::std::sync::LazyLock<::events_runtime::validation::Pattern>; #count] = [
-                #(::std::sync::LazyLock::new(|| ::events_runtime::validation::Pattern::new(#patterns).expect("checked at generation")),)*
+            static PATTERNS: [::std::sync::LazyLock<::event_contracts::validation::Pattern>; #count] = [
+                #(::std::sync::LazyLock::new(|| ::event_contracts::validation::Pattern::new(#patterns).expect("checked at generation")),)*
             ];
         }
     });
@@ -112,8 +112,8 @@ fn shared_tables(patterns: &[String], formats: &[String]) -> TokenStream {
         let count = formats.len();
         quote! {
             /// The asserted formats, each compiled on first use.
-            static FORMATS: [::events_runtime::validation::FormatCheck; #count] = [
-                #(::events_runtime::validation::FormatCheck::new(#formats),)*
+            static FORMATS: [::event_contracts::validation::FormatCheck; #count] = [
+                #(::event_contracts::validation::FormatCheck::new(#formats),)*
             ];
         }
     });
@@ -242,7 +242,7 @@ impl<'a> Generator<'a> {
             let json_name = json_name(field);
             let Some(property) = properties.get(&json_name) else { return Err(Unsupported) };
             let value = Val::place(quote!(self.#ident));
-            let checks = self.value_checks(property, &field.ty, value, quote!(&::events_runtime::validation::At::Member(at, #json_name)))?;
+            let checks = self.value_checks(property, &field.ty, value, quote!(&::event_contracts::validation::At::Member(at, #json_name)))?;
             body.push(checks);
         }
         let recursive = matches!(self.state(name), Some(State::InProgress(true)));
@@ -256,7 +256,7 @@ impl<'a> Generator<'a> {
                 /// Checks the rules of the schema its type does not enforce.
                 // One `if` per rule reads better than collapsed conditions.
                 #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
-                pub(crate) fn check_into(&self, at: &::events_runtime::validation::At<'_>, out: &mut ::std::vec::Vec<::events_runtime::Violation>) {
+                pub(crate) fn check_into(&self, at: &::event_contracts::validation::At<'_>, out: &mut ::std::vec::Vec<::event_contracts::Violation>) {
                     #(#body)*
                 }
             }
@@ -388,12 +388,12 @@ impl<'a> Generator<'a> {
             let min = min as usize;
             let message = format!("has fewer than {min} items");
             let too_short = if min == 1 { quote!(#array.is_empty()) } else { quote!(#array.len() < #min) };
-            checks.push(quote!(if #too_short { out.push(::events_runtime::validation::violation(#pointer, "minItems", #message)); }));
+            checks.push(quote!(if #too_short { out.push(::event_contracts::validation::violation(#pointer, "minItems", #message)); }));
         }
         if let Some(max) = map.get("maxItems").and_then(Value::as_u64) {
             let max = max as usize;
             let message = format!("has more than {max} items");
-            checks.push(quote!(if #array.len() > #max { out.push(::events_runtime::validation::violation(#pointer, "maxItems", #message)); }));
+            checks.push(quote!(if #array.len() > #max { out.push(::event_contracts::validation::violation(#pointer, "maxItems", #message)); }));
         }
         if map.get("uniqueItems") == Some(&Value::Bool(true)) {
             // Rust equality is JSON equality for strings and integers only.
@@ -401,14 +401,14 @@ impl<'a> Generator<'a> {
             if !hashable {
                 return Err(Unsupported);
             }
-            checks.push(quote!(if !::events_runtime::validation::all_unique(#array.iter()) {
-                out.push(::events_runtime::validation::violation(#pointer, "uniqueItems", "has non-unique elements"));
+            checks.push(quote!(if !::event_contracts::validation::all_unique(#array.iter()) {
+                out.push(::event_contracts::validation::violation(#pointer, "uniqueItems", "has non-unique elements"));
             }));
         }
         if let Some(items) = map.get("items") {
             let item = self.fresh("item");
             let index = self.fresh("index");
-            let inner = self.value_checks(items, item_ty, Val::reference(quote!(#item)), quote!(&::events_runtime::validation::At::Index(#pointer, #index)))?;
+            let inner = self.value_checks(items, item_ty, Val::reference(quote!(#item)), quote!(&::event_contracts::validation::At::Index(#pointer, #index)))?;
             if !inner.is_empty() {
                 checks.push(quote!(for (#index, #item) in #array.iter().enumerate() { #inner }));
             }
@@ -422,7 +422,7 @@ impl<'a> Generator<'a> {
         let map = value.m();
         let key = self.fresh("key");
         let item = self.fresh("item");
-        let inner = self.value_checks(values, value_ty, Val::reference(quote!(#item)), quote!(&::events_runtime::validation::At::Member(#pointer, #key)))?;
+        let inner = self.value_checks(values, value_ty, Val::reference(quote!(#item)), quote!(&::event_contracts::validation::At::Member(#pointer, #key)))?;
         Ok(if inner.is_empty() { quote!() } else { quote!(for (#key, #item) in #map.iter() { #inner }) })
     }
 
@@ -454,7 +454,7 @@ impl<'a> Generator<'a> {
         let text = value.r();
         let message = format!("is not a {format:?}");
         let index = table_index(&mut self.formats, format);
-        Ok(quote!(if !FORMATS[#index].is_valid(#text) { out.push(::events_runtime::validation::violation(#pointer, "format", #message)); }))
+        Ok(quote!(if !FORMATS[#index].is_valid(#text) { out.push(::event_contracts::validation::violation(#pointer, "format", #message)); }))
     }
 
     fn string_check(&mut self, key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
@@ -470,19 +470,19 @@ impl<'a> Generator<'a> {
             "minLength" => {
                 let min = rule.as_u64().ok_or(Unsupported)? as usize;
                 let message = format!("is shorter than {min} characters");
-                quote!(if ::events_runtime::validation::shorter_than(#text, #min) { out.push(::events_runtime::validation::violation(#pointer, "minLength", #message)); })
+                quote!(if ::event_contracts::validation::shorter_than(#text, #min) { out.push(::event_contracts::validation::violation(#pointer, "minLength", #message)); })
             }
             "maxLength" => {
                 let max = rule.as_u64().ok_or(Unsupported)? as usize;
                 let message = format!("is longer than {max} characters");
-                quote!(if ::events_runtime::validation::longer_than(#text, #max) { out.push(::events_runtime::validation::violation(#pointer, "maxLength", #message)); })
+                quote!(if ::event_contracts::validation::longer_than(#text, #max) { out.push(::event_contracts::validation::violation(#pointer, "maxLength", #message)); })
             }
             _ => {
                 let pattern = rule.as_str().ok_or(Unsupported)?;
-                events_runtime::validation::Pattern::new(pattern).map_err(|_| Unsupported)?;
+                event_contracts::validation::Pattern::new(pattern).map_err(|_| Unsupported)?;
                 let message = format!("does not match {pattern:?}");
                 let index = table_index(&mut self.patterns, pattern);
-                quote!(if !PATTERNS[#index].is_match(#text) { out.push(::events_runtime::validation::violation(#pointer, "pattern", #message)); })
+                quote!(if !PATTERNS[#index].is_match(#text) { out.push(::event_contracts::validation::violation(#pointer, "pattern", #message)); })
             }
         })
     }
@@ -496,23 +496,23 @@ fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &
     let as_number = if name == "Number" {
         quote!(#value)
     } else if INTEGERS.contains(&name.trim_start_matches("NonZero").to_ascii_lowercase().as_str()) {
-        quote!(&::events_runtime::validation::AsJsonNumber::as_json_number(#value))
+        quote!(&::event_contracts::validation::AsJsonNumber::as_json_number(#value))
     } else {
         return Err(Unsupported);
     };
     let bound = rule.as_f64().ok_or(Unsupported)?;
     let (test, message) = match key {
-        "minimum" => (quote!(::events_runtime::validation::below(#as_number, #bound)), format!("is less than the minimum of {rule}")),
-        "maximum" => (quote!(::events_runtime::validation::above(#as_number, #bound)), format!("is greater than the maximum of {rule}")),
-        "exclusiveMinimum" => (quote!(!::events_runtime::validation::above(#as_number, #bound)), format!("is less than or equal to the minimum of {rule}")),
-        "exclusiveMaximum" => (quote!(!::events_runtime::validation::below(#as_number, #bound)), format!("is greater than or equal to the maximum of {rule}")),
+        "minimum" => (quote!(::event_contracts::validation::below(#as_number, #bound)), format!("is less than the minimum of {rule}")),
+        "maximum" => (quote!(::event_contracts::validation::above(#as_number, #bound)), format!("is greater than the maximum of {rule}")),
+        "exclusiveMinimum" => (quote!(!::event_contracts::validation::above(#as_number, #bound)), format!("is less than or equal to the minimum of {rule}")),
+        "exclusiveMaximum" => (quote!(!::event_contracts::validation::below(#as_number, #bound)), format!("is greater than or equal to the maximum of {rule}")),
         _ => {
             // Exact only for integer divisors; fractions are the validator's.
             let divisor = rule.as_u64().filter(|d| *d > 0).ok_or(Unsupported)?;
-            (quote!(!::events_runtime::validation::multiple_of(#as_number, #divisor)), format!("is not a multiple of {rule}"))
+            (quote!(!::event_contracts::validation::multiple_of(#as_number, #divisor)), format!("is not a multiple of {rule}"))
         }
     };
-    Ok(quote!(if #test { out.push(::events_runtime::validation::violation(#pointer, #key, #message)); }))
+    Ok(quote!(if #test { out.push(::event_contracts::validation::violation(#pointer, #key, #message)); }))
 }
 
 /// The JSON name of a generated field.

@@ -57,7 +57,35 @@ pub struct Config {
     /// What `cargo xtask compat` requires of an edited version file.
     #[serde(default)]
     pub compatibility: Compatibility,
+    /// Where the generated crate's dependency on the runtime crate
+    /// (`event-contracts`) comes from.
+    #[serde(default)]
+    pub runtime: Runtime,
 }
+
+/// The generated crate's dependency on the runtime crate, as Cargo takes
+/// it: a folder, a git repository, or a version from crates.io. With none
+/// of them, the version of the runtime released with this generator.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Runtime {
+    /// The runtime crate's folder, relative to the config file (or absolute).
+    pub path: Option<PathBuf>,
+    /// A version requirement, e.g. `"0.1"`; with `path` or `git`, the
+    /// version a published generated crate would ask for.
+    pub version: Option<String>,
+    /// A git repository holding the runtime crate.
+    pub git: Option<String>,
+    /// With `git`: a branch.
+    pub branch: Option<String>,
+    /// With `git`: a tag.
+    pub tag: Option<String>,
+    /// With `git`: a commit.
+    pub rev: Option<String>,
+}
+
+/// The runtime version this generator emits code for: the default of `[runtime]`.
+pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The compatibility gate's rules for a contract set.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -322,6 +350,20 @@ impl Config {
                         .help("write it like \"/meta/type\""),
                 );
             }
+        }
+        let runtime = &self.runtime;
+        if runtime.path.is_some() && runtime.git.is_some() {
+            problems.push(problem(
+                "[runtime]",
+                "`runtime.path` and `runtime.git` are both set".to_owned(),
+                "keep one: a folder, or a git repository",
+            ));
+        }
+        let git_refs = [&runtime.branch, &runtime.tag, &runtime.rev].iter().filter(|r| r.is_some()).count();
+        if git_refs > 0 && runtime.git.is_none() {
+            problems.push(problem("[runtime]", "`runtime.branch`, `tag` or `rev` is set without `runtime.git`".to_owned(), "add `git`, or remove them"));
+        } else if git_refs > 1 {
+            problems.push(problem("[runtime]", "more than one of `runtime.branch`, `tag` and `rev` is set".to_owned(), "keep one"));
         }
         if !self.naming.event_type.contains("{event") {
             problems.push(

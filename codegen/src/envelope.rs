@@ -68,7 +68,7 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
     };
 
     quote! {
-        use ::events_runtime::{Dispatch, Routed};
+        use ::event_contracts::{Dispatch, Routed};
         use ::serde::Deserialize as _;
 
         /// Every event version of the contract set, one variant per (type,
@@ -105,7 +105,7 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
 
             /// Every violation of the payload's schema, with pointers prefixed
             /// by `prefix`.
-            pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
+            pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
                 match self { #( Event::#variants(payload) => payload.violations(prefix), )* }
             }
 
@@ -118,13 +118,13 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
             }
 
             /// Every violation of `json`, this event's payload as received.
-            pub fn json_violations(&self, json: &::serde_json::Value, prefix: &str) -> ::std::vec::Vec<::events_runtime::Violation> {
+            pub fn json_violations(&self, json: &::serde_json::Value, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
                 match self { #( Event::#variants(_) => <#payloads>::json_violations(json, prefix), )* }
             }
 
             /// Validates a decoded event against the payload bytes it came
             /// from: the decoded value where that is exact, the JSON otherwise.
-            pub fn validate_received(&self, payload: &[u8]) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+            pub fn validate_received(&self, payload: &[u8]) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
                 if self.decoded_is_exact() {
                     return self.validate();
                 }
@@ -134,11 +134,11 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
                 }
             }
 
-            fn violations_to_result(&self, violations: ::std::vec::Vec<::events_runtime::Violation>) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+            fn violations_to_result(&self, violations: ::std::vec::Vec<::event_contracts::Violation>) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
                 if violations.is_empty() {
                     Ok(())
                 } else {
-                    Err(::events_runtime::ValidationError {
+                    Err(::event_contracts::ValidationError {
                         event_type: self.event_type().to_owned(),
                         version: self.version(),
                         violations,
@@ -147,12 +147,12 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
             }
 
             /// Checks the payload against every rule of its schema.
-            pub fn validate(&self) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+            pub fn validate(&self) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
                 let violations = self.violations("");
                 if violations.is_empty() {
                     Ok(())
                 } else {
-                    Err(::events_runtime::ValidationError {
+                    Err(::event_contracts::ValidationError {
                         event_type: self.event_type().to_owned(),
                         version: self.version(),
                         violations,
@@ -283,24 +283,24 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
             ///
             /// The payload is validated against its schema too; see
             /// [`Event::from_subject_and_slice_unchecked`] to skip that.
-            pub fn from_subject_and_slice(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
+            pub fn from_subject_and_slice(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::event_contracts::DecodeError> {
                 let event = Self::from_subject_and_slice_unchecked(subject, bytes)?;
                 event.validate_received(bytes)?;
                 Ok(event)
             }
 
             /// Decodes by subject without validating what the types cannot express.
-            pub fn from_subject_and_slice_unchecked(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::events_runtime::DecodeError> {
+            pub fn from_subject_and_slice_unchecked(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::event_contracts::DecodeError> {
                 let Some((_, event_type, version)) = SUBJECTS
                     .iter()
-                    .find(|(pattern, _, _)| ::events_runtime::envelope::subject_matches(pattern, subject))
+                    .find(|(pattern, _, _)| ::event_contracts::envelope::subject_matches(pattern, subject))
                 else {
-                    return Err(::events_runtime::DecodeError::UnknownSubject { subject: subject.to_owned() });
+                    return Err(::event_contracts::DecodeError::UnknownSubject { subject: subject.to_owned() });
                 };
                 #[cfg(feature = "fast-json")]
-                return ::events_runtime::envelope::fast::payload_from_slice(event_type, *version, bytes);
+                return ::event_contracts::envelope::fast::payload_from_slice(event_type, *version, bytes);
                 #[cfg(not(feature = "fast-json"))]
-                ::events_runtime::envelope::payload_from_slice(event_type, *version, bytes)
+                ::event_contracts::envelope::payload_from_slice(event_type, *version, bytes)
             }
 
             /// The subject to publish this event on, filled from its fields.
@@ -316,14 +316,14 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
 
             /// Validates and encodes the payload (there is no envelope): an
             /// event that breaks its schema is refused.
-            pub fn to_vec(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::events_runtime::ValidationError> {
+            pub fn to_vec(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::event_contracts::ValidationError> {
                 self.validate()?;
                 Ok(self.to_vec_unchecked())
             }
 
             /// Encodes the payload without validating it.
             pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-                ::events_runtime::encode::to_vec(self).expect("generated types always serialize")
+                ::event_contracts::encode::to_vec(self).expect("generated types always serialize")
             }
         }
 
@@ -378,7 +378,7 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
     let time = match &config.time {
         Some(pointer) => {
             let path = header_path(set, types, "cloudevents.time", pointer)?;
-            quote!(::events_runtime::formats::DateTime::parse(&self.header.#(#path).*.to_string()).ok().map(|t| t.value()))
+            quote!(::event_contracts::formats::DateTime::parse(&self.header.#(#path).*.to_string()).ok().map(|t| t.value()))
         }
         None => quote!(::std::option::Option::None),
     };
@@ -389,8 +389,8 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
         #[cfg(feature = "cloudevents")]
         impl Envelope {
             /// The CloudEvent of this envelope.
-            pub fn to_cloudevent(&self) -> ::events_runtime::cloudevents::CloudEvent {
-                ::events_runtime::cloudevents::to_cloudevent(
+            pub fn to_cloudevent(&self) -> ::event_contracts::cloudevents::CloudEvent {
+                ::event_contracts::cloudevents::to_cloudevent(
                     &self.header,
                     &self.event,
                     self.header.#(#id).*.to_string(),
@@ -400,8 +400,8 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
             }
 
             /// The envelope a CloudEvent made by [`Envelope::to_cloudevent`] carries.
-            pub fn from_cloudevent(cloudevent: &::events_runtime::cloudevents::CloudEvent) -> ::std::result::Result<Self, DecodeError> {
-                let (header, event) = ::events_runtime::cloudevents::from_cloudevent(cloudevent)?;
+            pub fn from_cloudevent(cloudevent: &::event_contracts::cloudevents::CloudEvent) -> ::std::result::Result<Self, DecodeError> {
+                let (header, event) = ::event_contracts::cloudevents::from_cloudevent(cloudevent)?;
                 Ok(Envelope { header, event })
             }
         }
@@ -454,7 +454,7 @@ fn wire_fields(item: &syn::ItemStruct, skip: Option<&Ident>) -> Option<Vec<(Iden
 /// The wire type of a flat layout's root (type, version and payload beside
 /// the header's fields): the header's fields, and a mark where each of
 /// type, version and payload goes, so serde's derived visitor reads every
-/// key once (see `events_runtime::envelope::FlatHeader`). `None` where the
+/// key once (see `event_contracts::envelope::FlatHeader`). `None` where the
 /// layout is nested or the header is not a plain struct; the generic
 /// decode serves then.
 fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
@@ -486,7 +486,7 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
         return None;
     }
     let [wire_type, wire_version, wire_payload] = &marks;
-    let version_decl = version_key.map(|key| quote!(#[serde(rename = #key)] pub #wire_version: ::events_runtime::envelope::VersionMark,));
+    let version_decl = version_key.map(|key| quote!(#[serde(rename = #key)] pub #wire_version: ::event_contracts::envelope::VersionMark,));
     let wire_name = ident(&format!("{HEADER_TYPE}Wire"));
     let header_name = ident(HEADER_TYPE);
     let (idents, decls): (Vec<_>, Vec<_>) = fields.into_iter().unzip();
@@ -504,13 +504,13 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
             pub struct #wire_name {
                 #(#decls,)*
                 #[serde(rename = #type_key)]
-                pub #wire_type: ::events_runtime::envelope::TypeMark,
+                pub #wire_type: ::event_contracts::envelope::TypeMark,
                 #version_decl
                 #[serde(rename = #payload_key)]
-                pub #wire_payload: ::events_runtime::envelope::PayloadMark,
+                pub #wire_payload: ::event_contracts::envelope::PayloadMark,
             }
 
-            impl<'de> ::events_runtime::envelope::FlatHeader<'de> for #header_name {
+            impl<'de> ::event_contracts::envelope::FlatHeader<'de> for #header_name {
                 type Wire = #wire_name;
 
                 fn from_wire(wire: #wire_name) -> Self {
@@ -525,7 +525,7 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
 /// Wire types for a layout whose type and version sit in a nested object
 /// (KFM's `meta`): that object decodes whole, type and version as plain
 /// fields, instead of key by key through the runtime's interception (see
-/// `events_runtime::envelope::NestedHeader`). `None` where the layout is
+/// `event_contracts::envelope::NestedHeader`). `None` where the layout is
 /// flat or the header is not a plain struct; the generic decode serves then.
 fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     let [parent_key, type_leaf] = spec.type_path.as_slice() else { return None };
@@ -557,7 +557,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     let (version_decl, version_ident, version_value) = match version_leaf {
         // `2.0` is the integer 2 to JSON Schema, so the version is read as it reads one.
         Some(leaf) => (
-            quote!(#[serde(rename = #leaf, deserialize_with = "::events_runtime::envelope::deserialize_version")] #wire_version: u64,),
+            quote!(#[serde(rename = #leaf, deserialize_with = "::event_contracts::envelope::deserialize_version")] #wire_version: u64,),
             quote!(#wire_version,),
             quote!(::std::option::Option::Some(#wire_version)),
         ),
@@ -589,13 +589,13 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
                 #(#rest_decls,)*
             }
 
-            impl<'de> ::events_runtime::envelope::NestedHeader<'de> for #header_name {
+            impl<'de> ::event_contracts::envelope::NestedHeader<'de> for #header_name {
                 type Wire = #wire_name<'de>;
                 type Rest = #rest_name;
                 type Parent = #parent_name;
             #sole_parent
 
-                fn split(wire: #wire_name<'de>) -> (#parent_name, ::events_runtime::envelope::Carried<'de>) {
+                fn split(wire: #wire_name<'de>) -> (#parent_name, ::event_contracts::envelope::Carried<'de>) {
                     let #wire_name { #(#parent_idents,)* #wire_type, #version_ident } = wire;
                     (#parent_name { #(#parent_idents,)* }, (::std::option::Option::Some(#wire_type), #version_value))
                 }
@@ -634,8 +634,8 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
         VersionFormat::TypeSuffix => "the version as a `.v<N>` suffix of the type".to_owned(),
     };
     let version_format = match spec.version_format {
-        VersionFormat::Integer => quote!(::events_runtime::VersionFormat::Integer),
-        VersionFormat::TypeSuffix => quote!(::events_runtime::VersionFormat::TypeSuffix),
+        VersionFormat::Integer => quote!(::event_contracts::VersionFormat::Integer),
+        VersionFormat::TypeSuffix => quote!(::event_contracts::VersionFormat::TypeSuffix),
     };
     let header_schema = format!("../bundled/{HEADER_TYPE}.schema.json");
     let assert_formats = set.formats.assert;
@@ -643,18 +643,18 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
     let header_violations = match header_checks {
         Some(true) => quote! {
             let mut out = ::std::vec::Vec::new();
-            self.header.check_into(&::events_runtime::validation::At::Root(""), &mut out);
+            self.header.check_into(&::event_contracts::validation::At::Root(""), &mut out);
             out
         },
         Some(false) => quote!(::std::vec::Vec::new()),
-        None => quote!(HEADER_VALIDATOR.violations(&::events_runtime::validation::to_value(&self.header), "")),
+        None => quote!(HEADER_VALIDATOR.violations(&::event_contracts::validation::to_value(&self.header), "")),
     };
     let header_validator = match header_checks {
         Some(_) => quote!(),
         None => quote! {
             /// The header's schema, compiled on first use.
-            static HEADER_VALIDATOR: ::events_runtime::SchemaValidator =
-                ::events_runtime::SchemaValidator::new(include_str!(#header_schema), #assert_formats);
+            static HEADER_VALIDATOR: ::event_contracts::SchemaValidator =
+                ::event_contracts::SchemaValidator::new(include_str!(#header_schema), #assert_formats);
         },
     };
     let payload_prefix = format!("/{payload_key}");
@@ -669,7 +669,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
          {version_doc} and the payload at `/{payload_key}`."
     );
     Ok(quote! {
-        use ::events_runtime::{DecodeError, EnvelopeLayout};
+        use ::event_contracts::{DecodeError, EnvelopeLayout};
 
         use crate::event::Event;
         use crate::types::#header;
@@ -724,9 +724,9 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
             /// Decodes without validating what the types cannot express.
             pub fn from_slice_unchecked(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
                 #[cfg(feature = "fast-json")]
-                let (header, event) = ::events_runtime::envelope::fast::#decode(&LAYOUT, bytes)?;
+                let (header, event) = ::event_contracts::envelope::fast::#decode(&LAYOUT, bytes)?;
                 #[cfg(not(feature = "fast-json"))]
-                let (header, event) = ::events_runtime::envelope::#decode(&LAYOUT, bytes)?;
+                let (header, event) = ::event_contracts::envelope::#decode(&LAYOUT, bytes)?;
                 Ok(Envelope { header, event })
             }
 
@@ -737,13 +737,13 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
 
             /// Checks the header and the payload against every rule of
             /// their schemas, returning every violation.
-            pub fn validate(&self) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+            pub fn validate(&self) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
                 let mut violations = self.header_violations();
                 violations.extend(self.event.violations(#payload_prefix));
                 if violations.is_empty() {
                     Ok(())
                 } else {
-                    Err(::events_runtime::ValidationError {
+                    Err(::event_contracts::ValidationError {
                         event_type: self.event.event_type().to_owned(),
                         version: self.event.version(),
                         violations,
@@ -754,7 +754,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
             /// Validates against the message as received: the header as
             /// decoded, the payload as JSON (for events whose decoded value is
             /// not exact; see [`Event::decoded_is_exact`]).
-            fn validate_received(&self, bytes: &[u8]) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+            fn validate_received(&self, bytes: &[u8]) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
                 let Ok(json) = ::serde_json::from_slice::<::serde_json::Value>(bytes) else { return self.validate() };
                 let mut violations = self.header_violations();
                 let payload = json.pointer(#payload_prefix).unwrap_or(&::serde_json::Value::Null);
@@ -762,7 +762,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
                 if violations.is_empty() {
                     Ok(())
                 } else {
-                    Err(::events_runtime::ValidationError {
+                    Err(::event_contracts::ValidationError {
                         event_type: self.event.event_type().to_owned(),
                         version: self.event.version(),
                         violations,
@@ -771,24 +771,24 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
             }
 
             /// Every violation of the header's schema.
-            fn header_violations(&self) -> ::std::vec::Vec<::events_runtime::Violation> {
+            fn header_violations(&self) -> ::std::vec::Vec<::event_contracts::Violation> {
                 #header_violations
             }
 
             /// Validates and encodes the envelope, type and version taken from
             /// the event: an envelope that breaks its schema is refused.
-            pub fn to_vec(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::events_runtime::ValidationError> {
+            pub fn to_vec(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::event_contracts::ValidationError> {
                 self.validate()?;
                 Ok(self.to_vec_unchecked())
             }
 
             /// Encodes without validating.
             pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-                ::events_runtime::encode::to_vec(self).expect("generated types always serialize")
+                ::event_contracts::encode::to_vec(self).expect("generated types always serialize")
             }
 
             /// Validates and encodes the envelope as text.
-            pub fn to_json(&self) -> ::std::result::Result<::std::string::String, ::events_runtime::ValidationError> {
+            pub fn to_json(&self) -> ::std::result::Result<::std::string::String, ::event_contracts::ValidationError> {
                 self.validate()?;
                 Ok(::serde_json::to_string(self).expect("generated types always serialize"))
             }
@@ -796,7 +796,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
 
         impl ::serde::Serialize for Envelope {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::events_runtime::envelope::serialize(&LAYOUT, &self.header, &self.event, serializer)
+                ::event_contracts::envelope::serialize(&LAYOUT, &self.header, &self.event, serializer)
             }
         }
 

@@ -25,7 +25,7 @@ pub fn check(set: &ContractSet) -> Result<(), Error> {
         };
         // Built as the generated crate builds it, with formats asserted: an
         // example must also decode into the typed formats (uuid, date-time).
-        let validator = match events_runtime::validation::compile(Some(&uri), &documents[&uri], lookup, true) {
+        let validator = match event_contracts::validation::compile(Some(&uri), &documents[&uri], lookup, true) {
             Ok(validator) => validator,
             Err(e) if e.contains("no schema document") => {
                 let missing = e.split('\'').nth(1).unwrap_or_default();

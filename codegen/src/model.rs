@@ -61,6 +61,9 @@ pub struct ContractSet {
     pub remotes: Vec<RemoteDocument>,
     /// What the compatibility gate requires of edits.
     pub compatibility: crate::config::Compatibility,
+    /// The generated crate's dependency on the runtime crate, with a
+    /// relative `path` made relative to the repository.
+    pub runtime: crate::config::Runtime,
 }
 
 /// A schema document served from a local folder in place of its URL.
@@ -251,6 +254,10 @@ fn build(
         governance: config.governance.clone(),
         cloudevents: config.cloudevents.clone(),
         compatibility: config.compatibility,
+        runtime: crate::config::Runtime {
+            path: config.runtime.path.as_ref().map(|path| normalize(&config_dir.join(path))),
+            ..config.runtime.clone()
+        },
         bundle,
         remotes: Vec::new(),
     })

@@ -26,7 +26,7 @@ pub fn registry(set: &ContractSet) -> TokenStream {
                 topic: #topic,
                 rust_type: #rust_type,
                 schema_path: #schema_path,
-                schema: <#payload as ::events_runtime::EventPayload>::SCHEMA,
+                schema: <#payload as ::event_contracts::EventPayload>::SCHEMA,
                 producer: #producer,
                 consumers: &[#(#consumers),*],
                 deprecated: #deprecated,
@@ -41,12 +41,12 @@ pub fn registry(set: &ContractSet) -> TokenStream {
         .chain(set.remotes.iter().map(|r| (r.uri.clone(), format!("../{}", r.copy))))
         .map(|(uri, path)| quote!((#uri, include_str!(#path))));
     quote! {
-        use ::events_runtime::EventInfo;
+        use ::event_contracts::EventInfo;
 
         /// Every schema document of the contract set (and each document its
         /// `$ref`s reach by URL) by URI: validation resolves references among
         /// these, as JSON Schema says, and never on the network.
-        pub static DOCUMENTS: ::events_runtime::validation::Documents = &[ #(#documents),* ];
+        pub static DOCUMENTS: ::event_contracts::validation::Documents = &[ #(#documents),* ];
 
         /// Every (type, version) of the contract set, sorted by type then version.
         pub static EVENTS: &[EventInfo] = &[ #(#rows),* ];

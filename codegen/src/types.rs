@@ -4,7 +4,7 @@
 //! Before typify sees a schema, it sees only what a Rust type can say (see
 //! [`typed_view`]): rules no type expresses are left to validation, and the
 //! type is wider than the schema, never narrower. After, these are fixed in
-//! the syntax tree: formats point at the lossless types of `events-runtime`
+//! the syntax tree: formats point at the lossless types of `event-contracts`
 //! (and JSON numbers at `serde_json::Number`, which keeps `20` apart from `20.0`),
 //! optional-and-nullable fields become `Option<Option<T>>` so `null` and
 //! absent stay distinct, and typify's per-type JSON schema dumps are dropped
@@ -376,9 +376,9 @@ fn integers_as_json_schema_reads_them(file: &mut syn::File) {
                 continue;
             }
             if is_integer(&field.ty) {
-                field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = "::events_runtime::integer::deserialize")]));
+                field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = "::event_contracts::integer::deserialize")]));
             } else if option_inner(&field.ty).is_some_and(is_integer) {
-                field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]));
+                field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]));
             }
         }
     }
@@ -392,8 +392,8 @@ impl VisitMut for FormatTypes {
         if let syn::Type::Path(path) = ty {
             let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
             let replacement = match segments.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-                ["uuid", "Uuid"] => Some(syn::parse_quote!(::events_runtime::formats::Uuid)),
-                ["chrono", "DateTime"] => Some(syn::parse_quote!(::events_runtime::formats::DateTime)),
+                ["uuid", "Uuid"] => Some(syn::parse_quote!(::event_contracts::formats::Uuid)),
+                ["chrono", "DateTime"] => Some(syn::parse_quote!(::event_contracts::formats::DateTime)),
                 // f64 would turn `20` into `20.0` on re-encoding.
                 ["f64"] => Some(syn::parse_quote!(::serde_json::Number)),
                 _ => None,
@@ -525,7 +525,7 @@ fn normalize_optional_fields(file: &mut syn::File) {
                 field.attrs.push(syn::parse_quote!(#[serde(
                     default,
                     skip_serializing_if = "::std::option::Option::is_none",
-                    with = "::events_runtime::double_option"
+                    with = "::event_contracts::double_option"
                 )]));
                 // schemars reads serde's `with` as a type; say what the JSON is.
                 let schema_type = quote::quote!(::std::option::Option<#inner>).to_string();
@@ -742,7 +742,7 @@ fn redact_pii(file: &mut syn::File) {
             let ident = field.ident.as_ref().expect("named field");
             let label = ident.to_string().trim_start_matches("r#").to_owned();
             if pii.contains(ident) {
-                quote::quote!(.field(#label, &::events_runtime::Redacted))
+                quote::quote!(.field(#label, &::event_contracts::Redacted))
             } else {
                 quote::quote!(.field(#label, &self.#ident))
             }
@@ -752,7 +752,7 @@ fn redact_pii(file: &mut syn::File) {
             if option_inner(&field.ty).is_some() {
                 quote::quote!(copy.#ident = ::std::option::Option::None;)
             } else {
-                quote::quote!(copy.#ident = ::std::convert::From::from(::events_runtime::REDACTED);)
+                quote::quote!(copy.#ident = ::std::convert::From::from(::event_contracts::REDACTED);)
             }
         });
         impls.push(syn::parse_quote! {

@@ -80,7 +80,7 @@ pub fn upcast_rs(set: &ContractSet) -> TokenStream {
             #[doc = #doc]
             impl ::std::convert::From<#from> for #to {
                 fn from(value: #from) -> Self {
-                    ::events_runtime::upcast::through_json(value)
+                    ::event_contracts::upcast::through_json(value)
                 }
             }
         }

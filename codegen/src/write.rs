@@ -233,7 +233,7 @@ fn refuse_hand_edits(repo_root: &Path, dir: &Path, report: &Report) -> Result<()
             Some(hash) if *hash == sha256(&current) => {}
             Some(_) => problems.push(
                 Diagnostic::new(path, "", "output-hand-edited", format!("`{}` was edited by hand since it was generated", path.display()))
-                    .help("move the change into the schemas (or events-runtime) and regenerate; `cargo xtask gen --force` discards it"),
+                    .help("move the change into the schemas (or event-contracts) and regenerate; `cargo xtask gen --force` discards it"),
             ),
             None if recorded.is_empty() && is_generated(&repo_root.join(path)) => {}
             None => problems.push(

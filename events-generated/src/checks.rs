@@ -5,34 +5,35 @@
 //! validated by the `jsonschema` validator.
 /// The schemas' patterns, each compiled on first use.
 static PATTERNS: [::std::sync::LazyLock<
-    ::events_runtime::validation::Pattern,
+    ::event_contracts::validation::Pattern,
 >; 3usize] = [
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
+        ::event_contracts::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_-]*$")
+        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_-]*$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[0-9a-f]{64}$")
+        ::event_contracts::validation::Pattern::new("^[0-9a-f]{64}$")
             .expect("checked at generation")
     }),
 ];
 /// The asserted formats, each compiled on first use.
-static FORMATS: [::events_runtime::validation::FormatCheck; 1usize] = [
-    ::events_runtime::validation::FormatCheck::new("uri"),
+static FORMATS: [::event_contracts::validation::FormatCheck; 1usize] = [
+    ::event_contracts::validation::FormatCheck::new("uri"),
 ];
 impl crate::types::EnvelopeHeader {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        self.meta.check_into(&::events_runtime::validation::At::Member(at, "meta"), out);
+        self.meta
+            .check_into(&::event_contracts::validation::At::Member(at, "meta"), out);
     }
 }
 impl crate::types::EventMeta {
@@ -40,13 +41,13 @@ impl crate::types::EventMeta {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.producer, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.producer, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "producer"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "producer"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -54,7 +55,7 @@ impl crate::types::EventMeta {
         }
         if let ::std::option::Option::Some(v41) = &self.provenance {
             v41.check_into(
-                &::events_runtime::validation::At::Member(at, "provenance"),
+                &::event_contracts::validation::At::Member(at, "provenance"),
                 out,
             );
         }
@@ -65,12 +66,12 @@ impl crate::types::FocusModeRedactionNoticeShownV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v37) = &self.generalization {
             v37.check_into(
-                &::events_runtime::validation::At::Member(at, "generalization"),
+                &::event_contracts::validation::At::Member(at, "generalization"),
                 out,
             );
         }
@@ -81,29 +82,29 @@ impl crate::types::FocusModeRedactionNoticeShownV1Generalization {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v38) = &self.resolution {
-            if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v38),
+            if ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v38),
                 15f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "resolution"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "resolution"),
                         "maximum",
                         "is greater than the maximum of 15",
                     ),
                 );
             }
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v38),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v38),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "resolution"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "resolution"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -117,13 +118,13 @@ impl crate::types::NewImageAvailableV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if !PATTERNS[0usize].is_match(&self.asset_ref.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "asset_ref"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "asset_ref"),
                     "pattern",
                     "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
                 ),
@@ -132,8 +133,8 @@ impl crate::types::NewImageAvailableV1 {
         if let ::std::option::Option::Some(v15) = &self.bbox {
             if v15.0.len() < 4usize {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "bbox"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "bbox"),
                         "minItems",
                         "has fewer than 4 items",
                     ),
@@ -141,8 +142,8 @@ impl crate::types::NewImageAvailableV1 {
             }
             if v15.0.len() > 4usize {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "bbox"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "bbox"),
                         "maxItems",
                         "has more than 4 items",
                     ),
@@ -150,10 +151,10 @@ impl crate::types::NewImageAvailableV1 {
             }
         }
         if let ::std::option::Option::Some(v19) = &self.hint {
-            if ::events_runtime::validation::longer_than(v19, 500usize) {
+            if ::event_contracts::validation::longer_than(v19, 500usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "hint"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "hint"),
                         "maxLength",
                         "is longer than 500 characters",
                     ),
@@ -163,8 +164,8 @@ impl crate::types::NewImageAvailableV1 {
         if let ::std::option::Option::Some(v20) = &self.source_uri {
             if !FORMATS[0usize].is_valid(v20) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "source_uri"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "source_uri"),
                         "format",
                         "is not a \"uri\"",
                     ),
@@ -178,13 +179,13 @@ impl crate::types::NewImageAvailableV2 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if self.asset_refs.is_empty() {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "asset_refs"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "asset_refs"),
                     "minItems",
                     "has fewer than 1 items",
                 ),
@@ -193,9 +194,9 @@ impl crate::types::NewImageAvailableV2 {
         for (index22, item21) in self.asset_refs.iter().enumerate() {
             if !PATTERNS[0usize].is_match(&item21.0) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "asset_refs"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "asset_refs"),
                             index22,
                         ),
                         "pattern",
@@ -207,8 +208,8 @@ impl crate::types::NewImageAvailableV2 {
         if let ::std::option::Option::Some(v23) = &self.bbox {
             if v23.0.len() < 4usize {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "bbox"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "bbox"),
                         "minItems",
                         "has fewer than 4 items",
                     ),
@@ -216,8 +217,8 @@ impl crate::types::NewImageAvailableV2 {
             }
             if v23.0.len() > 4usize {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "bbox"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "bbox"),
                         "maxItems",
                         "has more than 4 items",
                     ),
@@ -225,12 +226,12 @@ impl crate::types::NewImageAvailableV2 {
             }
         }
         self.checksum
-            .check_into(&::events_runtime::validation::At::Member(at, "checksum"), out);
+            .check_into(&::event_contracts::validation::At::Member(at, "checksum"), out);
         if let ::std::option::Option::Some(v27) = &self.hint {
-            if ::events_runtime::validation::longer_than(v27, 500usize) {
+            if ::event_contracts::validation::longer_than(v27, 500usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "hint"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "hint"),
                         "maxLength",
                         "is longer than 500 characters",
                     ),
@@ -240,8 +241,8 @@ impl crate::types::NewImageAvailableV2 {
         if let ::std::option::Option::Some(v28) = &self.source_uri {
             if !FORMATS[0usize].is_valid(v28) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "source_uri"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "source_uri"),
                         "format",
                         "is not a \"uri\"",
                     ),
@@ -255,13 +256,13 @@ impl crate::types::NewImageAvailableV2Checksum {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if !PATTERNS[2usize].is_match(&self.value) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "value"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "value"),
                     "pattern",
                     "does not match \"^[0-9a-f]{64}$\"",
                 ),
@@ -274,16 +275,16 @@ impl crate::types::Provenance {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v44) = &self.stac_item_ids {
             for (index46, item45) in v44.iter().enumerate() {
                 if !PATTERNS[0usize].is_match(&item45.0) {
                     out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Index(
-                                &::events_runtime::validation::At::Member(
+                        ::event_contracts::validation::violation(
+                            &::event_contracts::validation::At::Index(
+                                &::event_contracts::validation::At::Member(
                                     at,
                                     "stac_item_ids",
                                 ),
@@ -303,13 +304,13 @@ impl crate::types::RunRef {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if !PATTERNS[1usize].is_match(&self.pipeline_id) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "pipeline_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "pipeline_id"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9_-]*$\"",
                 ),
@@ -322,16 +323,16 @@ impl crate::types::RunStartedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v29) = &self.inputs {
             for (index31, item30) in v29.iter().enumerate() {
                 if !PATTERNS[0usize].is_match(&item30.0) {
                     out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Index(
-                                &::events_runtime::validation::At::Member(at, "inputs"),
+                        ::event_contracts::validation::violation(
+                            &::event_contracts::validation::At::Index(
+                                &::event_contracts::validation::At::Member(at, "inputs"),
                                 index31,
                             ),
                             "pattern",
@@ -341,7 +342,7 @@ impl crate::types::RunStartedV1 {
                 }
             }
         }
-        self.run.check_into(&::events_runtime::validation::At::Member(at, "run"), out);
+        self.run.check_into(&::event_contracts::validation::At::Member(at, "run"), out);
     }
 }
 impl crate::types::StacItemPublishedV1 {
@@ -349,13 +350,13 @@ impl crate::types::StacItemPublishedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if self.assets.is_empty() {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "assets"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "assets"),
                     "minItems",
                     "has fewer than 1 items",
                 ),
@@ -364,8 +365,8 @@ impl crate::types::StacItemPublishedV1 {
         for (index2, item1) in self.assets.iter().enumerate() {
             item1
                 .check_into(
-                    &::events_runtime::validation::At::Index(
-                        &::events_runtime::validation::At::Member(at, "assets"),
+                    &::event_contracts::validation::At::Index(
+                        &::event_contracts::validation::At::Member(at, "assets"),
                         index2,
                     ),
                     out,
@@ -373,8 +374,8 @@ impl crate::types::StacItemPublishedV1 {
         }
         if self.bbox.0.len() < 4usize {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "bbox"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "bbox"),
                     "minItems",
                     "has fewer than 4 items",
                 ),
@@ -382,8 +383,8 @@ impl crate::types::StacItemPublishedV1 {
         }
         if self.bbox.0.len() > 4usize {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "bbox"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "bbox"),
                     "maxItems",
                     "has more than 4 items",
                 ),
@@ -391,8 +392,8 @@ impl crate::types::StacItemPublishedV1 {
         }
         if !PATTERNS[0usize].is_match(&self.stac_item_id.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "stac_item_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "stac_item_id"),
                     "pattern",
                     "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
                 ),
@@ -405,13 +406,13 @@ impl crate::types::StacItemPublishedV1AssetsItem {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if !FORMATS[0usize].is_valid(&self.href) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "href"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "href"),
                     "format",
                     "is not a \"uri\"",
                 ),
@@ -424,51 +425,51 @@ impl crate::types::SyncCompletedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.duration_ms,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "duration_ms"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "duration_ms"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.edges_upserted,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "edges_upserted"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "edges_upserted"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.nodes_upserted,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "nodes_upserted"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "nodes_upserted"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        self.run.check_into(&::events_runtime::validation::At::Member(at, "run"), out);
+        self.run.check_into(&::event_contracts::validation::At::Member(at, "run"), out);
     }
 }

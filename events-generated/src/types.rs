@@ -175,9 +175,9 @@ pub struct EventMeta {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     ///Unique identifier of this event instance (UUID); consumers use it for de-duplication and audit.
-    pub event_id: ::events_runtime::formats::Uuid,
+    pub event_id: ::event_contracts::formats::Uuid,
     ///When the fact described by the event happened (RFC 3339 timestamp with offset).
-    pub occurred_at: ::events_runtime::formats::DateTime,
+    pub occurred_at: ::event_contracts::formats::DateTime,
     ///Name of the service or subsystem that emitted the event.
     pub producer: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -207,9 +207,9 @@ pub struct FocusModeRedactionNoticeShownV1 {
     ///Why the data was withheld or generalized.
     pub redaction_reason: FocusModeRedactionNoticeShownV1RedactionReason,
     ///Identifier of the UI session in which the notice was shown.
-    pub session_id: ::events_runtime::formats::Uuid,
+    pub session_id: ::event_contracts::formats::Uuid,
     ///When the notice was displayed to the user.
-    pub shown_at: ::events_runtime::formats::DateTime,
+    pub shown_at: ::event_contracts::formats::DateTime,
     ///Pseudonymous reference to the user who saw the notice; personal data, omit when not needed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_ref: ::std::option::Option<::std::string::String>,
@@ -229,7 +229,7 @@ pub struct FocusModeRedactionNoticeShownV1Generalization {
     pub method: FocusModeRedactionNoticeShownV1GeneralizationMethod,
     ///Resolution of the generalization, e.g. the H3 cell resolution (0 coarsest to 15 finest).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub resolution: ::std::option::Option<i64>,
 }
 ///Generalization technique applied.
@@ -343,7 +343,7 @@ pub struct NewImageAvailableV1 {
     pub bbox: ::std::option::Option<Bbox>,
     ///When the image was acquired by the sensor, if known.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub captured_at: ::std::option::Option<::events_runtime::formats::DateTime>,
+    pub captured_at: ::std::option::Option<::event_contracts::formats::DateTime>,
     ///Free-text hint for downstream consumers (for example which pipeline is expected to react).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: ::std::option::Option<::std::string::String>,
@@ -371,7 +371,7 @@ pub struct NewImageAvailableV2 {
     pub bbox: ::std::option::Option<Bbox>,
     ///When the image was acquired by the sensor, if known.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub captured_at: ::std::option::Option<::events_runtime::formats::DateTime>,
+    pub captured_at: ::std::option::Option<::event_contracts::formats::DateTime>,
     pub checksum: NewImageAvailableV2Checksum,
     ///Free-text hint for downstream consumers (for example which pipeline is expected to react).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -472,7 +472,7 @@ pub struct RunRef {
     ///Stable identifier of the pipeline definition (lowercase, hyphen or underscore separated).
     pub pipeline_id: ::std::string::String,
     ///Unique identifier of this pipeline run.
-    pub run_id: ::events_runtime::formats::Uuid,
+    pub run_id: ::event_contracts::formats::Uuid,
 }
 ///Pipeline run started (`kfm.pipeline.run_started` version 1).
 ///
@@ -497,20 +497,20 @@ pub struct RunStartedV1 {
     >,
     pub run: RunRef,
     ///When the run started.
-    pub started_at: ::events_runtime::formats::DateTime,
+    pub started_at: ::event_contracts::formats::DateTime,
     ///What caused the run to start.
     pub trigger: RunStartedV1Trigger,
     ///meta.event_id of the event that triggered the run; null (or absent) when the run was not event-triggered.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "::events_runtime::double_option"
+        with = "::event_contracts::double_option"
     )]
     #[schemars(
-        with = ":: std :: option :: Option < :: events_runtime :: formats :: Uuid >"
+        with = ":: std :: option :: Option < :: event_contracts :: formats :: Uuid >"
     )]
     pub triggered_by_event_id: ::std::option::Option<
-        ::std::option::Option<::events_runtime::formats::Uuid>,
+        ::std::option::Option<::event_contracts::formats::Uuid>,
     >,
 }
 ///`RunStartedV1ParametersValue`
@@ -652,7 +652,7 @@ pub struct StacItemPublishedV1 {
     ///Id of the STAC collection the item belongs to.
     pub collection_id: ::std::string::String,
     ///Nominal acquisition or validity time of the item (STAC datetime).
-    pub datetime: ::events_runtime::formats::DateTime,
+    pub datetime: ::event_contracts::formats::DateTime,
     ///License of the item as an SPDX identifier or STAC license keyword.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub license: ::std::option::Option<::std::string::String>,
@@ -694,25 +694,25 @@ pub struct StacItemPublishedV1AssetsItem {
 #[serde(deny_unknown_fields)]
 pub struct SyncCompletedV1 {
     ///Wall-clock duration of the run in milliseconds.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub duration_ms: u64,
     ///Number of graph edges created or updated.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub edges_upserted: u64,
     ///Error summary when the run failed or was partial; null or absent otherwise.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        with = "::events_runtime::double_option"
+        with = "::event_contracts::double_option"
     )]
     #[schemars(with = ":: std :: option :: Option < :: std :: string :: String >")]
     pub error_message: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     ///When the run finished.
-    pub finished_at: ::events_runtime::formats::DateTime,
+    pub finished_at: ::event_contracts::formats::DateTime,
     ///Number of graph nodes created or updated.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub nodes_upserted: u64,
     pub run: RunRef,
     ///Outcome of the run.
@@ -805,7 +805,7 @@ impl ::std::fmt::Debug for FocusModeRedactionNoticeShownV1 {
             .field("redaction_reason", &self.redaction_reason)
             .field("session_id", &self.session_id)
             .field("shown_at", &self.shown_at)
-            .field("user_ref", &::events_runtime::Redacted)
+            .field("user_ref", &::event_contracts::Redacted)
             .finish()
     }
 }

@@ -6,7 +6,7 @@ mod support;
 
 use events_generated::types::EnvelopeHeader;
 use events_generated::{Event, LAYOUT};
-use events_runtime::envelope;
+use event_contracts::envelope;
 use serde_json::{Value, json};
 
 fn message(data_first: bool, version: u64, data: &Value) -> String {
@@ -25,7 +25,7 @@ fn message(data_first: bool, version: u64, data: &Value) -> String {
     }
 }
 
-type Decoded = Result<(EnvelopeHeader, Event), events_runtime::DecodeError>;
+type Decoded = Result<(EnvelopeHeader, Event), event_contracts::DecodeError>;
 
 /// The serde_json path and the simd-json path on the same bytes.
 fn both(bytes: &[u8]) -> (Decoded, Decoded) {
@@ -106,7 +106,7 @@ fn push_text(value: &str) -> String {
     example.to_string().replace("\"VALUE\"", value)
 }
 
-type Push = Result<agent_platform_events::Event, events_runtime::DecodeError>;
+type Push = Result<agent_platform_events::Event, event_contracts::DecodeError>;
 
 /// A `realtime.push` message decoded on both paths.
 fn both_push(text: &str) -> (Push, Push) {

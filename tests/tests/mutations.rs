@@ -11,8 +11,8 @@ mod support;
 
 use std::fmt::Debug;
 
-use events_runtime::envelope::{self, fast};
-use events_runtime::{DecodeError, EnvelopeLayout, EventInfo};
+use event_contracts::envelope::{self, fast};
+use event_contracts::{DecodeError, EnvelopeLayout, EventInfo};
 use serde_json::Value;
 
 /// Bytes put in place of each byte (besides its neighbours): JSON's

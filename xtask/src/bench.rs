@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use codegen::Mode;
+use event_contracts_codegen::Mode;
 
 struct Row {
     events: usize,
@@ -52,7 +52,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     for _ in 0..GENERATION_ROUNDS {
         for row in &mut rows {
             let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-            let (generate, noop) = generate_twice(dir.path(), row.events)?;
+            let (generate, noop) = generate_twice(dir.path(), row.events, &root.join("runtime"))?;
             row.generate.push(generate.as_secs_f64());
             row.noop.push(noop.as_secs_f64());
             // The same every round: generation is deterministic.
@@ -66,7 +66,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     }
     // After all generation, so that no build runs between its rounds.
     let check_300 = match (&set_300, quick) {
-        (Some(dir), false) => Some(cargo_check(dir.path())?),
+        (Some(dir), false) => Some(cargo_check(dir.path(), &root.join("target/bench-check"))?),
         _ => None,
     };
 
@@ -112,19 +112,19 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
 /// Writes a synthetic set of `events` events under `dir` and generates it
 /// twice, in-process: the first run writes the crate, the second finds
 /// nothing to change. Returns both times.
-fn generate_twice(dir: &Path, events: usize) -> Result<(Duration, Duration), String> {
-    crate::synthetic::write_set(dir, events).map_err(|e| e.to_string())?;
+fn generate_twice(dir: &Path, events: usize, runtime: &Path) -> Result<(Duration, Duration), String> {
+    crate::synthetic::write_set(dir, events, runtime).map_err(|e| e.to_string())?;
     let config = Path::new("schemas/events.toml");
 
     let started = Instant::now();
-    let report = codegen::run(dir, config, Mode::Write).map_err(|e| format!("{e}: {:?}", e.diagnostics().first()))?;
+    let report = event_contracts_codegen::run(dir, config, Mode::Write).map_err(|e| format!("{e}: {:?}", e.diagnostics().first()))?;
     let generate = started.elapsed();
     if report.is_up_to_date() {
         return Err(format!("the first generation of {} wrote nothing", dir.display()));
     }
 
     let started = Instant::now();
-    let again = codegen::run(dir, config, Mode::Write).map_err(|e| e.to_string())?;
+    let again = event_contracts_codegen::run(dir, config, Mode::Write).map_err(|e| e.to_string())?;
     let noop = started.elapsed();
     if !again.is_up_to_date() {
         return Err(format!("the second generation of {} changed files", dir.display()));
@@ -133,14 +133,15 @@ fn generate_twice(dir: &Path, events: usize) -> Result<(Duration, Duration), Str
 }
 
 /// Writes and generates the synthetic sets of every size under
-/// `dir/<events>/`, with their generated crates ready for `cargo check`.
-pub fn write_sets(dir: &Path) -> Result<(), String> {
+/// `dir/<events>/`, with their generated crates ready for `cargo check`
+/// (depending on the runtime crate of the repository at `repo`).
+pub fn write_sets(repo: &Path, dir: &Path) -> Result<(), String> {
     for events in [100, 300, 1000] {
         let root = dir.join(events.to_string());
         let _ = std::fs::remove_dir_all(&root);
-        crate::synthetic::write_set(&root, events).map_err(|e| e.to_string())?;
+        crate::synthetic::write_set(&root, events, &std::path::absolute(repo.join("runtime")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         let started = Instant::now();
-        codegen::run(&root, Path::new("schemas/events.toml"), Mode::Write).map_err(|e| e.to_string())?;
+        event_contracts_codegen::run(&root, Path::new("schemas/events.toml"), Mode::Write).map_err(|e| e.to_string())?;
         let took = started.elapsed();
         standalone_manifest(&root)?;
         eprintln!("wrote {} (generated in {:.2} s)", root.display(), took.as_secs_f64());
@@ -255,17 +256,16 @@ fn count_rust_lines(dir: &Path) -> usize {
     total
 }
 
-/// `cargo check` of the generated crate, in its own workspace, with the
-/// runtime found through a path dependency on this repository.
-fn cargo_check(root: &Path) -> Result<Check, String> {
+/// `cargo check` of the generated crate, in its own workspace (its config
+/// points the runtime dependency at this repository), built in `target`.
+fn cargo_check(root: &Path, target: &Path) -> Result<Check, String> {
     let manifest = standalone_manifest(root)?;
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-check");
     let check = || {
         let started = Instant::now();
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
             .args(["check", "--quiet", "--manifest-path"])
             .arg(&manifest)
-            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_TARGET_DIR", target)
             .status()
             .map_err(|e| e.to_string())?;
         if !status.success() {
@@ -289,19 +289,12 @@ struct Check {
     crate_alone: Duration,
 }
 
-/// Makes the generated crate under `root` its own workspace, with the
-/// runtime found through a path dependency on this repository; returns its
+/// Makes the generated crate under `root` its own workspace; returns its
 /// manifest.
 fn standalone_manifest(root: &Path) -> Result<std::path::PathBuf, String> {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../events-runtime");
     let manifest = root.join("generated/Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    let text = text
-        .lines()
-        .map(|line| if line.starts_with("events-runtime") { format!("events-runtime = {{ path = {:?} }}", runtime.display().to_string()) } else { line.to_owned() })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(&manifest, format!("{text}\n\n[workspace]\n")).map_err(|e| e.to_string())?;
+    std::fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| e.to_string())?;
     Ok(manifest)
 }
 

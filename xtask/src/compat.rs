@@ -1,10 +1,10 @@
-//! `cargo xtask compat ...`: reads files, calls `codegen::compat`, prints.
+//! `cargo xtask compat ...`: reads files, calls `event_contracts_codegen::compat`, prints.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
-use codegen::compat::{self, Direction, Policy};
+use event_contracts_codegen::compat::{self, Direction, Policy};
 
 #[derive(Subcommand)]
 pub enum CompatCmd {
@@ -178,7 +178,7 @@ pub fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> E
     };
     let mut checked = 0;
     let mut breaking = 0;
-    for config in codegen::discover::config_files(root) {
+    for config in event_contracts_codegen::discover::config_files(root) {
         let report = match compat::gate::check(&old_root, root, &config) {
             Ok(report) => report,
             Err(error) => {

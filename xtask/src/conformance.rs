@@ -183,6 +183,9 @@ date-time = "string"
 
 [remotes]
 "http://localhost:1234/" = "{remotes}"
+
+[runtime]
+path = "{runtime}"
 "#;
 
 /// Writes a contract set of `groups` (those with a schema file) into `work`.
@@ -194,17 +197,14 @@ fn write_set(root: &Path, work: &Path, suite: &Path, draft: Draft, groups: &[&Gr
     std::fs::create_dir_all(work.join("schemas")).map_err(io)?;
     let remotes = suite.join("remotes");
     let remotes = std::path::absolute(&remotes).unwrap_or(remotes);
-    std::fs::write(work.join("schemas/events.toml"), CONFIG.replace("{remotes}", &remotes.to_string_lossy())).map_err(io)?;
+    let runtime = std::path::absolute(root.join("runtime")).map_err(io)?;
+    let config = CONFIG.replace("{remotes}", &remotes.to_string_lossy()).replace("{runtime}", &runtime.to_string_lossy());
+    std::fs::write(work.join("schemas/events.toml"), config).map_err(io)?;
     for group in groups {
         let schema = schema_file(group, draft)?;
         let path = work.join(group_path(group));
         std::fs::create_dir_all(path.parent().expect("a group file has a folder")).map_err(io)?;
         std::fs::write(&path, serde_json::to_string_pretty(&schema).expect("JSON")).map_err(io)?;
-    }
-    // The generated crate points at the runtime beside its set's root.
-    let runtime = work.join("events-runtime");
-    if !runtime.exists() {
-        std::os::unix::fs::symlink(root.join("events-runtime"), &runtime).map_err(io)?;
     }
     Ok(())
 }
@@ -218,16 +218,16 @@ fn classify(root: &Path, work: &Path, suite: &Path, draft: Draft, groups: &mut [
             continue;
         }
         write_set(root, work, suite, draft, &[&*group])?;
-        if let Err(error) = codegen::generate(work, config) {
+        if let Err(error) = event_contracts_codegen::generate(work, config) {
             group.rejected = Some(first_reason(&error));
         }
     }
     Ok(())
 }
 
-fn first_reason(error: &codegen::Error) -> String {
+fn first_reason(error: &event_contracts_codegen::Error) -> String {
     match error {
-        codegen::Error::Invalid(diagnostics) => diagnostics
+        event_contracts_codegen::Error::Invalid(diagnostics) => diagnostics
             .iter()
             .map(|d| format!("{} ({})", d.message, d.pointer))
             .next()
@@ -244,7 +244,7 @@ fn decode_and_validate(root: &Path, work: &Path, suite: &Path, draft: Draft, gro
         return Ok(BTreeMap::new());
     }
     write_set(root, work, suite, draft, &accepted)?;
-    codegen::run(work, Path::new("schemas/events.toml"), codegen::Mode::Force)
+    event_contracts_codegen::run(work, Path::new("schemas/events.toml"), event_contracts_codegen::Mode::Force)
         .map_err(|e| format!("the accepted groups did not generate together: {}", first_reason(&e)))?;
     write_runner(work)?;
 
@@ -333,7 +333,7 @@ fn main() {
             // What a consumer calls: decode by subject, then validate.
             match conformance_events::Event::from_subject_and_slice(&format!("conformance.{event_type}"), data.as_bytes()) {
                 Ok(_) => "valid".to_owned(),
-                Err(events_runtime::DecodeError::Invalid { violations, .. }) => format!("invalid\t{}", events_runtime::validation::summary(&violations)),
+                Err(event_contracts::DecodeError::Invalid { violations, .. }) => format!("invalid\t{}", event_contracts::validation::summary(&violations)),
                 Err(error) => format!("decode\t{error}"),
             }
         })
@@ -355,7 +355,7 @@ publish = false
 
 [dependencies]
 conformance-events = { path = "../events" }
-events-runtime = { path = "../events-runtime" }
+event-contracts = { path = "../event-contracts" }
 serde_json = "1"
 
 [workspace]

@@ -10,7 +10,7 @@ mod conformance;
 mod synthetic;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use codegen::{Diagnostic, Error, Mode};
+use event_contracts_codegen::{Diagnostic, Error, Mode};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Contract-first event types: generate, check, and more.")]
@@ -157,7 +157,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Bench { write_sets: Some(dir), .. } => match bench::write_sets(&dir) {
+        Command::Bench { write_sets: Some(dir), .. } => match bench::write_sets(&root, &dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: {error}");
@@ -176,8 +176,8 @@ fn main() -> ExitCode {
 
 fn docs(root: &Path, out: &Path) -> ExitCode {
     let out = root.join(out);
-    for config in codegen::discover::config_files(root) {
-        let (set, files) = match codegen::generate(root, &config) {
+    for config in event_contracts_codegen::discover::config_files(root) {
+        let (set, files) = match event_contracts_codegen::generate(root, &config) {
             Ok(generated) => generated,
             Err(error) => {
                 render(root, &error, MessageFormat::Human);
@@ -244,7 +244,7 @@ fn project_root() -> PathBuf {
 fn generate(root: &Path, mode: Mode, config: Option<PathBuf>, format: MessageFormat) -> ExitCode {
     let configs = match config {
         Some(config) => vec![config],
-        None => codegen::discover::config_files(root),
+        None => event_contracts_codegen::discover::config_files(root),
     };
     if configs.is_empty() {
         eprintln!("error: no contract set found (looked for schemas/events.toml, examples/*/schemas/events.toml and benches/*/schemas/events.toml)");
@@ -252,7 +252,7 @@ fn generate(root: &Path, mode: Mode, config: Option<PathBuf>, format: MessageFor
     }
     let mut failed = false;
     for config in configs {
-        match codegen::run(root, &config, mode) {
+        match event_contracts_codegen::run(root, &config, mode) {
             Ok(report) if report.is_up_to_date() => {
                 eprintln!("{}: up to date", config.display());
             }

@@ -10,13 +10,15 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 /// Writes a contract set of `events` events under `root/schemas/`, with a
-/// KFM-like envelope (type and version in `meta`).
-pub fn write_set(root: &Path, events: usize) -> std::io::Result<()> {
+/// KFM-like envelope (type and version in `meta`), whose crate depends on
+/// the runtime crate in the folder `runtime`.
+pub fn write_set(root: &Path, events: usize, runtime: &Path) -> std::io::Result<()> {
     let schemas = root.join("schemas");
     fs::create_dir_all(schemas.join("_shared"))?;
+    let runtime = toml::Value::String(runtime.to_string_lossy().into_owned());
     fs::write(
         schemas.join("events.toml"),
-        "name = \"synthetic\"\noutput = \"../generated\"\ncrate-name = \"synthetic-events\"\n\n[naming]\nevent-type = \"synthetic.{domain}.{event}\"\n\n[envelope]\nschema = \"_shared/envelope.schema.json\"\ntype = \"/meta/type\"\nversion = \"/meta/version\"\npayload = \"/data\"\n",
+        format!("name = \"synthetic\"\noutput = \"../generated\"\ncrate-name = \"synthetic-events\"\n\n[naming]\nevent-type = \"synthetic.{{domain}}.{{event}}\"\n\n[envelope]\nschema = \"_shared/envelope.schema.json\"\ntype = \"/meta/type\"\nversion = \"/meta/version\"\npayload = \"/data\"\n\n[runtime]\npath = {runtime}\n"),
     )?;
     let envelope = json!({
         "type": "object", "additionalProperties": false, "required": ["meta", "data"],
@@ -41,7 +43,7 @@ pub fn write_decode_set(schemas: &Path, events: usize) -> std::io::Result<()> {
     fs::create_dir_all(schemas.join("_shared"))?;
     fs::write(
         schemas.join("events.toml"),
-        "# The decode benchmark's contract set, written by `synthetic::write_decode_set`\n# in xtask (see benches/decode/README.md).\nname = \"bench\"\noutput = \"../events\"\ncrate-name = \"bench-events\"\n\n[naming]\nevent-type = \"bench.{domain}.{event}\"\n\n[envelope]\nschema = \"_shared/envelope.schema.json\"\ntype = \"/type\"\nversion-format = \"type-suffix\"\npayload = \"/data\"\n\n[formats]\nuuid = \"typed\"\ndate-time = \"typed\"\n",
+        "# The decode benchmark's contract set, written by `synthetic::write_decode_set`\n# in xtask (see benches/decode/README.md).\nname = \"bench\"\noutput = \"../events\"\ncrate-name = \"bench-events\"\n\n[naming]\nevent-type = \"bench.{domain}.{event}\"\n\n[envelope]\nschema = \"_shared/envelope.schema.json\"\ntype = \"/type\"\nversion-format = \"type-suffix\"\npayload = \"/data\"\n\n[formats]\nuuid = \"typed\"\ndate-time = \"typed\"\n\n# The runtime crate the generated crate depends on: this repository's own.\n[runtime]\npath = \"../../../runtime\"\n",
     )?;
     let envelope = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -3,7 +3,7 @@
 //! over the same payload types (C), and per-type decoders for the
 //! validator path (D).
 
-use events_runtime::formats::{DateTime, Uuid};
+use event_contracts::formats::{DateTime, Uuid};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

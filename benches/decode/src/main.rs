@@ -2,7 +2,7 @@
 //! interleaved (see `measure`):
 //!
 //! - A: the generated `Envelope` decode, dispatching on type and version;
-//! - A fast: the same over simd-json (events-runtime's `fast-json` feature);
+//! - A fast: the same over simd-json (event-contracts's `fast-json` feature);
 //! - B: serde_json into a hand-written envelope whose payload type is known
 //!   (`from_slice`, which checks each string it decodes as UTF-8);
 //! - B str: the same over the message checked as UTF-8 once (`from_str`),
@@ -31,7 +31,7 @@ mod measure;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use events_runtime::SchemaValidator;
+use event_contracts::SchemaValidator;
 use measure::{Settings, Timings, Variant};
 use serde_json::{Value, json};
 
@@ -170,7 +170,7 @@ fn kfm(report: &mut Report, settings: Settings) {
             // What the generated `from_slice_unchecked` calls under `fast-json`
             // (KFM's `meta` decodes whole through its wire type).
             Variant::new("A fast", || {
-                events_runtime::envelope::fast::from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, bytes).expect("A fast decodes").1.version() as usize
+                event_contracts::envelope::fast::from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, bytes).expect("A fast decodes").1.version() as usize
             }),
             Variant::new("B", || {
                 serde_json::from_slice::<known::KfmKnown<NewImageAvailableV2>>(bytes).expect("B decodes").data.asset_refs.len()
@@ -217,8 +217,8 @@ fn kfm(report: &mut Report, settings: Settings) {
         Variant::new("generated to_vec (validates)", || envelope.to_vec().expect("valid").len()),
         Variant::new("B", || serde_json::to_vec(&known).expect("encodes").len()),
         // The known struct with the generated encode's buffer sizing
-        // (`events_runtime::encode`): what the serialization itself costs.
-        Variant::new("B, same buffer sizing", || events_runtime::encode::to_vec(&known).expect("encodes").len()),
+        // (`event_contracts::encode`): what the serialization itself costs.
+        Variant::new("B, same buffer sizing", || event_contracts::encode::to_vec(&known).expect("encodes").len()),
         Variant::new("serde_json Value", || serde_json::to_vec(&value).expect("encodes").len()),
     ];
     let times = report.run("Encode: KFM envelope (B: serde_json of the known struct)", "encode", message.len(), variants, settings);
@@ -232,7 +232,7 @@ fn kfm(report: &mut Report, settings: Settings) {
 /// bytes, so there is nothing for serde's tagged enums to dispatch on: no C).
 fn flat(report: &mut Report, settings: Settings) {
     use agent_platform_events::{Event, MeteredV1, SUBJECTS, registry};
-    use events_runtime::envelope::subject_matches;
+    use event_contracts::envelope::subject_matches;
     let info = registry::find("usage.metered", 1).expect("in the agent platform set");
     let message = example(info.schema).to_string();
     let bytes = message.as_bytes();
@@ -244,7 +244,7 @@ fn flat(report: &mut Report, settings: Settings) {
         // `fast-json`: the subject picks type and version, then simd-json.
         Variant::new("A fast", || {
             let (_, event_type, version) = SUBJECTS.iter().find(|(pattern, _, _)| subject_matches(pattern, subject)).expect("a known subject");
-            events_runtime::envelope::fast::payload_from_slice::<Event>(event_type, *version, bytes).expect("A fast decodes").version() as usize
+            event_contracts::envelope::fast::payload_from_slice::<Event>(event_type, *version, bytes).expect("A fast decodes").version() as usize
         }),
         Variant::new("B", || serde_json::from_slice::<MeteredV1>(bytes).expect("B decodes").service_name.len()),
         Variant::new("B str", || {
@@ -303,7 +303,7 @@ fn bench_set(report: &mut Report, settings: Settings) {
             Variant::new("A fast", || {
                 messages
                     .iter()
-                    .map(|m| events_runtime::envelope::fast::from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, &m.bytes).expect("A fast decodes").1.version() as usize)
+                    .map(|m| event_contracts::envelope::fast::from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, &m.bytes).expect("A fast decodes").1.version() as usize)
                     .sum()
             }),
             Variant::new("B", || messages.iter().map(|m| (m.known)(&m.bytes)).sum()),

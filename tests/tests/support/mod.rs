@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use events_runtime::{EnvelopeLayout, EventInfo, VersionFormat};
+use event_contracts::{EnvelopeLayout, EventInfo, VersionFormat};
 use serde_json::Value;
 
 /// What a set's decode function reports back.
@@ -62,7 +62,7 @@ pub fn every_example_round_trips(
     events: &[EventInfo],
     envelope_schema: &str,
     layout: &EnvelopeLayout,
-    decode: impl Fn(&[u8]) -> Result<Decoded, events_runtime::DecodeError>,
+    decode: impl Fn(&[u8]) -> Result<Decoded, event_contracts::DecodeError>,
 ) {
     let base = examples_of(envelope_schema).into_iter().next().expect("the envelope schema has an example");
     let mut checked = 0;

@@ -5,18 +5,18 @@
 //! validated by the `jsonschema` validator.
 /// The schemas' patterns, each compiled on first use.
 static PATTERNS: [::std::sync::LazyLock<
-    ::events_runtime::validation::Pattern,
+    ::event_contracts::validation::Pattern,
 >; 3usize] = [
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[0-9]{5}$")
+        ::event_contracts::validation::Pattern::new("^[0-9]{5}$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[A-Z]{3}-[0-9]{4}$")
+        ::event_contracts::validation::Pattern::new("^[A-Z]{3}-[0-9]{4}$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
+        ::event_contracts::validation::Pattern::new("^[A-Z]{3}$")
             .expect("checked at generation")
     }),
 ];
@@ -25,22 +25,22 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::longer_than(&self.source, 100usize) {
+        if ::event_contracts::validation::longer_than(&self.source, 100usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "source"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "source"),
                     "maxLength",
                     "is longer than 100 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.source, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.source, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "source"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "source"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -53,27 +53,27 @@ impl crate::types::Event0V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index7, item6) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item6, 40usize) {
+            if ::event_contracts::validation::longer_than(item6, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index7,
                         ),
                         "maxLength",
@@ -89,17 +89,17 @@ impl crate::types::Event10V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v8) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v8),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v8),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -107,11 +107,11 @@ impl crate::types::Event10V1 {
             }
         }
         for (index10, item9) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item9, 40usize) {
+            if ::event_contracts::validation::longer_than(item9, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index10,
                         ),
                         "maxLength",
@@ -121,25 +121,25 @@ impl crate::types::Event10V1 {
             }
         }
         self.field_13
-            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+            .check_into(&::event_contracts::validation::At::Member(at, "field_13"), out);
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index16, item15) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item15, 40usize) {
+            if ::event_contracts::validation::longer_than(item15, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index16,
                         ),
                         "maxLength",
@@ -150,7 +150,7 @@ impl crate::types::Event10V1 {
         }
         if let ::std::option::Option::Some(v17) = &self.field_5 {
             v17.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -161,27 +161,27 @@ impl crate::types::Event11V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index55, item54) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item54, 40usize) {
+            if ::event_contracts::validation::longer_than(item54, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index55,
                         ),
                         "maxLength",
@@ -197,27 +197,27 @@ impl crate::types::Event12V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index91, item90) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item90, 40usize) {
+            if ::event_contracts::validation::longer_than(item90, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index91,
                         ),
                         "maxLength",
@@ -228,7 +228,7 @@ impl crate::types::Event12V1 {
         }
         if let ::std::option::Option::Some(v92) = &self.field_5 {
             v92.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -239,27 +239,27 @@ impl crate::types::Event13V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index125, item124) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item124, 40usize) {
+            if ::event_contracts::validation::longer_than(item124, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index125,
                         ),
                         "maxLength",
@@ -270,7 +270,7 @@ impl crate::types::Event13V1 {
         }
         if let ::std::option::Option::Some(v126) = &self.field_5 {
             v126.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -281,27 +281,27 @@ impl crate::types::Event14V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index154, item153) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item153, 40usize) {
+            if ::event_contracts::validation::longer_than(item153, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index154,
                         ),
                         "maxLength",
@@ -312,7 +312,7 @@ impl crate::types::Event14V1 {
         }
         if let ::std::option::Option::Some(v155) = &self.field_5 {
             v155.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -323,27 +323,27 @@ impl crate::types::Event15V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index177, item176) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item176, 40usize) {
+            if ::event_contracts::validation::longer_than(item176, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index177,
                         ),
                         "maxLength",
@@ -354,7 +354,7 @@ impl crate::types::Event15V1 {
         }
         if let ::std::option::Option::Some(v178) = &self.field_5 {
             v178.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -365,27 +365,27 @@ impl crate::types::Event16V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index203, item202) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item202, 40usize) {
+            if ::event_contracts::validation::longer_than(item202, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index203,
                         ),
                         "maxLength",
@@ -396,7 +396,7 @@ impl crate::types::Event16V1 {
         }
         if let ::std::option::Option::Some(v204) = &self.field_5 {
             v204.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -407,27 +407,27 @@ impl crate::types::Event17V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index231, item230) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item230, 40usize) {
+            if ::event_contracts::validation::longer_than(item230, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index231,
                         ),
                         "maxLength",
@@ -438,7 +438,7 @@ impl crate::types::Event17V1 {
         }
         if let ::std::option::Option::Some(v232) = &self.field_5 {
             v232.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -449,41 +449,41 @@ impl crate::types::Event18V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v259) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v259),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v259),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index262, item261) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item261, 40usize) {
+            if ::event_contracts::validation::longer_than(item261, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index262,
                         ),
                         "maxLength",
@@ -494,7 +494,7 @@ impl crate::types::Event18V1 {
         }
         if let ::std::option::Option::Some(v263) = &self.field_5 {
             v263.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -505,17 +505,17 @@ impl crate::types::Event19V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v293) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v293),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v293),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -523,11 +523,11 @@ impl crate::types::Event19V1 {
             }
         }
         for (index295, item294) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item294, 40usize) {
+            if ::event_contracts::validation::longer_than(item294, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index295,
                         ),
                         "maxLength",
@@ -536,24 +536,24 @@ impl crate::types::Event19V1 {
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index298, item297) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item297, 40usize) {
+            if ::event_contracts::validation::longer_than(item297, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index298,
                         ),
                         "maxLength",
@@ -564,7 +564,7 @@ impl crate::types::Event19V1 {
         }
         if let ::std::option::Option::Some(v299) = &self.field_5 {
             v299.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -575,27 +575,27 @@ impl crate::types::Event1V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index50, item49) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item49, 40usize) {
+            if ::event_contracts::validation::longer_than(item49, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index50,
                         ),
                         "maxLength",
@@ -606,7 +606,7 @@ impl crate::types::Event1V1 {
         }
         if let ::std::option::Option::Some(v51) = &self.field_5 {
             v51.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -617,17 +617,17 @@ impl crate::types::Event20V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v21) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v21),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v21),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -635,11 +635,11 @@ impl crate::types::Event20V1 {
             }
         }
         for (index23, item22) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item22, 40usize) {
+            if ::event_contracts::validation::longer_than(item22, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index23,
                         ),
                         "maxLength",
@@ -649,25 +649,25 @@ impl crate::types::Event20V1 {
             }
         }
         self.field_13
-            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+            .check_into(&::event_contracts::validation::At::Member(at, "field_13"), out);
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index27, item26) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item26, 40usize) {
+            if ::event_contracts::validation::longer_than(item26, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index27,
                         ),
                         "maxLength",
@@ -678,7 +678,7 @@ impl crate::types::Event20V1 {
         }
         if let ::std::option::Option::Some(v28) = &self.field_5 {
             v28.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -689,17 +689,17 @@ impl crate::types::Event21V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v56) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v56),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v56),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -707,11 +707,11 @@ impl crate::types::Event21V1 {
             }
         }
         for (index58, item57) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item57, 40usize) {
+            if ::event_contracts::validation::longer_than(item57, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index58,
                         ),
                         "maxLength",
@@ -721,25 +721,25 @@ impl crate::types::Event21V1 {
             }
         }
         self.field_13
-            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+            .check_into(&::event_contracts::validation::At::Member(at, "field_13"), out);
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index64, item63) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item63, 40usize) {
+            if ::event_contracts::validation::longer_than(item63, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index64,
                         ),
                         "maxLength",
@@ -750,7 +750,7 @@ impl crate::types::Event21V1 {
         }
         if let ::std::option::Option::Some(v65) = &self.field_5 {
             v65.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -761,27 +761,27 @@ impl crate::types::Event22V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index102, item101) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item101, 40usize) {
+            if ::event_contracts::validation::longer_than(item101, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index102,
                         ),
                         "maxLength",
@@ -797,27 +797,27 @@ impl crate::types::Event23V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index130, item129) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item129, 40usize) {
+            if ::event_contracts::validation::longer_than(item129, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index130,
                         ),
                         "maxLength",
@@ -828,7 +828,7 @@ impl crate::types::Event23V1 {
         }
         if let ::std::option::Option::Some(v131) = &self.field_5 {
             v131.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -839,27 +839,27 @@ impl crate::types::Event24V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index159, item158) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item158, 40usize) {
+            if ::event_contracts::validation::longer_than(item158, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index159,
                         ),
                         "maxLength",
@@ -870,7 +870,7 @@ impl crate::types::Event24V1 {
         }
         if let ::std::option::Option::Some(v160) = &self.field_5 {
             v160.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -881,27 +881,27 @@ impl crate::types::Event25V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index183, item182) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item182, 40usize) {
+            if ::event_contracts::validation::longer_than(item182, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index183,
                         ),
                         "maxLength",
@@ -912,7 +912,7 @@ impl crate::types::Event25V1 {
         }
         if let ::std::option::Option::Some(v184) = &self.field_5 {
             v184.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -923,27 +923,27 @@ impl crate::types::Event26V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index209, item208) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item208, 40usize) {
+            if ::event_contracts::validation::longer_than(item208, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index209,
                         ),
                         "maxLength",
@@ -954,7 +954,7 @@ impl crate::types::Event26V1 {
         }
         if let ::std::option::Option::Some(v210) = &self.field_5 {
             v210.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -965,27 +965,27 @@ impl crate::types::Event27V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index237, item236) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item236, 40usize) {
+            if ::event_contracts::validation::longer_than(item236, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index237,
                         ),
                         "maxLength",
@@ -996,7 +996,7 @@ impl crate::types::Event27V1 {
         }
         if let ::std::option::Option::Some(v238) = &self.field_5 {
             v238.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1007,27 +1007,27 @@ impl crate::types::Event28V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index268, item267) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item267, 40usize) {
+            if ::event_contracts::validation::longer_than(item267, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index268,
                         ),
                         "maxLength",
@@ -1038,7 +1038,7 @@ impl crate::types::Event28V1 {
         }
         if let ::std::option::Option::Some(v269) = &self.field_5 {
             v269.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1049,41 +1049,41 @@ impl crate::types::Event29V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v302) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v302),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v302),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index305, item304) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item304, 40usize) {
+            if ::event_contracts::validation::longer_than(item304, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index305,
                         ),
                         "maxLength",
@@ -1094,7 +1094,7 @@ impl crate::types::Event29V1 {
         }
         if let ::std::option::Option::Some(v306) = &self.field_5 {
             v306.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1105,27 +1105,27 @@ impl crate::types::Event2V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index96, item95) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item95, 40usize) {
+            if ::event_contracts::validation::longer_than(item95, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index96,
                         ),
                         "maxLength",
@@ -1136,7 +1136,7 @@ impl crate::types::Event2V1 {
         }
         if let ::std::option::Option::Some(v97) = &self.field_5 {
             v97.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1147,17 +1147,17 @@ impl crate::types::Event30V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v32) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v32),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v32),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1165,11 +1165,11 @@ impl crate::types::Event30V1 {
             }
         }
         for (index34, item33) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item33, 40usize) {
+            if ::event_contracts::validation::longer_than(item33, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index34,
                         ),
                         "maxLength",
@@ -1178,24 +1178,24 @@ impl crate::types::Event30V1 {
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index37, item36) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item36, 40usize) {
+            if ::event_contracts::validation::longer_than(item36, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index37,
                         ),
                         "maxLength",
@@ -1206,7 +1206,7 @@ impl crate::types::Event30V1 {
         }
         if let ::std::option::Option::Some(v38) = &self.field_5 {
             v38.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1217,17 +1217,17 @@ impl crate::types::Event31V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v69) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v69),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v69),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1235,11 +1235,11 @@ impl crate::types::Event31V1 {
             }
         }
         for (index71, item70) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item70, 40usize) {
+            if ::event_contracts::validation::longer_than(item70, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index71,
                         ),
                         "maxLength",
@@ -1249,25 +1249,25 @@ impl crate::types::Event31V1 {
             }
         }
         self.field_13
-            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+            .check_into(&::event_contracts::validation::At::Member(at, "field_13"), out);
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index75, item74) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item74, 40usize) {
+            if ::event_contracts::validation::longer_than(item74, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index75,
                         ),
                         "maxLength",
@@ -1278,7 +1278,7 @@ impl crate::types::Event31V1 {
         }
         if let ::std::option::Option::Some(v76) = &self.field_5 {
             v76.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1289,17 +1289,17 @@ impl crate::types::Event32V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v103) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v103),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v103),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1307,11 +1307,11 @@ impl crate::types::Event32V1 {
             }
         }
         for (index105, item104) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item104, 40usize) {
+            if ::event_contracts::validation::longer_than(item104, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index105,
                         ),
                         "maxLength",
@@ -1321,25 +1321,25 @@ impl crate::types::Event32V1 {
             }
         }
         self.field_13
-            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+            .check_into(&::event_contracts::validation::At::Member(at, "field_13"), out);
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index110, item109) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item109, 40usize) {
+            if ::event_contracts::validation::longer_than(item109, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index110,
                         ),
                         "maxLength",
@@ -1350,7 +1350,7 @@ impl crate::types::Event32V1 {
         }
         if let ::std::option::Option::Some(v111) = &self.field_5 {
             v111.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1361,27 +1361,27 @@ impl crate::types::Event33V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index140, item139) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item139, 40usize) {
+            if ::event_contracts::validation::longer_than(item139, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index140,
                         ),
                         "maxLength",
@@ -1397,27 +1397,27 @@ impl crate::types::Event34V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index164, item163) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item163, 40usize) {
+            if ::event_contracts::validation::longer_than(item163, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index164,
                         ),
                         "maxLength",
@@ -1428,7 +1428,7 @@ impl crate::types::Event34V1 {
         }
         if let ::std::option::Option::Some(v165) = &self.field_5 {
             v165.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1439,27 +1439,27 @@ impl crate::types::Event35V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index188, item187) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item187, 40usize) {
+            if ::event_contracts::validation::longer_than(item187, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index188,
                         ),
                         "maxLength",
@@ -1470,7 +1470,7 @@ impl crate::types::Event35V1 {
         }
         if let ::std::option::Option::Some(v189) = &self.field_5 {
             v189.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1481,27 +1481,27 @@ impl crate::types::Event36V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index215, item214) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item214, 40usize) {
+            if ::event_contracts::validation::longer_than(item214, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index215,
                         ),
                         "maxLength",
@@ -1512,7 +1512,7 @@ impl crate::types::Event36V1 {
         }
         if let ::std::option::Option::Some(v216) = &self.field_5 {
             v216.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1523,27 +1523,27 @@ impl crate::types::Event37V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index243, item242) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item242, 40usize) {
+            if ::event_contracts::validation::longer_than(item242, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index243,
                         ),
                         "maxLength",
@@ -1554,7 +1554,7 @@ impl crate::types::Event37V1 {
         }
         if let ::std::option::Option::Some(v244) = &self.field_5 {
             v244.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1565,27 +1565,27 @@ impl crate::types::Event38V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index274, item273) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item273, 40usize) {
+            if ::event_contracts::validation::longer_than(item273, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index274,
                         ),
                         "maxLength",
@@ -1596,7 +1596,7 @@ impl crate::types::Event38V1 {
         }
         if let ::std::option::Option::Some(v275) = &self.field_5 {
             v275.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1607,27 +1607,27 @@ impl crate::types::Event39V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index311, item310) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item310, 40usize) {
+            if ::event_contracts::validation::longer_than(item310, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index311,
                         ),
                         "maxLength",
@@ -1638,7 +1638,7 @@ impl crate::types::Event39V1 {
         }
         if let ::std::option::Option::Some(v312) = &self.field_5 {
             v312.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1649,27 +1649,27 @@ impl crate::types::Event3V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index135, item134) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item134, 40usize) {
+            if ::event_contracts::validation::longer_than(item134, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index135,
                         ),
                         "maxLength",
@@ -1680,7 +1680,7 @@ impl crate::types::Event3V1 {
         }
         if let ::std::option::Option::Some(v136) = &self.field_5 {
             v136.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1691,41 +1691,41 @@ impl crate::types::Event40V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v41) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v41),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v41),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index44, item43) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item43, 40usize) {
+            if ::event_contracts::validation::longer_than(item43, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index44,
                         ),
                         "maxLength",
@@ -1736,7 +1736,7 @@ impl crate::types::Event40V1 {
         }
         if let ::std::option::Option::Some(v45) = &self.field_5 {
             v45.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1747,17 +1747,17 @@ impl crate::types::Event41V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v80) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v80),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v80),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1765,11 +1765,11 @@ impl crate::types::Event41V1 {
             }
         }
         for (index82, item81) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item81, 40usize) {
+            if ::event_contracts::validation::longer_than(item81, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index82,
                         ),
                         "maxLength",
@@ -1778,24 +1778,24 @@ impl crate::types::Event41V1 {
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index85, item84) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item84, 40usize) {
+            if ::event_contracts::validation::longer_than(item84, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index85,
                         ),
                         "maxLength",
@@ -1806,7 +1806,7 @@ impl crate::types::Event41V1 {
         }
         if let ::std::option::Option::Some(v86) = &self.field_5 {
             v86.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1817,17 +1817,17 @@ impl crate::types::Event42V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v114) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v114),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v114),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1835,11 +1835,11 @@ impl crate::types::Event42V1 {
             }
         }
         for (index116, item115) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item115, 40usize) {
+            if ::event_contracts::validation::longer_than(item115, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index116,
                         ),
                         "maxLength",
@@ -1849,25 +1849,25 @@ impl crate::types::Event42V1 {
             }
         }
         self.field_13
-            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+            .check_into(&::event_contracts::validation::At::Member(at, "field_13"), out);
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index119, item118) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item118, 40usize) {
+            if ::event_contracts::validation::longer_than(item118, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index119,
                         ),
                         "maxLength",
@@ -1878,7 +1878,7 @@ impl crate::types::Event42V1 {
         }
         if let ::std::option::Option::Some(v120) = &self.field_5 {
             v120.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1889,17 +1889,17 @@ impl crate::types::Event43V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v141) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v141),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v141),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -1907,11 +1907,11 @@ impl crate::types::Event43V1 {
             }
         }
         for (index143, item142) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item142, 40usize) {
+            if ::event_contracts::validation::longer_than(item142, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index143,
                         ),
                         "maxLength",
@@ -1921,25 +1921,25 @@ impl crate::types::Event43V1 {
             }
         }
         self.field_13
-            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+            .check_into(&::event_contracts::validation::At::Member(at, "field_13"), out);
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index148, item147) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item147, 40usize) {
+            if ::event_contracts::validation::longer_than(item147, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index148,
                         ),
                         "maxLength",
@@ -1950,7 +1950,7 @@ impl crate::types::Event43V1 {
         }
         if let ::std::option::Option::Some(v149) = &self.field_5 {
             v149.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -1961,27 +1961,27 @@ impl crate::types::Event44V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index174, item173) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item173, 40usize) {
+            if ::event_contracts::validation::longer_than(item173, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index174,
                         ),
                         "maxLength",
@@ -1997,27 +1997,27 @@ impl crate::types::Event45V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index193, item192) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item192, 40usize) {
+            if ::event_contracts::validation::longer_than(item192, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index193,
                         ),
                         "maxLength",
@@ -2028,7 +2028,7 @@ impl crate::types::Event45V1 {
         }
         if let ::std::option::Option::Some(v194) = &self.field_5 {
             v194.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2039,27 +2039,27 @@ impl crate::types::Event46V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index220, item219) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item219, 40usize) {
+            if ::event_contracts::validation::longer_than(item219, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index220,
                         ),
                         "maxLength",
@@ -2070,7 +2070,7 @@ impl crate::types::Event46V1 {
         }
         if let ::std::option::Option::Some(v221) = &self.field_5 {
             v221.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2081,27 +2081,27 @@ impl crate::types::Event47V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index249, item248) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item248, 40usize) {
+            if ::event_contracts::validation::longer_than(item248, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index249,
                         ),
                         "maxLength",
@@ -2112,7 +2112,7 @@ impl crate::types::Event47V1 {
         }
         if let ::std::option::Option::Some(v250) = &self.field_5 {
             v250.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2123,27 +2123,27 @@ impl crate::types::Event48V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index280, item279) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item279, 40usize) {
+            if ::event_contracts::validation::longer_than(item279, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index280,
                         ),
                         "maxLength",
@@ -2154,7 +2154,7 @@ impl crate::types::Event48V1 {
         }
         if let ::std::option::Option::Some(v281) = &self.field_5 {
             v281.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2165,27 +2165,27 @@ impl crate::types::Event49V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index317, item316) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item316, 40usize) {
+            if ::event_contracts::validation::longer_than(item316, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index317,
                         ),
                         "maxLength",
@@ -2196,7 +2196,7 @@ impl crate::types::Event49V1 {
         }
         if let ::std::option::Option::Some(v318) = &self.field_5 {
             v318.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2207,27 +2207,27 @@ impl crate::types::Event4V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index168, item167) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item167, 40usize) {
+            if ::event_contracts::validation::longer_than(item167, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index168,
                         ),
                         "maxLength",
@@ -2238,7 +2238,7 @@ impl crate::types::Event4V1 {
         }
         if let ::std::option::Option::Some(v169) = &self.field_5 {
             v169.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2249,27 +2249,27 @@ impl crate::types::Event5V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index197, item196) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item196, 40usize) {
+            if ::event_contracts::validation::longer_than(item196, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index197,
                         ),
                         "maxLength",
@@ -2280,7 +2280,7 @@ impl crate::types::Event5V1 {
         }
         if let ::std::option::Option::Some(v198) = &self.field_5 {
             v198.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2291,27 +2291,27 @@ impl crate::types::Event6V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index225, item224) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item224, 40usize) {
+            if ::event_contracts::validation::longer_than(item224, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index225,
                         ),
                         "maxLength",
@@ -2322,7 +2322,7 @@ impl crate::types::Event6V1 {
         }
         if let ::std::option::Option::Some(v226) = &self.field_5 {
             v226.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2333,41 +2333,41 @@ impl crate::types::Event7V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v252) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v252),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v252),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index255, item254) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item254, 40usize) {
+            if ::event_contracts::validation::longer_than(item254, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index255,
                         ),
                         "maxLength",
@@ -2378,7 +2378,7 @@ impl crate::types::Event7V1 {
         }
         if let ::std::option::Option::Some(v256) = &self.field_5 {
             v256.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2389,17 +2389,17 @@ impl crate::types::Event8V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v284) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v284),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v284),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -2407,11 +2407,11 @@ impl crate::types::Event8V1 {
             }
         }
         for (index286, item285) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item285, 40usize) {
+            if ::event_contracts::validation::longer_than(item285, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index286,
                         ),
                         "maxLength",
@@ -2420,24 +2420,24 @@ impl crate::types::Event8V1 {
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index289, item288) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item288, 40usize) {
+            if ::event_contracts::validation::longer_than(item288, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index289,
                         ),
                         "maxLength",
@@ -2448,7 +2448,7 @@ impl crate::types::Event8V1 {
         }
         if let ::std::option::Option::Some(v290) = &self.field_5 {
             v290.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2459,17 +2459,17 @@ impl crate::types::Event9V1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v321) = &self.field_11 {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v321),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v321),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "field_11"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "field_11"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -2477,11 +2477,11 @@ impl crate::types::Event9V1 {
             }
         }
         for (index323, item322) in self.field_12.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item322, 40usize) {
+            if ::event_contracts::validation::longer_than(item322, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_12"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_12"),
                             index323,
                         ),
                         "maxLength",
@@ -2491,25 +2491,25 @@ impl crate::types::Event9V1 {
             }
         }
         self.field_13
-            .check_into(&::events_runtime::validation::At::Member(at, "field_13"), out);
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.field_3),
+            .check_into(&::event_contracts::validation::At::Member(at, "field_13"), out);
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.field_3),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "field_3"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "field_3"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         for (index326, item325) in self.field_4.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item325, 40usize) {
+            if ::event_contracts::validation::longer_than(item325, 40usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "field_4"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "field_4"),
                             index326,
                         ),
                         "maxLength",
@@ -2520,7 +2520,7 @@ impl crate::types::Event9V1 {
         }
         if let ::std::option::Option::Some(v327) = &self.field_5 {
             v327.check_into(
-                &::events_runtime::validation::At::Member(at, "field_5"),
+                &::event_contracts::validation::At::Member(at, "field_5"),
                 out,
             );
         }
@@ -2531,13 +2531,13 @@ impl crate::types::Part0 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2545,18 +2545,18 @@ impl crate::types::Part0 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v77) = &self.note {
-            if ::events_runtime::validation::longer_than(v77, 200usize) {
+            if ::event_contracts::validation::longer_than(v77, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2570,13 +2570,13 @@ impl crate::types::Part1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2584,18 +2584,18 @@ impl crate::types::Part1 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v29) = &self.note {
-            if ::events_runtime::validation::longer_than(v29, 200usize) {
+            if ::event_contracts::validation::longer_than(v29, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2609,13 +2609,13 @@ impl crate::types::Part10 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2623,18 +2623,18 @@ impl crate::types::Part10 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v59) = &self.note {
-            if ::events_runtime::validation::longer_than(v59, 200usize) {
+            if ::event_contracts::validation::longer_than(v59, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2648,13 +2648,13 @@ impl crate::types::Part11 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2662,18 +2662,18 @@ impl crate::types::Part11 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v11) = &self.note {
-            if ::events_runtime::validation::longer_than(v11, 200usize) {
+            if ::event_contracts::validation::longer_than(v11, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2687,13 +2687,13 @@ impl crate::types::Part2 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2701,18 +2701,18 @@ impl crate::types::Part2 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v66) = &self.note {
-            if ::events_runtime::validation::longer_than(v66, 200usize) {
+            if ::event_contracts::validation::longer_than(v66, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2726,13 +2726,13 @@ impl crate::types::Part3 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2740,18 +2740,18 @@ impl crate::types::Part3 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v18) = &self.note {
-            if ::events_runtime::validation::longer_than(v18, 200usize) {
+            if ::event_contracts::validation::longer_than(v18, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2765,13 +2765,13 @@ impl crate::types::Part4 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2779,18 +2779,18 @@ impl crate::types::Part4 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v132) = &self.note {
-            if ::events_runtime::validation::longer_than(v132, 200usize) {
+            if ::event_contracts::validation::longer_than(v132, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2804,13 +2804,13 @@ impl crate::types::Part5 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2818,18 +2818,18 @@ impl crate::types::Part5 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v93) = &self.note {
-            if ::events_runtime::validation::longer_than(v93, 200usize) {
+            if ::event_contracts::validation::longer_than(v93, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2843,13 +2843,13 @@ impl crate::types::Part6 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2857,18 +2857,18 @@ impl crate::types::Part6 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v52) = &self.note {
-            if ::events_runtime::validation::longer_than(v52, 200usize) {
+            if ::event_contracts::validation::longer_than(v52, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2882,13 +2882,13 @@ impl crate::types::Part7 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2896,18 +2896,18 @@ impl crate::types::Part7 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v98) = &self.note {
-            if ::events_runtime::validation::longer_than(v98, 200usize) {
+            if ::event_contracts::validation::longer_than(v98, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2921,13 +2921,13 @@ impl crate::types::Part8 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2935,18 +2935,18 @@ impl crate::types::Part8 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v72) = &self.note {
-            if ::events_runtime::validation::longer_than(v72, 200usize) {
+            if ::event_contracts::validation::longer_than(v72, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2960,13 +2960,13 @@ impl crate::types::Part9 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -2974,18 +2974,18 @@ impl crate::types::Part9 {
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v24) = &self.note {
-            if ::events_runtime::validation::longer_than(v24, 200usize) {
+            if ::event_contracts::validation::longer_than(v24, 200usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "note"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "note"),
                         "maxLength",
                         "is longer than 200 characters",
                     ),
@@ -2999,13 +2999,13 @@ impl crate::types::RecordsImportedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if self.records.len() > 1000usize {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "records"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "records"),
                     "maxItems",
                     "has more than 1000 items",
                 ),
@@ -3014,8 +3014,8 @@ impl crate::types::RecordsImportedV1 {
         for (index2, item1) in self.records.iter().enumerate() {
             item1
                 .check_into(
-                    &::events_runtime::validation::At::Index(
-                        &::events_runtime::validation::At::Member(at, "records"),
+                    &::event_contracts::validation::At::Index(
+                        &::event_contracts::validation::At::Member(at, "records"),
                         index2,
                     ),
                     out,
@@ -3028,45 +3028,45 @@ impl crate::types::RecordsImportedV1Record {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         self.address
-            .check_into(&::events_runtime::validation::At::Member(at, "address"), out);
-        if ::events_runtime::validation::longer_than(&self.name, 80usize) {
+            .check_into(&::event_contracts::validation::At::Member(at, "address"), out);
+        if ::event_contracts::validation::longer_than(&self.name, 80usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "name"),
                     "maxLength",
                     "is longer than 80 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.name, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.name, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "name"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::below(&self.price, 0f64) {
+        if ::event_contracts::validation::below(&self.price, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "price"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "price"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.quantity),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.quantity),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "quantity"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "quantity"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -3074,8 +3074,8 @@ impl crate::types::RecordsImportedV1Record {
         }
         if !PATTERNS[1usize].is_match(&self.sku) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "sku"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "sku"),
                     "pattern",
                     "does not match \"^[A-Z]{3}-[0-9]{4}$\"",
                 ),
@@ -3083,19 +3083,19 @@ impl crate::types::RecordsImportedV1Record {
         }
         if self.tags.len() > 10usize {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "tags"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "tags"),
                     "maxItems",
                     "has more than 10 items",
                 ),
             );
         }
         for (index4, item3) in self.tags.iter().enumerate() {
-            if ::events_runtime::validation::longer_than(item3, 20usize) {
+            if ::event_contracts::validation::longer_than(item3, 20usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "tags"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "tags"),
                             index4,
                         ),
                         "maxLength",
@@ -3111,13 +3111,13 @@ impl crate::types::RecordsImportedV1RecordAddress {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::longer_than(&self.city, 60usize) {
+        if ::event_contracts::validation::longer_than(&self.city, 60usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "city"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "city"),
                     "maxLength",
                     "is longer than 60 characters",
                 ),
@@ -3125,17 +3125,17 @@ impl crate::types::RecordsImportedV1RecordAddress {
         }
         if !PATTERNS[0usize].is_match(&self.postcode) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "postcode"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "postcode"),
                     "pattern",
                     "does not match \"^[0-9]{5}$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::longer_than(&self.street, 100usize) {
+        if ::event_contracts::validation::longer_than(&self.street, 100usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "street"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "street"),
                     "maxLength",
                     "is longer than 100 characters",
                 ),

@@ -249,7 +249,7 @@ pub mod domain_9 {
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use events_runtime::{
+pub use event_contracts::{
     DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
     InMemoryIdempotencyStore,
 };

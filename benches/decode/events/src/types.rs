@@ -15,11 +15,11 @@
 #[serde(deny_unknown_fields)]
 pub struct EnvelopeHeader {
     ///Unique id of the message.
-    pub id: ::events_runtime::formats::Uuid,
+    pub id: ::event_contracts::formats::Uuid,
     ///The producing service.
     pub source: ::std::string::String,
     ///When the event happened.
-    pub time: ::events_runtime::formats::DateTime,
+    pub time: ::event_contracts::formats::DateTime,
 }
 ///Event 0 (`bench.domain_0.event_0` version 1).
 ///
@@ -35,14 +35,14 @@ pub struct EnvelopeHeader {
 #[serde(deny_unknown_fields)]
 pub struct Event0V1 {
     ///Field 0 of event 0.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 0.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 0.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event0V1Field2>,
     ///Field 3 of event 0.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 0.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -105,14 +105,14 @@ impl ::std::str::FromStr for Event0V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event10V1 {
     ///Field 0 of event 10.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 10.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 10.
     pub field_10: Event10V1Field10,
     ///Field 11 of event 10.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 10.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -123,7 +123,7 @@ pub struct Event10V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event10V1Field2>,
     ///Field 3 of event 10.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 10.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -134,9 +134,9 @@ pub struct Event10V1 {
     pub field_7: bool,
     ///Field 8 of event 10.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 10.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 10.
 #[derive(
@@ -270,14 +270,14 @@ pub struct Event10V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event11V1 {
     ///Field 0 of event 11.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 11.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 11.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event11V1Field2>,
     ///Field 3 of event 11.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 11.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -340,14 +340,14 @@ impl ::std::str::FromStr for Event11V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event12V1 {
     ///Field 0 of event 12.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 12.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 12.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event12V1Field2>,
     ///Field 3 of event 12.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 12.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -412,14 +412,14 @@ impl ::std::str::FromStr for Event12V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event13V1 {
     ///Field 0 of event 13.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 13.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 13.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event13V1Field2>,
     ///Field 3 of event 13.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 13.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -500,14 +500,14 @@ pub struct Event13V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event14V1 {
     ///Field 0 of event 14.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 14.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 14.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event14V1Field2>,
     ///Field 3 of event 14.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 14.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -590,14 +590,14 @@ pub struct Event14V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event15V1 {
     ///Field 0 of event 15.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 15.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 15.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event15V1Field2>,
     ///Field 3 of event 15.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 15.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -608,7 +608,7 @@ pub struct Event15V1 {
     pub field_7: bool,
     ///Field 8 of event 15.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
 }
 ///Field 2 of event 15.
 #[derive(
@@ -683,14 +683,14 @@ pub struct Event15V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event16V1 {
     ///Field 0 of event 16.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 16.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 16.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event16V1Field2>,
     ///Field 3 of event 16.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 16.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -701,9 +701,9 @@ pub struct Event16V1 {
     pub field_7: bool,
     ///Field 8 of event 16.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 16.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 2 of event 16.
 #[derive(
@@ -778,16 +778,16 @@ pub struct Event16V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event17V1 {
     ///Field 0 of event 17.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 17.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 17.
     pub field_10: Event17V1Field10,
     ///Field 2 of event 17.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event17V1Field2>,
     ///Field 3 of event 17.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 17.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -798,9 +798,9 @@ pub struct Event17V1 {
     pub field_7: bool,
     ///Field 8 of event 17.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 17.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 17.
 #[derive(
@@ -919,20 +919,20 @@ pub struct Event17V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event18V1 {
     ///Field 0 of event 18.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 18.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 18.
     pub field_10: Event18V1Field10,
     ///Field 11 of event 18.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 2 of event 18.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event18V1Field2>,
     ///Field 3 of event 18.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 18.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -943,9 +943,9 @@ pub struct Event18V1 {
     pub field_7: bool,
     ///Field 8 of event 18.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 18.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 18.
 #[derive(
@@ -1064,14 +1064,14 @@ pub struct Event18V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event19V1 {
     ///Field 0 of event 19.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 19.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 19.
     pub field_10: Event19V1Field10,
     ///Field 11 of event 19.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 19.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -1079,7 +1079,7 @@ pub struct Event19V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event19V1Field2>,
     ///Field 3 of event 19.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 19.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1090,9 +1090,9 @@ pub struct Event19V1 {
     pub field_7: bool,
     ///Field 8 of event 19.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 19.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 19.
 #[derive(
@@ -1211,14 +1211,14 @@ pub struct Event19V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event1V1 {
     ///Field 0 of event 1.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 1.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event1V1Field2>,
     ///Field 3 of event 1.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 1.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1283,14 +1283,14 @@ impl ::std::str::FromStr for Event1V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event20V1 {
     ///Field 0 of event 20.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 20.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 20.
     pub field_10: Event20V1Field10,
     ///Field 11 of event 20.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 20.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -1299,7 +1299,7 @@ pub struct Event20V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event20V1Field2>,
     ///Field 3 of event 20.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 20.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1310,9 +1310,9 @@ pub struct Event20V1 {
     pub field_7: bool,
     ///Field 8 of event 20.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 20.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 20.
 #[derive(
@@ -1431,14 +1431,14 @@ pub struct Event20V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event21V1 {
     ///Field 0 of event 21.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 21.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 21.
     pub field_10: Event21V1Field10,
     ///Field 11 of event 21.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 21.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -1449,7 +1449,7 @@ pub struct Event21V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event21V1Field2>,
     ///Field 3 of event 21.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 21.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1460,9 +1460,9 @@ pub struct Event21V1 {
     pub field_7: bool,
     ///Field 8 of event 21.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 21.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 21.
 #[derive(
@@ -1596,14 +1596,14 @@ pub struct Event21V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event22V1 {
     ///Field 0 of event 22.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 22.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 22.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event22V1Field2>,
     ///Field 3 of event 22.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 22.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1666,14 +1666,14 @@ impl ::std::str::FromStr for Event22V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event23V1 {
     ///Field 0 of event 23.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 23.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 23.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event23V1Field2>,
     ///Field 3 of event 23.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 23.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1738,14 +1738,14 @@ impl ::std::str::FromStr for Event23V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event24V1 {
     ///Field 0 of event 24.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 24.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 24.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event24V1Field2>,
     ///Field 3 of event 24.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 24.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1826,14 +1826,14 @@ pub struct Event24V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event25V1 {
     ///Field 0 of event 25.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 25.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 25.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event25V1Field2>,
     ///Field 3 of event 25.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 25.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1916,14 +1916,14 @@ pub struct Event25V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event26V1 {
     ///Field 0 of event 26.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 26.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 26.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event26V1Field2>,
     ///Field 3 of event 26.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 26.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -1934,7 +1934,7 @@ pub struct Event26V1 {
     pub field_7: bool,
     ///Field 8 of event 26.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
 }
 ///Field 2 of event 26.
 #[derive(
@@ -2009,14 +2009,14 @@ pub struct Event26V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event27V1 {
     ///Field 0 of event 27.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 27.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 27.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event27V1Field2>,
     ///Field 3 of event 27.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 27.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -2027,9 +2027,9 @@ pub struct Event27V1 {
     pub field_7: bool,
     ///Field 8 of event 27.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 27.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 2 of event 27.
 #[derive(
@@ -2104,16 +2104,16 @@ pub struct Event27V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event28V1 {
     ///Field 0 of event 28.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 28.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 28.
     pub field_10: Event28V1Field10,
     ///Field 2 of event 28.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event28V1Field2>,
     ///Field 3 of event 28.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 28.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -2124,9 +2124,9 @@ pub struct Event28V1 {
     pub field_7: bool,
     ///Field 8 of event 28.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 28.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 28.
 #[derive(
@@ -2245,20 +2245,20 @@ pub struct Event28V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event29V1 {
     ///Field 0 of event 29.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 29.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 29.
     pub field_10: Event29V1Field10,
     ///Field 11 of event 29.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 2 of event 29.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event29V1Field2>,
     ///Field 3 of event 29.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 29.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -2269,9 +2269,9 @@ pub struct Event29V1 {
     pub field_7: bool,
     ///Field 8 of event 29.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 29.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 29.
 #[derive(
@@ -2390,14 +2390,14 @@ pub struct Event29V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event2V1 {
     ///Field 0 of event 2.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 2.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 2.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event2V1Field2>,
     ///Field 3 of event 2.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 2.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -2478,14 +2478,14 @@ pub struct Event2V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event30V1 {
     ///Field 0 of event 30.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 30.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 30.
     pub field_10: Event30V1Field10,
     ///Field 11 of event 30.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 30.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -2493,7 +2493,7 @@ pub struct Event30V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event30V1Field2>,
     ///Field 3 of event 30.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 30.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -2504,9 +2504,9 @@ pub struct Event30V1 {
     pub field_7: bool,
     ///Field 8 of event 30.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 30.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 30.
 #[derive(
@@ -2625,14 +2625,14 @@ pub struct Event30V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event31V1 {
     ///Field 0 of event 31.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 31.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 31.
     pub field_10: Event31V1Field10,
     ///Field 11 of event 31.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 31.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -2641,7 +2641,7 @@ pub struct Event31V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event31V1Field2>,
     ///Field 3 of event 31.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 31.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -2652,9 +2652,9 @@ pub struct Event31V1 {
     pub field_7: bool,
     ///Field 8 of event 31.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 31.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 31.
 #[derive(
@@ -2773,14 +2773,14 @@ pub struct Event31V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event32V1 {
     ///Field 0 of event 32.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 32.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 32.
     pub field_10: Event32V1Field10,
     ///Field 11 of event 32.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 32.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -2791,7 +2791,7 @@ pub struct Event32V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event32V1Field2>,
     ///Field 3 of event 32.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 32.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -2802,9 +2802,9 @@ pub struct Event32V1 {
     pub field_7: bool,
     ///Field 8 of event 32.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 32.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 32.
 #[derive(
@@ -2938,14 +2938,14 @@ pub struct Event32V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event33V1 {
     ///Field 0 of event 33.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 33.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 33.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event33V1Field2>,
     ///Field 3 of event 33.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 33.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3008,14 +3008,14 @@ impl ::std::str::FromStr for Event33V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event34V1 {
     ///Field 0 of event 34.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 34.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 34.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event34V1Field2>,
     ///Field 3 of event 34.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 34.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3080,14 +3080,14 @@ impl ::std::str::FromStr for Event34V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event35V1 {
     ///Field 0 of event 35.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 35.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 35.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event35V1Field2>,
     ///Field 3 of event 35.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 35.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3168,14 +3168,14 @@ pub struct Event35V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event36V1 {
     ///Field 0 of event 36.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 36.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 36.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event36V1Field2>,
     ///Field 3 of event 36.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 36.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3258,14 +3258,14 @@ pub struct Event36V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event37V1 {
     ///Field 0 of event 37.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 37.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 37.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event37V1Field2>,
     ///Field 3 of event 37.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 37.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3276,7 +3276,7 @@ pub struct Event37V1 {
     pub field_7: bool,
     ///Field 8 of event 37.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
 }
 ///Field 2 of event 37.
 #[derive(
@@ -3351,14 +3351,14 @@ pub struct Event37V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event38V1 {
     ///Field 0 of event 38.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 38.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 38.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event38V1Field2>,
     ///Field 3 of event 38.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 38.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3369,9 +3369,9 @@ pub struct Event38V1 {
     pub field_7: bool,
     ///Field 8 of event 38.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 38.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 2 of event 38.
 #[derive(
@@ -3446,16 +3446,16 @@ pub struct Event38V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event39V1 {
     ///Field 0 of event 39.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 39.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 39.
     pub field_10: Event39V1Field10,
     ///Field 2 of event 39.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event39V1Field2>,
     ///Field 3 of event 39.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 39.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3466,9 +3466,9 @@ pub struct Event39V1 {
     pub field_7: bool,
     ///Field 8 of event 39.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 39.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 39.
 #[derive(
@@ -3587,14 +3587,14 @@ pub struct Event39V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event3V1 {
     ///Field 0 of event 3.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 3.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 3.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event3V1Field2>,
     ///Field 3 of event 3.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 3.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3677,20 +3677,20 @@ pub struct Event3V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event40V1 {
     ///Field 0 of event 40.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 40.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 40.
     pub field_10: Event40V1Field10,
     ///Field 11 of event 40.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 2 of event 40.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event40V1Field2>,
     ///Field 3 of event 40.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 40.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3701,9 +3701,9 @@ pub struct Event40V1 {
     pub field_7: bool,
     ///Field 8 of event 40.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 40.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 40.
 #[derive(
@@ -3822,14 +3822,14 @@ pub struct Event40V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event41V1 {
     ///Field 0 of event 41.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 41.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 41.
     pub field_10: Event41V1Field10,
     ///Field 11 of event 41.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 41.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -3837,7 +3837,7 @@ pub struct Event41V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event41V1Field2>,
     ///Field 3 of event 41.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 41.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3848,9 +3848,9 @@ pub struct Event41V1 {
     pub field_7: bool,
     ///Field 8 of event 41.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 41.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 41.
 #[derive(
@@ -3969,14 +3969,14 @@ pub struct Event41V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event42V1 {
     ///Field 0 of event 42.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 42.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 42.
     pub field_10: Event42V1Field10,
     ///Field 11 of event 42.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 42.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -3985,7 +3985,7 @@ pub struct Event42V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event42V1Field2>,
     ///Field 3 of event 42.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 42.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -3996,9 +3996,9 @@ pub struct Event42V1 {
     pub field_7: bool,
     ///Field 8 of event 42.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 42.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 42.
 #[derive(
@@ -4117,14 +4117,14 @@ pub struct Event42V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event43V1 {
     ///Field 0 of event 43.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 43.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 43.
     pub field_10: Event43V1Field10,
     ///Field 11 of event 43.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 43.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -4135,7 +4135,7 @@ pub struct Event43V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event43V1Field2>,
     ///Field 3 of event 43.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 43.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4146,9 +4146,9 @@ pub struct Event43V1 {
     pub field_7: bool,
     ///Field 8 of event 43.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 43.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 43.
 #[derive(
@@ -4282,14 +4282,14 @@ pub struct Event43V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event44V1 {
     ///Field 0 of event 44.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 44.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 44.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event44V1Field2>,
     ///Field 3 of event 44.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 44.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4352,14 +4352,14 @@ impl ::std::str::FromStr for Event44V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event45V1 {
     ///Field 0 of event 45.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 45.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 45.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event45V1Field2>,
     ///Field 3 of event 45.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 45.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4424,14 +4424,14 @@ impl ::std::str::FromStr for Event45V1Field2 {
 #[serde(deny_unknown_fields)]
 pub struct Event46V1 {
     ///Field 0 of event 46.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 46.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 46.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event46V1Field2>,
     ///Field 3 of event 46.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 46.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4512,14 +4512,14 @@ pub struct Event46V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event47V1 {
     ///Field 0 of event 47.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 47.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 47.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event47V1Field2>,
     ///Field 3 of event 47.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 47.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4602,14 +4602,14 @@ pub struct Event47V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event48V1 {
     ///Field 0 of event 48.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 48.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 48.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event48V1Field2>,
     ///Field 3 of event 48.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 48.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4620,7 +4620,7 @@ pub struct Event48V1 {
     pub field_7: bool,
     ///Field 8 of event 48.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
 }
 ///Field 2 of event 48.
 #[derive(
@@ -4695,14 +4695,14 @@ pub struct Event48V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event49V1 {
     ///Field 0 of event 49.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 49.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 49.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event49V1Field2>,
     ///Field 3 of event 49.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 49.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4713,9 +4713,9 @@ pub struct Event49V1 {
     pub field_7: bool,
     ///Field 8 of event 49.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 49.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 2 of event 49.
 #[derive(
@@ -4790,14 +4790,14 @@ pub struct Event49V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event4V1 {
     ///Field 0 of event 4.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 4.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 4.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event4V1Field2>,
     ///Field 3 of event 4.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 4.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4808,7 +4808,7 @@ pub struct Event4V1 {
     pub field_7: bool,
     ///Field 8 of event 4.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
 }
 ///Field 2 of event 4.
 #[derive(
@@ -4883,14 +4883,14 @@ pub struct Event4V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event5V1 {
     ///Field 0 of event 5.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 5.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 2 of event 5.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event5V1Field2>,
     ///Field 3 of event 5.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 5.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4901,9 +4901,9 @@ pub struct Event5V1 {
     pub field_7: bool,
     ///Field 8 of event 5.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 5.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 2 of event 5.
 #[derive(
@@ -4978,16 +4978,16 @@ pub struct Event5V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event6V1 {
     ///Field 0 of event 6.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 6.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 6.
     pub field_10: Event6V1Field10,
     ///Field 2 of event 6.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event6V1Field2>,
     ///Field 3 of event 6.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 6.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -4998,9 +4998,9 @@ pub struct Event6V1 {
     pub field_7: bool,
     ///Field 8 of event 6.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 6.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 6.
 #[derive(
@@ -5119,20 +5119,20 @@ pub struct Event6V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event7V1 {
     ///Field 0 of event 7.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 7.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 7.
     pub field_10: Event7V1Field10,
     ///Field 11 of event 7.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 2 of event 7.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event7V1Field2>,
     ///Field 3 of event 7.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 7.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -5143,9 +5143,9 @@ pub struct Event7V1 {
     pub field_7: bool,
     ///Field 8 of event 7.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 7.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 7.
 #[derive(
@@ -5264,14 +5264,14 @@ pub struct Event7V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event8V1 {
     ///Field 0 of event 8.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 8.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 8.
     pub field_10: Event8V1Field10,
     ///Field 11 of event 8.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 8.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -5279,7 +5279,7 @@ pub struct Event8V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event8V1Field2>,
     ///Field 3 of event 8.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 8.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -5290,9 +5290,9 @@ pub struct Event8V1 {
     pub field_7: bool,
     ///Field 8 of event 8.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 8.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 8.
 #[derive(
@@ -5411,14 +5411,14 @@ pub struct Event8V1Field6 {
 #[serde(deny_unknown_fields)]
 pub struct Event9V1 {
     ///Field 0 of event 9.
-    pub field_0: ::events_runtime::formats::Uuid,
+    pub field_0: ::event_contracts::formats::Uuid,
     ///Field 1 of event 9.
-    pub field_1: ::events_runtime::formats::DateTime,
+    pub field_1: ::event_contracts::formats::DateTime,
     ///Field 10 of event 9.
     pub field_10: Event9V1Field10,
     ///Field 11 of event 9.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub field_11: ::std::option::Option<u64>,
     ///Field 12 of event 9.
     pub field_12: ::std::vec::Vec<::std::string::String>,
@@ -5427,7 +5427,7 @@ pub struct Event9V1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_2: ::std::option::Option<Event9V1Field2>,
     ///Field 3 of event 9.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub field_3: u64,
     ///Field 4 of event 9.
     pub field_4: ::std::vec::Vec<::std::string::String>,
@@ -5438,9 +5438,9 @@ pub struct Event9V1 {
     pub field_7: bool,
     ///Field 8 of event 9.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_8: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub field_8: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Field 9 of event 9.
-    pub field_9: ::events_runtime::formats::DateTime,
+    pub field_9: ::event_contracts::formats::DateTime,
 }
 ///Field 10 of event 9.
 #[derive(
@@ -5787,7 +5787,7 @@ pub struct Part9 {
 #[serde(deny_unknown_fields)]
 pub struct RecordsImportedV1 {
     ///The batch.
-    pub batch_id: ::events_runtime::formats::Uuid,
+    pub batch_id: ::event_contracts::formats::Uuid,
     ///The records.
     pub records: ::std::vec::Vec<RecordsImportedV1Record>,
 }
@@ -5804,13 +5804,13 @@ pub struct RecordsImportedV1 {
 pub struct RecordsImportedV1Record {
     pub address: RecordsImportedV1RecordAddress,
     ///Record id.
-    pub id: ::events_runtime::formats::Uuid,
+    pub id: ::event_contracts::formats::Uuid,
     ///Display name.
     pub name: ::std::string::String,
     ///Unit price.
     pub price: ::serde_json::Number,
     ///Units.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub quantity: u64,
     ///Stock keeping unit.
     pub sku: ::std::string::String,

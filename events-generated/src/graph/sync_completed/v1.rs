@@ -6,7 +6,7 @@ Emitted when a knowledge-graph synchronization run finishes, reporting how many 
 
 Topic: `kfm.graph.sync_completed.v1`. Schema: `graph/sync_completed.v1.schema.json`.*/
 pub use crate::types::{RunRef, SyncCompletedV1, SyncCompletedV1Status};
-impl ::events_runtime::EventPayload for SyncCompletedV1 {
+impl ::event_contracts::EventPayload for SyncCompletedV1 {
     const TYPE: &'static str = "kfm.graph.sync_completed";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "kfm.graph.sync_completed.v1";
@@ -15,7 +15,7 @@ impl ::events_runtime::EventPayload for SyncCompletedV1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///graph/sync_completed.v1.schema.json",
     crate::registry::DOCUMENTS,
     true,
@@ -26,12 +26,12 @@ impl SyncCompletedV1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "kfm.graph.sync_completed".to_owned(),
                 version: 1u32,
                 violations,
@@ -43,16 +43,16 @@ impl SyncCompletedV1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

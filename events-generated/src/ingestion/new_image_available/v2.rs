@@ -9,7 +9,7 @@ pub use crate::types::{
     AssetKind, Bbox, NewImageAvailableV2, NewImageAvailableV2Checksum,
     NewImageAvailableV2ChecksumAlgorithm, StacItemId,
 };
-impl ::events_runtime::EventPayload for NewImageAvailableV2 {
+impl ::event_contracts::EventPayload for NewImageAvailableV2 {
     const TYPE: &'static str = "kfm.ingestion.new_image_available";
     const VERSION: u32 = 2u32;
     const TOPIC: &'static str = "kfm.ingestion.new_image_available.v2";
@@ -18,7 +18,7 @@ impl ::events_runtime::EventPayload for NewImageAvailableV2 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///ingestion/new_image_available.v2.schema.json",
     crate::registry::DOCUMENTS,
     true,
@@ -29,12 +29,12 @@ impl NewImageAvailableV2 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "kfm.ingestion.new_image_available".to_owned(),
                 version: 2u32,
                 violations,
@@ -46,16 +46,16 @@ impl NewImageAvailableV2 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

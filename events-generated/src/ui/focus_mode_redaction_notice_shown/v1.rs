@@ -10,7 +10,7 @@ pub use crate::types::{
     FocusModeRedactionNoticeShownV1GeneralizationMethod,
     FocusModeRedactionNoticeShownV1RedactionReason,
 };
-impl ::events_runtime::EventPayload for FocusModeRedactionNoticeShownV1 {
+impl ::event_contracts::EventPayload for FocusModeRedactionNoticeShownV1 {
     const TYPE: &'static str = "kfm.ui.focus_mode_redaction_notice_shown";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "kfm.ui.focus_mode_redaction_notice_shown.v1";
@@ -19,7 +19,7 @@ impl ::events_runtime::EventPayload for FocusModeRedactionNoticeShownV1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///ui/focus_mode_redaction_notice_shown.v1.schema.json",
     crate::registry::DOCUMENTS,
     true,
@@ -30,12 +30,12 @@ impl FocusModeRedactionNoticeShownV1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "kfm.ui.focus_mode_redaction_notice_shown".to_owned(),
                 version: 1u32,
                 violations,
@@ -47,16 +47,16 @@ impl FocusModeRedactionNoticeShownV1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

@@ -5,22 +5,22 @@
 //! validated by the `jsonschema` validator.
 /// The schemas' patterns, each compiled on first use.
 static PATTERNS: [::std::sync::LazyLock<
-    ::events_runtime::validation::Pattern,
+    ::event_contracts::validation::Pattern,
 >; 4usize] = [
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
+        ::event_contracts::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
+        ::event_contracts::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[a-z0-9]+(-[a-z0-9]+)*$")
+        ::event_contracts::validation::Pattern::new("^[a-z0-9]+(-[a-z0-9]+)*$")
             .expect("checked at generation")
     }),
 ];
@@ -29,19 +29,19 @@ impl crate::types::ActivityResultGeneratedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         self.activity
-            .check_into(&::events_runtime::validation::At::Member(at, "activity"), out);
+            .check_into(&::event_contracts::validation::At::Member(at, "activity"), out);
         if let ::std::option::Option::Some(v8) = &self.generation_time_ms {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v8),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v8),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "generation_time_ms",
                         ),
@@ -58,14 +58,14 @@ impl crate::types::ActivityResultGeneratedV1Activity {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v1) = &self.instructions {
-            if ::events_runtime::validation::longer_than(v1, 2000usize) {
+            if ::event_contracts::validation::longer_than(v1, 2000usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "instructions"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "instructions"),
                         "maxLength",
                         "is longer than 2000 characters",
                     ),
@@ -74,8 +74,8 @@ impl crate::types::ActivityResultGeneratedV1Activity {
         }
         if self.items.is_empty() {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "items"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "items"),
                     "minItems",
                     "has fewer than 1 items",
                 ),
@@ -84,8 +84,8 @@ impl crate::types::ActivityResultGeneratedV1Activity {
         for (index3, item2) in self.items.iter().enumerate() {
             item2
                 .check_into(
-                    &::events_runtime::validation::At::Index(
-                        &::events_runtime::validation::At::Member(at, "items"),
+                    &::event_contracts::validation::At::Index(
+                        &::event_contracts::validation::At::Member(at, "items"),
                         index3,
                     ),
                     out,
@@ -93,26 +93,26 @@ impl crate::types::ActivityResultGeneratedV1Activity {
         }
         if !PATTERNS[0usize].is_match(&self.language.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "language"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "language"),
                     "pattern",
                     "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::longer_than(&self.title, 200usize) {
+        if ::event_contracts::validation::longer_than(&self.title, 200usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "title"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "title"),
                     "maxLength",
                     "is longer than 200 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.title, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.title, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "title"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "title"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -125,13 +125,13 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.answer, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.answer, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "answer"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "answer"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -140,8 +140,8 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
         if let ::std::option::Option::Some(v5) = &self.options {
             if v5.len() < 2usize {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "options"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "options"),
                         "minItems",
                         "has fewer than 2 items",
                     ),
@@ -149,18 +149,18 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
             }
             if v5.len() > 6usize {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "options"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "options"),
                         "maxItems",
                         "has more than 6 items",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::shorter_than(&self.prompt, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.prompt, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "prompt"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "prompt"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -173,13 +173,13 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.user_id, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.user_id, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "userId"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "userId"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -192,23 +192,23 @@ impl crate::types::ImageJobRequestedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v12) = &self.instructions {
-            if ::events_runtime::validation::longer_than(v12, 2000usize) {
+            if ::event_contracts::validation::longer_than(v12, 2000usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "instructions"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "instructions"),
                         "maxLength",
                         "is longer than 2000 characters",
                     ),
                 );
             }
-            if ::events_runtime::validation::shorter_than(v12, 1usize) {
+            if ::event_contracts::validation::shorter_than(v12, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "instructions"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "instructions"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -217,33 +217,33 @@ impl crate::types::ImageJobRequestedV1 {
         }
         if !PATTERNS[0usize].is_match(&self.language.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "language"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "language"),
                     "pattern",
                     "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v13) = &self.max_items {
-            if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v13),
+            if ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v13),
                 50f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "max_items"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "max_items"),
                         "maximum",
                         "is greater than the maximum of 50",
                     ),
                 );
             }
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v13),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v13),
                 1f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "max_items"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "max_items"),
                         "minimum",
                         "is less than the minimum of 1",
                     ),
@@ -257,31 +257,31 @@ impl crate::types::JobError {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if !PATTERNS[1usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z][A-Z0-9_]*$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::longer_than(&self.message, 1000usize) {
+        if ::event_contracts::validation::longer_than(&self.message, 1000usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "message"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "message"),
                     "maxLength",
                     "is longer than 1000 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.message, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.message, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "message"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "message"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -294,32 +294,32 @@ impl crate::types::JobStatusChangedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.attempt),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.attempt),
             1f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "attempt"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "attempt"),
                     "minimum",
                     "is less than the minimum of 1",
                 ),
             );
         }
         if let ::std::option::Option::Some(v14) = &self.error {
-            v14.check_into(&::events_runtime::validation::At::Member(at, "error"), out);
+            v14.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
         }
         if let ::std::option::Option::Some(v16) = &self.progress_percent {
-            if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v16),
+            if ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
                 100f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "progress_percent",
                         ),
@@ -328,13 +328,13 @@ impl crate::types::JobStatusChangedV1 {
                     ),
                 );
             }
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v16),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "progress_percent",
                         ),
@@ -351,34 +351,34 @@ impl crate::types::JobStatusChangedV2 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.attempt_number,
             ),
             1f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "attempt_number"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "attempt_number"),
                     "minimum",
                     "is less than the minimum of 1",
                 ),
             );
         }
         if let ::std::option::Option::Some(v17) = &self.error {
-            v17.check_into(&::events_runtime::validation::At::Member(at, "error"), out);
+            v17.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
         }
         if let ::std::option::Option::Some(v19) = &self.progress_percent {
-            if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v19),
+            if ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v19),
                 100f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "progress_percent",
                         ),
@@ -387,13 +387,13 @@ impl crate::types::JobStatusChangedV2 {
                     ),
                 );
             }
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v19),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v19),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "progress_percent",
                         ),
@@ -405,8 +405,8 @@ impl crate::types::JobStatusChangedV2 {
         }
         if !PATTERNS[2usize].is_match(&self.updated_by) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "updated_by"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "updated_by"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
@@ -419,29 +419,29 @@ impl crate::types::TextJobRequestedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v21) = &self.grade_level {
-            if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v21),
+            if ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v21),
                 12f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "grade_level"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "grade_level"),
                         "maximum",
                         "is greater than the maximum of 12",
                     ),
                 );
             }
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v21),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v21),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "grade_level"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "grade_level"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -450,52 +450,52 @@ impl crate::types::TextJobRequestedV1 {
         }
         if !PATTERNS[0usize].is_match(&self.language.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "language"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "language"),
                     "pattern",
                     "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v22) = &self.max_items {
-            if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v22),
+            if ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v22),
                 50f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "max_items"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "max_items"),
                         "maximum",
                         "is greater than the maximum of 50",
                     ),
                 );
             }
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v22),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v22),
                 1f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "max_items"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "max_items"),
                         "minimum",
                         "is less than the minimum of 1",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::longer_than(&self.prompt, 4000usize) {
+        if ::event_contracts::validation::longer_than(&self.prompt, 4000usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "prompt"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "prompt"),
                     "maxLength",
                     "is longer than 4000 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.prompt, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.prompt, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "prompt"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "prompt"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -504,28 +504,31 @@ impl crate::types::TextJobRequestedV1 {
         if let ::std::option::Option::Some(v23) = &self.topic_tags {
             if v23.len() > 10usize {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "topic_tags"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "topic_tags"),
                         "maxItems",
                         "has more than 10 items",
                     ),
                 );
             }
-            if !::events_runtime::validation::all_unique(v23.iter()) {
+            if !::event_contracts::validation::all_unique(v23.iter()) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "topic_tags"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "topic_tags"),
                         "uniqueItems",
                         "has non-unique elements",
                     ),
                 );
             }
             for (index25, item24) in v23.iter().enumerate() {
-                if ::events_runtime::validation::longer_than(item24, 50usize) {
+                if ::event_contracts::validation::longer_than(item24, 50usize) {
                     out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Index(
-                                &::events_runtime::validation::At::Member(at, "topic_tags"),
+                        ::event_contracts::validation::violation(
+                            &::event_contracts::validation::At::Index(
+                                &::event_contracts::validation::At::Member(
+                                    at,
+                                    "topic_tags",
+                                ),
                                 index25,
                             ),
                             "maxLength",
@@ -535,9 +538,12 @@ impl crate::types::TextJobRequestedV1 {
                 }
                 if !PATTERNS[3usize].is_match(item24) {
                     out.push(
-                        ::events_runtime::validation::violation(
-                            &::events_runtime::validation::At::Index(
-                                &::events_runtime::validation::At::Member(at, "topic_tags"),
+                        ::event_contracts::validation::violation(
+                            &::event_contracts::validation::At::Index(
+                                &::event_contracts::validation::At::Member(
+                                    at,
+                                    "topic_tags",
+                                ),
                                 index25,
                             ),
                             "pattern",

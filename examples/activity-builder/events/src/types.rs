@@ -71,7 +71,7 @@ pub struct ActivityResultGeneratedV1 {
     pub activity: ActivityResultGeneratedV1Activity,
     ///Time the worker spent generating the activity, in milliseconds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub generation_time_ms: ::std::option::Option<u64>,
     ///Identifier of the generation model that produced the activity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -91,7 +91,7 @@ pub struct ActivityResultGeneratedV1 {
 #[serde(deny_unknown_fields)]
 pub struct ActivityResultGeneratedV1Activity {
     ///Identifier of the stored activity (UUID).
-    pub activity_id: ::events_runtime::formats::Uuid,
+    pub activity_id: ::event_contracts::formats::Uuid,
     ///Instructions shown to the learner before the items.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instructions: ::std::option::Option<::std::string::String>,
@@ -221,9 +221,9 @@ impl ::std::str::FromStr for Difficulty {
 pub struct EnvelopeHeader {
     ///Correlates all events related to the same job (UUID).
     #[serde(rename = "jobId")]
-    pub job_id: ::events_runtime::formats::Uuid,
+    pub job_id: ::event_contracts::formats::Uuid,
     ///ISO-8601 (RFC 3339) event creation time.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
     ///Owner of the job.
     #[serde(rename = "userId")]
     pub user_id: ::std::string::String,
@@ -255,7 +255,7 @@ pub struct ImageJobRequestedV1 {
     pub language: LanguageCode,
     ///Maximum number of items (questions, cards, pairs) in the activity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub max_items: ::std::option::Option<::std::num::NonZeroU64>,
 }
 ///Media type of the uploaded image.
@@ -380,7 +380,7 @@ impl ::std::str::FromStr for JobStatus {
 #[serde(deny_unknown_fields)]
 pub struct JobStatusChangedV1 {
     ///Attempt number of the job, starting at 1 and incremented on each retry.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub attempt: ::std::num::NonZeroU64,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<JobError>,
@@ -388,7 +388,7 @@ pub struct JobStatusChangedV1 {
     pub previous_status: ::std::option::Option<JobStatus>,
     ///Estimated progress of the job in percent, while processing.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub progress_percent: ::std::option::Option<i64>,
     pub status: JobStatus,
 }
@@ -406,7 +406,7 @@ pub struct JobStatusChangedV1 {
 #[serde(deny_unknown_fields)]
 pub struct JobStatusChangedV2 {
     ///Attempt number of the job, starting at 1 and incremented on each retry (v1 attempt).
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub attempt_number: ::std::num::NonZeroU64,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<JobError>,
@@ -414,7 +414,7 @@ pub struct JobStatusChangedV2 {
     pub previous_status: ::std::option::Option<JobStatus>,
     ///Estimated progress of the job in percent, while processing.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub progress_percent: ::std::option::Option<i64>,
     pub status: JobStatus,
     ///Name of the service that changed the status (e.g. api-gateway, text-service).
@@ -480,12 +480,12 @@ pub struct TextJobRequestedV1 {
     pub difficulty: ::std::option::Option<Difficulty>,
     ///School grade the activity targets (0 is kindergarten).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub grade_level: ::std::option::Option<i64>,
     pub language: LanguageCode,
     ///Maximum number of items (questions, cards, pairs) in the activity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub max_items: ::std::option::Option<::std::num::NonZeroU64>,
     ///The user's request describing the activity to generate.
     pub prompt: ::std::string::String,

@@ -5,22 +5,22 @@
 //! validated by the `jsonschema` validator.
 /// The schemas' patterns, each compiled on first use.
 static PATTERNS: [::std::sync::LazyLock<
-    ::events_runtime::validation::Pattern,
+    ::event_contracts::validation::Pattern,
 >; 4usize] = [
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
+        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
+        ::event_contracts::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
+        ::event_contracts::validation::Pattern::new("^[A-Z]{3}$")
             .expect("checked at generation")
     }),
 ];
@@ -29,17 +29,17 @@ impl crate::types::DocumentFailedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v5) = &self.attempt {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v5),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v5),
                 1f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "attempt"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "attempt"),
                         "minimum",
                         "is less than the minimum of 1",
                     ),
@@ -48,17 +48,17 @@ impl crate::types::DocumentFailedV1 {
         }
         if !PATTERNS[2usize].is_match(&self.error_code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "error_code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "error_code"),
                     "pattern",
                     "does not match \"^[A-Z][A-Z0-9_]*$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.error_message, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.error_message, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "error_message"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "error_message"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -71,56 +71,56 @@ impl crate::types::DocumentProcessedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.chunk_count,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "chunk_count"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "chunk_count"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v8) = &self.content_type {
-            if ::events_runtime::validation::shorter_than(v8, 1usize) {
+            if ::event_contracts::validation::shorter_than(v8, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "content_type"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "content_type"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.page_count,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "page_count"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "page_count"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v9) = &self.processing_time_ms {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v9),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v9),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "processing_time_ms",
                         ),
@@ -131,13 +131,13 @@ impl crate::types::DocumentProcessedV1 {
             }
         }
         if let ::std::option::Option::Some(v10) = &self.size_bytes {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v10),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v10),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "size_bytes"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "size_bytes"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -151,23 +151,23 @@ impl crate::types::HighLatencyV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.observed_ms, 0f64) {
+        if ::event_contracts::validation::below(&self.observed_ms, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "observed_ms"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "observed_ms"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v1) = &self.operation {
-            if ::events_runtime::validation::shorter_than(v1, 1usize) {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "operation"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "operation"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -176,31 +176,31 @@ impl crate::types::HighLatencyV1 {
         }
         if !PATTERNS[0usize].is_match(&self.service_name.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "service_name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "service_name"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
             );
         }
-        if !::events_runtime::validation::above(&self.threshold_ms, 0f64) {
+        if !::event_contracts::validation::above(&self.threshold_ms, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "threshold_ms"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "threshold_ms"),
                     "exclusiveMinimum",
                     "is less than or equal to the minimum of 0",
                 ),
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.window_seconds,
             ),
             1f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "window_seconds"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "window_seconds"),
                     "minimum",
                     "is less than the minimum of 1",
                 ),
@@ -213,16 +213,16 @@ impl crate::types::MeteredV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v28) = &self.cost {
-            v28.check_into(&::events_runtime::validation::At::Member(at, "cost"), out);
+            v28.check_into(&::event_contracts::validation::At::Member(at, "cost"), out);
         }
-        if ::events_runtime::validation::below(&self.quantity, 0f64) {
+        if ::event_contracts::validation::below(&self.quantity, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "quantity"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "quantity"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -230,8 +230,8 @@ impl crate::types::MeteredV1 {
         }
         if !PATTERNS[1usize].is_match(&self.resource_type) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "resource_type"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "resource_type"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9_]*$\"",
                 ),
@@ -239,18 +239,18 @@ impl crate::types::MeteredV1 {
         }
         if !PATTERNS[0usize].is_match(&self.service_name.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "service_name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "service_name"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v33) = &self.unit {
-            if ::events_runtime::validation::shorter_than(v33, 1usize) {
+            if ::event_contracts::validation::shorter_than(v33, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "unit"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "unit"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -264,13 +264,13 @@ impl crate::types::MeteredV1Cost {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.amount, 0f64) {
+        if ::event_contracts::validation::below(&self.amount, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "amount"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -278,18 +278,18 @@ impl crate::types::MeteredV1Cost {
         }
         if !PATTERNS[3usize].is_match(&self.currency) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "currency"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "currency"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }
         if let ::std::option::Option::Some(v29) = &self.rate {
-            if ::events_runtime::validation::below(v29, 0f64) {
+            if ::event_contracts::validation::below(v29, 0f64) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "rate"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "rate"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -303,13 +303,13 @@ impl crate::types::PushV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.channel, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.channel, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "channel"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "channel"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -319,8 +319,8 @@ impl crate::types::PushV1 {
             for (index24, item23) in v22.iter().enumerate() {
                 item23
                     .check_into(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "recipients"),
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "recipients"),
                             index24,
                         ),
                         out,
@@ -328,7 +328,10 @@ impl crate::types::PushV1 {
             }
         }
         if let ::std::option::Option::Some(v26) = &self.sender {
-            v26.check_into(&::events_runtime::validation::At::Member(at, "sender"), out);
+            v26.check_into(
+                &::event_contracts::validation::At::Member(at, "sender"),
+                out,
+            );
         }
     }
 }
@@ -337,14 +340,14 @@ impl crate::types::PushV1RecipientsItem {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v25) = &self.connection_id {
-            if ::events_runtime::validation::shorter_than(v25, 1usize) {
+            if ::event_contracts::validation::shorter_than(v25, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "connection_id"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "connection_id"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -358,13 +361,13 @@ impl crate::types::PushV1Sender {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if !PATTERNS[0usize].is_match(&self.service_name.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "service_name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "service_name"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
@@ -377,13 +380,13 @@ impl crate::types::QuotaExceededV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(&self.limit, 0f64) {
+        if ::event_contracts::validation::below(&self.limit, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "limit"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "limit"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -391,8 +394,8 @@ impl crate::types::QuotaExceededV1 {
         }
         if !PATTERNS[1usize].is_match(&self.quota_name) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "quota_name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "quota_name"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9_]*$\"",
                 ),
@@ -400,17 +403,17 @@ impl crate::types::QuotaExceededV1 {
         }
         if !PATTERNS[0usize].is_match(&self.service_name.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "service_name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "service_name"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::below(&self.used, 0f64) {
+        if ::event_contracts::validation::below(&self.used, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "used"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "used"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -423,14 +426,14 @@ impl crate::types::ServiceDownV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v3) = &self.instance_id {
-            if ::events_runtime::validation::shorter_than(v3, 1usize) {
+            if ::event_contracts::validation::shorter_than(v3, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "instance_id"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "instance_id"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -438,10 +441,10 @@ impl crate::types::ServiceDownV1 {
             }
         }
         if let ::std::option::Option::Some(v4) = &self.reason {
-            if ::events_runtime::validation::shorter_than(v4, 1usize) {
+            if ::event_contracts::validation::shorter_than(v4, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "reason"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "reason"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -450,8 +453,8 @@ impl crate::types::ServiceDownV1 {
         }
         if !PATTERNS[0usize].is_match(&self.service_name.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "service_name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "service_name"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
@@ -464,20 +467,20 @@ impl crate::types::StepV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v12) = &self.error {
-            v12.check_into(&::events_runtime::validation::At::Member(at, "error"), out);
+            v12.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
         }
         if let ::std::option::Option::Some(v16) = &self.execution_time_ms {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v16),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "execution_time_ms",
                         ),
@@ -489,23 +492,23 @@ impl crate::types::StepV1 {
         }
         if let ::std::option::Option::Some(v17) = &self.metadata {
             v17.check_into(
-                &::events_runtime::validation::At::Member(at, "metadata"),
+                &::event_contracts::validation::At::Member(at, "metadata"),
                 out,
             );
         }
         if !PATTERNS[0usize].is_match(&self.service_name.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "service_name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "service_name"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.step_name, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.step_name, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "step_name"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "step_name"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -514,8 +517,8 @@ impl crate::types::StepV1 {
         if let ::std::option::Option::Some(v21) = &self.step_type {
             if !PATTERNS[1usize].is_match(v21) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "step_type"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "step_type"),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9_]*$\"",
                     ),
@@ -529,14 +532,14 @@ impl crate::types::StepV1Metadata {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v18) = &self.request_id {
-            if ::events_runtime::validation::shorter_than(v18, 1usize) {
+            if ::event_contracts::validation::shorter_than(v18, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "request_id"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "request_id"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -550,30 +553,30 @@ impl crate::types::StepV1StepError {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v13) = &self.cause {
             if let ::std::option::Option::Some(v14) = ::std::ops::Deref::deref(v13) {
                 v14.check_into(
-                    &::events_runtime::validation::At::Member(at, "cause"),
+                    &::event_contracts::validation::At::Member(at, "cause"),
                     out,
                 );
             }
         }
         if !PATTERNS[2usize].is_match(&self.code) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "code"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "code"),
                     "pattern",
                     "does not match \"^[A-Z][A-Z0-9_]*$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.message, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.message, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "message"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "message"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),

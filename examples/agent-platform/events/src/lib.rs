@@ -58,7 +58,7 @@ pub mod usage {
 pub use event::SUBJECTS;
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use events_runtime::{
+pub use event_contracts::{
     DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
     InMemoryIdempotencyStore,
 };

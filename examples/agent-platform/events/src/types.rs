@@ -62,10 +62,10 @@ impl ::std::str::FromStr for AlertSeverity {
 pub struct DocumentFailedV1 {
     ///Which attempt failed, starting at 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub attempt: ::std::option::Option<::std::num::NonZeroU64>,
     ///Identifier of the document (UUID).
-    pub document_id: ::events_runtime::formats::Uuid,
+    pub document_id: ::event_contracts::formats::Uuid,
     ///Stable machine-readable error code in SCREAMING_SNAKE_CASE.
     pub error_code: ::std::string::String,
     ///Human-readable error message.
@@ -80,7 +80,7 @@ pub struct DocumentFailedV1 {
     pub stage: ::std::option::Option<DocumentFailedV1Stage>,
     pub tenant_id: TenantId,
     ///When processing failed.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
 }
 ///Processing stage that failed.
 #[derive(
@@ -148,30 +148,30 @@ impl ::std::str::FromStr for DocumentFailedV1Stage {
 #[serde(deny_unknown_fields)]
 pub struct DocumentProcessedV1 {
     ///Number of chunks written to the vector index.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub chunk_count: u64,
     ///Media type of the original document (e.g. application/pdf).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<::std::string::String>,
     ///Identifier of the document (UUID).
-    pub document_id: ::events_runtime::formats::Uuid,
+    pub document_id: ::event_contracts::formats::Uuid,
     ///Number of pages processed.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub page_count: u64,
     ///Total processing time in milliseconds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub processing_time_ms: ::std::option::Option<u64>,
     ///Size of the original document in bytes.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub size_bytes: ::std::option::Option<u64>,
     ///Where the original document is stored.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_uri: ::std::option::Option<::std::string::String>,
     pub tenant_id: TenantId,
     ///When processing finished.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
 }
 ///High latency alert (`alerts.high_latency` version 1).
 ///
@@ -187,7 +187,7 @@ pub struct DocumentProcessedV1 {
 #[serde(deny_unknown_fields)]
 pub struct HighLatencyV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
-    pub alert_id: ::events_runtime::formats::Uuid,
+    pub alert_id: ::event_contracts::formats::Uuid,
     ///Observed latency at that percentile, in milliseconds.
     pub observed_ms: ::serde_json::Number,
     ///The slow operation or endpoint (e.g. POST /v1/chat).
@@ -200,9 +200,9 @@ pub struct HighLatencyV1 {
     ///Configured threshold, in milliseconds.
     pub threshold_ms: ::serde_json::Number,
     ///When the condition was detected.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
     ///Length of the measurement window, in seconds.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub window_seconds: ::std::num::NonZeroU64,
 }
 ///Which latency percentile crossed the threshold.
@@ -269,7 +269,7 @@ pub struct MeteredV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<MeteredV1Cost>,
     ///Unique identifier of the usage event (UUID); billing de-duplicates on it.
-    pub event_id: ::events_runtime::formats::Uuid,
+    pub event_id: ::event_contracts::formats::Uuid,
     ///Type of usage; it is also the last token of the subject.
     pub event_type: MeteredV1EventType,
     ///Scalar details of the usage keyed by name (e.g. model_name, response_time_ms).
@@ -284,7 +284,7 @@ pub struct MeteredV1 {
     pub service_name: ServiceName,
     pub tenant_id: TenantId,
     ///When the usage occurred.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
     ///Unit of quantity (e.g. tokens, requests, bytes).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<::std::string::String>,
@@ -412,7 +412,7 @@ pub struct PushV1 {
     ///Channel the message is pushed on (e.g. user:<user id>, tenant:<tenant id>).
     pub channel: ::std::string::String,
     ///Unique message identifier (UUID).
-    pub message_id: ::events_runtime::formats::Uuid,
+    pub message_id: ::event_contracts::formats::Uuid,
     ///Type of message; it is also the last token of the subject.
     pub message_type: PushV1MessageType,
     ///Message data; its shape depends on message_type and is passed through to clients unchanged.
@@ -423,7 +423,7 @@ pub struct PushV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sender: ::std::option::Option<PushV1Sender>,
     ///When the message was created.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
 }
 ///Type of message; it is also the last token of the subject.
 #[derive(
@@ -510,7 +510,7 @@ pub struct PushV1Sender {
 #[serde(deny_unknown_fields)]
 pub struct QuotaExceededV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
-    pub alert_id: ::events_runtime::formats::Uuid,
+    pub alert_id: ::event_contracts::formats::Uuid,
     ///Whether further requests are now rejected (true) or only reported (false).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enforced: ::std::option::Option<bool>,
@@ -524,7 +524,7 @@ pub struct QuotaExceededV1 {
     pub severity: AlertSeverity,
     pub tenant_id: TenantId,
     ///When the condition was detected.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
     ///Usage when the alert was raised.
     pub used: ::serde_json::Number,
 }
@@ -586,19 +586,19 @@ impl ::std::str::FromStr for QuotaExceededV1Period {
 #[serde(deny_unknown_fields)]
 pub struct ServiceDownV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
-    pub alert_id: ::events_runtime::formats::Uuid,
+    pub alert_id: ::event_contracts::formats::Uuid,
     ///The unhealthy instance, when only one instance is down.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     ///When the service last answered a health check.
-    pub last_seen_at: ::events_runtime::formats::DateTime,
+    pub last_seen_at: ::event_contracts::formats::DateTime,
     ///What the health check observed (e.g. connection refused).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     pub service_name: ServiceName,
     pub severity: AlertSeverity,
     ///When the condition was detected.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
 }
 ///Name of a platform service (lowercase, hyphen separated, e.g. model-gateway).
 #[derive(
@@ -659,7 +659,7 @@ pub struct StepV1 {
     pub error: ::std::option::Option<StepV1StepError>,
     ///Time taken to execute the step, in milliseconds (completed and failed steps).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub execution_time_ms: ::std::option::Option<u64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<StepV1Metadata>,
@@ -667,16 +667,16 @@ pub struct StepV1 {
     ///Current step status; it is also the last token of the subject.
     pub status: StepV1Status,
     ///Unique step identifier (UUID).
-    pub step_id: ::events_runtime::formats::Uuid,
+    pub step_id: ::event_contracts::formats::Uuid,
     ///Human-readable step name.
     pub step_name: ::std::string::String,
     ///Kind of work the step does (e.g. data_processing, model_call).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step_type: ::std::option::Option<::std::string::String>,
     ///When the step reached this status.
-    pub timestamp: ::events_runtime::formats::DateTime,
+    pub timestamp: ::event_contracts::formats::DateTime,
     ///Identifier of the parent workflow (UUID).
-    pub workflow_id: ::events_runtime::formats::Uuid,
+    pub workflow_id: ::event_contracts::formats::Uuid,
 }
 ///Request context of the step.
 #[derive(
@@ -775,20 +775,20 @@ pub struct StepV1StepError {
     PartialEq
 )]
 #[serde(transparent)]
-pub struct TenantId(pub ::events_runtime::formats::Uuid);
+pub struct TenantId(pub ::event_contracts::formats::Uuid);
 impl ::std::ops::Deref for TenantId {
-    type Target = ::events_runtime::formats::Uuid;
-    fn deref(&self) -> &::events_runtime::formats::Uuid {
+    type Target = ::event_contracts::formats::Uuid;
+    fn deref(&self) -> &::event_contracts::formats::Uuid {
         &self.0
     }
 }
-impl ::std::convert::From<TenantId> for ::events_runtime::formats::Uuid {
+impl ::std::convert::From<TenantId> for ::event_contracts::formats::Uuid {
     fn from(value: TenantId) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::events_runtime::formats::Uuid> for TenantId {
-    fn from(value: ::events_runtime::formats::Uuid) -> Self {
+impl ::std::convert::From<::event_contracts::formats::Uuid> for TenantId {
+    fn from(value: ::event_contracts::formats::Uuid) -> Self {
         Self(value)
     }
 }
@@ -798,19 +798,19 @@ impl ::std::fmt::Display for TenantId {
     }
 }
 impl ::std::str::FromStr for TenantId {
-    type Err = <::events_runtime::formats::Uuid as ::std::str::FromStr>::Err;
+    type Err = <::event_contracts::formats::Uuid as ::std::str::FromStr>::Err;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.parse()?))
     }
 }
 impl ::std::convert::TryFrom<&str> for TenantId {
-    type Error = <::events_runtime::formats::Uuid as ::std::str::FromStr>::Err;
+    type Error = <::event_contracts::formats::Uuid as ::std::str::FromStr>::Err;
     fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<String> for TenantId {
-    type Error = <::events_runtime::formats::Uuid as ::std::str::FromStr>::Err;
+    type Error = <::event_contracts::formats::Uuid as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
@@ -825,20 +825,20 @@ impl ::std::convert::TryFrom<String> for TenantId {
     PartialEq
 )]
 #[serde(transparent)]
-pub struct UserId(pub ::events_runtime::formats::Uuid);
+pub struct UserId(pub ::event_contracts::formats::Uuid);
 impl ::std::ops::Deref for UserId {
-    type Target = ::events_runtime::formats::Uuid;
-    fn deref(&self) -> &::events_runtime::formats::Uuid {
+    type Target = ::event_contracts::formats::Uuid;
+    fn deref(&self) -> &::event_contracts::formats::Uuid {
         &self.0
     }
 }
-impl ::std::convert::From<UserId> for ::events_runtime::formats::Uuid {
+impl ::std::convert::From<UserId> for ::event_contracts::formats::Uuid {
     fn from(value: UserId) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::events_runtime::formats::Uuid> for UserId {
-    fn from(value: ::events_runtime::formats::Uuid) -> Self {
+impl ::std::convert::From<::event_contracts::formats::Uuid> for UserId {
+    fn from(value: ::event_contracts::formats::Uuid) -> Self {
         Self(value)
     }
 }
@@ -848,19 +848,19 @@ impl ::std::fmt::Display for UserId {
     }
 }
 impl ::std::str::FromStr for UserId {
-    type Err = <::events_runtime::formats::Uuid as ::std::str::FromStr>::Err;
+    type Err = <::event_contracts::formats::Uuid as ::std::str::FromStr>::Err;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.parse()?))
     }
 }
 impl ::std::convert::TryFrom<&str> for UserId {
-    type Error = <::events_runtime::formats::Uuid as ::std::str::FromStr>::Err;
+    type Error = <::event_contracts::formats::Uuid as ::std::str::FromStr>::Err;
     fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<String> for UserId {
-    type Error = <::events_runtime::formats::Uuid as ::std::str::FromStr>::Err;
+    type Error = <::event_contracts::formats::Uuid as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }

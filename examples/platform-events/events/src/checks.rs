@@ -5,10 +5,10 @@
 //! validated by the `jsonschema` validator.
 /// The schemas' patterns, each compiled on first use.
 static PATTERNS: [::std::sync::LazyLock<
-    ::events_runtime::validation::Pattern,
+    ::event_contracts::validation::Pattern,
 >; 1usize] = [
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
             .expect("checked at generation")
     }),
 ];
@@ -17,24 +17,24 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         self.metadata
-            .check_into(&::events_runtime::validation::At::Member(at, "metadata"), out);
-        if ::events_runtime::validation::shorter_than(&self.source, 1usize) {
+            .check_into(&::event_contracts::validation::At::Member(at, "metadata"), out);
+        if ::event_contracts::validation::shorter_than(&self.source, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "source"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "source"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.trace_id, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.trace_id, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "trace_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "trace_id"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -47,23 +47,23 @@ impl crate::types::EnvelopeHeaderMetadata {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.partition_key, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.partition_key, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "partition_key"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "partition_key"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
         if let ::std::option::Option::Some(v16) = &self.tenant_id {
-            if ::events_runtime::validation::shorter_than(v16, 1usize) {
+            if ::event_contracts::validation::shorter_than(v16, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "tenant_id"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "tenant_id"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -77,28 +77,28 @@ impl crate::types::InstanceCompletedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.duration_ms,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "duration_ms"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "duration_ms"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v1) = &self.failure_reason {
-            if ::events_runtime::validation::shorter_than(v1, 1usize) {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "failure_reason"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "failure_reason"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -106,13 +106,16 @@ impl crate::types::InstanceCompletedV1 {
             }
         }
         if let ::std::option::Option::Some(v5) = &self.steps_completed {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v5),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v5),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "steps_completed"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
+                            at,
+                            "steps_completed",
+                        ),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -121,8 +124,8 @@ impl crate::types::InstanceCompletedV1 {
         }
         if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "workflow_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "workflow_id"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
@@ -135,13 +138,13 @@ impl crate::types::InstanceStartedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.started_by, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.started_by, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "started_by"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "started_by"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -149,22 +152,22 @@ impl crate::types::InstanceStartedV1 {
         }
         if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "workflow_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "workflow_id"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.workflow_version,
             ),
             1f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "workflow_version"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "workflow_version"),
                     "minimum",
                     "is less than the minimum of 1",
                 ),
@@ -177,29 +180,32 @@ impl crate::types::InstanceStartedV2 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         self.initiator
-            .check_into(&::events_runtime::validation::At::Member(at, "initiator"), out);
+            .check_into(
+                &::event_contracts::validation::At::Member(at, "initiator"),
+                out,
+            );
         if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "workflow_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "workflow_id"),
                     "pattern",
                     "does not match \"^[a-z][a-z0-9-]*$\"",
                 ),
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.workflow_version,
             ),
             1f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "workflow_version"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "workflow_version"),
                     "minimum",
                     "is less than the minimum of 1",
                 ),
@@ -212,13 +218,13 @@ impl crate::types::InstanceStartedV2Initiator {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.id, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.id, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "id"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -229,12 +235,12 @@ impl crate::types::InstanceStartedV2Initiator {
 impl crate::types::DeadLetterError {
     /// Every violation of the rules of its schema that the type
     /// cannot express (patterns, bounds, lengths, ...).
-    pub fn violations(&self) -> ::std::vec::Vec<::events_runtime::Violation> {
-        static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+    pub fn violations(&self) -> ::std::vec::Vec<::event_contracts::Violation> {
+        static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
             "json-schema:///_shared/error.schema.json",
             crate::registry::DOCUMENTS,
             false,
         );
-        VALIDATOR.violations(&::events_runtime::validation::to_value(self), "")
+        VALIDATOR.violations(&::event_contracts::validation::to_value(self), "")
     }
 }

@@ -39,7 +39,7 @@ pub mod workflow {
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use events_runtime::{
+pub use event_contracts::{
     DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
     InMemoryIdempotencyStore,
 };

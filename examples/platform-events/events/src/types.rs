@@ -54,7 +54,7 @@ pub struct EmailRequestedV1 {
     pub recipient: EmailRequestedV1Recipient,
     ///Do not send before this time.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub send_after: ::std::option::Option<::events_runtime::formats::DateTime>,
+    pub send_after: ::std::option::Option<::event_contracts::formats::DateTime>,
     ///Identifier of the email template (lowercase, hyphen separated).
     pub template_id: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -80,7 +80,7 @@ pub enum EmailRequestedV1Recipient {
     },
     Variant1 {
         ///Identifier of the user (UUID).
-        user_id: ::events_runtime::formats::Uuid,
+        user_id: ::event_contracts::formats::Uuid,
     },
 }
 ///Reference to a domain entity by type and id. It is deliberately open (no additionalProperties) so that an event can extend it with allOf and add its own fields.
@@ -132,7 +132,7 @@ pub struct EntryInvalidatedV1Entity {
     pub entity_id: ::std::string::String,
     pub entity_type: ::std::string::String,
     ///Version of the entity after the change; caches holding an older version are stale.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub entity_version: ::std::num::NonZeroU64,
 }
 ///Why the cached data is stale.
@@ -220,7 +220,7 @@ pub struct EntryInvalidatedV2Entity {
     pub entity_id: ::std::string::String,
     pub entity_type: ::std::string::String,
     ///Version of the entity after the change; caches holding an older version are stale.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub entity_version: ::std::num::NonZeroU64,
 }
 ///Why the cached data is stale.
@@ -283,12 +283,12 @@ impl ::std::str::FromStr for EntryInvalidatedV2Reason {
 #[serde(deny_unknown_fields)]
 pub struct EnvelopeHeader {
     ///Identifier shared by all messages of one business flow (UUID).
-    pub correlation_id: ::events_runtime::formats::Uuid,
+    pub correlation_id: ::event_contracts::formats::Uuid,
     ///Unique message identifier (UUID); consumers guard side effects with idempotency keys derived from it.
-    pub id: ::events_runtime::formats::Uuid,
+    pub id: ::event_contracts::formats::Uuid,
     pub metadata: EnvelopeHeaderMetadata,
     ///When the fact described by the event happened (RFC 3339).
-    pub occurred_at: ::events_runtime::formats::DateTime,
+    pub occurred_at: ::event_contracts::formats::DateTime,
     ///Name of the producing service.
     pub source: ::std::string::String,
     ///Distributed trace id, propagated as the trace_id header from producer through broker to consumer.
@@ -325,20 +325,20 @@ pub struct EnvelopeHeaderMetadata {
 #[serde(deny_unknown_fields)]
 pub struct InstanceCompletedV1 {
     ///Wall-clock duration of the instance in milliseconds.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub duration_ms: u64,
     ///Why the instance failed or was compensated.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     ///Identifier of the workflow instance (UUID); the partition key of its events.
-    pub instance_id: ::events_runtime::formats::Uuid,
+    pub instance_id: ::event_contracts::formats::Uuid,
     ///How the instance ended: compensated means a step failed and its compensating actions ran.
     pub outcome: InstanceCompletedV1Outcome,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<ScalarMap>,
     ///Number of steps that completed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::events_runtime::integer::option::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
     pub steps_completed: ::std::option::Option<u64>,
     pub workflow_id: WorkflowId,
 }
@@ -406,10 +406,10 @@ pub struct InstanceStartedV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<ScalarMap>,
     ///Identifier of the workflow instance (UUID); the partition key of its events.
-    pub instance_id: ::events_runtime::formats::Uuid,
+    pub instance_id: ::event_contracts::formats::Uuid,
     ///Instance of the parent workflow, when this one runs as a sub-workflow of a SAGA.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent_instance_id: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub parent_instance_id: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Who or what started the instance, as kind:id (e.g. user:5f3c2a, service:billing).
     pub started_by: ::std::string::String,
     ///What started the instance.
@@ -417,7 +417,7 @@ pub struct InstanceStartedV1 {
     pub trigger: ::std::option::Option<InstanceStartedV1Trigger>,
     pub workflow_id: WorkflowId,
     ///Version of the workflow definition being run.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub workflow_version: ::std::num::NonZeroU64,
 }
 ///What started the instance.
@@ -485,16 +485,16 @@ pub struct InstanceStartedV2 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<ScalarMap>,
     ///Identifier of the workflow instance (UUID); the partition key of its events.
-    pub instance_id: ::events_runtime::formats::Uuid,
+    pub instance_id: ::event_contracts::formats::Uuid,
     ///Instance of the parent workflow, when this one runs as a sub-workflow of a SAGA.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent_instance_id: ::std::option::Option<::events_runtime::formats::Uuid>,
+    pub parent_instance_id: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///What started the instance.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger: ::std::option::Option<InstanceStartedV2Trigger>,
     pub workflow_id: WorkflowId,
     ///Version of the workflow definition being run.
-    #[serde(deserialize_with = "::events_runtime::integer::deserialize")]
+    #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub workflow_version: ::std::num::NonZeroU64,
 }
 ///Who or what started the instance (replaces v1 started_by).

@@ -5,7 +5,7 @@
 impl ::std::convert::From<crate::cache::entry_invalidated::v1::EntryInvalidatedV1>
 for crate::cache::entry_invalidated::v2::EntryInvalidatedV2 {
     fn from(value: crate::cache::entry_invalidated::v1::EntryInvalidatedV1) -> Self {
-        ::events_runtime::upcast::through_json(value)
+        ::event_contracts::upcast::through_json(value)
     }
 }
 /// The steps between versions that the compatibility checker could

@@ -5,18 +5,18 @@
 //! validated by the `jsonschema` validator.
 /// The schemas' patterns, each compiled on first use.
 static PATTERNS: [::std::sync::LazyLock<
-    ::events_runtime::validation::Pattern,
+    ::event_contracts::validation::Pattern,
 >; 3usize] = [
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[a-z][a-z0-9_]*$")
+        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[A-Z]{3}$")
+        ::event_contracts::validation::Pattern::new("^[A-Z]{3}$")
             .expect("checked at generation")
     }),
     ::std::sync::LazyLock::new(|| {
-        ::events_runtime::validation::Pattern::new("^[0-9]+\\.[0-9]+$")
+        ::event_contracts::validation::Pattern::new("^[0-9]+\\.[0-9]+$")
             .expect("checked at generation")
     }),
 ];
@@ -25,56 +25,56 @@ impl crate::types::CompletedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.duration_seconds,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "duration_seconds"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "duration_seconds"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v13) = &self.intents {
-            if !::events_runtime::validation::all_unique(v13.iter()) {
+            if !::event_contracts::validation::all_unique(v13.iter()) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "intents"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "intents"),
                         "uniqueItems",
                         "has non-unique elements",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.message_count,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "message_count"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "message_count"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v16) = &self.satisfaction_rating {
-            if ::events_runtime::validation::above(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v16),
+            if ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
                 5f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "satisfaction_rating",
                         ),
@@ -83,13 +83,13 @@ impl crate::types::CompletedV1 {
                     ),
                 );
             }
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v16),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
                 1f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "satisfaction_rating",
                         ),
@@ -106,54 +106,54 @@ impl crate::types::EnvelopeHeader {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if !PATTERNS[2usize].is_match(&self.event_version) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "eventVersion"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "eventVersion"),
                     "pattern",
                     "does not match \"^[0-9]+\\\\.[0-9]+$\"",
                 ),
             );
         }
         self.metadata
-            .check_into(&::events_runtime::validation::At::Member(at, "metadata"), out);
+            .check_into(&::event_contracts::validation::At::Member(at, "metadata"), out);
         if let ::std::option::Option::Some(v30) = &self.session_id {
-            if ::events_runtime::validation::shorter_than(v30, 1usize) {
+            if ::event_contracts::validation::shorter_than(v30, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "sessionId"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "sessionId"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::shorter_than(&self.source, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.source, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "source"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "source"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.tenant_id, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.tenant_id, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "tenantId"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "tenantId"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
         if let ::std::option::Option::Some(v31) = &self.user_id {
-            if ::events_runtime::validation::shorter_than(v31, 1usize) {
+            if ::event_contracts::validation::shorter_than(v31, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "userId"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "userId"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -167,14 +167,14 @@ impl crate::types::EnvelopeHeaderMetadata {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v29) = &self.trace_id {
-            if ::events_runtime::validation::shorter_than(v29, 1usize) {
+            if ::event_contracts::validation::shorter_than(v29, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "traceId"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "traceId"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -188,51 +188,51 @@ impl crate::types::GeneratedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.completion_tokens,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "completion_tokens"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "completion_tokens"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.latency_ms,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "latency_ms"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "latency_ms"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
-        if ::events_runtime::validation::shorter_than(&self.message_id, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.message_id, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "message_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "message_id"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
         if let ::std::option::Option::Some(v24) = &self.metrics_referenced {
-            if !::events_runtime::validation::all_unique(v24.iter()) {
+            if !::event_contracts::validation::all_unique(v24.iter()) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "metrics_referenced",
                         ),
@@ -242,43 +242,43 @@ impl crate::types::GeneratedV1 {
                 );
             }
         }
-        if ::events_runtime::validation::shorter_than(&self.model, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.model, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "model"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "model"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
                 &self.prompt_tokens,
             ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "prompt_tokens"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "prompt_tokens"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
             );
         }
         if let ::std::option::Option::Some(v27) = &self.quality_score {
-            if ::events_runtime::validation::above(v27, 1f64) {
+            if ::event_contracts::validation::above(v27, 1f64) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "quality_score"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "quality_score"),
                         "maximum",
                         "is greater than the maximum of 1",
                     ),
                 );
             }
-            if ::events_runtime::validation::below(v27, 0f64) {
+            if ::event_contracts::validation::below(v27, 0f64) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "quality_score"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "quality_score"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
@@ -292,14 +292,14 @@ impl crate::types::IngestedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v17) = &self.file_name {
-            if ::events_runtime::validation::shorter_than(v17, 1usize) {
+            if ::event_contracts::validation::shorter_than(v17, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "file_name"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "file_name"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -308,17 +308,17 @@ impl crate::types::IngestedV1 {
         }
         if self.metric_names.is_empty() {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "metric_names"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "metric_names"),
                     "minItems",
                     "has fewer than 1 items",
                 ),
             );
         }
-        if !::events_runtime::validation::all_unique(self.metric_names.iter()) {
+        if !::event_contracts::validation::all_unique(self.metric_names.iter()) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "metric_names"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "metric_names"),
                     "uniqueItems",
                     "has non-unique elements",
                 ),
@@ -327,9 +327,9 @@ impl crate::types::IngestedV1 {
         for (index19, item18) in self.metric_names.iter().enumerate() {
             if !PATTERNS[0usize].is_match(item18) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(
                                 at,
                                 "metric_names",
                             ),
@@ -342,13 +342,13 @@ impl crate::types::IngestedV1 {
             }
         }
         if let ::std::option::Option::Some(v21) = &self.rejected_row_count {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v21),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v21),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
                             at,
                             "rejected_row_count",
                         ),
@@ -360,17 +360,19 @@ impl crate::types::IngestedV1 {
         }
         if let ::std::option::Option::Some(v22) = &self.revenue_total {
             v22.check_into(
-                &::events_runtime::validation::At::Member(at, "revenue_total"),
+                &::event_contracts::validation::At::Member(at, "revenue_total"),
                 out,
             );
         }
-        if ::events_runtime::validation::below(
-            &::events_runtime::validation::AsJsonNumber::as_json_number(&self.row_count),
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
+                &self.row_count,
+            ),
             0f64,
         ) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "row_count"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "row_count"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -383,13 +385,13 @@ impl crate::types::Money {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if !PATTERNS[1usize].is_match(&self.currency) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "currency"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "currency"),
                     "pattern",
                     "does not match \"^[A-Z]{3}$\"",
                 ),
@@ -402,22 +404,22 @@ impl crate::types::PerformedV1 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::above(&self.confidence, 1f64) {
+        if ::event_contracts::validation::above(&self.confidence, 1f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "confidence"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "confidence"),
                     "maximum",
                     "is greater than the maximum of 1",
                 ),
             );
         }
-        if ::events_runtime::validation::below(&self.confidence, 0f64) {
+        if ::event_contracts::validation::below(&self.confidence, 0f64) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "confidence"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "confidence"),
                     "minimum",
                     "is less than the minimum of 0",
                 ),
@@ -427,8 +429,8 @@ impl crate::types::PerformedV1 {
             for (index3, item2) in v1.iter().enumerate() {
                 item2
                     .check_into(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "entities"),
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "entities"),
                             index3,
                         ),
                         out,
@@ -436,33 +438,33 @@ impl crate::types::PerformedV1 {
             }
         }
         if let ::std::option::Option::Some(v4) = &self.latency_ms {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v4),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v4),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "latency_ms"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "latency_ms"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::shorter_than(&self.message_id, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.message_id, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "message_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "message_id"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
         if let ::std::option::Option::Some(v5) = &self.model {
-            if ::events_runtime::validation::shorter_than(v5, 1usize) {
+            if ::event_contracts::validation::shorter_than(v5, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "model"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "model"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -476,13 +478,13 @@ impl crate::types::PerformedV1EntitiesItem {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.value, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.value, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "value"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "value"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
@@ -495,15 +497,15 @@ impl crate::types::PerformedV2 {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
         if let ::std::option::Option::Some(v6) = &self.entities {
             for (index8, item7) in v6.iter().enumerate() {
                 item7
                     .check_into(
-                        &::events_runtime::validation::At::Index(
-                            &::events_runtime::validation::At::Member(at, "entities"),
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "entities"),
                             index8,
                         ),
                         out,
@@ -511,33 +513,33 @@ impl crate::types::PerformedV2 {
             }
         }
         if let ::std::option::Option::Some(v9) = &self.latency_ms {
-            if ::events_runtime::validation::below(
-                &::events_runtime::validation::AsJsonNumber::as_json_number(v9),
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v9),
                 0f64,
             ) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "latency_ms"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "latency_ms"),
                         "minimum",
                         "is less than the minimum of 0",
                     ),
                 );
             }
         }
-        if ::events_runtime::validation::shorter_than(&self.message_id, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.message_id, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "message_id"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "message_id"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),
             );
         }
         if let ::std::option::Option::Some(v10) = &self.model {
-            if ::events_runtime::validation::shorter_than(v10, 1usize) {
+            if ::event_contracts::validation::shorter_than(v10, 1usize) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(at, "model"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "model"),
                         "minLength",
                         "is shorter than 1 characters",
                     ),
@@ -545,11 +547,11 @@ impl crate::types::PerformedV2 {
             }
         }
         for (key11, item12) in self.scores.iter() {
-            if ::events_runtime::validation::above(item12, 1f64) {
+            if ::event_contracts::validation::above(item12, 1f64) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
-                            &::events_runtime::validation::At::Member(at, "scores"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
+                            &::event_contracts::validation::At::Member(at, "scores"),
                             key11,
                         ),
                         "maximum",
@@ -557,11 +559,11 @@ impl crate::types::PerformedV2 {
                     ),
                 );
             }
-            if ::events_runtime::validation::below(item12, 0f64) {
+            if ::event_contracts::validation::below(item12, 0f64) {
                 out.push(
-                    ::events_runtime::validation::violation(
-                        &::events_runtime::validation::At::Member(
-                            &::events_runtime::validation::At::Member(at, "scores"),
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
+                            &::event_contracts::validation::At::Member(at, "scores"),
                             key11,
                         ),
                         "minimum",
@@ -577,13 +579,13 @@ impl crate::types::PerformedV2EntitiesItem {
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
     pub(crate) fn check_into(
         &self,
-        at: &::events_runtime::validation::At<'_>,
-        out: &mut ::std::vec::Vec<::events_runtime::Violation>,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::events_runtime::validation::shorter_than(&self.value, 1usize) {
+        if ::event_contracts::validation::shorter_than(&self.value, 1usize) {
             out.push(
-                ::events_runtime::validation::violation(
-                    &::events_runtime::validation::At::Member(at, "value"),
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "value"),
                     "minLength",
                     "is shorter than 1 characters",
                 ),

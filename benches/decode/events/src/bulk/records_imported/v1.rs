@@ -9,7 +9,7 @@ pub use crate::types::{
     RecordsImportedV1, RecordsImportedV1Record, RecordsImportedV1RecordAddress,
     RecordsImportedV1RecordAddressCountry,
 };
-impl ::events_runtime::EventPayload for RecordsImportedV1 {
+impl ::event_contracts::EventPayload for RecordsImportedV1 {
     const TYPE: &'static str = "bench.bulk.records_imported";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "bench.bulk.records_imported.v1";
@@ -18,7 +18,7 @@ impl ::events_runtime::EventPayload for RecordsImportedV1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///bulk/records_imported.v1.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -29,12 +29,12 @@ impl RecordsImportedV1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "bench.bulk.records_imported".to_owned(),
                 version: 1u32,
                 violations,
@@ -46,16 +46,16 @@ impl RecordsImportedV1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

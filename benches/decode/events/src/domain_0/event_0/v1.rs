@@ -6,7 +6,7 @@ Synthetic event 0 for the generation benchmark.
 
 Topic: `bench.domain_0.event_0.v1`. Schema: `domain_0/event_0.v1.schema.json`.*/
 pub use crate::types::{Event0V1, Event0V1Field2};
-impl ::events_runtime::EventPayload for Event0V1 {
+impl ::event_contracts::EventPayload for Event0V1 {
     const TYPE: &'static str = "bench.domain_0.event_0";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "bench.domain_0.event_0.v1";
@@ -15,7 +15,7 @@ impl ::events_runtime::EventPayload for Event0V1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///domain_0/event_0.v1.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -26,12 +26,12 @@ impl Event0V1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "bench.domain_0.event_0".to_owned(),
                 version: 1u32,
                 violations,
@@ -43,16 +43,16 @@ impl Event0V1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

@@ -9,7 +9,7 @@ pub use crate::types::{
     Event21V1, Event21V1Field10, Event21V1Field14, Event21V1Field2, Event21V1Field6,
     Part10, Part2,
 };
-impl ::events_runtime::EventPayload for Event21V1 {
+impl ::event_contracts::EventPayload for Event21V1 {
     const TYPE: &'static str = "bench.domain_1.event_21";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "bench.domain_1.event_21.v1";
@@ -18,7 +18,7 @@ impl ::events_runtime::EventPayload for Event21V1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///domain_1/event_21.v1.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -29,12 +29,12 @@ impl Event21V1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "bench.domain_1.event_21".to_owned(),
                 version: 1u32,
                 violations,
@@ -46,16 +46,16 @@ impl Event21V1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

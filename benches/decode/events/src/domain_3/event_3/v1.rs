@@ -6,7 +6,7 @@ Synthetic event 3 for the generation benchmark.
 
 Topic: `bench.domain_3.event_3.v1`. Schema: `domain_3/event_3.v1.schema.json`.*/
 pub use crate::types::{Event3V1, Event3V1Field2, Event3V1Field6, Part8};
-impl ::events_runtime::EventPayload for Event3V1 {
+impl ::event_contracts::EventPayload for Event3V1 {
     const TYPE: &'static str = "bench.domain_3.event_3";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "bench.domain_3.event_3.v1";
@@ -15,7 +15,7 @@ impl ::events_runtime::EventPayload for Event3V1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///domain_3/event_3.v1.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -26,12 +26,12 @@ impl Event3V1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "bench.domain_3.event_3".to_owned(),
                 version: 1u32,
                 violations,
@@ -43,16 +43,16 @@ impl Event3V1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

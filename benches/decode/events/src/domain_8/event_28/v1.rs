@@ -8,7 +8,7 @@ Topic: `bench.domain_8.event_28.v1`. Schema: `domain_8/event_28.v1.schema.json`.
 pub use crate::types::{
     Event28V1, Event28V1Field10, Event28V1Field2, Event28V1Field6, Part9,
 };
-impl ::events_runtime::EventPayload for Event28V1 {
+impl ::event_contracts::EventPayload for Event28V1 {
     const TYPE: &'static str = "bench.domain_8.event_28";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "bench.domain_8.event_28.v1";
@@ -17,7 +17,7 @@ impl ::events_runtime::EventPayload for Event28V1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///domain_8/event_28.v1.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -28,12 +28,12 @@ impl Event28V1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "bench.domain_8.event_28".to_owned(),
                 version: 1u32,
                 violations,
@@ -45,16 +45,16 @@ impl Event28V1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

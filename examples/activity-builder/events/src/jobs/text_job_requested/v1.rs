@@ -6,7 +6,7 @@ Emitted by the API Gateway when a user requests a text-based activity; the Text 
 
 Topic: `text-jobs`. Schema: `jobs/text_job_requested.v1.schema.json`.*/
 pub use crate::types::{ActivityKind, Difficulty, LanguageCode, TextJobRequestedV1};
-impl ::events_runtime::EventPayload for TextJobRequestedV1 {
+impl ::event_contracts::EventPayload for TextJobRequestedV1 {
     const TYPE: &'static str = "TEXT_JOB_REQUESTED";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "text-jobs";
@@ -15,7 +15,7 @@ impl ::events_runtime::EventPayload for TextJobRequestedV1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///jobs/text_job_requested.v1.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -26,12 +26,12 @@ impl TextJobRequestedV1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "TEXT_JOB_REQUESTED".to_owned(),
                 version: 1u32,
                 violations,
@@ -43,16 +43,16 @@ impl TextJobRequestedV1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

@@ -6,7 +6,7 @@ Emitted on every job state change (queued, processing, completed, failed) so cli
 
 Topic: `job-status`. Schema: `status/job_status_changed.v2.schema.json`.*/
 pub use crate::types::{JobError, JobStatus, JobStatusChangedV2};
-impl ::events_runtime::EventPayload for JobStatusChangedV2 {
+impl ::event_contracts::EventPayload for JobStatusChangedV2 {
     const TYPE: &'static str = "JOB_STATUS_CHANGED";
     const VERSION: u32 = 2u32;
     const TOPIC: &'static str = "job-status";
@@ -15,7 +15,7 @@ impl ::events_runtime::EventPayload for JobStatusChangedV2 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///status/job_status_changed.v2.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -26,12 +26,12 @@ impl JobStatusChangedV2 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "JOB_STATUS_CHANGED".to_owned(),
                 version: 2u32,
                 violations,
@@ -43,16 +43,16 @@ impl JobStatusChangedV2 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

@@ -8,7 +8,7 @@ Topic: `cache.entry.invalidated.v1`. Schema: `cache/entry_invalidated.v1.schema.
 pub use crate::types::{
     EntryInvalidatedV1, EntryInvalidatedV1Entity, EntryInvalidatedV1Reason,
 };
-impl ::events_runtime::EventPayload for EntryInvalidatedV1 {
+impl ::event_contracts::EventPayload for EntryInvalidatedV1 {
     const TYPE: &'static str = "cache.entry.invalidated";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "cache.entry.invalidated.v1";
@@ -17,7 +17,7 @@ impl ::events_runtime::EventPayload for EntryInvalidatedV1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///cache/entry_invalidated.v1.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -28,12 +28,12 @@ impl EntryInvalidatedV1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "cache.entry.invalidated".to_owned(),
                 version: 1u32,
                 violations,
@@ -45,14 +45,14 @@ impl EntryInvalidatedV1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
-        VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+        VALIDATOR.violations(&::event_contracts::validation::to_value(self), prefix)
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

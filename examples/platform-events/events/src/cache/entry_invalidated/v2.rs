@@ -8,7 +8,7 @@ Topic: `cache.entry.invalidated.v2`. Schema: `cache/entry_invalidated.v2.schema.
 pub use crate::types::{
     EntryInvalidatedV2, EntryInvalidatedV2Entity, EntryInvalidatedV2Reason,
 };
-impl ::events_runtime::EventPayload for EntryInvalidatedV2 {
+impl ::event_contracts::EventPayload for EntryInvalidatedV2 {
     const TYPE: &'static str = "cache.entry.invalidated";
     const VERSION: u32 = 2u32;
     const TOPIC: &'static str = "cache.entry.invalidated.v2";
@@ -17,7 +17,7 @@ impl ::events_runtime::EventPayload for EntryInvalidatedV2 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///cache/entry_invalidated.v2.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -28,12 +28,12 @@ impl EntryInvalidatedV2 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "cache.entry.invalidated".to_owned(),
                 version: 2u32,
                 violations,
@@ -45,14 +45,14 @@ impl EntryInvalidatedV2 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
-        VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+        VALIDATOR.violations(&::event_contracts::validation::to_value(self), prefix)
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

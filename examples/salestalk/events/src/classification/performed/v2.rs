@@ -8,7 +8,7 @@ Topic: `classification.performed.v2`. Schema: `classification/performed.v2.schem
 pub use crate::types::{
     Intent, PerformedV2, PerformedV2EntitiesItem, PerformedV2EntitiesItemType,
 };
-impl ::events_runtime::EventPayload for PerformedV2 {
+impl ::event_contracts::EventPayload for PerformedV2 {
     const TYPE: &'static str = "classification.performed";
     const VERSION: u32 = 2u32;
     const TOPIC: &'static str = "classification.performed.v2";
@@ -17,7 +17,7 @@ impl ::events_runtime::EventPayload for PerformedV2 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///classification/performed.v2.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -28,12 +28,12 @@ impl PerformedV2 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "classification.performed".to_owned(),
                 version: 2u32,
                 violations,
@@ -45,16 +45,16 @@ impl PerformedV2 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.check_into(&::events_runtime::validation::At::Root(prefix), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

@@ -9,7 +9,7 @@ pub use crate::types::{
     ProvisionedV1, ProvisionedV1Plan, ProvisionedV1PlanMonthlyPrice,
     ProvisionedV1PlanTier,
 };
-impl ::events_runtime::EventPayload for ProvisionedV1 {
+impl ::event_contracts::EventPayload for ProvisionedV1 {
     const TYPE: &'static str = "tenant.provisioned";
     const VERSION: u32 = 1u32;
     const TOPIC: &'static str = "tenant.provisioned.v1";
@@ -18,7 +18,7 @@ impl ::events_runtime::EventPayload for ProvisionedV1 {
     );
 }
 /// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::events_runtime::SchemaValidator = ::events_runtime::SchemaValidator::document(
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
     "json-schema:///tenant/provisioned.v1.schema.json",
     crate::registry::DOCUMENTS,
     false,
@@ -29,12 +29,12 @@ impl ProvisionedV1 {
     /// violation.
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::events_runtime::ValidationError> {
+    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
         let violations = self.violations("");
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(::events_runtime::ValidationError {
+            Err(::event_contracts::ValidationError {
                 event_type: "tenant.provisioned".to_owned(),
                 version: 1u32,
                 violations,
@@ -46,14 +46,14 @@ impl ProvisionedV1 {
     pub fn violations(
         &self,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
-        VALIDATOR.violations(&::events_runtime::validation::to_value(self), prefix)
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+        VALIDATOR.violations(&::event_contracts::validation::to_value(self), prefix)
     }
     /// Every violation of `json`, a payload of this event as received.
     pub fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
-    ) -> ::std::vec::Vec<::events_runtime::Violation> {
+    ) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(json, prefix)
     }
 }

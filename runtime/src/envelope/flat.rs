@@ -31,9 +31,9 @@ pub trait FlatHeader<'de>: Deserialize<'de> {
 }
 
 /// The names the marks ask for; only this module's deserializer answers them.
-const TYPE: &str = "$events_runtime::envelope::TypeMark";
-const VERSION: &str = "$events_runtime::envelope::VersionMark";
-const PAYLOAD: &str = "$events_runtime::envelope::PayloadMark";
+const TYPE: &str = "$event_contracts::envelope::TypeMark";
+const VERSION: &str = "$event_contracts::envelope::VersionMark";
+const PAYLOAD: &str = "$event_contracts::envelope::PayloadMark";
 
 macro_rules! marks {
     ($($(#[$doc:meta])* $mark:ident = $name:ident;)*) => {$(
@@ -66,7 +66,7 @@ impl<'de> Visitor<'de> for MarkVisitor {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the envelope's type, version or payload, read by events_runtime's decode")
+        f.write_str("the envelope's type, version or payload, read by event_contracts's decode")
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
