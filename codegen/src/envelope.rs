@@ -293,14 +293,14 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
             pub fn from_subject_and_slice_unchecked(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::event_contracts::DecodeError> {
                 let Some((_, event_type, version)) = SUBJECTS
                     .iter()
-                    .find(|(pattern, _, _)| ::event_contracts::envelope::subject_matches(pattern, subject))
+                    .find(|(pattern, _, _)| ::event_contracts::subject::subject_matches(pattern, subject))
                 else {
                     return Err(::event_contracts::DecodeError::UnknownSubject { subject: subject.to_owned() });
                 };
                 #[cfg(feature = "fast-json")]
-                return ::event_contracts::envelope::fast::payload_from_slice(event_type, *version, bytes);
+                return ::event_contracts::decode::fast::payload_from_slice(event_type, *version, bytes);
                 #[cfg(not(feature = "fast-json"))]
-                ::event_contracts::envelope::payload_from_slice(event_type, *version, bytes)
+                ::event_contracts::decode::payload_from_slice(event_type, *version, bytes)
             }
 
             /// The subject to publish this event on, filled from its fields.
@@ -454,7 +454,7 @@ fn wire_fields(item: &syn::ItemStruct, skip: Option<&Ident>) -> Option<Vec<(Iden
 /// The wire type of a flat layout's root (type, version and payload beside
 /// the header's fields): the header's fields, and a mark where each of
 /// type, version and payload goes, so serde's derived visitor reads every
-/// key once (see `event_contracts::envelope::FlatHeader`). `None` where the
+/// key once (see `event_contracts::decode::FlatHeader`). `None` where the
 /// layout is nested or the header is not a plain struct; the generic
 /// decode serves then.
 fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
@@ -486,7 +486,7 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
         return None;
     }
     let [wire_type, wire_version, wire_payload] = &marks;
-    let version_decl = version_key.map(|key| quote!(#[serde(rename = #key)] pub #wire_version: ::event_contracts::envelope::VersionMark,));
+    let version_decl = version_key.map(|key| quote!(#[serde(rename = #key)] pub #wire_version: ::event_contracts::decode::VersionMark,));
     let wire_name = ident(&format!("{HEADER_TYPE}Wire"));
     let header_name = ident(HEADER_TYPE);
     let (idents, decls): (Vec<_>, Vec<_>) = fields.into_iter().unzip();
@@ -504,13 +504,13 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
             pub struct #wire_name {
                 #(#decls,)*
                 #[serde(rename = #type_key)]
-                pub #wire_type: ::event_contracts::envelope::TypeMark,
+                pub #wire_type: ::event_contracts::decode::TypeMark,
                 #version_decl
                 #[serde(rename = #payload_key)]
-                pub #wire_payload: ::event_contracts::envelope::PayloadMark,
+                pub #wire_payload: ::event_contracts::decode::PayloadMark,
             }
 
-            impl<'de> ::event_contracts::envelope::FlatHeader<'de> for #header_name {
+            impl<'de> ::event_contracts::decode::FlatHeader<'de> for #header_name {
                 type Wire = #wire_name;
 
                 fn from_wire(wire: #wire_name) -> Self {
@@ -525,7 +525,7 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
 /// Wire types for a layout whose type and version sit in a nested object
 /// (KFM's `meta`): that object decodes whole, type and version as plain
 /// fields, instead of key by key through the runtime's interception (see
-/// `event_contracts::envelope::NestedHeader`). `None` where the layout is
+/// `event_contracts::decode::NestedHeader`). `None` where the layout is
 /// flat or the header is not a plain struct; the generic decode serves then.
 fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     let [parent_key, type_leaf] = spec.type_path.as_slice() else { return None };
@@ -557,7 +557,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     let (version_decl, version_ident, version_value) = match version_leaf {
         // `2.0` is the integer 2 to JSON Schema, so the version is read as it reads one.
         Some(leaf) => (
-            quote!(#[serde(rename = #leaf, deserialize_with = "::event_contracts::envelope::deserialize_version")] #wire_version: u64,),
+            quote!(#[serde(rename = #leaf, deserialize_with = "::event_contracts::layout::deserialize_version")] #wire_version: u64,),
             quote!(#wire_version,),
             quote!(::std::option::Option::Some(#wire_version)),
         ),
@@ -589,13 +589,13 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
                 #(#rest_decls,)*
             }
 
-            impl<'de> ::event_contracts::envelope::NestedHeader<'de> for #header_name {
+            impl<'de> ::event_contracts::decode::NestedHeader<'de> for #header_name {
                 type Wire = #wire_name<'de>;
                 type Rest = #rest_name;
                 type Parent = #parent_name;
             #sole_parent
 
-                fn split(wire: #wire_name<'de>) -> (#parent_name, ::event_contracts::envelope::Carried<'de>) {
+                fn split(wire: #wire_name<'de>) -> (#parent_name, ::event_contracts::decode::Carried<'de>) {
                     let #wire_name { #(#parent_idents,)* #wire_type, #version_ident } = wire;
                     (#parent_name { #(#parent_idents,)* }, (::std::option::Option::Some(#wire_type), #version_value))
                 }
@@ -724,9 +724,9 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
             /// Decodes without validating what the types cannot express.
             pub fn from_slice_unchecked(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
                 #[cfg(feature = "fast-json")]
-                let (header, event) = ::event_contracts::envelope::fast::#decode(&LAYOUT, bytes)?;
+                let (header, event) = ::event_contracts::decode::fast::#decode(&LAYOUT, bytes)?;
                 #[cfg(not(feature = "fast-json"))]
-                let (header, event) = ::event_contracts::envelope::#decode(&LAYOUT, bytes)?;
+                let (header, event) = ::event_contracts::decode::#decode(&LAYOUT, bytes)?;
                 Ok(Envelope { header, event })
             }
 
@@ -796,7 +796,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
 
         impl ::serde::Serialize for Envelope {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::event_contracts::envelope::serialize(&LAYOUT, &self.header, &self.event, serializer)
+                ::event_contracts::encode::serialize_envelope(&LAYOUT, &self.header, &self.event, serializer)
             }
         }
 

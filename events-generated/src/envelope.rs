@@ -60,12 +60,12 @@ impl Envelope {
         bytes: &[u8],
     ) -> ::std::result::Result<Self, DecodeError> {
         #[cfg(feature = "fast-json")]
-        let (header, event) = ::event_contracts::envelope::fast::from_slice_nested(
+        let (header, event) = ::event_contracts::decode::fast::from_slice_nested(
             &LAYOUT,
             bytes,
         )?;
         #[cfg(not(feature = "fast-json"))]
-        let (header, event) = ::event_contracts::envelope::from_slice_nested(
+        let (header, event) = ::event_contracts::decode::from_slice_nested(
             &LAYOUT,
             bytes,
         )?;
@@ -150,7 +150,7 @@ impl ::serde::Serialize for Envelope {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::event_contracts::envelope::serialize(
+        ::event_contracts::encode::serialize_envelope(
             &LAYOUT,
             &self.header,
             &self.event,
@@ -210,7 +210,7 @@ pub mod wire {
         wire_event_type: ::std::borrow::Cow<'a, str>,
         #[serde(
             rename = "version",
-            deserialize_with = "::event_contracts::envelope::deserialize_version"
+            deserialize_with = "::event_contracts::layout::deserialize_version"
         )]
         wire_version: u64,
     }
@@ -218,14 +218,14 @@ pub mod wire {
     #[derive(::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct EnvelopeHeaderRest {}
-    impl<'de> ::event_contracts::envelope::NestedHeader<'de> for EnvelopeHeader {
+    impl<'de> ::event_contracts::decode::NestedHeader<'de> for EnvelopeHeader {
         type Wire = EventMetaWire<'de>;
         type Rest = EnvelopeHeaderRest;
         type Parent = EventMeta;
         const SOLE_PARENT: bool = true;
         fn split(
             wire: EventMetaWire<'de>,
-        ) -> (EventMeta, ::event_contracts::envelope::Carried<'de>) {
+        ) -> (EventMeta, ::event_contracts::decode::Carried<'de>) {
             let EventMetaWire {
                 classification,
                 correlation_id,

@@ -12,7 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::DecodeError;
-use crate::envelope::{Dispatch, payload_from_slice, split_type_suffix};
+use crate::decode::payload_from_slice;
+use crate::dispatch::Dispatch;
+use crate::layout::split_type_suffix;
 
 pub use cloudevents::Event as CloudEvent;
 

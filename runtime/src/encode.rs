@@ -1,4 +1,6 @@
-//! Encoding into a buffer sized from the last message this thread encoded.
+//! Encoding: an envelope's type, version and payload written from the event
+//! ([`inject`]), into a buffer sized from the last message this thread
+//! encoded.
 //!
 //! `serde_json::to_vec` starts every message at 128 bytes and doubles, so an
 //! 800-byte envelope pays three reallocations, each copying what was written.
@@ -8,6 +10,10 @@
 use std::cell::Cell;
 
 use serde::Serialize;
+
+mod inject;
+
+pub use inject::serialize_envelope;
 
 thread_local! {
     static LAST_LEN: Cell<usize> = const { Cell::new(0) };

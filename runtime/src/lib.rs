@@ -3,10 +3,13 @@
 //! Generated crates hold the types; this crate holds the machinery they all
 //! need and that would be wasteful to emit once per contract set:
 //!
-//! * [`envelope`]: one-pass envelope decoding (type and version are read
-//!   first, the payload is decoded straight into its typed variant) and
-//!   encoding that fills type and version from the payload's type;
-//! * [`encode`]: JSON encoding into a buffer sized from the last message;
+//! * [`layout`]: where an envelope keeps type, version and payload;
+//! * [`dispatch`]: what a generated event enum does for the decoder;
+//! * [`decode`]: one-pass envelope decoding (type and version are read
+//!   first, the payload is decoded straight into its typed variant);
+//! * [`encode`]: encoding that fills type and version from the payload's
+//!   type, into a buffer sized from the last message;
+//! * [`subject`]: NATS subjects of envelope-less events;
 //! * [`DecodeError`]: the typed error a consumer dead-letters;
 //! * [`formats`]: lossless `uuid` and `date-time` types, so a decoded event
 //!   re-encodes to the same JSON value it came from;
@@ -21,16 +24,20 @@ pub mod cloudevents;
 pub mod dead_letter;
 pub mod double_option;
 pub mod encode;
-pub mod envelope;
+pub mod decode;
+pub mod dispatch;
 mod error;
 pub mod formats;
 pub mod idempotency;
 pub mod integer;
+pub mod layout;
 mod prescan;
+pub mod subject;
 pub mod upcast;
 pub mod validation;
 
-pub use envelope::{Dispatch, EnvelopeLayout, Routed, VersionFormat};
+pub use dispatch::{Dispatch, Routed};
+pub use layout::{EnvelopeLayout, VersionFormat};
 pub use dead_letter::{DeadLetter, ErrorBody};
 pub use error::DecodeError;
 pub use idempotency::{IdempotencyStore, InMemoryIdempotencyStore};

@@ -14,7 +14,7 @@
 //! version key it then meets, and decodes again without it when they differ
 //! or anything fails (see `envelope`).
 
-use crate::envelope::EnvelopeLayout;
+use crate::layout::EnvelopeLayout;
 use crate::integer::decimal;
 
 /// The type string and, where the layout has a version field, the version,
@@ -97,7 +97,7 @@ pub(crate) fn on_tape<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<'de
 /// paths share); the first member of each name counts.
 #[cfg(feature = "fast-json")]
 fn tape_type_and_version<'de>(layout: &EnvelopeLayout, nodes: &[simd_json::Node<'de>]) -> Option<(&'de str, Option<u64>)> {
-    use crate::envelope::integral_version;
+    use crate::layout::integral_version;
     use simd_json::{Node, StaticNode};
     let holder = match layout.nested_parent() {
         Some(parent) => TapeMembers::of(nodes, 0)?.find(|(key, _)| *key == parent)?.1,
@@ -219,7 +219,7 @@ fn integer(bytes: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::VersionFormat;
+    use crate::layout::VersionFormat;
 
     const NESTED: EnvelopeLayout = EnvelopeLayout {
         type_path: &["meta", "type"],

@@ -211,7 +211,7 @@ fn the_payload_may_come_first_and_a_repeated_type_or_version_is_refused() {
 #[test]
 fn the_nested_header_decodes_whole_and_agrees_with_the_generic_decode() {
     use events_generated::{Event, LAYOUT, types::EnvelopeHeader};
-    use event_contracts::envelope::{from_slice, try_from_slice_nested};
+    use event_contracts::decode::{from_slice, try_from_slice_nested};
     let data = valid_data();
     let mut with_optionals = meta("kfm.ingestion.new_image_available", 1);
     with_optionals["correlation_id"] = json!("ingest-1");
@@ -318,7 +318,7 @@ fn dispatch_finds_exactly_the_known_types_of_every_set() {
 fn a_version_written_with_a_zero_fraction_is_that_integer() {
     use events_generated::types::EnvelopeHeader;
     use events_generated::{Event, LAYOUT};
-    use event_contracts::envelope::{self, fast};
+    use event_contracts::decode::{self as envelope, fast};
     let data = json!({"asset_kind": "dem", "asset_refs": ["stac:item:a"], "checksum": {"algorithm": "sha256", "value": "0".repeat(64)}});
     let mut written = meta("kfm.ingestion.new_image_available", 2);
     let expected = Envelope::from_json(&json!({"meta": written, "data": data}).to_string()).expect("valid");

@@ -6,7 +6,7 @@ mod support;
 
 use events_generated::types::EnvelopeHeader;
 use events_generated::{Event, LAYOUT};
-use event_contracts::envelope;
+use event_contracts::decode as envelope;
 use serde_json::{Value, json};
 
 fn message(data_first: bool, version: u64, data: &Value) -> String {

@@ -71,7 +71,7 @@ macro_rules! compare_set {
             for example in schema["examples"].as_array().into_iter().flatten() {
                 for mutated in mutations(example) {
                     let bytes = serde_json::to_vec(&mutated).unwrap();
-                    let Ok(event) = event_contracts::envelope::payload_from_slice::<Event>(info.event_type, info.version, &bytes) else {
+                    let Ok(event) = event_contracts::decode::payload_from_slice::<Event>(info.event_type, info.version, &bytes) else {
                         continue; // the types refused it: nothing left to validate
                     };
                     if !event.decoded_is_exact() {
@@ -108,7 +108,7 @@ fn a_violation_found_by_generated_checks_names_pointer_and_keyword() {
     let Some(names) = payload.pointer("/metric_names").cloned() else { panic!("the example has metric_names: {payload}") };
     payload["metric_names"] = json!([names[0], names[0]]);
     let bytes = serde_json::to_vec(&payload).unwrap();
-    let event = event_contracts::envelope::payload_from_slice::<salestalk_events::Event>(info.event_type, info.version, &bytes).unwrap();
+    let event = event_contracts::decode::payload_from_slice::<salestalk_events::Event>(info.event_type, info.version, &bytes).unwrap();
     let violations = event.violations("/payload");
     assert_eq!(found(&violations), BTreeSet::from([("/payload/metric_names".to_owned(), "uniqueItems".to_owned())]));
 }

@@ -11,7 +11,7 @@ mod support;
 
 use std::fmt::Debug;
 
-use event_contracts::envelope::{self, fast};
+use event_contracts::decode::{self as envelope, fast};
 use event_contracts::{DecodeError, EnvelopeLayout, EventInfo};
 use serde_json::Value;
 

@@ -107,7 +107,7 @@ fn platform_events_route_by_suffix_and_carry_the_error_contract() {
 /// The subject an example is published on.
 fn subject_for(schema: &str, example: &Value) -> String {
     let schema: Value = serde_json::from_str(schema).unwrap();
-    event_contracts::envelope::fill_subject(schema["x-subject"].as_str().unwrap(), example).unwrap()
+    event_contracts::subject::fill_subject(schema["x-subject"].as_str().unwrap(), example).unwrap()
 }
 
 #[test]
@@ -172,7 +172,7 @@ macro_rules! flat_wire_agrees {
     ($name:ident, $krate:ident, $envelope_schema:literal, $type_key:literal, $payload_key:literal, $optional:expr) => {
         #[test]
         fn $name() {
-            use event_contracts::envelope::{from_slice, try_from_slice_flat};
+            use event_contracts::decode::{from_slice, try_from_slice_flat};
             use $krate::{Envelope, Event, LAYOUT, types::EnvelopeHeader};
             let message = first_example(include_str!($envelope_schema));
             let wire_type = message[$type_key].as_str().expect("a type").to_owned();
@@ -218,7 +218,7 @@ macro_rules! flat_wire_agrees {
             }
             // The fast backend takes the same wire path.
             for text in &taken {
-                let fast = event_contracts::envelope::fast::from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());
+                let fast = event_contracts::decode::fast::from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes());
                 assert_eq!(fast, from_slice(&LAYOUT, text.as_bytes()), "{text}");
             }
         }

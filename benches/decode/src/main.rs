@@ -170,7 +170,7 @@ fn kfm(report: &mut Report, settings: Settings) {
             // What the generated `from_slice_unchecked` calls under `fast-json`
             // (KFM's `meta` decodes whole through its wire type).
             Variant::new("A fast", || {
-                event_contracts::envelope::fast::from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, bytes).expect("A fast decodes").1.version() as usize
+                event_contracts::decode::fast::from_slice_nested::<EnvelopeHeader, Event>(&LAYOUT, bytes).expect("A fast decodes").1.version() as usize
             }),
             Variant::new("B", || {
                 serde_json::from_slice::<known::KfmKnown<NewImageAvailableV2>>(bytes).expect("B decodes").data.asset_refs.len()
@@ -232,7 +232,7 @@ fn kfm(report: &mut Report, settings: Settings) {
 /// bytes, so there is nothing for serde's tagged enums to dispatch on: no C).
 fn flat(report: &mut Report, settings: Settings) {
     use agent_platform_events::{Event, MeteredV1, SUBJECTS, registry};
-    use event_contracts::envelope::subject_matches;
+    use event_contracts::subject::subject_matches;
     let info = registry::find("usage.metered", 1).expect("in the agent platform set");
     let message = example(info.schema).to_string();
     let bytes = message.as_bytes();
@@ -244,7 +244,7 @@ fn flat(report: &mut Report, settings: Settings) {
         // `fast-json`: the subject picks type and version, then simd-json.
         Variant::new("A fast", || {
             let (_, event_type, version) = SUBJECTS.iter().find(|(pattern, _, _)| subject_matches(pattern, subject)).expect("a known subject");
-            event_contracts::envelope::fast::payload_from_slice::<Event>(event_type, *version, bytes).expect("A fast decodes").version() as usize
+            event_contracts::decode::fast::payload_from_slice::<Event>(event_type, *version, bytes).expect("A fast decodes").version() as usize
         }),
         Variant::new("B", || serde_json::from_slice::<MeteredV1>(bytes).expect("B decodes").service_name.len()),
         Variant::new("B str", || {
@@ -303,7 +303,7 @@ fn bench_set(report: &mut Report, settings: Settings) {
             Variant::new("A fast", || {
                 messages
                     .iter()
-                    .map(|m| event_contracts::envelope::fast::from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, &m.bytes).expect("A fast decodes").1.version() as usize)
+                    .map(|m| event_contracts::decode::fast::from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, &m.bytes).expect("A fast decodes").1.version() as usize)
                     .sum()
             }),
             Variant::new("B", || messages.iter().map(|m| (m.known)(&m.bytes)).sum()),

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 const ID_FIELDS: &[&str] = &["event_id", "step_id", "message_id", "alert_id", "document_id"];
 
 fn subject_for(schema: &Value, payload: &Value) -> String {
-    event_contracts::envelope::fill_subject(schema["x-subject"].as_str().unwrap(), payload).expect("subject fields are required strings")
+    event_contracts::subject::fill_subject(schema["x-subject"].as_str().unwrap(), payload).expect("subject fields are required strings")
 }
 
 /// `count` distinct valid events, cycling through every example of every

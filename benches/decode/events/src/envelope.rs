@@ -50,12 +50,12 @@ impl Envelope {
         bytes: &[u8],
     ) -> ::std::result::Result<Self, DecodeError> {
         #[cfg(feature = "fast-json")]
-        let (header, event) = ::event_contracts::envelope::fast::from_slice_flat(
+        let (header, event) = ::event_contracts::decode::fast::from_slice_flat(
             &LAYOUT,
             bytes,
         )?;
         #[cfg(not(feature = "fast-json"))]
-        let (header, event) = ::event_contracts::envelope::from_slice_flat(
+        let (header, event) = ::event_contracts::decode::from_slice_flat(
             &LAYOUT,
             bytes,
         )?;
@@ -140,7 +140,7 @@ impl ::serde::Serialize for Envelope {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::event_contracts::envelope::serialize(
+        ::event_contracts::encode::serialize_envelope(
             &LAYOUT,
             &self.header,
             &self.event,
@@ -161,11 +161,11 @@ pub mod wire {
         source: ::std::string::String,
         time: ::event_contracts::formats::DateTime,
         #[serde(rename = "type")]
-        pub wire_event_type: ::event_contracts::envelope::TypeMark,
+        pub wire_event_type: ::event_contracts::decode::TypeMark,
         #[serde(rename = "data")]
-        pub wire_payload: ::event_contracts::envelope::PayloadMark,
+        pub wire_payload: ::event_contracts::decode::PayloadMark,
     }
-    impl<'de> ::event_contracts::envelope::FlatHeader<'de> for EnvelopeHeader {
+    impl<'de> ::event_contracts::decode::FlatHeader<'de> for EnvelopeHeader {
         type Wire = EnvelopeHeaderWire;
         fn from_wire(wire: EnvelopeHeaderWire) -> Self {
             let EnvelopeHeaderWire { id, source, time, .. } = wire;

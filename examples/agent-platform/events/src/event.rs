@@ -252,7 +252,7 @@ impl Event {
     ) -> ::std::result::Result<Self, ::event_contracts::DecodeError> {
         let Some((_, event_type, version)) = SUBJECTS
             .iter()
-            .find(|(pattern, _, _)| ::event_contracts::envelope::subject_matches(
+            .find(|(pattern, _, _)| ::event_contracts::subject::subject_matches(
                 pattern,
                 subject,
             )) else {
@@ -261,13 +261,13 @@ impl Event {
             });
         };
         #[cfg(feature = "fast-json")]
-        return ::event_contracts::envelope::fast::payload_from_slice(
+        return ::event_contracts::decode::fast::payload_from_slice(
             event_type,
             *version,
             bytes,
         );
         #[cfg(not(feature = "fast-json"))]
-        ::event_contracts::envelope::payload_from_slice(event_type, *version, bytes)
+        ::event_contracts::decode::payload_from_slice(event_type, *version, bytes)
     }
     /// The subject to publish this event on, filled from its fields.
     pub fn subject(&self) -> ::std::string::String {

@@ -18,7 +18,11 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{Dispatch, EnvelopeLayout, Key, RawPayload, State, deserialize_version, from_slice, utf8};
+use super::state::{RawPayload, State};
+use super::visit::Key;
+use super::{from_slice, utf8};
+use crate::dispatch::Dispatch;
+use crate::layout::{EnvelopeLayout, deserialize_version};
 use crate::DecodeError;
 use crate::prescan::Lookahead;
 
