@@ -35,45 +35,29 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
     let deprecated = set.events.iter().map(|e| {
         e.deprecated.then(|| quote!(#[doc = ""] #[doc = "Deprecated by its schema."]))
     });
-    let mut known = std::collections::BTreeMap::<&str, Vec<u32>>::new();
-    for event in &set.events {
-        known.entry(&event.event_type).or_default().push(event.version);
-    }
     // Dispatch finds the type's index by a switch, then matches integers.
-    let type_names: Vec<&str> = known.keys().copied().collect();
+    let type_names: Vec<&str> = set.events.iter().map(|e| e.event_type.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let type_switch = crate::switch::string_index(&quote!(event_type), &type_names);
     let pairs = set.events.iter().map(|e| {
         let index = type_names.binary_search(&e.event_type.as_str()).expect("every event's type is known");
         let version = u64::from(e.version);
         quote!((::std::option::Option::Some(#index), #version))
     });
-    // By the same type index as the dispatch (the types in order).
-    let known_arms = known.values().enumerate().map(|(index, versions)| quote!(::std::option::Option::Some(#index) => &[#(#versions),*],));
-    let event_types = set.events.iter().map(|e| &e.event_type);
-    let versions = set.events.iter().map(|e| e.version);
-    let topics = set.events.iter().map(|e| &e.topic);
-    let classifications = set.events.iter().map(|e| match &e.classification {
-        Some(value) => quote!(::std::option::Option::Some(#value)),
-        None => quote!(::std::option::Option::None),
-    });
-    let wire_types = set.events.iter().map(|e| &e.wire_type);
-    let exact = set
-        .events
-        .iter()
-        .map(|e| crate::types::decoded_value_is_exact(&crate::refs::standalone(&set.bundle, &e.payload_type)));
     let count = set.events.len();
+    let indices = 0..count;
     let subject_routing = match &set.envelope {
         None => subject_routing(set, type_file),
         Some(_) => quote!(),
     };
 
     quote! {
-        use ::event_contracts::{Dispatch, Routed};
+        use ::event_contracts::{EventPayload as _, Routed};
         use ::serde::Deserialize as _;
 
         /// Every event version of the contract set, one variant per (type,
         /// version). Decode with `Envelope::from_slice`; build with
-        /// `Envelope::new`, which takes any payload type.
+        /// `Envelope::new`, which takes any payload type. Its type, version,
+        /// topic and registry row come from [`EventSet`](::event_contracts::EventSet).
         #[derive(Debug, Clone, PartialEq)]
         pub enum Event {
             #( #[doc = #docs] #deprecated #variants(#payloads), )*
@@ -82,88 +66,6 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
         impl Event {
             /// How many (type, version) pairs the contract set has.
             pub const COUNT: usize = #count;
-
-            /// The event type, as written in the envelope.
-            pub fn event_type(&self) -> &'static str {
-                match self { #( Event::#variants(_) => #event_types, )* }
-            }
-
-            /// The major version.
-            pub fn version(&self) -> u32 {
-                match self { #( Event::#variants(_) => #versions, )* }
-            }
-
-            /// Where this event is published.
-            pub fn topic(&self) -> &'static str {
-                match self { #( Event::#variants(_) => #topics, )* }
-            }
-
-            /// The type as written on the wire.
-            pub fn wire_type(&self) -> &'static str {
-                match self { #( Event::#variants(_) => #wire_types, )* }
-            }
-
-            /// Every violation of the payload's schema, with pointers prefixed
-            /// by `prefix`.
-            pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
-                match self { #( Event::#variants(payload) => payload.violations(prefix), )* }
-            }
-
-            /// Whether validating the decoded payload answers as validating
-            /// the JSON it came from would: not where the schema has rules
-            /// (`oneOf`, `patternProperties`, ...) over what the type drops
-            /// or picks.
-            pub fn decoded_is_exact(&self) -> bool {
-                match self { #( Event::#variants(_) => #exact, )* }
-            }
-
-            /// Every violation of `json`, this event's payload as received.
-            pub fn json_violations(&self, json: &::serde_json::Value, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
-                match self { #( Event::#variants(_) => <#payloads>::json_violations(json, prefix), )* }
-            }
-
-            /// Validates a decoded event against the payload bytes it came
-            /// from: the decoded value where that is exact, the JSON otherwise.
-            pub fn validate_received(&self, payload: &[u8]) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-                if self.decoded_is_exact() {
-                    return self.validate();
-                }
-                match ::serde_json::from_slice::<::serde_json::Value>(payload) {
-                    Ok(json) => self.violations_to_result(self.json_violations(&json, "")),
-                    Err(_) => self.validate(),
-                }
-            }
-
-            fn violations_to_result(&self, violations: ::std::vec::Vec<::event_contracts::Violation>) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-                if violations.is_empty() {
-                    Ok(())
-                } else {
-                    Err(::event_contracts::ValidationError {
-                        event_type: self.event_type().to_owned(),
-                        version: self.version(),
-                        violations,
-                    })
-                }
-            }
-
-            /// Checks the payload against every rule of its schema.
-            pub fn validate(&self) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-                let violations = self.violations("");
-                if violations.is_empty() {
-                    Ok(())
-                } else {
-                    Err(::event_contracts::ValidationError {
-                        event_type: self.event_type().to_owned(),
-                        version: self.version(),
-                        violations,
-                    })
-                }
-            }
-
-            /// The data sensitivity the schema declares (`x-classification`).
-            pub fn classification(&self) -> ::std::option::Option<&'static str> {
-                match self { #( Event::#variants(_) => #classifications, )* }
-            }
         }
 
         #subject_routing
@@ -189,7 +91,15 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
             #type_switch
         }
 
-        impl Dispatch for Event {
+        impl ::event_contracts::EventSet for Event {
+            fn registry() -> &'static [::event_contracts::EventInfo] {
+                crate::registry::EVENTS
+            }
+
+            fn index(&self) -> usize {
+                match self { #( Event::#variants(_) => #indices, )* }
+            }
+
             fn decode_payload<'de, D: ::serde::Deserializer<'de>>(
                 event_type: &str,
                 version: u64,
@@ -205,23 +115,12 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
                 }
             }
 
-            fn known_versions(event_type: &str) -> &'static [u32] {
-                match type_index(event_type) {
-                    #(#known_arms)*
-                    _ => &[],
-                }
+            fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
+                match self { #( Event::#variants(payload) => payload.violations(prefix), )* }
             }
 
-            fn event_type(&self) -> &'static str {
-                Event::event_type(self)
-            }
-
-            fn version(&self) -> u32 {
-                Event::version(self)
-            }
-
-            fn wire_type(&self) -> &'static str {
-                Event::wire_type(self)
+            fn json_violations(&self, json: &::serde_json::Value, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
+                match self { #( Event::#variants(_) => <#payloads>::json_violations(json, prefix), )* }
             }
         }
     }
@@ -277,67 +176,34 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
         /// its type and version, in the order they are tried.
         pub static SUBJECTS: &[(&str, &str, u32)] = &[ #( (#patterns, #event_types, #versions), )* ];
 
-        impl Event {
-            /// Decodes a message by the subject it came on: the subject picks
-            /// the event version, the bytes are its payload.
-            ///
-            /// The payload is validated against its schema too; see
-            /// [`Event::from_subject_and_slice_unchecked`] to skip that.
-            pub fn from_subject_and_slice(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::event_contracts::DecodeError> {
-                let event = Self::from_subject_and_slice_unchecked(subject, bytes)?;
-                event.validate_received(bytes)?;
-                Ok(event)
+        impl ::event_contracts::SubjectRouted for Event {
+            fn subjects() -> &'static [(&'static str, &'static str, u32)] {
+                SUBJECTS
             }
 
-            /// Decodes by subject without validating what the types cannot express.
-            pub fn from_subject_and_slice_unchecked(subject: &str, bytes: &[u8]) -> ::std::result::Result<Self, ::event_contracts::DecodeError> {
-                let Some((_, event_type, version)) = SUBJECTS
-                    .iter()
-                    .find(|(pattern, _, _)| ::event_contracts::subject::subject_matches(pattern, subject))
-                else {
-                    return Err(::event_contracts::DecodeError::UnknownSubject { subject: subject.to_owned() });
-                };
-                #[cfg(feature = "fast-json")]
-                return ::event_contracts::decode::fast::payload_from_slice(event_type, *version, bytes);
-                #[cfg(not(feature = "fast-json"))]
-                ::event_contracts::decode::payload_from_slice(event_type, *version, bytes)
-            }
+            const FAST_JSON: bool = cfg!(feature = "fast-json");
 
-            /// The subject to publish this event on, filled from its fields.
-            pub fn subject(&self) -> ::std::string::String {
+            fn subject(&self) -> ::std::string::String {
                 match self { #(#subject_arms)* }
             }
 
-            /// The key that identifies this message for de-duplication: the
-            /// event type and the first of the configured id fields it has.
-            pub fn idempotency_key(&self) -> ::std::string::String {
+            fn idempotency_key(&self) -> ::std::string::String {
                 match self { #(#key_arms)* }
             }
-
-            /// Validates and encodes the payload (there is no envelope): an
-            /// event that breaks its schema is refused.
-            pub fn to_vec(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::event_contracts::ValidationError> {
-                self.validate()?;
-                Ok(self.to_vec_unchecked())
-            }
-
-            /// Encodes the payload without validating it.
-            pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-                ::event_contracts::encode::to_vec(self).expect("generated types always serialize")
-            }
         }
-
     }
 }
 
 /// Rust field paths in the header for the configured governance pointers.
-fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<(TokenStream, Vec<TokenStream>), crate::Error> {
+/// The idempotency key's parts come with whether any reads the event (its
+/// type or version) rather than the header.
+fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<(TokenStream, Vec<TokenStream>, bool), crate::Error> {
     let classify = match &set.governance.classification {
         Some(pointer) => {
             let path = header_path(set, types, "governance.classification", pointer)?;
             quote! {
-                if let ::std::option::Option::Some(value) = event.classification() {
-                    header.#(#path).* = value.parse().expect("x-classification values are checked at generation");
+                fn classify(&mut self, classification: &'static str) {
+                    self.#(#path).* = classification.parse().expect("x-classification values are checked at generation");
                 }
             }
         }
@@ -346,17 +212,19 @@ fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File)
     let type_pointer = format!("/{}", spec.type_path.join("/"));
     let version_pointer = format!("/{}", spec.version_path.join("/"));
     let mut key_parts = Vec::new();
+    let mut reads_event = false;
     for pointer in &set.governance.idempotency_key {
+        reads_event |= *pointer == type_pointer || *pointer == version_pointer;
         key_parts.push(if *pointer == type_pointer {
-            quote!(self.event.wire_type().to_owned())
+            quote!(::event_contracts::EventSet::wire_type(event).to_owned())
         } else if *pointer == version_pointer {
-            quote!(self.event.version().to_string())
+            quote!(::event_contracts::EventSet::version(event).to_string())
         } else {
             let path = header_path(set, types, "governance.idempotency-key", pointer)?;
-            quote!(self.header.#(#path).*.to_string())
+            quote!(self.#(#path).*.to_string())
         });
     }
-    Ok((classify, key_parts))
+    Ok((classify, key_parts, reads_event))
 }
 
 /// A required header field's Rust path, or a diagnostic naming the config key.
@@ -378,31 +246,25 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
     let time = match &config.time {
         Some(pointer) => {
             let path = header_path(set, types, "cloudevents.time", pointer)?;
-            quote!(::event_contracts::formats::DateTime::parse(&self.header.#(#path).*.to_string()).ok().map(|t| t.value()))
+            quote!(::std::option::Option::Some(self.#(#path).*.to_string()))
         }
         None => quote!(::std::option::Option::None),
     };
+    let header = ident(HEADER_TYPE);
     Ok(quote! {
-        /// CloudEvents 1.0: `id`, `source` and `time` from the header, `type`
-        /// as `<event type>.v<N>`, the payload as JSON `data`, and the rest of
-        /// the header in the `envelopeheader` extension.
-        #[cfg(feature = "cloudevents")]
-        impl Envelope {
-            /// The CloudEvent of this envelope.
-            pub fn to_cloudevent(&self) -> ::event_contracts::cloudevents::CloudEvent {
-                ::event_contracts::cloudevents::to_cloudevent(
-                    &self.header,
-                    &self.event,
-                    self.header.#(#id).*.to_string(),
-                    self.header.#(#source).*.to_string(),
-                    #time,
-                )
+        /// CloudEvents 1.0 (crate feature `cloudevents`): `Envelope::to_cloudevent`
+        /// and `Envelope::from_cloudevent` take `id`, `source` and `time` from here.
+        impl ::event_contracts::CloudEventHeader for #header {
+            fn cloudevent_id(&self) -> ::std::string::String {
+                self.#(#id).*.to_string()
             }
 
-            /// The envelope a CloudEvent made by [`Envelope::to_cloudevent`] carries.
-            pub fn from_cloudevent(cloudevent: &::event_contracts::cloudevents::CloudEvent) -> ::std::result::Result<Self, DecodeError> {
-                let (header, event) = ::event_contracts::cloudevents::from_cloudevent(cloudevent)?;
-                Ok(Envelope { header, event })
+            fn cloudevent_source(&self) -> ::std::string::String {
+                self.#(#source).*.to_string()
+            }
+
+            fn cloudevent_time(&self) -> ::std::option::Option<::std::string::String> {
+                #time
             }
         }
     })
@@ -609,17 +471,19 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
     })
 }
 
-/// `src/envelope.rs`: the `Envelope` type.
+/// `src/envelope.rs`: the header's [`Header`](event_contracts::Header)
+/// impl (the layout, its decoder, its checks, the governance fields) and
+/// `Envelope`, the runtime's envelope of this header.
 pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, header_checks: Option<bool>) -> Result<TokenStream, crate::Error> {
-    let (classify, key_parts) = header_expressions(set, spec, types)?;
+    let (classify, key_parts, key_reads_event) = header_expressions(set, spec, types)?;
     let cloudevents = cloudevents(set, types)?;
     let idempotency = if key_parts.is_empty() {
         quote!()
     } else {
+        // The event is read only where a part is its type or version.
+        let event = if key_reads_event { ident("event") } else { ident("_event") };
         quote! {
-            /// The key that identifies this message for de-duplication
-            /// (the configured `governance.idempotency-key` fields).
-            pub fn idempotency_key(&self) -> ::std::string::String {
+            fn idempotency_key(&self, #event: &Event) -> ::std::string::String {
                 [#(#key_parts),*].join(":")
             }
         }
@@ -628,6 +492,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
     let type_path = &spec.type_path;
     let version_path = &spec.version_path;
     let payload_key = &spec.payload_key;
+    let payload_pointer = format!("/{}", crate::refs::escape(payload_key));
     let type_pointer = format!("/{}", type_path.join("/"));
     let version_doc = match spec.version_format {
         VersionFormat::Integer => format!("the version at `/{}`", version_path.join("/")),
@@ -643,11 +508,11 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
     let header_violations = match header_checks {
         Some(true) => quote! {
             let mut out = ::std::vec::Vec::new();
-            self.header.check_into(&::event_contracts::validation::At::Root(""), &mut out);
+            self.check_into(&::event_contracts::validation::At::Root(""), &mut out);
             out
         },
         Some(false) => quote!(::std::vec::Vec::new()),
-        None => quote!(HEADER_VALIDATOR.violations(&::event_contracts::validation::to_value(&self.header), "")),
+        None => quote!(HEADER_VALIDATOR.violations(&::event_contracts::validation::to_value(self), "")),
     };
     let header_validator = match header_checks {
         Some(_) => quote!(),
@@ -657,13 +522,11 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
                 ::event_contracts::SchemaValidator::new(include_str!(#header_schema), #assert_formats);
         },
     };
-    let payload_prefix = format!("/{payload_key}");
-    let (wire, decode) = match (nested_wire(spec, types), flat_wire(spec, types)) {
-        (Some(nested), _) => (Some(nested), "from_slice_nested"),
-        (None, Some(flat)) => (Some(flat), "from_slice_flat"),
-        (None, None) => (None, "from_slice"),
+    let (wire, decoder) = match (nested_wire(spec, types), flat_wire(spec, types)) {
+        (Some(nested), _) => (Some(nested), ident("from_slice_nested")),
+        (None, Some(flat)) => (Some(flat), ident("from_slice_flat")),
+        (None, None) => (None, ident("from_slice")),
     };
-    let decode = ident(decode);
     let doc = format!(
         "An event in its envelope: the header's fields, the event type at `{type_pointer}`, \
          {version_doc} and the payload at `/{payload_key}`."
@@ -682,122 +545,35 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
             version_path: &[#(#version_path),*],
             version_format: #version_format,
             payload_key: #payload_key,
+            payload_pointer: #payload_pointer,
         };
 
         #[doc = #doc]
         ///
         /// Type and version are not fields: they are read from `event`, so an
-        /// envelope cannot be mislabelled.
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct Envelope {
-            /// The envelope's own fields.
-            pub header: #header,
-            /// The event, which decides type and version.
-            pub event: Event,
-        }
+        /// envelope cannot be mislabelled. Decode with `Envelope::from_slice`,
+        /// build with `Envelope::new`, encode with `Envelope::to_vec`.
+        pub type Envelope = ::event_contracts::Envelope<#header>;
 
-        impl Envelope {
-            /// Wraps any payload of the contract set; the header's
-            /// classification (where configured) comes from the event's schema.
-            pub fn new(#[allow(unused_mut)] mut header: #header, event: impl ::std::convert::Into<Event>) -> Self {
-                let event = event.into();
-                #classify
-                Envelope { header, event }
-            }
+        impl ::event_contracts::Header for #header {
+            type Event = Event;
 
-            #idempotency
+            const LAYOUT: EnvelopeLayout = LAYOUT;
 
-            /// Decodes an envelope in one pass over `bytes` (the payload is
-            /// decoded straight into the variant its type and version name),
-            /// then validates it, so a consumer never sees an event that
-            /// breaks its schema.
-            pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
-                let envelope = Self::from_slice_unchecked(bytes)?;
-                if envelope.event.decoded_is_exact() {
-                    envelope.validate()?;
-                } else {
-                    envelope.validate_received(bytes)?;
-                }
-                Ok(envelope)
-            }
-
-            /// Decodes without validating what the types cannot express.
-            pub fn from_slice_unchecked(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
+            fn decode(bytes: &[u8]) -> ::std::result::Result<(Self, Event), DecodeError> {
                 #[cfg(feature = "fast-json")]
-                let (header, event) = ::event_contracts::decode::fast::#decode(&LAYOUT, bytes)?;
+                return ::event_contracts::decode::fast::#decoder(&LAYOUT, bytes);
                 #[cfg(not(feature = "fast-json"))]
-                let (header, event) = ::event_contracts::decode::#decode(&LAYOUT, bytes)?;
-                Ok(Envelope { header, event })
+                ::event_contracts::decode::#decoder(&LAYOUT, bytes)
             }
 
-            /// Decodes an envelope from text; see [`Envelope::from_slice`].
-            pub fn from_json(text: &str) -> ::std::result::Result<Self, DecodeError> {
-                Self::from_slice(text.as_bytes())
-            }
-
-            /// Checks the header and the payload against every rule of
-            /// their schemas, returning every violation.
-            pub fn validate(&self) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-                let mut violations = self.header_violations();
-                violations.extend(self.event.violations(#payload_prefix));
-                if violations.is_empty() {
-                    Ok(())
-                } else {
-                    Err(::event_contracts::ValidationError {
-                        event_type: self.event.event_type().to_owned(),
-                        version: self.event.version(),
-                        violations,
-                    })
-                }
-            }
-
-            /// Validates against the message as received: the header as
-            /// decoded, the payload as JSON (for events whose decoded value is
-            /// not exact; see [`Event::decoded_is_exact`]).
-            fn validate_received(&self, bytes: &[u8]) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-                let Ok(json) = ::serde_json::from_slice::<::serde_json::Value>(bytes) else { return self.validate() };
-                let mut violations = self.header_violations();
-                let payload = json.pointer(#payload_prefix).unwrap_or(&::serde_json::Value::Null);
-                violations.extend(self.event.json_violations(payload, #payload_prefix));
-                if violations.is_empty() {
-                    Ok(())
-                } else {
-                    Err(::event_contracts::ValidationError {
-                        event_type: self.event.event_type().to_owned(),
-                        version: self.event.version(),
-                        violations,
-                    })
-                }
-            }
-
-            /// Every violation of the header's schema.
-            fn header_violations(&self) -> ::std::vec::Vec<::event_contracts::Violation> {
+            fn violations(&self) -> ::std::vec::Vec<::event_contracts::Violation> {
                 #header_violations
             }
 
-            /// Validates and encodes the envelope, type and version taken from
-            /// the event: an envelope that breaks its schema is refused.
-            pub fn to_vec(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::event_contracts::ValidationError> {
-                self.validate()?;
-                Ok(self.to_vec_unchecked())
-            }
+            #classify
 
-            /// Encodes without validating.
-            pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-                ::event_contracts::encode::to_vec(self).expect("generated types always serialize")
-            }
-
-            /// Validates and encodes the envelope as text.
-            pub fn to_json(&self) -> ::std::result::Result<::std::string::String, ::event_contracts::ValidationError> {
-                self.validate()?;
-                Ok(::serde_json::to_string(self).expect("generated types always serialize"))
-            }
-        }
-
-        impl ::serde::Serialize for Envelope {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::event_contracts::encode::serialize_envelope(&LAYOUT, &self.header, &self.event, serializer)
-            }
+            #idempotency
         }
 
         #cloudevents

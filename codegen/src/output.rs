@@ -186,16 +186,18 @@ fn lib_rs(set: &ContractSet) -> TokenStream {
             quote!(pub use envelope::{Envelope, LAYOUT};),
         ),
         None => (
-            "There is no envelope: decode with [`Event::from_subject_and_slice`] and `match` on \
-             [`Event`]; publish `event.to_vec()` on `event.subject()`.",
+            "There is no envelope: decode with [`Event::from_subject_and_slice`](SubjectRouted::from_subject_and_slice) \
+             and `match` on [`Event`]; publish `event.to_vec()` on `event.subject()`.",
             quote!(),
             quote!(pub use event::SUBJECTS;),
         ),
     };
     let doc = format!(
         "Event types of the `{}` contract set, generated from its JSON Schemas.\n\n{usage} \
-         Every (type, version) is listed in [`registry::EVENTS`].",
-        set.name
+         Every (type, version) is listed in [`registry::EVENTS`]. The methods of [`Event`] \
+         and of the payload types come from the runtime's traits: `use {}::prelude::*;`.",
+        set.name,
+        set.crate_name.replace('-', "_")
     );
     quote! {
         #![doc = #doc]
@@ -212,7 +214,9 @@ fn lib_rs(set: &ContractSet) -> TokenStream {
         #envelope_use
         pub use event::Event;
         pub use upcast::{Latest, Upcaster};
-        pub use event_contracts::{DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore, InMemoryIdempotencyStore};
+        pub use ::event_contracts::{DeadLetter, DecodeError, EventInfo, EventPayload, EventSet, IdempotencyStore, InMemoryIdempotencyStore, SubjectRouted};
+        /// The runtime's traits, whose methods the generated types are used through.
+        pub use ::event_contracts::prelude;
         #(pub use #reexports;)*
     }
 }
@@ -264,38 +268,21 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats:
 
         pub use crate::types::{#(#types),*};
 
+        /// The schema, with the documents its `$ref`s reach, compiled on first use.
+        static VALIDATOR: ::event_contracts::SchemaValidator =
+            ::event_contracts::SchemaValidator::document(#document_uri, crate::registry::DOCUMENTS, #assert_formats);
+
         impl ::event_contracts::EventPayload for #payload {
             const TYPE: &'static str = #event_type;
             const VERSION: u32 = #version;
             const TOPIC: &'static str = #topic;
             const SCHEMA: &'static str = include_str!(#schema_path);
-        }
 
-        /// The schema, with the documents its `$ref`s reach, compiled on first use.
-        static VALIDATOR: ::event_contracts::SchemaValidator =
-            ::event_contracts::SchemaValidator::document(#document_uri, crate::registry::DOCUMENTS, #assert_formats);
-
-        impl #payload {
-            /// Checks the rules of the schema that the type cannot express
-            /// (patterns, bounds, lengths, formats, ...), returning every
-            /// violation.
-            pub fn validate(&self) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-                let violations = self.violations("");
-                if violations.is_empty() {
-                    Ok(())
-                } else {
-                    Err(::event_contracts::ValidationError { event_type: #event_type.to_owned(), version: #version, violations })
-                }
-            }
-
-            /// Every violation, with pointers prefixed by `prefix` (where the
-            /// payload sits in the message).
-            pub fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
+            fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
                 #violations
             }
 
-            /// Every violation of `json`, a payload of this event as received.
-            pub fn json_violations(json: &::serde_json::Value, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
+            fn json_violations(json: &::serde_json::Value, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
                 VALIDATOR.violations(json, prefix)
             }
         }

@@ -2,7 +2,7 @@
 
 /*!Event types of the `kfm` contract set, generated from its JSON Schemas.
 
-Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`].*/
+Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`]. The methods of [`Event`] and of the payload types come from the runtime's traits: `use events_generated::prelude::*;`.*/
 pub mod envelope;
 pub mod event;
 mod checks;
@@ -48,10 +48,12 @@ pub mod ui {
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use event_contracts::{
-    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
-    InMemoryIdempotencyStore,
+pub use ::event_contracts::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, EventSet, IdempotencyStore,
+    InMemoryIdempotencyStore, SubjectRouted,
 };
+/// The runtime's traits, whose methods the generated types are used through.
+pub use ::event_contracts::prelude;
 pub use crate::catalog::stac_item_published::v1::StacItemPublishedV1;
 pub use crate::graph::sync_completed::v1::SyncCompletedV1;
 pub use crate::ingestion::new_image_available::v1::NewImageAvailableV1;

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::DecodeError;
 use crate::decode::payload_from_slice;
-use crate::dispatch::Dispatch;
+use crate::event_set::EventSet;
 use crate::layout::split_type_suffix;
 
 pub use cloudevents::Event as CloudEvent;
@@ -22,7 +22,7 @@ pub use cloudevents::Event as CloudEvent;
 pub const HEADER_EXTENSION: &str = "envelopeheader";
 
 /// Builds the CloudEvent of an envelope.
-pub fn to_cloudevent<H: Serialize, E: Dispatch>(
+pub fn to_cloudevent<H: Serialize, E: EventSet>(
     header: &H,
     event: &E,
     id: String,
@@ -51,7 +51,7 @@ fn malformed(message: impl Into<String>) -> DecodeError {
 }
 
 /// Reads an envelope's header and event back from a CloudEvent.
-pub fn from_cloudevent<H: DeserializeOwned, E: Dispatch>(cloudevent: &CloudEvent) -> Result<(H, E), DecodeError> {
+pub fn from_cloudevent<H: DeserializeOwned, E: EventSet>(cloudevent: &CloudEvent) -> Result<(H, E), DecodeError> {
     let Some((event_type, version)) = split_type_suffix(cloudevent.ty()) else {
         return Err(malformed(format!("CloudEvent type {:?} has no `.v<N>` version suffix", cloudevent.ty())));
     };

@@ -23,7 +23,7 @@
 use serde::Deserialize;
 use serde::de;
 
-use crate::dispatch::Dispatch;
+use crate::event_set::EventSet;
 use crate::layout::EnvelopeLayout;
 use crate::prescan::Lookahead;
 use crate::DecodeError;
@@ -50,7 +50,7 @@ pub fn from_slice<'de, H, E>(
 ) -> Result<(H, E), DecodeError>
 where
     H: Deserialize<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     match utf8(bytes) {
         Ok(text) => decode_text(layout, text, true),
@@ -66,7 +66,7 @@ where
 fn decode_text<'de, H, E>(layout: &EnvelopeLayout, text: &'de str, scan_ahead: bool) -> Result<(H, E), DecodeError>
 where
     H: Deserialize<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     let bytes = text.as_bytes();
     let mut state = State::new(layout);
@@ -109,7 +109,7 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {
 
 /// Decodes a payload that travels without an envelope (routed by subject or
 /// topic): the caller already knows its type and version.
-pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
+pub fn payload_from_slice<E: EventSet>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
     let fast = utf8(bytes).and_then(|text| {
         let mut de = serde_json::Deserializer::from_str(text);
         // Left `None` when the pair is unknown.

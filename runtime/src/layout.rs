@@ -21,6 +21,9 @@ pub struct EnvelopeLayout {
     pub version_format: VersionFormat,
     /// Key of the payload, e.g. `"data"`.
     pub payload_key: &'static str,
+    /// JSON pointer of the payload, e.g. `"/data"`: where its violations
+    /// are reported.
+    pub payload_pointer: &'static str,
 }
 
 /// How an envelope writes the version.

@@ -1,20 +1,27 @@
-//! Support code shared by every generated event crate.
+//! The runtime of generated event crates: what every crate generated from a
+//! contract set depends on, as prost's generated code depends on `prost`.
 //!
-//! Generated crates hold the types; this crate holds the machinery they all
-//! need and that would be wasteful to emit once per contract set:
+//! A generated crate holds the set's types and tables, and implements this
+//! crate's traits with them: [`EventSet`] for its `Event` enum,
+//! [`EventPayload`] for each payload type, [`Header`] for its envelope
+//! header (or [`SubjectRouted`] where there is no envelope). Everything a
+//! producer or consumer calls is provided here, once, so a fix to decoding,
+//! encoding or validation is a release of this crate, not a regeneration:
 //!
+//! * [`envelope`]: [`Envelope`], the header and its event, decoded,
+//!   validated and encoded;
+//! * [`event_set`]: the traits of the generated enum and payloads, and the
+//!   registry row [`EventInfo`];
 //! * [`layout`]: where an envelope keeps type, version and payload;
-//! * [`dispatch`]: what a generated event enum does for the decoder;
 //! * [`decode`]: one-pass envelope decoding (type and version are read
 //!   first, the payload is decoded straight into its typed variant);
 //! * [`encode`]: encoding that fills type and version from the payload's
 //!   type, into a buffer sized from the last message;
 //! * [`subject`]: NATS subjects of envelope-less events;
+//! * [`validation`]: what the types cannot express, checked at run time;
 //! * [`DecodeError`]: the typed error a consumer dead-letters;
 //! * [`formats`]: lossless `uuid` and `date-time` types, so a decoded event
 //!   re-encodes to the same JSON value it came from;
-//! * [`EventPayload`] and [`EventInfo`]: what every payload type and the
-//!   registry know about an event;
 //! * [`IdempotencyStore`] and [`DeadLetter`]: the consumer patterns the
 //!   contract sets require (idempotent handling, dead letters in the error
 //!   contract).
@@ -22,11 +29,12 @@
 #[cfg(feature = "cloudevents")]
 pub mod cloudevents;
 pub mod dead_letter;
+pub mod decode;
 pub mod double_option;
 pub mod encode;
-pub mod decode;
-pub mod dispatch;
+pub mod envelope;
 mod error;
+pub mod event_set;
 pub mod formats;
 pub mod idempotency;
 pub mod integer;
@@ -36,26 +44,20 @@ pub mod subject;
 pub mod upcast;
 pub mod validation;
 
-pub use dispatch::{Dispatch, Routed};
-pub use layout::{EnvelopeLayout, VersionFormat};
 pub use dead_letter::{DeadLetter, ErrorBody};
+pub use envelope::{CloudEventHeader, Envelope, Header};
 pub use error::DecodeError;
+pub use event_set::{EventInfo, EventPayload, EventSet, Routed};
 pub use idempotency::{IdempotencyStore, InMemoryIdempotencyStore};
+pub use layout::{EnvelopeLayout, VersionFormat};
+pub use subject::SubjectRouted;
 pub use validation::{SchemaValidator, ValidationError, Violation};
 
-/// What every generated payload type knows about the event it carries.
-///
-/// The constants come from the schema file: its path gives the version, its
-/// `x-event-type` (or the naming rule) the type, its `x-topic` the topic.
-pub trait EventPayload: serde::Serialize + serde::de::DeserializeOwned {
-    /// The event type, as written in the envelope.
-    const TYPE: &'static str;
-    /// The major version of the schema, from the file name.
-    const VERSION: u32;
-    /// Where the event is published: `x-topic`, or the event type by default.
-    const TOPIC: &'static str;
-    /// The schema document this type was generated from, verbatim.
-    const SCHEMA: &'static str;
+/// The traits whose methods generated types are used through: `use
+/// <generated crate>::prelude::*;` (each generated crate re-exports this).
+pub mod prelude {
+    pub use crate::event_set::{EventPayload, EventSet};
+    pub use crate::subject::SubjectRouted;
 }
 
 /// What a redacted field shows instead of its value.
@@ -68,27 +70,4 @@ impl std::fmt::Debug for Redacted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(REDACTED)
     }
-}
-
-/// One row of a generated crate's registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EventInfo {
-    /// The event type, as written in the envelope.
-    pub event_type: &'static str,
-    /// The major version.
-    pub version: u32,
-    /// Where the event is published.
-    pub topic: &'static str,
-    /// The name of the generated payload type.
-    pub rust_type: &'static str,
-    /// The schema file, relative to the contract set's `schemas/` folder.
-    pub schema_path: &'static str,
-    /// The schema document, verbatim.
-    pub schema: &'static str,
-    /// `x-producer`, when the schema names one.
-    pub producer: Option<&'static str>,
-    /// `x-consumers`, when the schema names them.
-    pub consumers: &'static [&'static str],
-    /// Whether the schema is marked `deprecated`.
-    pub deprecated: bool,
 }

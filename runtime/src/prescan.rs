@@ -226,12 +226,14 @@ mod tests {
         version_path: &["meta", "version"],
         version_format: VersionFormat::Integer,
         payload_key: "data",
+        payload_pointer: "/data",
     };
     const FLAT: EnvelopeLayout = EnvelopeLayout {
         type_path: &["type"],
         version_path: &[],
         version_format: VersionFormat::TypeSuffix,
         payload_key: "data",
+        payload_pointer: "/data",
     };
 
     #[test]

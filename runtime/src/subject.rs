@@ -1,5 +1,10 @@
 //! Subjects of envelope-less events (NATS wildcards): which pattern a
-//! subject matches, and a subject filled from a payload's fields.
+//! subject matches, and a subject filled from a payload's fields; and
+//! [`SubjectRouted`], what the `Event` enum of such a set does.
+
+use crate::event_set::EventSet;
+use crate::validation::ValidationError;
+use crate::DecodeError;
 
 /// Fills a subject template (`usage.metered.{event_type}`) from a payload's
 /// JSON: `None` when a `{field}` is missing or not a string.
@@ -53,6 +58,61 @@ fn first_token(tokens: &[u8]) -> (&[u8], Option<&[u8]>) {
     match tokens.iter().position(|&byte| byte == b'.') {
         Some(dot) => (&tokens[..dot], Some(&tokens[dot + 1..])),
         None => (tokens, None),
+    }
+}
+
+/// The `Event` enum of a contract set routed by subject (no envelope): each
+/// event version has a subject pattern, and its subject is filled from
+/// payload fields.
+pub trait SubjectRouted: EventSet {
+    /// The subject pattern of each event version (NATS wildcards), with its
+    /// type and version, in the order they are tried.
+    fn subjects() -> &'static [(&'static str, &'static str, u32)];
+
+    /// Whether the generated crate decodes through simd-json (its
+    /// `fast-json` feature).
+    const FAST_JSON: bool = false;
+
+    /// The subject to publish this event on, filled from its fields.
+    fn subject(&self) -> String;
+
+    /// The key that identifies this message for de-duplication: the event
+    /// type and the first of the set's id fields the payload has (or the
+    /// whole payload, where it has none).
+    fn idempotency_key(&self) -> String;
+
+    /// Decodes a message by the subject it came on: the subject picks the
+    /// event version, the bytes are its payload, which is validated against
+    /// its schema too (see [`SubjectRouted::from_subject_and_slice_unchecked`]
+    /// to skip that).
+    fn from_subject_and_slice(subject: &str, bytes: &[u8]) -> Result<Self, DecodeError> {
+        let event = Self::from_subject_and_slice_unchecked(subject, bytes)?;
+        event.validate_received(bytes)?;
+        Ok(event)
+    }
+
+    /// Decodes by subject without validating what the types cannot express.
+    fn from_subject_and_slice_unchecked(subject: &str, bytes: &[u8]) -> Result<Self, DecodeError> {
+        let Some((_, event_type, version)) = Self::subjects().iter().find(|(pattern, _, _)| subject_matches(pattern, subject)) else {
+            return Err(DecodeError::UnknownSubject { subject: subject.to_owned() });
+        };
+        #[cfg(feature = "fast-json")]
+        if Self::FAST_JSON {
+            return crate::decode::fast::payload_from_slice(event_type, *version, bytes);
+        }
+        crate::decode::payload_from_slice(event_type, *version, bytes)
+    }
+
+    /// Validates and encodes the payload (there is no envelope): an event
+    /// that breaks its schema is refused.
+    fn to_vec(&self) -> Result<Vec<u8>, ValidationError> {
+        self.validate()?;
+        Ok(self.to_vec_unchecked())
+    }
+
+    /// Encodes the payload without validating it.
+    fn to_vec_unchecked(&self) -> Vec<u8> {
+        crate::encode::to_vec(self).expect("generated types always serialize")
     }
 }
 

@@ -35,6 +35,18 @@ pub struct ValidationError {
     pub violations: Vec<Violation>,
 }
 
+impl ValidationError {
+    /// `Ok` where there are no violations, else the error of
+    /// `(event_type, version)` with them.
+    pub fn check(event_type: &str, version: u32, violations: Vec<Violation>) -> Result<(), ValidationError> {
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError { event_type: event_type.to_owned(), version, violations })
+        }
+    }
+}
+
 /// `n violation(s), first at `/x` (keyword): message`.
 pub fn summary(violations: &[Violation]) -> String {
     match violations.first() {

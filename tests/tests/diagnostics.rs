@@ -190,8 +190,8 @@ fn validation_only_keywords_generate() {
     let happened = types.find("pub struct HappenedV1").unwrap();
     let attributes = &types[types[..happened].rfind("}\n").unwrap_or(0)..happened];
     assert!(!attributes.contains("deny_unknown_fields"), "{attributes}");
-    let event = fs::read_to_string(dir.path().join("generated/src/event.rs")).unwrap();
-    assert!(event.contains("fn decoded_is_exact"), "{event}");
+    let registry = fs::read_to_string(dir.path().join("generated/src/registry.rs")).unwrap();
+    assert!(registry.contains("decoded_is_exact: false"), "{registry}");
 }
 
 #[test]

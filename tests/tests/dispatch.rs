@@ -1,6 +1,7 @@
 //! Typed decode errors: unknown type, unknown version, invalid payloads and
 //! malformed envelopes each come back as their own kind, with a path.
 
+use event_contracts::prelude::*;
 use events_generated::{DecodeError, Envelope};
 use serde_json::{Value, json};
 
@@ -259,10 +260,10 @@ fn the_nested_header_decodes_whole_and_agrees_with_the_generic_decode() {
 /// variant, and every string one byte away from a type of the set (each
 /// printable ASCII byte at each position, one byte shorter or longer) is an
 /// unknown type, its payload consumed, with no known versions. The
-/// generated dispatch and `known_versions` find a type by its length and a
+/// generated dispatch finds a type by its length and a
 /// few of its bytes before comparing it whole; this fails if any byte goes
 /// uncompared or any type is missed.
-fn dispatch_finds_exactly_the_known_types<E: event_contracts::Dispatch>(events: &[event_contracts::EventInfo]) {
+fn dispatch_finds_exactly_the_known_types<E: event_contracts::EventSet>(events: &[event_contracts::EventInfo]) {
     use event_contracts::Routed;
     let known = |event_type: &str| events.iter().any(|info| info.event_type == event_type);
     let route = |event_type: &str, version: u32, payload: &str| {

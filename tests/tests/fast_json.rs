@@ -4,6 +4,7 @@
 
 mod support;
 
+use event_contracts::prelude::*;
 use events_generated::types::EnvelopeHeader;
 use events_generated::{Event, LAYOUT};
 use event_contracts::decode as envelope;
@@ -83,8 +84,8 @@ fn no_prefix_of_a_message_panics_or_differs() {
 
 #[test]
 fn a_payload_without_envelope_decodes_alike_on_both_paths() {
-    use agent_platform_events::{Event as Agent, registry};
-    let info = registry::find("usage.metered", 1).expect("in the set");
+    use agent_platform_events::Event as Agent;
+    let info = Agent::find("usage.metered", 1).expect("in the set");
     let schema: Value = serde_json::from_str(info.schema).expect("embedded schema");
     let example = schema["examples"][0].to_string();
     let plain: Agent = envelope::payload_from_slice("usage.metered", 1, example.as_bytes()).expect("decodes");
@@ -100,7 +101,7 @@ fn a_payload_without_envelope_decodes_alike_on_both_paths() {
 /// `realtime.push` (agent platform; no envelope) with `value` as its
 /// free-form payload's `x`.
 fn push_text(value: &str) -> String {
-    let info = agent_platform_events::registry::find("realtime.push", 1).expect("in the set");
+    let info = agent_platform_events::Event::find("realtime.push", 1).expect("in the set");
     let mut example = support::examples_of(info.schema).remove(0);
     example["payload"] = json!({"x": "VALUE"});
     example.to_string().replace("\"VALUE\"", value)

@@ -7,6 +7,7 @@
 //! event) and by `Event::json_violations` (the validator over the same JSON),
 //! and the two must name the same (pointer, keyword) pairs.
 
+use event_contracts::prelude::*;
 use std::collections::BTreeSet;
 
 use event_contracts::{EventInfo, Violation};
@@ -74,7 +75,7 @@ macro_rules! compare_set {
                     let Ok(event) = event_contracts::decode::payload_from_slice::<Event>(info.event_type, info.version, &bytes) else {
                         continue; // the types refused it: nothing left to validate
                     };
-                    if !event.decoded_is_exact() {
+                    if !event.info().decoded_is_exact {
                         continue;
                     }
                     let generated = found(&event.violations(""));

@@ -1,6 +1,7 @@
 //! Golden payloads: every `examples` entry of every schema decodes into its
 //! type, dispatches to its variant, and re-encodes to the same JSON value.
 
+use event_contracts::prelude::*;
 use events_generated::registry::EVENTS;
 use events_generated::types::AssetKind;
 use events_generated::{Envelope, Event};

@@ -3,6 +3,7 @@
 //! de-duplicate by idempotency key, and failures become dead letters in the
 //! seed 004 error contract.
 
+use event_contracts::prelude::*;
 use std::collections::BTreeMap;
 
 use events_generated::types::{ClassificationTier, EnvelopeHeader, FocusModeRedactionNoticeShownV1};

@@ -5,6 +5,7 @@
 
 mod support;
 
+use event_contracts::prelude::*;
 use serde_json::{Value, json};
 
 macro_rules! envelope_round_trip {

@@ -2,6 +2,7 @@
 //! the compatibility checker proves are generated `From`s; the others are
 //! the consumer's `Upcaster` methods.
 
+use event_contracts::prelude::*;
 use platform_events::cache::entry_invalidated::{v1::EntryInvalidatedV1, v2::EntryInvalidatedV2};
 use platform_events::workflow::instance_started::{v1::InstanceStartedV1, v2::InstanceStartedV2};
 use platform_events::{Event, Latest, Upcaster};
@@ -28,7 +29,7 @@ fn example<T: serde::de::DeserializeOwned>(schema: &str, index: usize) -> T {
 }
 
 fn schema_of(event_type: &str, version: u32) -> &'static str {
-    platform_events::registry::find(event_type, version).unwrap().schema
+    platform_events::Event::find(event_type, version).unwrap().schema
 }
 
 #[test]

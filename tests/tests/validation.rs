@@ -2,6 +2,7 @@
 //! comes back with its JSON pointer and keyword; encoding refuses an invalid
 //! event and decoding rejects one, unless asked not to check.
 
+use event_contracts::prelude::*;
 use events_generated::{DecodeError, Envelope, registry::EVENTS};
 use serde_json::{Value, json};
 

@@ -246,7 +246,7 @@ fn decode_and_validate(root: &Path, work: &Path, suite: &Path, draft: Draft, gro
     write_set(root, work, suite, draft, &accepted)?;
     event_contracts_codegen::run(work, Path::new("schemas/events.toml"), event_contracts_codegen::Mode::Force)
         .map_err(|e| format!("the accepted groups did not generate together: {}", first_reason(&e)))?;
-    write_runner(work)?;
+    write_runner(work, &root.join("runtime"))?;
 
     let cases: Vec<Value> = accepted
         .iter()
@@ -323,6 +323,8 @@ impl std::fmt::Display for Outcome {
 const RUNNER_MAIN: &str = r#"//! Decodes and validates each test's data with the generated crate.
 use std::io::Write;
 
+use conformance_events::prelude::*;
+
 fn main() {
     let path = std::env::args().nth(1).expect("usage: runner <cases.json>");
     let cases: Vec<(String, String)> = serde_json::from_slice(&std::fs::read(path).expect("cases")).expect("cases");
@@ -343,10 +345,11 @@ fn main() {
 }
 "#;
 
-fn write_runner(work: &Path) -> Result<(), String> {
+fn write_runner(work: &Path, runtime: &Path) -> Result<(), String> {
     let dir = work.join("runner");
     let io = |e: std::io::Error| format!("{}: {e}", dir.display());
     std::fs::create_dir_all(dir.join("src")).map_err(io)?;
+    let runtime = std::path::absolute(runtime).map_err(io)?;
     let manifest = r#"[package]
 name = "conformance-runner"
 version = "0.0.0"
@@ -355,12 +358,13 @@ publish = false
 
 [dependencies]
 conformance-events = { path = "../events" }
-event-contracts = { path = "../event-contracts" }
+event-contracts = { path = "{runtime}" }
 serde_json = "1"
 
 [workspace]
 members = ["."]
-"#;
+"#
+    .replace("{runtime}", &runtime.to_string_lossy());
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(io)?;
     std::fs::write(dir.join("src/main.rs"), RUNNER_MAIN).map_err(io)?;
     Ok(())

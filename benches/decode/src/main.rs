@@ -32,6 +32,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use event_contracts::SchemaValidator;
+use event_contracts::prelude::*;
 use measure::{Settings, Timings, Variant};
 use serde_json::{Value, json};
 
@@ -145,7 +146,7 @@ fn example(schema: &str) -> Value {
 /// The KFM envelope, meta first and data first, and encoding.
 fn kfm(report: &mut Report, settings: Settings) {
     use events_generated::{Envelope, Event, LAYOUT, NewImageAvailableV2, registry, types::EnvelopeHeader};
-    let info = registry::find("kfm.ingestion.new_image_available", 2).expect("in the KFM set");
+    let info = Event::find("kfm.ingestion.new_image_available", 2).expect("in the KFM set");
     let data = example(info.schema).to_string();
     let meta = json!({
         "event_id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e",
@@ -233,7 +234,7 @@ fn kfm(report: &mut Report, settings: Settings) {
 fn flat(report: &mut Report, settings: Settings) {
     use agent_platform_events::{Event, MeteredV1, SUBJECTS, registry};
     use event_contracts::subject::subject_matches;
-    let info = registry::find("usage.metered", 1).expect("in the agent platform set");
+    let info = Event::find("usage.metered", 1).expect("in the agent platform set");
     let message = example(info.schema).to_string();
     let bytes = message.as_bytes();
     let subject = "usage.metered.model_inference";

@@ -16,6 +16,7 @@ pub mod server;
 
 use std::time::{Duration, Instant};
 
+use agent_platform_events::prelude::*;
 use agent_platform_events::{DeadLetter, DecodeError, Event, IdempotencyStore, SUBJECTS};
 use async_nats::HeaderMap;
 use async_nats::jetstream::{self, AckKind, consumer, stream};

@@ -2,6 +2,7 @@
 //! through every example of every event type.
 
 use agent_platform_events::Event;
+use agent_platform_events::prelude::*;
 use agent_platform_events::registry::EVENTS;
 use serde_json::{Value, json};
 

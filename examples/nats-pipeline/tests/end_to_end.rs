@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use agent_platform_events::InMemoryIdempotencyStore;
+use agent_platform_events::prelude::*;
 use nats_pipeline::{Consumer, Producer, RetryPolicy, dead_letter, dead_letters, setup};
 use support::{NatsServer, checksum, mixed_events};
 

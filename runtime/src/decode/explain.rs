@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::state::{Failure, State};
 use super::visit::decode;
-use crate::dispatch::Dispatch;
+use crate::event_set::EventSet;
 use crate::layout::EnvelopeLayout;
 use crate::DecodeError;
 
@@ -21,7 +21,7 @@ pub(super) fn explain_failure<'de, H, E>(
 ) -> DecodeError
 where
     H: Deserialize<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     match state.failure {
         Some(Failure::UnknownType(event_type)) => {
@@ -105,7 +105,7 @@ pub(super) fn decode_tracked<'de, H, E>(
 ) -> (State<'de, E>, serde_path_to_error::Track, Result<H, serde_json::Error>)
 where
     H: Deserialize<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     let mut state = State::<E>::new(layout);
     if let Some((event_type, version)) = presumed {

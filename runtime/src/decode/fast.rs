@@ -14,7 +14,7 @@ use super::flat::{self, FlatHeader};
 use super::nested::{NestedHeader, decode_nested};
 use super::state::{RawPayload, State};
 use super::visit::decode;
-use crate::dispatch::Dispatch;
+use crate::event_set::EventSet;
 use crate::layout::EnvelopeLayout;
 use crate::prescan::Lookahead;
 use crate::DecodeError;
@@ -30,7 +30,7 @@ impl<'de> Deserialize<'de> for NoRawPayload {
 }
 
 impl<'de> RawPayload<'de> for NoRawPayload {
-    fn route_into<E: Dispatch, P>(&self, _: &mut State<'de, E, Self, P>) -> Result<(), String> {
+    fn route_into<E: EventSet, P>(&self, _: &mut State<'de, E, Self, P>) -> Result<(), String> {
         Err("a raw payload is left to the serde_json path".to_owned())
     }
 }
@@ -122,7 +122,7 @@ fn parse_in<T>(
 pub fn from_slice<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Result<(H, E), DecodeError>
 where
     H: DeserializeOwned,
-    E: Dispatch,
+    E: EventSet,
 {
     match try_from_slice(layout, bytes) {
         Some(decoded) => Ok(decoded),
@@ -136,7 +136,7 @@ where
 pub fn try_from_slice<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Option<(H, E)>
 where
     H: DeserializeOwned,
-    E: Dispatch,
+    E: EventSet,
 {
     with_tape(bytes, Some(layout), |lookahead, de| {
         let mut state = State::<E, NoRawPayload>::new(layout);
@@ -150,7 +150,7 @@ where
 pub fn from_slice_nested<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Result<(H, E), DecodeError>
 where
     H: for<'de> NestedHeader<'de> + DeserializeOwned,
-    E: Dispatch,
+    E: EventSet,
 {
     let decoded = with_tape(bytes, Some(layout), |lookahead, de| decode_nested::<H, E, NoRawPayload, _>(layout, lookahead, de));
     match decoded {
@@ -163,7 +163,7 @@ where
 pub fn from_slice_flat<H, E>(layout: &EnvelopeLayout, bytes: &[u8]) -> Result<(H, E), DecodeError>
 where
     H: for<'de> FlatHeader<'de> + DeserializeOwned,
-    E: Dispatch,
+    E: EventSet,
 {
     let decoded = with_tape(bytes, Some(layout), |lookahead, de| {
         let mut state = State::<E, NoRawPayload>::new(layout);
@@ -177,7 +177,7 @@ where
 }
 
 /// [`super::payload_from_slice`], parsed by simd-json.
-pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
+pub fn payload_from_slice<E: EventSet>(event_type: &str, version: u32, bytes: &[u8]) -> Result<E, DecodeError> {
     match try_payload_from_slice(event_type, version, bytes) {
         Some(event) => Ok(event),
         None => super::payload_from_slice(event_type, version, bytes),
@@ -185,7 +185,7 @@ pub fn payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[
 }
 
 /// simd-json alone; see [`try_from_slice`].
-pub fn try_payload_from_slice<E: Dispatch>(event_type: &str, version: u32, bytes: &[u8]) -> Option<E> {
+pub fn try_payload_from_slice<E: EventSet>(event_type: &str, version: u32, bytes: &[u8]) -> Option<E> {
     with_tape(bytes, None, |_, de| {
         let mut event = None;
         E::decode_payload(event_type, u64::from(version), de, &mut event).ok()?;

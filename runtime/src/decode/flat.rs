@@ -21,7 +21,7 @@ use serde_json::value::RawValue;
 use super::state::{RawPayload, State};
 use super::visit::Key;
 use super::{from_slice, utf8};
-use crate::dispatch::Dispatch;
+use crate::event_set::EventSet;
 use crate::layout::{EnvelopeLayout, deserialize_version};
 use crate::DecodeError;
 use crate::prescan::Lookahead;
@@ -89,7 +89,7 @@ impl<'de> Visitor<'de> for MarkVisitor {
 pub fn from_slice_flat<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
 where
     H: FlatHeader<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     let mut state = State::new(layout);
     if let Some(header) = serde_json_header::<H, E>(&mut state, bytes)
@@ -108,7 +108,7 @@ where
 fn generic<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
 where
     H: Deserialize<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     from_slice(layout, bytes)
 }
@@ -118,7 +118,7 @@ where
 pub fn try_from_slice_flat<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Option<(H, E)>
 where
     H: FlatHeader<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     let mut state = State::new(layout);
     let header = serde_json_header::<H, E>(&mut state, bytes)?;
@@ -130,7 +130,7 @@ where
 fn serde_json_header<'de, H, E>(state: &mut State<'de, E>, bytes: &'de [u8]) -> Option<H>
 where
     H: FlatHeader<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     let text = utf8(bytes).ok()?;
     let mut de = serde_json::Deserializer::from_str(text);
@@ -144,7 +144,7 @@ where
 pub(super) fn decode_flat<'de, H, E, R, D>(state: &mut State<'de, E, R>, lookahead: Lookahead<'de>, deserializer: D) -> Option<H>
 where
     H: FlatHeader<'de>,
-    E: Dispatch,
+    E: EventSet,
     R: RawPayload<'de>,
     D: Deserializer<'de>,
 {
@@ -164,7 +164,7 @@ struct Marked<'s, 'de, D, E, R> {
     state: &'s mut State<'de, E, R>,
 }
 
-impl<'de, D: Deserializer<'de>, E: Dispatch, R: RawPayload<'de>> Deserializer<'de> for Marked<'_, 'de, D, E, R> {
+impl<'de, D: Deserializer<'de>, E: EventSet, R: RawPayload<'de>> Deserializer<'de> for Marked<'_, 'de, D, E, R> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
@@ -183,7 +183,7 @@ struct MarkedVisitor<'s, 'de, V, E, R> {
     state: &'s mut State<'de, E, R>,
 }
 
-impl<'de, V: Visitor<'de>, E: Dispatch, R: RawPayload<'de>> Visitor<'de> for MarkedVisitor<'_, 'de, V, E, R> {
+impl<'de, V: Visitor<'de>, E: EventSet, R: RawPayload<'de>> Visitor<'de> for MarkedVisitor<'_, 'de, V, E, R> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -201,7 +201,7 @@ struct MarkedMap<'s, 'de, A, E, R> {
     state: &'s mut State<'de, E, R>,
 }
 
-impl<'de, A: MapAccess<'de>, E: Dispatch, R: RawPayload<'de>> MapAccess<'de> for MarkedMap<'_, 'de, A, E, R> {
+impl<'de, A: MapAccess<'de>, E: EventSet, R: RawPayload<'de>> MapAccess<'de> for MarkedMap<'_, 'de, A, E, R> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
@@ -222,7 +222,7 @@ struct MarkedSeed<'s, 'de, S, E, R> {
     state: &'s mut State<'de, E, R>,
 }
 
-impl<'de, S: DeserializeSeed<'de>, E: Dispatch, R: RawPayload<'de>> DeserializeSeed<'de> for MarkedSeed<'_, 'de, S, E, R> {
+impl<'de, S: DeserializeSeed<'de>, E: EventSet, R: RawPayload<'de>> DeserializeSeed<'de> for MarkedSeed<'_, 'de, S, E, R> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
@@ -245,7 +245,7 @@ macro_rules! forward {
     )*};
 }
 
-impl<'de, D: Deserializer<'de>, E: Dispatch, R: RawPayload<'de>> Deserializer<'de> for MarkedValue<'_, 'de, D, E, R> {
+impl<'de, D: Deserializer<'de>, E: EventSet, R: RawPayload<'de>> Deserializer<'de> for MarkedValue<'_, 'de, D, E, R> {
     type Error = D::Error;
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, D::Error> {

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use super::state::{ParentSlot, RawPayload, State};
 use super::visit::decode;
 use super::{from_slice, utf8};
-use crate::dispatch::Dispatch;
+use crate::event_set::EventSet;
 use crate::layout::EnvelopeLayout;
 use crate::prescan::Lookahead;
 use crate::DecodeError;
@@ -49,7 +49,7 @@ pub type Carried<'de> = (Option<Cow<'de, str>>, Option<u64>);
 pub fn from_slice_nested<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Result<(H, E), DecodeError>
 where
     H: NestedHeader<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     match try_from_slice_nested(layout, bytes) {
         Some(decoded) => Ok(decoded),
@@ -63,7 +63,7 @@ where
 pub fn try_from_slice_nested<'de, H, E>(layout: &EnvelopeLayout, bytes: &'de [u8]) -> Option<(H, E)>
 where
     H: NestedHeader<'de>,
-    E: Dispatch,
+    E: EventSet,
 {
     let text = utf8(bytes).ok()?;
     let mut de = serde_json::Deserializer::from_str(text);
@@ -77,7 +77,7 @@ where
 pub(super) fn decode_nested<'de, H, E, R, D>(layout: &EnvelopeLayout, lookahead: Lookahead<'de>, deserializer: D) -> Option<(H, E)>
 where
     H: NestedHeader<'de>,
-    E: Dispatch,
+    E: EventSet,
     R: RawPayload<'de>,
     D: Deserializer<'de>,
 {

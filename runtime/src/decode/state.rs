@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::nested::Carried;
 use super::visit::PayloadSeed;
-use crate::dispatch::{Dispatch, Routed};
+use crate::event_set::{EventSet, Routed};
 use crate::layout::{EnvelopeLayout, VersionFormat, split_type_suffix};
 use crate::prescan::Lookahead;
 
@@ -55,13 +55,13 @@ pub(super) enum Failure {
 /// each JSON backend borrows it from the input its own way, and decodes it
 /// once they are known.
 pub(super) trait RawPayload<'de>: Deserialize<'de> {
-    fn route_into<E: Dispatch, P>(&self, state: &mut State<'de, E, Self, P>) -> Result<(), String>
+    fn route_into<E: EventSet, P>(&self, state: &mut State<'de, E, Self, P>) -> Result<(), String>
     where
         Self: Sized;
 }
 
 impl<'de> RawPayload<'de> for &'de RawValue {
-    fn route_into<E: Dispatch, P>(&self, state: &mut State<'de, E, Self, P>) -> Result<(), String> {
+    fn route_into<E: EventSet, P>(&self, state: &mut State<'de, E, Self, P>) -> Result<(), String> {
         let mut payload = serde_json::Deserializer::from_str(self.get());
         state.route(&mut payload, true).map_err(|e| e.to_string())
     }
@@ -87,7 +87,7 @@ pub(super) struct State<'de, E, R = &'de RawValue, P = NoParent> {
     pub(super) parent: P,
 }
 
-impl<'de, E: Dispatch, R, P: ParentSlot<'de>> State<'de, E, R, P> {
+impl<'de, E: EventSet, R, P: ParentSlot<'de>> State<'de, E, R, P> {
     pub(super) fn new(layout: &EnvelopeLayout) -> Self {
         State {
             layout: *layout,
@@ -105,7 +105,7 @@ impl<'de, E: Dispatch, R, P: ParentSlot<'de>> State<'de, E, R, P> {
     }
 }
 
-impl<'de, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> State<'de, E, R, P> {
+impl<'de, E: EventSet, R: RawPayload<'de>, P: ParentSlot<'de>> State<'de, E, R, P> {
     /// Reads the payload's value: into its variant when type and version
     /// are known (met already, or found by the scan ahead), else kept raw
     /// until they are.
@@ -148,7 +148,7 @@ pub(super) fn duplicate(path: &[&str]) -> String {
     format!("duplicate field `{}`", path.last().copied().unwrap_or_default())
 }
 
-impl<'de, E: Dispatch, R, P> State<'de, E, R, P> {
+impl<'de, E: EventSet, R, P> State<'de, E, R, P> {
     /// Takes the event type (with its version, when the version is a
     /// suffix of the type) as read at the type's place.
     pub(super) fn take_type(&mut self, event_type: Cow<'de, str>) -> Result<(), String> {

@@ -9,7 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::state::{Failure, ParentSlot, RawPayload, State};
-use crate::dispatch::Dispatch;
+use crate::event_set::EventSet;
 use crate::layout::{Keys, Level, Role, WireVersion};
 
 /// Decodes the header and returns it; the event is left in `state.event`,
@@ -18,7 +18,7 @@ use crate::layout::{Keys, Level, Role, WireVersion};
 pub(super) fn decode<'de, H, E, R, P, D>(state: &mut State<'de, E, R, P>, deserializer: D) -> Result<H, D::Error>
 where
     H: Deserialize<'de>,
-    E: Dispatch,
+    E: EventSet,
     R: RawPayload<'de>,
     P: ParentSlot<'de>,
     D: Deserializer<'de>,
@@ -37,7 +37,7 @@ pub(super) struct RootVisitor<'s, 'de, H, E, R, P> {
 impl<'de, H, E, R, P> Visitor<'de> for RootVisitor<'_, 'de, H, E, R, P>
 where
     H: Deserialize<'de>,
-    E: Dispatch,
+    E: EventSet,
     R: RawPayload<'de>,
     P: ParentSlot<'de>,
 {
@@ -91,7 +91,7 @@ where
 pub(super) fn read_sole_parent<'de, A, E, R, P>(state: &mut State<'de, E, R, P>, mut map: A) -> Result<(), A::Error>
 where
     A: MapAccess<'de>,
-    E: Dispatch,
+    E: EventSet,
     R: RawPayload<'de>,
     P: ParentSlot<'de>,
 {
@@ -121,7 +121,7 @@ pub(super) struct Intercept<'s, 'de, A, E, R, P> {
 impl<'de, A, E, R, P> MapAccess<'de> for Intercept<'_, 'de, A, E, R, P>
 where
     A: MapAccess<'de>,
-    E: Dispatch,
+    E: EventSet,
     R: RawPayload<'de>,
     P: ParentSlot<'de>,
 {
@@ -178,7 +178,7 @@ pub(super) struct PayloadSeed<'s, 'de, E, R, P> {
     pub(super) state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R, P> {
+impl<'de, E: EventSet, R: RawPayload<'de>, P: ParentSlot<'de>> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R, P> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         self.state.read_payload_value(deserializer)
@@ -192,7 +192,7 @@ pub(super) struct NestedSeed<'s, 'de, S, E, R, P> {
     pub(super) state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, S: DeserializeSeed<'de>, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> DeserializeSeed<'de> for NestedSeed<'_, 'de, S, E, R, P> {
+impl<'de, S: DeserializeSeed<'de>, E: EventSet, R: RawPayload<'de>, P: ParentSlot<'de>> DeserializeSeed<'de> for NestedSeed<'_, 'de, S, E, R, P> {
     type Value = S::Value;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
         self.seed.deserialize(NestedDeserializer {
@@ -207,7 +207,7 @@ pub(super) struct NestedDeserializer<'s, 'de, D, E, R, P> {
     pub(super) state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, D: Deserializer<'de>, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> Deserializer<'de> for NestedDeserializer<'_, 'de, D, E, R, P> {
+impl<'de, D: Deserializer<'de>, E: EventSet, R: RawPayload<'de>, P: ParentSlot<'de>> Deserializer<'de> for NestedDeserializer<'_, 'de, D, E, R, P> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
@@ -229,7 +229,7 @@ pub(super) struct NestedVisitor<'s, 'de, V, E, R, P> {
     pub(super) state: &'s mut State<'de, E, R, P>,
 }
 
-impl<'de, V: Visitor<'de>, E: Dispatch, R: RawPayload<'de>, P: ParentSlot<'de>> Visitor<'de> for NestedVisitor<'_, 'de, V, E, R, P> {
+impl<'de, V: Visitor<'de>, E: EventSet, R: RawPayload<'de>, P: ParentSlot<'de>> Visitor<'de> for NestedVisitor<'_, 'de, V, E, R, P> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

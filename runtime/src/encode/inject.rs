@@ -5,7 +5,7 @@
 use serde::ser::{self, Impossible, SerializeStruct, Serializer};
 use serde::Serialize;
 
-use crate::dispatch::Dispatch;
+use crate::event_set::EventSet;
 use crate::layout::{EnvelopeLayout, Level};
 
 /// Encodes an envelope: the header's fields, with the type, version and
@@ -18,7 +18,7 @@ pub fn serialize_envelope<H, E, S>(
 ) -> Result<S::Ok, S::Error>
 where
     H: Serialize,
-    E: Dispatch,
+    E: EventSet,
     S: Serializer,
 {
     header.serialize(Inject {
@@ -44,7 +44,7 @@ impl<E> Clone for Extras<'_, E> {
 }
 impl<E> Copy for Extras<'_, E> {}
 
-impl<E: Dispatch> Extras<'_, E> {
+impl<E: EventSet> Extras<'_, E> {
     #[inline]
     fn count(&self) -> usize {
         let at_level = |path: &[&str]| match (self.level, path.len()) {
@@ -88,7 +88,7 @@ struct InjectValue<'a, T: ?Sized, E> {
     extras: Extras<'a, E>,
 }
 
-impl<T: ?Sized + Serialize, E: Dispatch> Serialize for InjectValue<'_, T, E> {
+impl<T: ?Sized + Serialize, E: EventSet> Serialize for InjectValue<'_, T, E> {
     #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(Inject {
@@ -103,7 +103,7 @@ struct InjectStruct<'a, S, E> {
     extras: Extras<'a, E>,
 }
 
-impl<S: SerializeStruct, E: Dispatch> SerializeStruct for InjectStruct<'_, S, E> {
+impl<S: SerializeStruct, E: EventSet> SerializeStruct for InjectStruct<'_, S, E> {
     type Ok = S::Ok;
     type Error = S::Error;
 
@@ -143,7 +143,7 @@ macro_rules! not_an_object {
     };
 }
 
-impl<'a, S: Serializer, E: Dispatch> Serializer for Inject<'a, S, E> {
+impl<'a, S: Serializer, E: EventSet> Serializer for Inject<'a, S, E> {
     type Ok = S::Ok;
     type Error = S::Error;
     type SerializeSeq = Impossible<S::Ok, S::Error>;

@@ -9,143 +9,27 @@ pub const LAYOUT: EnvelopeLayout = EnvelopeLayout {
     version_path: &[],
     version_format: ::event_contracts::VersionFormat::TypeSuffix,
     payload_key: "data",
+    payload_pointer: "/data",
 };
 ///An event in its envelope: the header's fields, the event type at `/type`, the version as a `.v<N>` suffix of the type and the payload at `/data`.
 ///
 /// Type and version are not fields: they are read from `event`, so an
-/// envelope cannot be mislabelled.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Envelope {
-    /// The envelope's own fields.
-    pub header: EnvelopeHeader,
-    /// The event, which decides type and version.
-    pub event: Event,
-}
-impl Envelope {
-    /// Wraps any payload of the contract set; the header's
-    /// classification (where configured) comes from the event's schema.
-    pub fn new(
-        #[allow(unused_mut)]
-        mut header: EnvelopeHeader,
-        event: impl ::std::convert::Into<Event>,
-    ) -> Self {
-        let event = event.into();
-        Envelope { header, event }
-    }
-    /// Decodes an envelope in one pass over `bytes` (the payload is
-    /// decoded straight into the variant its type and version name),
-    /// then validates it, so a consumer never sees an event that
-    /// breaks its schema.
-    pub fn from_slice(bytes: &[u8]) -> ::std::result::Result<Self, DecodeError> {
-        let envelope = Self::from_slice_unchecked(bytes)?;
-        if envelope.event.decoded_is_exact() {
-            envelope.validate()?;
-        } else {
-            envelope.validate_received(bytes)?;
-        }
-        Ok(envelope)
-    }
-    /// Decodes without validating what the types cannot express.
-    pub fn from_slice_unchecked(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, DecodeError> {
+/// envelope cannot be mislabelled. Decode with `Envelope::from_slice`,
+/// build with `Envelope::new`, encode with `Envelope::to_vec`.
+pub type Envelope = ::event_contracts::Envelope<EnvelopeHeader>;
+impl ::event_contracts::Header for EnvelopeHeader {
+    type Event = Event;
+    const LAYOUT: EnvelopeLayout = LAYOUT;
+    fn decode(bytes: &[u8]) -> ::std::result::Result<(Self, Event), DecodeError> {
         #[cfg(feature = "fast-json")]
-        let (header, event) = ::event_contracts::decode::fast::from_slice_flat(
-            &LAYOUT,
-            bytes,
-        )?;
+        return ::event_contracts::decode::fast::from_slice_flat(&LAYOUT, bytes);
         #[cfg(not(feature = "fast-json"))]
-        let (header, event) = ::event_contracts::decode::from_slice_flat(
-            &LAYOUT,
-            bytes,
-        )?;
-        Ok(Envelope { header, event })
+        ::event_contracts::decode::from_slice_flat(&LAYOUT, bytes)
     }
-    /// Decodes an envelope from text; see [`Envelope::from_slice`].
-    pub fn from_json(text: &str) -> ::std::result::Result<Self, DecodeError> {
-        Self::from_slice(text.as_bytes())
-    }
-    /// Checks the header and the payload against every rule of
-    /// their schemas, returning every violation.
-    pub fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let mut violations = self.header_violations();
-        violations.extend(self.event.violations("/data"));
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: self.event.event_type().to_owned(),
-                version: self.event.version(),
-                violations,
-            })
-        }
-    }
-    /// Validates against the message as received: the header as
-    /// decoded, the payload as JSON (for events whose decoded value is
-    /// not exact; see [`Event::decoded_is_exact`]).
-    fn validate_received(
-        &self,
-        bytes: &[u8],
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let Ok(json) = ::serde_json::from_slice::<::serde_json::Value>(bytes) else {
-            return self.validate()
-        };
-        let mut violations = self.header_violations();
-        let payload = json.pointer("/data").unwrap_or(&::serde_json::Value::Null);
-        violations.extend(self.event.json_violations(payload, "/data"));
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: self.event.event_type().to_owned(),
-                version: self.event.version(),
-                violations,
-            })
-        }
-    }
-    /// Every violation of the header's schema.
-    fn header_violations(&self) -> ::std::vec::Vec<::event_contracts::Violation> {
+    fn violations(&self) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
-        self.header.check_into(&::event_contracts::validation::At::Root(""), &mut out);
+        self.check_into(&::event_contracts::validation::At::Root(""), &mut out);
         out
-    }
-    /// Validates and encodes the envelope, type and version taken from
-    /// the event: an envelope that breaks its schema is refused.
-    pub fn to_vec(
-        &self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, ::event_contracts::ValidationError> {
-        self.validate()?;
-        Ok(self.to_vec_unchecked())
-    }
-    /// Encodes without validating.
-    pub fn to_vec_unchecked(&self) -> ::std::vec::Vec<u8> {
-        ::event_contracts::encode::to_vec(self)
-            .expect("generated types always serialize")
-    }
-    /// Validates and encodes the envelope as text.
-    pub fn to_json(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::event_contracts::ValidationError,
-    > {
-        self.validate()?;
-        Ok(::serde_json::to_string(self).expect("generated types always serialize"))
-    }
-}
-impl ::serde::Serialize for Envelope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::event_contracts::encode::serialize_envelope(
-            &LAYOUT,
-            &self.header,
-            &self.event,
-            serializer,
-        )
     }
 }
 /// Wire form of the envelope for one-pass decoding: the header's

@@ -2,7 +2,7 @@
 
 /*!Event types of the `bench` contract set, generated from its JSON Schemas.
 
-Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`].*/
+Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`]. The methods of [`Event`] and of the payload types come from the runtime's traits: `use bench_events::prelude::*;`.*/
 pub mod envelope;
 pub mod event;
 mod checks;
@@ -249,10 +249,12 @@ pub mod domain_9 {
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use event_contracts::{
-    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
-    InMemoryIdempotencyStore,
+pub use ::event_contracts::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, EventSet, IdempotencyStore,
+    InMemoryIdempotencyStore, SubjectRouted,
 };
+/// The runtime's traits, whose methods the generated types are used through.
+pub use ::event_contracts::prelude;
 pub use crate::bulk::records_imported::v1::RecordsImportedV1;
 pub use crate::domain_0::event_0::v1::Event0V1;
 pub use crate::domain_0::event_10::v1::Event10V1;

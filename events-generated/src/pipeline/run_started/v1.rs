@@ -8,6 +8,12 @@ Topic: `kfm.pipeline.run_started.v1`. Schema: `pipeline/run_started.v1.schema.js
 pub use crate::types::{
     RunRef, RunStartedV1, RunStartedV1ParametersValue, RunStartedV1Trigger, StacItemId,
 };
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
+    "json-schema:///pipeline/run_started.v1.schema.json",
+    crate::registry::DOCUMENTS,
+    true,
+);
 impl ::event_contracts::EventPayload for RunStartedV1 {
     const TYPE: &'static str = "kfm.pipeline.run_started";
     const VERSION: u32 = 1u32;
@@ -15,43 +21,12 @@ impl ::event_contracts::EventPayload for RunStartedV1 {
     const SCHEMA: &'static str = include_str!(
         "../../../schemas/pipeline/run_started.v1.schema.json"
     );
-}
-/// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
-    "json-schema:///pipeline/run_started.v1.schema.json",
-    crate::registry::DOCUMENTS,
-    true,
-);
-impl RunStartedV1 {
-    /// Checks the rules of the schema that the type cannot express
-    /// (patterns, bounds, lengths, formats, ...), returning every
-    /// violation.
-    pub fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let violations = self.violations("");
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: "kfm.pipeline.run_started".to_owned(),
-                version: 1u32,
-                violations,
-            })
-        }
-    }
-    /// Every violation, with pointers prefixed by `prefix` (where the
-    /// payload sits in the message).
-    pub fn violations(
-        &self,
-        prefix: &str,
-    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+    fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
         self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
-    /// Every violation of `json`, a payload of this event as received.
-    pub fn json_violations(
+    fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
     ) -> ::std::vec::Vec<::event_contracts::Violation> {

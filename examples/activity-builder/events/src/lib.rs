@@ -2,7 +2,7 @@
 
 /*!Event types of the `activity-builder` contract set, generated from its JSON Schemas.
 
-Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`].*/
+Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`]. The methods of [`Event`] and of the payload types come from the runtime's traits: `use activity_builder_events::prelude::*;`.*/
 pub mod envelope;
 pub mod event;
 mod checks;
@@ -38,10 +38,12 @@ pub mod status {
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use event_contracts::{
-    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
-    InMemoryIdempotencyStore,
+pub use ::event_contracts::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, EventSet, IdempotencyStore,
+    InMemoryIdempotencyStore, SubjectRouted,
 };
+/// The runtime's traits, whose methods the generated types are used through.
+pub use ::event_contracts::prelude;
 pub use crate::results::activity_result_generated::v1::ActivityResultGeneratedV1;
 pub use crate::jobs::image_job_requested::v1::ImageJobRequestedV1;
 pub use crate::status::job_status_changed::v1::JobStatusChangedV1;

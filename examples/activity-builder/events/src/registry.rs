@@ -34,68 +34,79 @@ pub static DOCUMENTS: ::event_contracts::validation::Documents = &[
         include_str!("../schemas/status/job_status_changed.v2.schema.json"),
     ),
 ];
-/// Every (type, version) of the contract set, sorted by type then version.
+/// Every (type, version) of the contract set, sorted by type then
+/// version, as the variants of `Event` are: `Event::find` looks one up.
 pub static EVENTS: &[EventInfo] = &[
     EventInfo {
         event_type: "ACTIVITY_RESULT_GENERATED",
         version: 1u32,
+        wire_type: "ACTIVITY_RESULT_GENERATED",
         topic: "activity-results",
         rust_type: "ActivityResultGeneratedV1",
         schema_path: "results/activity_result_generated.v1.schema.json",
-        schema: <crate::results::activity_result_generated::v1::ActivityResultGeneratedV1 as ::event_contracts::EventPayload>::SCHEMA,
+        schema: include_str!(
+            "../schemas/results/activity_result_generated.v1.schema.json"
+        ),
         producer: Some("worker-services"),
         consumers: &["api-gateway", "user-service"],
         deprecated: false,
+        classification: None,
+        decoded_is_exact: true,
     },
     EventInfo {
         event_type: "IMAGE_JOB_REQUESTED",
         version: 1u32,
+        wire_type: "IMAGE_JOB_REQUESTED",
         topic: "image-jobs",
         rust_type: "ImageJobRequestedV1",
         schema_path: "jobs/image_job_requested.v1.schema.json",
-        schema: <crate::jobs::image_job_requested::v1::ImageJobRequestedV1 as ::event_contracts::EventPayload>::SCHEMA,
+        schema: include_str!("../schemas/jobs/image_job_requested.v1.schema.json"),
         producer: Some("api-gateway"),
         consumers: &["image-service"],
         deprecated: false,
+        classification: None,
+        decoded_is_exact: true,
     },
     EventInfo {
         event_type: "JOB_STATUS_CHANGED",
         version: 1u32,
+        wire_type: "JOB_STATUS_CHANGED",
         topic: "job-status",
         rust_type: "JobStatusChangedV1",
         schema_path: "status/job_status_changed.v1.schema.json",
-        schema: <crate::status::job_status_changed::v1::JobStatusChangedV1 as ::event_contracts::EventPayload>::SCHEMA,
+        schema: include_str!("../schemas/status/job_status_changed.v1.schema.json"),
         producer: Some("worker-services"),
         consumers: &["api-gateway"],
         deprecated: false,
+        classification: None,
+        decoded_is_exact: true,
     },
     EventInfo {
         event_type: "JOB_STATUS_CHANGED",
         version: 2u32,
+        wire_type: "JOB_STATUS_CHANGED",
         topic: "job-status",
         rust_type: "JobStatusChangedV2",
         schema_path: "status/job_status_changed.v2.schema.json",
-        schema: <crate::status::job_status_changed::v2::JobStatusChangedV2 as ::event_contracts::EventPayload>::SCHEMA,
+        schema: include_str!("../schemas/status/job_status_changed.v2.schema.json"),
         producer: Some("worker-services"),
         consumers: &["api-gateway"],
         deprecated: false,
+        classification: None,
+        decoded_is_exact: true,
     },
     EventInfo {
         event_type: "TEXT_JOB_REQUESTED",
         version: 1u32,
+        wire_type: "TEXT_JOB_REQUESTED",
         topic: "text-jobs",
         rust_type: "TextJobRequestedV1",
         schema_path: "jobs/text_job_requested.v1.schema.json",
-        schema: <crate::jobs::text_job_requested::v1::TextJobRequestedV1 as ::event_contracts::EventPayload>::SCHEMA,
+        schema: include_str!("../schemas/jobs/text_job_requested.v1.schema.json"),
         producer: Some("api-gateway"),
         consumers: &["text-service"],
         deprecated: false,
+        classification: None,
+        decoded_is_exact: true,
     },
 ];
-/// The registry row of one (type, version).
-pub fn find(
-    event_type: &str,
-    version: u32,
-) -> ::std::option::Option<&'static EventInfo> {
-    EVENTS.iter().find(|e| e.event_type == event_type && e.version == version)
-}

@@ -2,7 +2,7 @@
 
 /*!Event types of the `agent-platform` contract set, generated from its JSON Schemas.
 
-There is no envelope: decode with [`Event::from_subject_and_slice`] and `match` on [`Event`]; publish `event.to_vec()` on `event.subject()`. Every (type, version) is listed in [`registry::EVENTS`].*/
+There is no envelope: decode with [`Event::from_subject_and_slice`](SubjectRouted::from_subject_and_slice) and `match` on [`Event`]; publish `event.to_vec()` on `event.subject()`. Every (type, version) is listed in [`registry::EVENTS`]. The methods of [`Event`] and of the payload types come from the runtime's traits: `use agent_platform_events::prelude::*;`.*/
 pub mod event;
 mod checks;
 pub mod registry;
@@ -58,10 +58,12 @@ pub mod usage {
 pub use event::SUBJECTS;
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use event_contracts::{
-    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
-    InMemoryIdempotencyStore,
+pub use ::event_contracts::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, EventSet, IdempotencyStore,
+    InMemoryIdempotencyStore, SubjectRouted,
 };
+/// The runtime's traits, whose methods the generated types are used through.
+pub use ::event_contracts::prelude;
 pub use crate::alerts::high_latency::v1::HighLatencyV1;
 pub use crate::alerts::quota_exceeded::v1::QuotaExceededV1;
 pub use crate::alerts::service_down::v1::ServiceDownV1;

@@ -2,7 +2,7 @@
 
 /*!Event types of the `platform-events` contract set, generated from its JSON Schemas.
 
-Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`].*/
+Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`]. The methods of [`Event`] and of the payload types come from the runtime's traits: `use platform_events::prelude::*;`.*/
 pub mod envelope;
 pub mod event;
 mod checks;
@@ -39,10 +39,12 @@ pub mod workflow {
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use event_contracts::{
-    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
-    InMemoryIdempotencyStore,
+pub use ::event_contracts::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, EventSet, IdempotencyStore,
+    InMemoryIdempotencyStore, SubjectRouted,
 };
+/// The runtime's traits, whose methods the generated types are used through.
+pub use ::event_contracts::prelude;
 pub use crate::cache::entry_invalidated::v1::EntryInvalidatedV1;
 pub use crate::cache::entry_invalidated::v2::EntryInvalidatedV2;
 pub use crate::notify::email_requested::v1::EmailRequestedV1;

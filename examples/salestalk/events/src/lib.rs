@@ -2,7 +2,7 @@
 
 /*!Event types of the `salestalk` contract set, generated from its JSON Schemas.
 
-Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`].*/
+Decode with [`Envelope::from_slice`] and `match` on [`Event`]; build with [`Envelope::new`]. Every (type, version) is listed in [`registry::EVENTS`]. The methods of [`Event`] and of the payload types come from the runtime's traits: `use salestalk_events::prelude::*;`.*/
 pub mod envelope;
 pub mod event;
 mod checks;
@@ -48,10 +48,12 @@ pub mod tenant {
 pub use envelope::{Envelope, LAYOUT};
 pub use event::Event;
 pub use upcast::{Latest, Upcaster};
-pub use event_contracts::{
-    DeadLetter, DecodeError, EventInfo, EventPayload, IdempotencyStore,
-    InMemoryIdempotencyStore,
+pub use ::event_contracts::{
+    DeadLetter, DecodeError, EventInfo, EventPayload, EventSet, IdempotencyStore,
+    InMemoryIdempotencyStore, SubjectRouted,
 };
+/// The runtime's traits, whose methods the generated types are used through.
+pub use ::event_contracts::prelude;
 pub use crate::classification::performed::v1::PerformedV1;
 pub use crate::classification::performed::v2::PerformedV2;
 pub use crate::conversation::completed::v1::CompletedV1;

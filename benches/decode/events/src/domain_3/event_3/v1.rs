@@ -6,6 +6,12 @@ Synthetic event 3 for the generation benchmark.
 
 Topic: `bench.domain_3.event_3.v1`. Schema: `domain_3/event_3.v1.schema.json`.*/
 pub use crate::types::{Event3V1, Event3V1Field2, Event3V1Field6, Part8};
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
+    "json-schema:///domain_3/event_3.v1.schema.json",
+    crate::registry::DOCUMENTS,
+    false,
+);
 impl ::event_contracts::EventPayload for Event3V1 {
     const TYPE: &'static str = "bench.domain_3.event_3";
     const VERSION: u32 = 1u32;
@@ -13,43 +19,12 @@ impl ::event_contracts::EventPayload for Event3V1 {
     const SCHEMA: &'static str = include_str!(
         "../../../schemas/domain_3/event_3.v1.schema.json"
     );
-}
-/// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
-    "json-schema:///domain_3/event_3.v1.schema.json",
-    crate::registry::DOCUMENTS,
-    false,
-);
-impl Event3V1 {
-    /// Checks the rules of the schema that the type cannot express
-    /// (patterns, bounds, lengths, formats, ...), returning every
-    /// violation.
-    pub fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let violations = self.violations("");
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: "bench.domain_3.event_3".to_owned(),
-                version: 1u32,
-                violations,
-            })
-        }
-    }
-    /// Every violation, with pointers prefixed by `prefix` (where the
-    /// payload sits in the message).
-    pub fn violations(
-        &self,
-        prefix: &str,
-    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+    fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
         self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
-    /// Every violation of `json`, a payload of this event as received.
-    pub fn json_violations(
+    fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
     ) -> ::std::vec::Vec<::event_contracts::Violation> {

@@ -6,6 +6,12 @@ Emitted on every job state change (queued, processing, completed, failed) so cli
 
 Topic: `job-status`. Schema: `status/job_status_changed.v1.schema.json`.*/
 pub use crate::types::{JobError, JobStatus, JobStatusChangedV1};
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
+    "json-schema:///status/job_status_changed.v1.schema.json",
+    crate::registry::DOCUMENTS,
+    false,
+);
 impl ::event_contracts::EventPayload for JobStatusChangedV1 {
     const TYPE: &'static str = "JOB_STATUS_CHANGED";
     const VERSION: u32 = 1u32;
@@ -13,43 +19,12 @@ impl ::event_contracts::EventPayload for JobStatusChangedV1 {
     const SCHEMA: &'static str = include_str!(
         "../../../schemas/status/job_status_changed.v1.schema.json"
     );
-}
-/// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
-    "json-schema:///status/job_status_changed.v1.schema.json",
-    crate::registry::DOCUMENTS,
-    false,
-);
-impl JobStatusChangedV1 {
-    /// Checks the rules of the schema that the type cannot express
-    /// (patterns, bounds, lengths, formats, ...), returning every
-    /// violation.
-    pub fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let violations = self.violations("");
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: "JOB_STATUS_CHANGED".to_owned(),
-                version: 1u32,
-                violations,
-            })
-        }
-    }
-    /// Every violation, with pointers prefixed by `prefix` (where the
-    /// payload sits in the message).
-    pub fn violations(
-        &self,
-        prefix: &str,
-    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+    fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
         self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
-    /// Every violation of `json`, a payload of this event as received.
-    pub fn json_violations(
+    fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
     ) -> ::std::vec::Vec<::event_contracts::Violation> {

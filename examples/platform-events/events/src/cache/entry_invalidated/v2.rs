@@ -8,6 +8,12 @@ Topic: `cache.entry.invalidated.v2`. Schema: `cache/entry_invalidated.v2.schema.
 pub use crate::types::{
     EntryInvalidatedV2, EntryInvalidatedV2Entity, EntryInvalidatedV2Reason,
 };
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
+    "json-schema:///cache/entry_invalidated.v2.schema.json",
+    crate::registry::DOCUMENTS,
+    false,
+);
 impl ::event_contracts::EventPayload for EntryInvalidatedV2 {
     const TYPE: &'static str = "cache.entry.invalidated";
     const VERSION: u32 = 2u32;
@@ -15,41 +21,10 @@ impl ::event_contracts::EventPayload for EntryInvalidatedV2 {
     const SCHEMA: &'static str = include_str!(
         "../../../schemas/cache/entry_invalidated.v2.schema.json"
     );
-}
-/// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
-    "json-schema:///cache/entry_invalidated.v2.schema.json",
-    crate::registry::DOCUMENTS,
-    false,
-);
-impl EntryInvalidatedV2 {
-    /// Checks the rules of the schema that the type cannot express
-    /// (patterns, bounds, lengths, formats, ...), returning every
-    /// violation.
-    pub fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let violations = self.violations("");
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: "cache.entry.invalidated".to_owned(),
-                version: 2u32,
-                violations,
-            })
-        }
-    }
-    /// Every violation, with pointers prefixed by `prefix` (where the
-    /// payload sits in the message).
-    pub fn violations(
-        &self,
-        prefix: &str,
-    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+    fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(&::event_contracts::validation::to_value(self), prefix)
     }
-    /// Every violation of `json`, a payload of this event as received.
-    pub fn json_violations(
+    fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
     ) -> ::std::vec::Vec<::event_contracts::Violation> {

@@ -8,6 +8,12 @@ Topic: `notify.email.high`. Schema: `notify/email_requested.v1.schema.json`.*/
 pub use crate::types::{
     EmailRequestedV1, EmailRequestedV1Recipient, ScalarMap, ScalarMapValue,
 };
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
+    "json-schema:///notify/email_requested.v1.schema.json",
+    crate::registry::DOCUMENTS,
+    false,
+);
 impl ::event_contracts::EventPayload for EmailRequestedV1 {
     const TYPE: &'static str = "notify.email.requested";
     const VERSION: u32 = 1u32;
@@ -15,41 +21,10 @@ impl ::event_contracts::EventPayload for EmailRequestedV1 {
     const SCHEMA: &'static str = include_str!(
         "../../../schemas/notify/email_requested.v1.schema.json"
     );
-}
-/// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
-    "json-schema:///notify/email_requested.v1.schema.json",
-    crate::registry::DOCUMENTS,
-    false,
-);
-impl EmailRequestedV1 {
-    /// Checks the rules of the schema that the type cannot express
-    /// (patterns, bounds, lengths, formats, ...), returning every
-    /// violation.
-    pub fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let violations = self.violations("");
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: "notify.email.requested".to_owned(),
-                version: 1u32,
-                violations,
-            })
-        }
-    }
-    /// Every violation, with pointers prefixed by `prefix` (where the
-    /// payload sits in the message).
-    pub fn violations(
-        &self,
-        prefix: &str,
-    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+    fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(&::event_contracts::validation::to_value(self), prefix)
     }
-    /// Every violation of `json`, a payload of this event as received.
-    pub fn json_violations(
+    fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
     ) -> ::std::vec::Vec<::event_contracts::Violation> {

@@ -9,6 +9,12 @@ pub use crate::types::{
     InstanceStartedV2, InstanceStartedV2Initiator, InstanceStartedV2InitiatorKind,
     InstanceStartedV2Trigger, ScalarMap, ScalarMapValue, WorkflowId,
 };
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
+    "json-schema:///workflow/instance_started.v2.schema.json",
+    crate::registry::DOCUMENTS,
+    false,
+);
 impl ::event_contracts::EventPayload for InstanceStartedV2 {
     const TYPE: &'static str = "workflow.instance.started";
     const VERSION: u32 = 2u32;
@@ -16,43 +22,12 @@ impl ::event_contracts::EventPayload for InstanceStartedV2 {
     const SCHEMA: &'static str = include_str!(
         "../../../schemas/workflow/instance_started.v2.schema.json"
     );
-}
-/// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
-    "json-schema:///workflow/instance_started.v2.schema.json",
-    crate::registry::DOCUMENTS,
-    false,
-);
-impl InstanceStartedV2 {
-    /// Checks the rules of the schema that the type cannot express
-    /// (patterns, bounds, lengths, formats, ...), returning every
-    /// violation.
-    pub fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let violations = self.violations("");
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: "workflow.instance.started".to_owned(),
-                version: 2u32,
-                violations,
-            })
-        }
-    }
-    /// Every violation, with pointers prefixed by `prefix` (where the
-    /// payload sits in the message).
-    pub fn violations(
-        &self,
-        prefix: &str,
-    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+    fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
         let mut out = ::std::vec::Vec::new();
         self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
         out
     }
-    /// Every violation of `json`, a payload of this event as received.
-    pub fn json_violations(
+    fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
     ) -> ::std::vec::Vec<::event_contracts::Violation> {

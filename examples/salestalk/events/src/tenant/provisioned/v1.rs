@@ -9,6 +9,12 @@ pub use crate::types::{
     ProvisionedV1, ProvisionedV1Plan, ProvisionedV1PlanMonthlyPrice,
     ProvisionedV1PlanTier,
 };
+/// The schema, with the documents its `$ref`s reach, compiled on first use.
+static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
+    "json-schema:///tenant/provisioned.v1.schema.json",
+    crate::registry::DOCUMENTS,
+    false,
+);
 impl ::event_contracts::EventPayload for ProvisionedV1 {
     const TYPE: &'static str = "tenant.provisioned";
     const VERSION: u32 = 1u32;
@@ -16,41 +22,10 @@ impl ::event_contracts::EventPayload for ProvisionedV1 {
     const SCHEMA: &'static str = include_str!(
         "../../../schemas/tenant/provisioned.v1.schema.json"
     );
-}
-/// The schema, with the documents its `$ref`s reach, compiled on first use.
-static VALIDATOR: ::event_contracts::SchemaValidator = ::event_contracts::SchemaValidator::document(
-    "json-schema:///tenant/provisioned.v1.schema.json",
-    crate::registry::DOCUMENTS,
-    false,
-);
-impl ProvisionedV1 {
-    /// Checks the rules of the schema that the type cannot express
-    /// (patterns, bounds, lengths, formats, ...), returning every
-    /// violation.
-    pub fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::event_contracts::ValidationError> {
-        let violations = self.violations("");
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(::event_contracts::ValidationError {
-                event_type: "tenant.provisioned".to_owned(),
-                version: 1u32,
-                violations,
-            })
-        }
-    }
-    /// Every violation, with pointers prefixed by `prefix` (where the
-    /// payload sits in the message).
-    pub fn violations(
-        &self,
-        prefix: &str,
-    ) -> ::std::vec::Vec<::event_contracts::Violation> {
+    fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
         VALIDATOR.violations(&::event_contracts::validation::to_value(self), prefix)
     }
-    /// Every violation of `json`, a payload of this event as received.
-    pub fn json_violations(
+    fn json_violations(
         json: &::serde_json::Value,
         prefix: &str,
     ) -> ::std::vec::Vec<::event_contracts::Violation> {
