@@ -10,7 +10,7 @@
 
 pub mod catalog;
 pub mod checks;
-pub mod compat;
+pub mod gate;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::compat::{self, Direction, Policy};
+use event_contracts_compat::{self as compat, Direction, Policy};
 use crate::envelope::payload_path;
 use crate::model::{ContractSet, EventContract};
 use crate::naming;

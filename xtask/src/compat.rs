@@ -4,7 +4,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
-use event_contracts_codegen::compat::{self, Direction, Policy};
+use event_contracts_codegen::gate;
+use event_contracts_compat::{self as compat, Direction, Policy};
 
 #[derive(Subcommand)]
 pub enum CompatCmd {
@@ -135,7 +136,7 @@ fn policy_name(policy: Policy) -> &'static str {
 }
 
 fn suite(dir: &Path) -> ExitCode {
-    match compat::run_suite(dir) {
+    match crate::compat_suite::run_suite(dir) {
         Ok(report) => {
             println!("{report}");
             if report.failed == 0 {
@@ -179,7 +180,7 @@ pub fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> E
     let mut checked = 0;
     let mut breaking = 0;
     for config in event_contracts_codegen::discover::config_files(root) {
-        let report = match compat::gate::check(&old_root, root, &config) {
+        let report = match gate::check(&old_root, root, &config) {
             Ok(report) => report,
             Err(error) => {
                 eprintln!("error: {}: {error}", config.display());
@@ -202,8 +203,8 @@ pub fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> E
     if breaking == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
-fn print_finding(finding: &compat::gate::Finding) {
-    use compat::gate::FindingKind;
+fn print_finding(finding: &gate::Finding) {
+    use gate::FindingKind;
     let what = format!("{} v{} ({})", finding.event_type, finding.version, finding.file.display());
     match &finding.kind {
         FindingKind::Edited { .. } | FindingKind::Envelope { .. } if finding.changes.is_empty() => return,

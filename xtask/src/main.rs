@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod compat;
+mod compat_suite;
 mod conformance;
 mod synthetic;
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{CompatError, Direction, Policy, diff};
+use event_contracts_compat::{CompatError, Direction, Policy, diff};
 
 /// A case whose expected verdict contradicts JSON Schema.
 pub struct Deviation {
@@ -361,5 +361,62 @@ impl fmt::Display for SuiteReport {
         }
         writeln!(f)?;
         write!(f, "{} passed, {} failed", self.passed, self.failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    #[test]
+    fn trailing_commas_are_stripped_outside_strings() {
+        let text = "{\"a\": [1, 2, ], \"b\": \"x, ]\", \"c\": {\"d\": 1,\n},}";
+        let value: Value = serde_json::from_str(&strip_trailing_commas(text)).expect("parses");
+        assert_eq!(value, json!({"a": [1, 2], "b": "x, ]", "c": {"d": 1}}));
+    }
+
+    #[test]
+    fn suite_runs_a_case_file_and_a_self_comparison() {
+        let dir = std::env::temp_dir().join(format!("compat-suite-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let cases = r#"[
+          {"description": "max length decreased", "original_schema": {"type": "string", "maxLength": 12},
+           "update_schema": {"type": "string", "maxLength": 10}, "changes": ["MAX_LENGTH_DECREASED #/maxLength"], "compatible": false},
+          {"description": "open model", "original_schema": {"properties": {}},
+           "update_schema": {"properties": {"a": {"type": "string"}}}, "changes": ["OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL #/properties/a"],
+           "compatible": false, "compatible_lenient": true},
+          {"description": "wrong on purpose", "original_schema": {}, "update_schema": {"type": "string"}, "changes": [], "compatible": true,},
+        ]"#;
+        std::fs::write(dir.join("cases.json"), cases).expect("write");
+        std::fs::write(
+            dir.join("self.json"),
+            json!({
+                "$ref": "#/$defs/node",
+                "$defs": {"node": {
+                    "type": "object",
+                    "properties": {"value": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+                    "required": ["value"]
+                }}
+            })
+            .to_string(),
+        )
+        .expect("write");
+        let report = run_suite(&dir).expect("suite runs");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!((report.passed, report.failed), (3, 1), "{report}");
+        assert_eq!(report.disagreements.len(), 1);
+        assert_eq!(report.disagreements[0].description, "wrong on purpose");
+        assert!(report.to_string().ends_with("3 passed, 1 failed"));
+        let no_change = report
+            .rows
+            .iter()
+            .find(|r| r.kind == "NO_CHANGE")
+            .expect("a NO_CHANGE row");
+        assert_eq!(
+            (no_change.cases, no_change.agree, no_change.disagree),
+            (2, 1, 1)
+        );
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Diff, Direction, Policy, diff};
+use event_contracts_compat::{Change, Diff, Direction, Policy, diff};
 use crate::config::CompatibilityMode;
 use crate::diagnostics::Error;
 use crate::model::{ContractSet, EventContract, HEADER_TYPE};
@@ -72,7 +72,7 @@ pub struct LocatedChange {
     pub pointer: String,
     /// 1-based line and column in the new file, where known.
     pub position: Option<(usize, usize)>,
-    pub change: super::Change,
+    pub change: Change,
 }
 
 /// Compares the contract set configured by `config` in `new_root` with the
