@@ -119,11 +119,6 @@ impl Diagnostics {
             Err(Error::Invalid(self.0))
         }
     }
-
-    /// Whether any problem was recorded.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// `{"line": L, "column": C}` or `null`.

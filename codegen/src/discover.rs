@@ -24,8 +24,6 @@ pub const SHARED_DIR: &str = "_shared";
 /// schemas folder (with `/` separators, so keys sort the same everywhere).
 #[derive(Debug, Clone)]
 pub struct SchemaFiles {
-    /// The schemas folder, relative to the repository.
-    pub dir: PathBuf,
     /// The files, sorted by path.
     pub files: BTreeMap<String, SchemaFile>,
 }
@@ -59,28 +57,6 @@ pub enum FileKind {
         /// The major version.
         version: u32,
     },
-}
-
-/// The config files of every contract set in the repository:
-/// `schemas/events.toml`, then `examples/*/schemas/events.toml` and
-/// `benches/*/schemas/events.toml`, each sorted.
-pub fn config_files(repo_root: &Path) -> Vec<PathBuf> {
-    let mut configs = Vec::new();
-    let main = PathBuf::from("schemas/events.toml");
-    if repo_root.join(&main).is_file() {
-        configs.push(main);
-    }
-    for folder in ["examples", "benches"] {
-        let Ok(entries) = fs::read_dir(repo_root.join(folder)) else { continue };
-        let mut sets: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| PathBuf::from(folder).join(e.file_name()).join("schemas/events.toml"))
-            .filter(|p| repo_root.join(p).is_file())
-            .collect();
-        sets.sort();
-        configs.extend(sets);
-    }
-    configs
 }
 
 /// Reads every `*.schema.json` below `repo_root/schemas_dir`. Files that
@@ -138,7 +114,6 @@ pub fn discover(repo_root: &Path, schemas_dir: &Path, problems: &mut Diagnostics
         }
     }
     Ok(SchemaFiles {
-        dir: schemas_dir.to_path_buf(),
         files,
     })
 }

@@ -593,7 +593,6 @@ mod tests {
             version_path: Vec::new(),
             version_format: VersionFormat::TypeSuffix,
             payload_key: "data".to_owned(),
-            examples: Vec::new(),
         }
     }
 

@@ -155,8 +155,6 @@ pub struct EnvelopeSpec {
     pub version_format: crate::config::VersionFormat,
     /// The payload's key.
     pub payload_key: String,
-    /// The envelope schema's `examples`.
-    pub examples: Vec<Value>,
 }
 
 impl ContractSet {
@@ -643,14 +641,14 @@ fn envelope_spec(
         }
         d
     };
-    let Some(schema) = files.files.get(envelope_file) else {
+    if !files.files.contains_key(envelope_file) {
         problems.push(config_problem(
             "schema",
             format!("`envelope.schema`: no schema file `{envelope_file}` in the schemas folder"),
             "point it at the envelope schema, e.g. \"_shared/event-envelope.schema.json\"",
         ));
         return None;
-    };
+    }
     let split = |pointer: &str| -> Vec<String> {
         pointer.trim_start_matches('/').split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
     };
@@ -686,7 +684,6 @@ fn envelope_spec(
         version_path,
         version_format: config.version_format,
         payload_key: payload_path[0].clone(),
-        examples: schema.value.get("examples").and_then(Value::as_array).cloned().unwrap_or_default(),
     })
 }
 

@@ -32,6 +32,17 @@ pub fn module_name(raw: &str) -> String {
     }
 }
 
+/// A Cargo package name from any text: `My Services` -> `my-services`.
+pub fn package_name(raw: &str) -> String {
+    let name = heck::AsKebabCase(deunicode::deunicode(raw)).to_string();
+    let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    match name.chars().next() {
+        None => "contracts".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("x{name}"),
+        Some(_) => name,
+    }
+}
+
 /// An ASCII field name for a JSON property typify left non-ASCII
 /// (`größe` -> `grosse`, `名前` -> `ming_qian`), so generated code has no
 /// confusable identifiers.

@@ -212,6 +212,29 @@ pub fn inputs_fingerprint(repo_root: &Path, config_path: &Path) -> Result<String
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Writes new files (relative to `root`), each to a temporary file first
+/// and renamed into place; refuses any that exists, before writing any.
+pub fn create_files(root: &Path, files: &[GeneratedFile]) -> Result<(), Error> {
+    if let Some(existing) = files.iter().find(|f| root.join(&f.path).exists()) {
+        return Err(Error::Io { path: existing.path.clone(), source: std::io::Error::from(std::io::ErrorKind::AlreadyExists) });
+    }
+    replace_files(root, files)
+}
+
+/// Writes files (relative to `root`), each to a temporary file beside it
+/// and renamed into place, so none is ever half-written.
+pub fn replace_files(root: &Path, files: &[GeneratedFile]) -> Result<(), Error> {
+    for file in files {
+        let target = root.join(&file.path);
+        let parent = target.parent().expect("a file has a parent");
+        fs::create_dir_all(parent).map_err(io(parent))?;
+        let temporary = sibling(&target, "new");
+        fs::write(&temporary, &file.contents).map_err(io(&temporary))?;
+        fs::rename(&temporary, &target).map_err(io(&target))?;
+    }
+    Ok(())
+}
+
 /// Files that differ from what the last run wrote, or that no run wrote,
 /// are someone's work: refuse to replace them unless forced.
 fn refuse_hand_edits(repo_root: &Path, dir: &Path, report: &Report) -> Result<(), Error> {
@@ -233,7 +256,7 @@ fn refuse_hand_edits(repo_root: &Path, dir: &Path, report: &Report) -> Result<()
             Some(hash) if *hash == sha256(&current) => {}
             Some(_) => problems.push(
                 Diagnostic::new(path, "", "output-hand-edited", format!("`{}` was edited by hand since it was generated", path.display()))
-                    .help("move the change into the schemas (or event-contracts) and regenerate; `cargo xtask gen --force` discards it"),
+                    .help("move the change into the schemas (or the generator) and regenerate; `cargo xtask gen --force` discards it"),
             ),
             None if recorded.is_empty() && is_generated(&repo_root.join(path)) => {}
             None => problems.push(

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use event_contracts_codegen::{Diagnostic, Error, Mode};
+use event_contracts_codegen::{Diagnostic, Error, Generator};
 
 const CONFIG: &str = r#"
 name = "demo"
@@ -59,7 +59,7 @@ fn contract_set(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 
 fn diagnostics(files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
     let dir = contract_set(files);
-    match event_contracts_codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write) {
+    match Generator::from_config("schemas/events.toml").root(dir.path()).run() {
         Err(Error::Invalid(diagnostics)) => {
             assert!(!dir.path().join("generated").exists(), "a failed run must write nothing");
             diagnostics
@@ -77,7 +77,7 @@ fn only(files: &[(&str, &[u8])]) -> Diagnostic {
 #[test]
 fn a_good_set_generates() {
     let dir = contract_set(&[("things/happened.v1.schema.json", GOOD_EVENT.as_bytes())]);
-    event_contracts_codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write).unwrap();
+    Generator::from_config("schemas/events.toml").root(dir.path()).run().unwrap();
     assert!(dir.path().join("generated/src/things/happened/v1.rs").is_file());
 }
 
@@ -183,7 +183,7 @@ fn validation_only_keywords_generate() {
   "then": {"properties": {"size": {"minimum": 1}}}
 }"##;
     let dir = contract_set(&[("things/happened.v1.schema.json", schema)]);
-    event_contracts_codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write).unwrap();
+    Generator::from_config("schemas/events.toml").root(dir.path()).run().unwrap();
     let types = fs::read_to_string(dir.path().join("generated/src/types.rs")).unwrap();
     assert!(types.contains("pub name: ::std::option::Option<::std::string::String>"), "{types}");
     // `patternProperties` admits more than `properties`: the type must not refuse unknown fields.
@@ -227,7 +227,7 @@ fn invalid_patterns_are_generation_errors() {
 fn config_with_an_unknown_key_is_refused() {
     let dir = contract_set(&[("things/happened.v1.schema.json", GOOD_EVENT.as_bytes())]);
     fs::write(dir.path().join("schemas/events.toml"), format!("{CONFIG}\nsurprise = 1\n")).unwrap();
-    let error = event_contracts_codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write).unwrap_err();
+    let error = Generator::from_config("schemas/events.toml").root(dir.path()).run().unwrap_err();
     let d = &error.diagnostics()[0];
     assert_eq!(d.code, "config-invalid");
     assert!(d.message.contains("surprise"), "{d}");
@@ -257,7 +257,7 @@ fn an_inline_nested_header_loses_its_type_and_version() {
   }
 }"#;
     fs::write(schemas.join("_shared/envelope.schema.json"), envelope).unwrap();
-    event_contracts_codegen::run(dir.path(), Path::new("schemas/events.toml"), Mode::Write).unwrap();
+    Generator::from_config("schemas/events.toml").root(dir.path()).run().unwrap();
     let types = fs::read_to_string(dir.path().join("generated/src/types.rs")).unwrap();
     let meta = &types[types.find("pub struct EnvelopeHeaderMeta ").expect("the inline meta's type")..];
     let meta = &meta[..meta.find("\n}").unwrap()];

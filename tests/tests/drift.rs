@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use event_contracts_codegen::Mode;
+use event_contracts_codegen::Generator;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -53,10 +53,10 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 #[test]
 fn every_committed_crate_matches_its_schemas() {
-    let configs = event_contracts_codegen::discover::config_files(&repo_root());
+    let configs = event_contracts_codegen::contract_sets(&repo_root()).unwrap();
     assert_eq!(configs.len(), 6, "the KFM set, the four seed sets and the decode benchmark's set: {configs:?}");
     for config in configs {
-        let report = event_contracts_codegen::run(&repo_root(), &config, Mode::Check).unwrap();
+        let report = Generator::from_config(&config).root(repo_root()).check(true).run().unwrap();
         assert!(
             report.is_up_to_date(),
             "{} is stale ({:?} changed, {:?} extra): run `cargo xtask gen`",
@@ -71,21 +71,21 @@ fn every_committed_crate_matches_its_schemas() {
 fn check_fails_after_a_schema_edit_and_passes_after_gen() {
     let repo = scratch_repo();
     let root = repo.path();
-    assert!(event_contracts_codegen::run(root, Path::new(CONFIG), Mode::Check).unwrap().is_up_to_date());
+    assert!(Generator::from_config(CONFIG).root(root).check(true).run().unwrap().is_up_to_date());
 
     let schema = root.join("schemas/graph/sync_completed.v1.schema.json");
     let text = fs::read_to_string(&schema).unwrap();
     fs::write(&schema, text.replace("\"title\": \"", "\"title\": \"Edited: ")).unwrap();
 
     let before = snapshot(&root.join("events-generated"));
-    let report = event_contracts_codegen::run(root, Path::new(CONFIG), Mode::Check).unwrap();
+    let report = Generator::from_config(CONFIG).root(root).check(true).run().unwrap();
     assert!(!report.is_up_to_date());
     assert!(report.changed.contains(&PathBuf::from("events-generated/src/graph/sync_completed/v1.rs")), "{report:?}");
     assert!(report.changed.contains(&PathBuf::from("events-generated/schemas/graph/sync_completed.v1.schema.json")), "{report:?}");
     assert_eq!(before, snapshot(&root.join("events-generated")), "check mode must write nothing");
 
-    event_contracts_codegen::run(root, Path::new(CONFIG), Mode::Write).unwrap();
-    assert!(event_contracts_codegen::run(root, Path::new(CONFIG), Mode::Check).unwrap().is_up_to_date());
+    Generator::from_config(CONFIG).root(root).run().unwrap();
+    assert!(Generator::from_config(CONFIG).root(root).check(true).run().unwrap().is_up_to_date());
     let module = fs::read_to_string(root.join("events-generated/src/graph/sync_completed/v1.rs")).unwrap();
     assert!(module.contains("Edited: "));
 }
@@ -94,18 +94,18 @@ fn check_fails_after_a_schema_edit_and_passes_after_gen() {
 fn a_second_run_changes_nothing_and_output_is_deterministic() {
     let repo = scratch_repo();
     let root = repo.path();
-    let (_, first) = event_contracts_codegen::generate(root, Path::new(CONFIG)).unwrap();
-    let (_, second) = event_contracts_codegen::generate(&repo_root(), Path::new(CONFIG)).unwrap();
+    let first = Generator::from_config(CONFIG).root(root).generate().unwrap();
+    let second = Generator::from_config(CONFIG).root(repo_root()).generate().unwrap();
     assert_eq!(first, second, "same schemas, different directory order, same bytes");
     let before = snapshot(&root.join("events-generated"));
-    let report = event_contracts_codegen::run(root, Path::new(CONFIG), Mode::Write).unwrap();
+    let report = Generator::from_config(CONFIG).root(root).run().unwrap();
     assert!(report.is_up_to_date());
     assert_eq!(before, snapshot(&root.join("events-generated")));
 }
 
 #[test]
 fn every_generated_rust_file_is_marked_generated() {
-    let (_, files) = event_contracts_codegen::generate(&repo_root(), Path::new(CONFIG)).unwrap();
+    let files = Generator::from_config(CONFIG).root(repo_root()).generate().unwrap();
     for file in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs" || e == "toml")) {
         let text = String::from_utf8(file.contents.clone()).unwrap();
         assert!(

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use event_contracts_codegen::Mode;
+use event_contracts_codegen::Generator;
 
 struct Row {
     events: usize,
@@ -117,14 +117,14 @@ fn generate_twice(dir: &Path, events: usize, runtime: &Path) -> Result<(Duration
     let config = Path::new("schemas/events.toml");
 
     let started = Instant::now();
-    let report = event_contracts_codegen::run(dir, config, Mode::Write).map_err(|e| format!("{e}: {:?}", e.diagnostics().first()))?;
+    let report = Generator::from_config(config).root(dir).run().map_err(|e| format!("{e}: {:?}", e.diagnostics().first()))?;
     let generate = started.elapsed();
     if report.is_up_to_date() {
         return Err(format!("the first generation of {} wrote nothing", dir.display()));
     }
 
     let started = Instant::now();
-    let again = event_contracts_codegen::run(dir, config, Mode::Write).map_err(|e| e.to_string())?;
+    let again = Generator::from_config(config).root(dir).run().map_err(|e| e.to_string())?;
     let noop = started.elapsed();
     if !again.is_up_to_date() {
         return Err(format!("the second generation of {} changed files", dir.display()));
@@ -141,7 +141,7 @@ pub fn write_sets(repo: &Path, dir: &Path) -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&root);
         crate::synthetic::write_set(&root, events, &std::path::absolute(repo.join("runtime")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         let started = Instant::now();
-        event_contracts_codegen::run(&root, Path::new("schemas/events.toml"), Mode::Write).map_err(|e| e.to_string())?;
+        Generator::from_config("schemas/events.toml").root(&root).run().map_err(|e| e.to_string())?;
         let took = started.elapsed();
         standalone_manifest(&root)?;
         eprintln!("wrote {} (generated in {:.2} s)", root.display(), took.as_secs_f64());

@@ -12,6 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use std::process::ExitCode;
 
 use event_contracts_compat::{CompatError, Direction, Policy, diff};
 
@@ -88,6 +89,22 @@ pub struct SuiteReport {
 /// Runs every case file in `dir`. A file holding an array is a list of
 /// cases; a file holding one schema (`recursive-schema.json`) is compared
 /// with itself, which must be compatible (and terminate).
+/// `cargo xtask compat suite <dir>`: the report, ending in the line
+/// `N passed, M failed`; exit 1 on any failure, 2 when the folder cannot be
+/// read.
+pub fn run(dir: &Path) -> ExitCode {
+    match run_suite(dir) {
+        Ok(report) => {
+            println!("{report}");
+            if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 pub fn run_suite(dir: &Path) -> Result<SuiteReport, CompatError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| CompatError::Io {

@@ -218,7 +218,7 @@ fn classify(root: &Path, work: &Path, suite: &Path, draft: Draft, groups: &mut [
             continue;
         }
         write_set(root, work, suite, draft, &[&*group])?;
-        if let Err(error) = event_contracts_codegen::generate(work, config) {
+        if let Err(error) = event_contracts_codegen::Generator::from_config(config).root(work).generate() {
             group.rejected = Some(first_reason(&error));
         }
     }
@@ -244,7 +244,7 @@ fn decode_and_validate(root: &Path, work: &Path, suite: &Path, draft: Draft, gro
         return Ok(BTreeMap::new());
     }
     write_set(root, work, suite, draft, &accepted)?;
-    event_contracts_codegen::run(work, Path::new("schemas/events.toml"), event_contracts_codegen::Mode::Force)
+    event_contracts_codegen::Generator::from_config("schemas/events.toml").root(work).force(true).run()
         .map_err(|e| format!("the accepted groups did not generate together: {}", first_reason(&e)))?;
     write_runner(work, &root.join("runtime"))?;
 

@@ -215,5 +215,5 @@ fn a_kill_midway_leaves_the_old_crate_intact_and_the_next_run_recovers() {
 }
 
 fn codegen_manifest() -> &'static str {
-    event_contracts_codegen::write::MANIFEST
+    event_contracts_codegen::MANIFEST
 }

@@ -1,14 +1,15 @@
-//! `cargo xtask compat ...`: reads files, calls `event_contracts_codegen::compat`, prints.
+//! `cargo xtask compat` (the gate: every schema against an earlier tree)
+//! and `cargo xtask compat diff` (two files): reads files, asks the
+//! compatibility checker, prints.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
-use event_contracts_codegen::gate;
-use event_contracts_compat::{self as compat, Direction, Policy};
+use event_contracts_codegen::compat::{self, Direction, Policy};
 
 #[derive(Subcommand)]
-pub enum CompatCmd {
+pub(crate) enum CompatCmd {
     /// Compare two schema files: is data written with one readable with the other?
     Diff {
         old: std::path::PathBuf,
@@ -22,30 +23,28 @@ pub enum CompatCmd {
         #[arg(long, value_enum, default_value_t = FormatArg::Text)]
         format: FormatArg,
     },
-    /// Run Confluent Schema Registry's JSON Schema diff cases in a folder.
-    Suite { dir: std::path::PathBuf },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ModeArg {
+pub(crate) enum ModeArg {
     Backward,
     Forward,
     Full,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PolicyArg {
+pub(crate) enum PolicyArg {
     Strict,
     Lenient,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     Text,
     Json,
 }
 
-pub fn run(cmd: CompatCmd) -> ExitCode {
+pub(crate) fn run(cmd: CompatCmd) -> ExitCode {
     match cmd {
         CompatCmd::Diff {
             old,
@@ -54,7 +53,6 @@ pub fn run(cmd: CompatCmd) -> ExitCode {
             policy,
             format,
         } => diff(&old, &new, mode, policy, format),
-        CompatCmd::Suite { dir } => suite(&dir),
     }
 }
 
@@ -135,27 +133,10 @@ fn policy_name(policy: Policy) -> &'static str {
     }
 }
 
-fn suite(dir: &Path) -> ExitCode {
-    match crate::compat_suite::run_suite(dir) {
-        Ok(report) => {
-            println!("{report}");
-            if report.failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
 /// `cargo xtask compat`: every contract set of `root` against an earlier
 /// tree: `against_dir`, or the revision `against`, or by default the
 /// merge-base with `main` (the commit before HEAD when on `main`).
-pub fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> ExitCode {
+pub(crate) fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> ExitCode {
     let exported;
     let (old_root, label) = match (against_dir, against) {
         (Some(dir), _) => (dir.to_path_buf(), dir.display().to_string()),
@@ -179,8 +160,15 @@ pub fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> E
     };
     let mut checked = 0;
     let mut breaking = 0;
-    for config in event_contracts_codegen::discover::config_files(root) {
-        let report = match gate::check(&old_root, root, &config) {
+    let configs = match event_contracts_codegen::contract_sets(root) {
+        Ok(configs) => configs,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    for config in configs {
+        let report = match compat::gate(&old_root, root, &config) {
             Ok(report) => report,
             Err(error) => {
                 eprintln!("error: {}: {error}", config.display());
@@ -203,8 +191,8 @@ pub fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> E
     if breaking == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
-fn print_finding(finding: &gate::Finding) {
-    use gate::FindingKind;
+fn print_finding(finding: &compat::Finding) {
+    use compat::FindingKind;
     let what = format!("{} v{} ({})", finding.event_type, finding.version, finding.file.display());
     match &finding.kind {
         FindingKind::Edited { .. } | FindingKind::Envelope { .. } if finding.changes.is_empty() => return,
