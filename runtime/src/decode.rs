@@ -41,7 +41,8 @@ mod state;
 mod visit;
 
 pub use flat::{FlatHeader, PayloadMark, TypeMark, VersionMark, from_slice_flat, try_from_slice_flat};
-pub use nested::{Carried, NestedHeader, from_slice_nested, try_from_slice_nested};
+pub use nested::{NestedHeader, from_slice_nested, try_from_slice_nested};
+pub use state::Carried;
 
 /// Decodes an envelope from bytes: header, then the event.
 pub fn from_slice<'de, H, E>(

@@ -2,13 +2,11 @@
 //! the generated wire type decodes that object whole, type and version as
 //! plain fields, so none of its keys is looked at twice.
 
-use std::borrow::Cow;
-
 use serde::de::{self, Deserializer, MapAccess};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::state::{ParentSlot, RawPayload, State};
+use super::state::{Carried, ParentSlot, RawPayload, State};
 use super::visit::decode;
 use super::{from_slice, utf8};
 use crate::event_set::EventSet;
@@ -37,10 +35,6 @@ pub trait NestedHeader<'de>: Deserialize<'de> {
     /// Puts the header together.
     fn assemble(rest: Self::Rest, parent: Self::Parent) -> Self;
 }
-
-/// The type and version a nested object carried, each `None` where the
-/// layout keeps it elsewhere.
-pub type Carried<'de> = (Option<Cow<'de, str>>, Option<u64>);
 
 /// [`from_slice`] for a header with a nested type and version: the same
 /// one pass, with the nested object decoded by its generated wire type. Any

@@ -3,15 +3,17 @@
 
 use std::borrow::Cow;
 
-use serde::de::{self, Deserializer, MapAccess};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::nested::Carried;
-use super::visit::PayloadSeed;
 use crate::event_set::{EventSet, Routed};
 use crate::layout::{EnvelopeLayout, VersionFormat, split_type_suffix};
 use crate::prescan::Lookahead;
+
+/// The type and version a nested object carried, each `None` where the
+/// layout keeps it elsewhere.
+pub type Carried<'de> = (Option<Cow<'de, str>>, Option<u64>);
 
 /// What becomes of the nested parent object (e.g. `meta`) during a decode.
 pub(super) trait ParentSlot<'de>: Default {
@@ -248,5 +250,17 @@ impl<'de, E: EventSet, R, P> State<'de, E, R, P> {
                 Err(error)
             }
         }
+    }
+}
+
+/// The payload's value, read into the state ([`State::read_payload_value`]).
+pub(super) struct PayloadSeed<'s, 'de, E, R, P> {
+    pub(super) state: &'s mut State<'de, E, R, P>,
+}
+
+impl<'de, E: EventSet, R: RawPayload<'de>, P: ParentSlot<'de>> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R, P> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        self.state.read_payload_value(deserializer)
     }
 }

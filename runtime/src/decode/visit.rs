@@ -174,17 +174,6 @@ where
     }
 }
 
-pub(super) struct PayloadSeed<'s, 'de, E, R, P> {
-    pub(super) state: &'s mut State<'de, E, R, P>,
-}
-
-impl<'de, E: EventSet, R: RawPayload<'de>, P: ParentSlot<'de>> DeserializeSeed<'de> for PayloadSeed<'_, 'de, E, R, P> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        self.state.read_payload_value(deserializer)
-    }
-}
-
 /// Wraps the value of the nested parent key (e.g. `meta`) so that its own map
 /// access is intercepted too.
 pub(super) struct NestedSeed<'s, 'de, S, E, R, P> {
