@@ -37,7 +37,7 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
     });
     // Dispatch finds the type's index by a switch, then matches integers.
     let type_names: Vec<&str> = set.events.iter().map(|e| e.event_type.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let type_switch = crate::switch::string_index(&quote!(event_type), &type_names);
+    let type_switch = crate::switch::Switch::new(&type_names).to_tokens(&quote!(event_type));
     let pairs = set.events.iter().map(|e| {
         let index = type_names.binary_search(&e.event_type.as_str()).expect("every event's type is known");
         let version = u64::from(e.version);

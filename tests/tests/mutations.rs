@@ -105,15 +105,6 @@ macro_rules! mutated_envelopes {
 }
 
 for_each_envelope_layout!(mutated_envelopes);
-// The benchmark's set of 51 types: types a byte apart go through the
-// deepest type switch on both paths. Its envelope schema has no example.
-mutated_envelopes!(
-    bench_set_type_switch,
-    bench_events,
-    from_slice_flat,
-    serde_json::json!({"type": "", "id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e", "time": "2026-01-04T18:22:19Z", "source": "billing", "data": {}})
-);
-
 /// Without an envelope: the subject names type and version, the bytes are
 /// the payload alone.
 #[test]

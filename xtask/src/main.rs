@@ -12,7 +12,6 @@ mod conformance;
 mod synthetic;
 
 use clap::{FromArgMatches, Subcommand, ValueEnum};
-use event_contracts_codegen::Generator;
 
 // The commands of this repository alone (no doc comment: it would become the
 // command line's description).
@@ -109,16 +108,10 @@ fn run(root: &std::path::Path, command: RepoCommand) -> ExitCode {
                 eprintln!("error: {}: {error}", schemas.display());
                 return ExitCode::FAILURE;
             }
-            match Generator::from_config("benches/decode/schemas/events.toml").root(root).run() {
-                Ok(report) => {
-                    eprintln!("benches/decode/schemas/events.toml: wrote {} changed file(s)", report.changed.len());
-                    ExitCode::SUCCESS
-                }
+            match bench::generate_decode_set(root) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("error: {error}");
-                    for diagnostic in error.diagnostics() {
-                        eprintln!("{diagnostic}");
-                    }
                     ExitCode::FAILURE
                 }
             }

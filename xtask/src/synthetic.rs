@@ -43,7 +43,7 @@ pub fn write_decode_set(schemas: &Path, events: usize) -> std::io::Result<()> {
     fs::create_dir_all(schemas.join("_shared"))?;
     fs::write(
         schemas.join("events.toml"),
-        "# The decode benchmark's contract set, written by `synthetic::write_decode_set`\n# in xtask (see benches/decode/README.md).\nname = \"bench\"\noutput = \"../events\"\ncrate-name = \"bench-events\"\n\n[naming]\nevent-type = \"bench.{domain}.{event}\"\n\n[envelope]\nschema = \"_shared/envelope.schema.json\"\ntype = \"/type\"\nversion-format = \"type-suffix\"\npayload = \"/data\"\n\n[formats]\nuuid = \"typed\"\ndate-time = \"typed\"\n\n# The runtime crate the generated crate depends on: this repository's own.\n[runtime]\npath = \"../../../runtime\"\n",
+        "# The decode benchmark's contract set, written by `synthetic::write_decode_set`\n# in xtask (see README.md, Benchmarks).\nname = \"bench\"\n# Generated where builds go, by `cargo xtask bench`, not checked in.\noutput = \"../../../target/bench/events\"\ncrate-name = \"bench-events\"\n\n[naming]\nevent-type = \"bench.{domain}.{event}\"\n\n[envelope]\nschema = \"_shared/envelope.schema.json\"\ntype = \"/type\"\nversion-format = \"type-suffix\"\npayload = \"/data\"\n\n[formats]\nuuid = \"typed\"\ndate-time = \"typed\"\n\n# The runtime crate the generated crate depends on: this repository's own.\n[runtime]\npath = \"../../../runtime\"\n",
     )?;
     let envelope = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
