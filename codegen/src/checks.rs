@@ -254,7 +254,11 @@ impl<'a> Generator<'a> {
         let tokens = quote! {
             impl crate::types::#ty {
                 /// Checks the rules of the schema its type does not enforce.
-                // One `if` per rule reads better than collapsed conditions.
+                // unused_variables: `at` is read only by the checks that
+                // fail, and a type may have none at its own level;
+                // collapsible_if: one `if` per rule reads better than
+                // collapsed conditions; only_used_in_recursion: a recursive
+                // type passes `at` down to itself.
                 #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
                 pub(crate) fn check_into(&self, at: &::event_contracts::validation::At<'_>, out: &mut ::std::vec::Vec<::event_contracts::Violation>) {
                     #(#body)*
