@@ -63,8 +63,8 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
         done: BTreeMap::new(),
         attempt: BTreeMap::new(),
         fresh: 0,
-        patterns: Vec::new(),
-        formats: Vec::new(),
+        patterns: BTreeSet::new(),
+        formats: BTreeSet::new(),
     };
     let mut covered = BTreeMap::new();
     for event in &set.events {
@@ -97,35 +97,46 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
 }
 
 /// The patterns and formats the checks use, one compiled rule each however
-/// many fields share it (`PATTERNS[i]`, `FORMATS[i]`).
-fn shared_tables(patterns: &[String], formats: &[String]) -> TokenStream {
-    let pattern_table = (!patterns.is_empty()).then(|| {
-        let count = patterns.len();
+/// many fields share it, each named after its content ([`pattern_static`],
+/// [`format_static`]): an edit to one schema adds or removes its own
+/// entries and renames none of the others.
+fn shared_tables(patterns: &BTreeSet<String>, formats: &BTreeSet<String>) -> TokenStream {
+    let patterns = patterns.iter().map(|pattern| {
+        let name = pattern_static(pattern);
+        let doc = format!("The pattern {pattern:?}, compiled on first use.");
         quote! {
-            /// The schemas' patterns, each compiled on first use.
-            static PATTERNS: [::std::sync::LazyLock<::event_contracts::validation::Pattern>; #count] = [
-                #(::std::sync::LazyLock::new(|| ::event_contracts::validation::Pattern::new(#patterns).expect("checked at generation")),)*
-            ];
+            #[doc = #doc]
+            static #name: ::std::sync::LazyLock<::event_contracts::validation::Pattern> =
+                ::std::sync::LazyLock::new(|| ::event_contracts::validation::Pattern::new(#pattern).expect("checked at generation"));
         }
     });
-    let format_table = (!formats.is_empty()).then(|| {
-        let count = formats.len();
+    let formats = formats.iter().map(|format| {
+        let name = format_static(format);
+        let doc = format!("The asserted format {format:?}.");
         quote! {
-            /// The asserted formats, each compiled on first use.
-            static FORMATS: [::event_contracts::validation::FormatCheck; #count] = [
-                #(::event_contracts::validation::FormatCheck::new(#formats),)*
-            ];
+            #[doc = #doc]
+            static #name: ::event_contracts::validation::FormatCheck = ::event_contracts::validation::FormatCheck::new(#format);
         }
     });
-    quote!(#pattern_table #format_table)
+    quote!(#(#patterns)* #(#formats)*)
 }
 
-/// The index of `value` in `table`, added at the end if new.
-fn table_index(table: &mut Vec<String>, value: &str) -> usize {
-    table.iter().position(|v| v == value).unwrap_or_else(|| {
-        table.push(value.to_owned());
-        table.len() - 1
-    })
+/// `PATTERN_<hash>`: the name of a pattern's compiled form, from its text.
+fn pattern_static(pattern: &str) -> Ident {
+    format_ident!("PATTERN_{}", short_hash(pattern))
+}
+
+/// `FORMAT_<hash>`: the name of a format's check, from its name (format
+/// names may hold any character, so they are not spelt into the ident).
+fn format_static(format: &str) -> Ident {
+    format_ident!("FORMAT_{}", short_hash(format))
+}
+
+/// The first 12 hex digits of the text's SHA-256: distinct for any two
+/// texts a contract set will hold (a clash is 1 in 2^48 per pair).
+fn short_hash(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).iter().take(6).map(|b| format!("{b:02X}")).collect()
 }
 
 /// Where a struct's checks stand.
@@ -182,24 +193,22 @@ struct Generator<'a> {
     attempt: BTreeMap<String, State>,
     /// Counter for fresh binding names.
     fresh: usize,
-    /// The patterns and formats checked, in `PATTERNS` and `FORMATS`.
-    patterns: Vec<String>,
-    formats: Vec<String>,
+    /// The patterns and formats checked, each a static of its own.
+    patterns: BTreeSet<String>,
+    formats: BTreeSet<String>,
 }
 
 impl<'a> Generator<'a> {
     /// Runs `checks`; keeps what it generated if it succeeds, drops it all
     /// if any rule on the way is unsupported.
     fn attempt(&mut self, checks: impl FnOnce(&mut Self) -> Result<(), Unsupported>) -> bool {
-        let (fresh, patterns, formats) = (self.fresh, self.patterns.len(), self.formats.len());
+        let (fresh, patterns, formats) = (self.fresh, self.patterns.clone(), self.formats.clone());
         let succeeded = checks(self).is_ok();
         let attempt = std::mem::take(&mut self.attempt);
         if succeeded {
             self.done.extend(attempt);
         } else {
-            self.fresh = fresh;
-            self.patterns.truncate(patterns);
-            self.formats.truncate(formats);
+            (self.fresh, self.patterns, self.formats) = (fresh, patterns, formats);
         }
         succeeded
     }
@@ -222,6 +231,15 @@ impl<'a> Generator<'a> {
         if self.state(name).is_some() {
             return Ok(());
         }
+        // Bindings are numbered within each `check_into`, so an edit to one
+        // type renumbers no other type's.
+        let outer = std::mem::take(&mut self.fresh);
+        let checks = self.struct_checks_numbered(name, schema);
+        self.fresh = outer;
+        checks
+    }
+
+    fn struct_checks_numbered(&mut self, name: &str, schema: &Value) -> Result<(), Unsupported> {
         let item = *self.structs.get(name).ok_or(Unsupported)?;
         let syn::Fields::Named(fields) = &item.fields else { return Err(Unsupported) };
         let map = schema.as_object().ok_or(Unsupported)?;
@@ -457,8 +475,9 @@ impl<'a> Generator<'a> {
         };
         let text = value.r();
         let message = format!("is not a {format:?}");
-        let index = table_index(&mut self.formats, format);
-        Ok(quote!(if !FORMATS[#index].is_valid(#text) { out.push(::event_contracts::validation::violation(#pointer, "format", #message)); }))
+        self.formats.insert(format.to_owned());
+        let check = format_static(format);
+        Ok(quote!(if !#check.is_valid(#text) { out.push(::event_contracts::validation::violation(#pointer, "format", #message)); }))
     }
 
     fn string_check(&mut self, key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
@@ -485,8 +504,9 @@ impl<'a> Generator<'a> {
                 let pattern = rule.as_str().ok_or(Unsupported)?;
                 event_contracts::validation::Pattern::new(pattern).map_err(|_| Unsupported)?;
                 let message = format!("does not match {pattern:?}");
-                let index = table_index(&mut self.patterns, pattern);
-                quote!(if !PATTERNS[#index].is_match(#text) { out.push(::event_contracts::validation::violation(#pointer, "pattern", #message)); })
+                self.patterns.insert(pattern.to_owned());
+                let compiled = pattern_static(pattern);
+                quote!(if !#compiled.is_match(#text) { out.push(::event_contracts::validation::violation(#pointer, "pattern", #message)); })
             }
         })
     }

@@ -3,27 +3,31 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
-/// The schemas' patterns, each compiled on first use.
-static PATTERNS: [::std::sync::LazyLock<
+///The pattern "^[0-9a-f]{64}$", compiled on first use.
+static PATTERN_52F851FAD882: ::std::sync::LazyLock<
     ::event_contracts::validation::Pattern,
->; 3usize] = [
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_-]*$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[0-9a-f]{64}$")
-            .expect("checked at generation")
-    }),
-];
-/// The asserted formats, each compiled on first use.
-static FORMATS: [::event_contracts::validation::FormatCheck; 1usize] = [
-    ::event_contracts::validation::FormatCheck::new("uri"),
-];
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[0-9a-f]{64}$")
+        .expect("checked at generation")
+});
+///The pattern "^[a-z][a-z0-9_-]*$", compiled on first use.
+static PATTERN_2DACB5612C76: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_-]*$")
+        .expect("checked at generation")
+});
+///The pattern "^stac:item:[a-z0-9_:.-]+$", compiled on first use.
+static PATTERN_7C09E16B5010: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^stac:item:[a-z0-9_:.-]+$")
+        .expect("checked at generation")
+});
+///The asserted format "uri".
+static FORMAT_70E5D7B6A29B: ::event_contracts::validation::FormatCheck = ::event_contracts::validation::FormatCheck::new(
+    "uri",
+);
 impl crate::types::EnvelopeHeader {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -53,8 +57,8 @@ impl crate::types::EventMeta {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v41) = &self.provenance {
-            v41.check_into(
+        if let ::std::option::Option::Some(v2) = &self.provenance {
+            v2.check_into(
                 &::event_contracts::validation::At::Member(at, "provenance"),
                 out,
             );
@@ -69,8 +73,8 @@ impl crate::types::FocusModeRedactionNoticeShownV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v37) = &self.generalization {
-            v37.check_into(
+        if let ::std::option::Option::Some(v1) = &self.generalization {
+            v1.check_into(
                 &::event_contracts::validation::At::Member(at, "generalization"),
                 out,
             );
@@ -85,9 +89,9 @@ impl crate::types::FocusModeRedactionNoticeShownV1Generalization {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v38) = &self.resolution {
+        if let ::std::option::Option::Some(v1) = &self.resolution {
             if ::event_contracts::validation::above(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v38),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v1),
                 15f64,
             ) {
                 out.push(
@@ -99,7 +103,7 @@ impl crate::types::FocusModeRedactionNoticeShownV1Generalization {
                 );
             }
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v38),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v1),
                 0f64,
             ) {
                 out.push(
@@ -121,7 +125,7 @@ impl crate::types::NewImageAvailableV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !PATTERNS[0usize].is_match(&self.asset_ref.0) {
+        if !PATTERN_7C09E16B5010.is_match(&self.asset_ref.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "asset_ref"),
@@ -130,8 +134,8 @@ impl crate::types::NewImageAvailableV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v15) = &self.bbox {
-            if v15.0.len() < 4usize {
+        if let ::std::option::Option::Some(v1) = &self.bbox {
+            if v1.0.len() < 4usize {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "bbox"),
@@ -140,7 +144,7 @@ impl crate::types::NewImageAvailableV1 {
                     ),
                 );
             }
-            if v15.0.len() > 4usize {
+            if v1.0.len() > 4usize {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "bbox"),
@@ -150,8 +154,8 @@ impl crate::types::NewImageAvailableV1 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v19) = &self.hint {
-            if ::event_contracts::validation::longer_than(v19, 500usize) {
+        if let ::std::option::Option::Some(v5) = &self.hint {
+            if ::event_contracts::validation::longer_than(v5, 500usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "hint"),
@@ -161,8 +165,8 @@ impl crate::types::NewImageAvailableV1 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v20) = &self.source_uri {
-            if !FORMATS[0usize].is_valid(v20) {
+        if let ::std::option::Option::Some(v6) = &self.source_uri {
+            if !FORMAT_70E5D7B6A29B.is_valid(v6) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "source_uri"),
@@ -191,13 +195,13 @@ impl crate::types::NewImageAvailableV2 {
                 ),
             );
         }
-        for (index22, item21) in self.asset_refs.iter().enumerate() {
-            if !PATTERNS[0usize].is_match(&item21.0) {
+        for (index2, item1) in self.asset_refs.iter().enumerate() {
+            if !PATTERN_7C09E16B5010.is_match(&item1.0) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Index(
                             &::event_contracts::validation::At::Member(at, "asset_refs"),
-                            index22,
+                            index2,
                         ),
                         "pattern",
                         "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
@@ -205,8 +209,8 @@ impl crate::types::NewImageAvailableV2 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v23) = &self.bbox {
-            if v23.0.len() < 4usize {
+        if let ::std::option::Option::Some(v3) = &self.bbox {
+            if v3.0.len() < 4usize {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "bbox"),
@@ -215,7 +219,7 @@ impl crate::types::NewImageAvailableV2 {
                     ),
                 );
             }
-            if v23.0.len() > 4usize {
+            if v3.0.len() > 4usize {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "bbox"),
@@ -227,8 +231,8 @@ impl crate::types::NewImageAvailableV2 {
         }
         self.checksum
             .check_into(&::event_contracts::validation::At::Member(at, "checksum"), out);
-        if let ::std::option::Option::Some(v27) = &self.hint {
-            if ::event_contracts::validation::longer_than(v27, 500usize) {
+        if let ::std::option::Option::Some(v7) = &self.hint {
+            if ::event_contracts::validation::longer_than(v7, 500usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "hint"),
@@ -238,8 +242,8 @@ impl crate::types::NewImageAvailableV2 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v28) = &self.source_uri {
-            if !FORMATS[0usize].is_valid(v28) {
+        if let ::std::option::Option::Some(v8) = &self.source_uri {
+            if !FORMAT_70E5D7B6A29B.is_valid(v8) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "source_uri"),
@@ -259,7 +263,7 @@ impl crate::types::NewImageAvailableV2Checksum {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !PATTERNS[2usize].is_match(&self.value) {
+        if !PATTERN_52F851FAD882.is_match(&self.value) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "value"),
@@ -278,9 +282,9 @@ impl crate::types::Provenance {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v44) = &self.stac_item_ids {
-            for (index46, item45) in v44.iter().enumerate() {
-                if !PATTERNS[0usize].is_match(&item45.0) {
+        if let ::std::option::Option::Some(v3) = &self.stac_item_ids {
+            for (index5, item4) in v3.iter().enumerate() {
+                if !PATTERN_7C09E16B5010.is_match(&item4.0) {
                     out.push(
                         ::event_contracts::validation::violation(
                             &::event_contracts::validation::At::Index(
@@ -288,7 +292,7 @@ impl crate::types::Provenance {
                                     at,
                                     "stac_item_ids",
                                 ),
-                                index46,
+                                index5,
                             ),
                             "pattern",
                             "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
@@ -307,7 +311,7 @@ impl crate::types::RunRef {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !PATTERNS[1usize].is_match(&self.pipeline_id) {
+        if !PATTERN_2DACB5612C76.is_match(&self.pipeline_id) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "pipeline_id"),
@@ -326,14 +330,14 @@ impl crate::types::RunStartedV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v29) = &self.inputs {
-            for (index31, item30) in v29.iter().enumerate() {
-                if !PATTERNS[0usize].is_match(&item30.0) {
+        if let ::std::option::Option::Some(v1) = &self.inputs {
+            for (index3, item2) in v1.iter().enumerate() {
+                if !PATTERN_7C09E16B5010.is_match(&item2.0) {
                     out.push(
                         ::event_contracts::validation::violation(
                             &::event_contracts::validation::At::Index(
                                 &::event_contracts::validation::At::Member(at, "inputs"),
-                                index31,
+                                index3,
                             ),
                             "pattern",
                             "does not match \"^stac:item:[a-z0-9_:.-]+$\"",
@@ -390,7 +394,7 @@ impl crate::types::StacItemPublishedV1 {
                 ),
             );
         }
-        if !PATTERNS[0usize].is_match(&self.stac_item_id.0) {
+        if !PATTERN_7C09E16B5010.is_match(&self.stac_item_id.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "stac_item_id"),
@@ -409,7 +413,7 @@ impl crate::types::StacItemPublishedV1AssetsItem {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !FORMATS[0usize].is_valid(&self.href) {
+        if !FORMAT_70E5D7B6A29B.is_valid(&self.href) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "href"),

@@ -3,27 +3,34 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
-/// The schemas' patterns, each compiled on first use.
-static PATTERNS: [::std::sync::LazyLock<
+///The pattern "^[A-Z][A-Z0-9_]*$", compiled on first use.
+static PATTERN_E43B025CB1C9: ::std::sync::LazyLock<
     ::event_contracts::validation::Pattern,
->; 4usize] = [
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[a-z0-9]+(-[a-z0-9]+)*$")
-            .expect("checked at generation")
-    }),
-];
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
+        .expect("checked at generation")
+});
+///The pattern "^[a-z0-9]+(-[a-z0-9]+)*$", compiled on first use.
+static PATTERN_8CFD8337F988: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z0-9]+(-[a-z0-9]+)*$")
+        .expect("checked at generation")
+});
+///The pattern "^[a-z][a-z0-9-]*$", compiled on first use.
+static PATTERN_1016D5F49A84: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+        .expect("checked at generation")
+});
+///The pattern "^[a-z]{2}(-[A-Z]{2})?$", compiled on first use.
+static PATTERN_3C2F82C41A4D: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
+        .expect("checked at generation")
+});
 impl crate::types::ActivityResultGeneratedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -34,9 +41,9 @@ impl crate::types::ActivityResultGeneratedV1 {
     ) {
         self.activity
             .check_into(&::event_contracts::validation::At::Member(at, "activity"), out);
-        if let ::std::option::Option::Some(v8) = &self.generation_time_ms {
+        if let ::std::option::Option::Some(v1) = &self.generation_time_ms {
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v8),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v1),
                 0f64,
             ) {
                 out.push(
@@ -91,7 +98,7 @@ impl crate::types::ActivityResultGeneratedV1Activity {
                     out,
                 );
         }
-        if !PATTERNS[0usize].is_match(&self.language.0) {
+        if !PATTERN_3C2F82C41A4D.is_match(&self.language.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "language"),
@@ -137,8 +144,8 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v5) = &self.options {
-            if v5.len() < 2usize {
+        if let ::std::option::Option::Some(v2) = &self.options {
+            if v2.len() < 2usize {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "options"),
@@ -147,7 +154,7 @@ impl crate::types::ActivityResultGeneratedV1ActivityItemsItem {
                     ),
                 );
             }
-            if v5.len() > 6usize {
+            if v2.len() > 6usize {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "options"),
@@ -195,8 +202,8 @@ impl crate::types::ImageJobRequestedV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v12) = &self.instructions {
-            if ::event_contracts::validation::longer_than(v12, 2000usize) {
+        if let ::std::option::Option::Some(v3) = &self.instructions {
+            if ::event_contracts::validation::longer_than(v3, 2000usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "instructions"),
@@ -205,7 +212,7 @@ impl crate::types::ImageJobRequestedV1 {
                     ),
                 );
             }
-            if ::event_contracts::validation::shorter_than(v12, 1usize) {
+            if ::event_contracts::validation::shorter_than(v3, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "instructions"),
@@ -215,7 +222,7 @@ impl crate::types::ImageJobRequestedV1 {
                 );
             }
         }
-        if !PATTERNS[0usize].is_match(&self.language.0) {
+        if !PATTERN_3C2F82C41A4D.is_match(&self.language.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "language"),
@@ -224,9 +231,9 @@ impl crate::types::ImageJobRequestedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v13) = &self.max_items {
+        if let ::std::option::Option::Some(v4) = &self.max_items {
             if ::event_contracts::validation::above(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v13),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v4),
                 50f64,
             ) {
                 out.push(
@@ -238,7 +245,7 @@ impl crate::types::ImageJobRequestedV1 {
                 );
             }
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v13),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v4),
                 1f64,
             ) {
                 out.push(
@@ -260,7 +267,7 @@ impl crate::types::JobError {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !PATTERNS[1usize].is_match(&self.code) {
+        if !PATTERN_E43B025CB1C9.is_match(&self.code) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "code"),
@@ -309,12 +316,12 @@ impl crate::types::JobStatusChangedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v14) = &self.error {
-            v14.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
+        if let ::std::option::Option::Some(v1) = &self.error {
+            v1.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
         }
-        if let ::std::option::Option::Some(v16) = &self.progress_percent {
+        if let ::std::option::Option::Some(v3) = &self.progress_percent {
             if ::event_contracts::validation::above(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v3),
                 100f64,
             ) {
                 out.push(
@@ -329,7 +336,7 @@ impl crate::types::JobStatusChangedV1 {
                 );
             }
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v3),
                 0f64,
             ) {
                 out.push(
@@ -368,12 +375,12 @@ impl crate::types::JobStatusChangedV2 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v17) = &self.error {
-            v17.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
+        if let ::std::option::Option::Some(v1) = &self.error {
+            v1.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
         }
-        if let ::std::option::Option::Some(v19) = &self.progress_percent {
+        if let ::std::option::Option::Some(v3) = &self.progress_percent {
             if ::event_contracts::validation::above(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v19),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v3),
                 100f64,
             ) {
                 out.push(
@@ -388,7 +395,7 @@ impl crate::types::JobStatusChangedV2 {
                 );
             }
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v19),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v3),
                 0f64,
             ) {
                 out.push(
@@ -403,7 +410,7 @@ impl crate::types::JobStatusChangedV2 {
                 );
             }
         }
-        if !PATTERNS[2usize].is_match(&self.updated_by) {
+        if !PATTERN_1016D5F49A84.is_match(&self.updated_by) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "updated_by"),
@@ -422,9 +429,9 @@ impl crate::types::TextJobRequestedV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v21) = &self.grade_level {
+        if let ::std::option::Option::Some(v2) = &self.grade_level {
             if ::event_contracts::validation::above(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v21),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v2),
                 12f64,
             ) {
                 out.push(
@@ -436,7 +443,7 @@ impl crate::types::TextJobRequestedV1 {
                 );
             }
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v21),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v2),
                 0f64,
             ) {
                 out.push(
@@ -448,7 +455,7 @@ impl crate::types::TextJobRequestedV1 {
                 );
             }
         }
-        if !PATTERNS[0usize].is_match(&self.language.0) {
+        if !PATTERN_3C2F82C41A4D.is_match(&self.language.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "language"),
@@ -457,9 +464,9 @@ impl crate::types::TextJobRequestedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v22) = &self.max_items {
+        if let ::std::option::Option::Some(v3) = &self.max_items {
             if ::event_contracts::validation::above(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v22),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v3),
                 50f64,
             ) {
                 out.push(
@@ -471,7 +478,7 @@ impl crate::types::TextJobRequestedV1 {
                 );
             }
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v22),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v3),
                 1f64,
             ) {
                 out.push(
@@ -501,8 +508,8 @@ impl crate::types::TextJobRequestedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v23) = &self.topic_tags {
-            if v23.len() > 10usize {
+        if let ::std::option::Option::Some(v4) = &self.topic_tags {
+            if v4.len() > 10usize {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "topic_tags"),
@@ -511,7 +518,7 @@ impl crate::types::TextJobRequestedV1 {
                     ),
                 );
             }
-            if !::event_contracts::validation::all_unique(v23.iter()) {
+            if !::event_contracts::validation::all_unique(v4.iter()) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "topic_tags"),
@@ -520,8 +527,8 @@ impl crate::types::TextJobRequestedV1 {
                     ),
                 );
             }
-            for (index25, item24) in v23.iter().enumerate() {
-                if ::event_contracts::validation::longer_than(item24, 50usize) {
+            for (index6, item5) in v4.iter().enumerate() {
+                if ::event_contracts::validation::longer_than(item5, 50usize) {
                     out.push(
                         ::event_contracts::validation::violation(
                             &::event_contracts::validation::At::Index(
@@ -529,14 +536,14 @@ impl crate::types::TextJobRequestedV1 {
                                     at,
                                     "topic_tags",
                                 ),
-                                index25,
+                                index6,
                             ),
                             "maxLength",
                             "is longer than 50 characters",
                         ),
                     );
                 }
-                if !PATTERNS[3usize].is_match(item24) {
+                if !PATTERN_8CFD8337F988.is_match(item5) {
                     out.push(
                         ::event_contracts::validation::violation(
                             &::event_contracts::validation::At::Index(
@@ -544,7 +551,7 @@ impl crate::types::TextJobRequestedV1 {
                                     at,
                                     "topic_tags",
                                 ),
-                                index25,
+                                index6,
                             ),
                             "pattern",
                             "does not match \"^[a-z0-9]+(-[a-z0-9]+)*$\"",

@@ -3,27 +3,34 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
-/// The schemas' patterns, each compiled on first use.
-static PATTERNS: [::std::sync::LazyLock<
+///The pattern "^[A-Z][A-Z0-9_]*$", compiled on first use.
+static PATTERN_E43B025CB1C9: ::std::sync::LazyLock<
     ::event_contracts::validation::Pattern,
->; 4usize] = [
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[A-Z]{3}$")
-            .expect("checked at generation")
-    }),
-];
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[A-Z][A-Z0-9_]*$")
+        .expect("checked at generation")
+});
+///The pattern "^[A-Z]{3}$", compiled on first use.
+static PATTERN_43E30B328479: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[A-Z]{3}$")
+        .expect("checked at generation")
+});
+///The pattern "^[a-z][a-z0-9-]*$", compiled on first use.
+static PATTERN_1016D5F49A84: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+        .expect("checked at generation")
+});
+///The pattern "^[a-z][a-z0-9_]*$", compiled on first use.
+static PATTERN_4D6E159900AB: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
+        .expect("checked at generation")
+});
 impl crate::types::DocumentFailedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -32,9 +39,9 @@ impl crate::types::DocumentFailedV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v5) = &self.attempt {
+        if let ::std::option::Option::Some(v1) = &self.attempt {
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v5),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v1),
                 1f64,
             ) {
                 out.push(
@@ -46,7 +53,7 @@ impl crate::types::DocumentFailedV1 {
                 );
             }
         }
-        if !PATTERNS[2usize].is_match(&self.error_code) {
+        if !PATTERN_E43B025CB1C9.is_match(&self.error_code) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "error_code"),
@@ -88,8 +95,8 @@ impl crate::types::DocumentProcessedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v8) = &self.content_type {
-            if ::event_contracts::validation::shorter_than(v8, 1usize) {
+        if let ::std::option::Option::Some(v1) = &self.content_type {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "content_type"),
@@ -113,9 +120,9 @@ impl crate::types::DocumentProcessedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v9) = &self.processing_time_ms {
+        if let ::std::option::Option::Some(v2) = &self.processing_time_ms {
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v9),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v2),
                 0f64,
             ) {
                 out.push(
@@ -130,9 +137,9 @@ impl crate::types::DocumentProcessedV1 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v10) = &self.size_bytes {
+        if let ::std::option::Option::Some(v3) = &self.size_bytes {
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v10),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v3),
                 0f64,
             ) {
                 out.push(
@@ -174,7 +181,7 @@ impl crate::types::HighLatencyV1 {
                 );
             }
         }
-        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.service_name.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "service_name"),
@@ -216,8 +223,8 @@ impl crate::types::MeteredV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v28) = &self.cost {
-            v28.check_into(&::event_contracts::validation::At::Member(at, "cost"), out);
+        if let ::std::option::Option::Some(v1) = &self.cost {
+            v1.check_into(&::event_contracts::validation::At::Member(at, "cost"), out);
         }
         if ::event_contracts::validation::below(&self.quantity, 0f64) {
             out.push(
@@ -228,7 +235,7 @@ impl crate::types::MeteredV1 {
                 ),
             );
         }
-        if !PATTERNS[1usize].is_match(&self.resource_type) {
+        if !PATTERN_4D6E159900AB.is_match(&self.resource_type) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "resource_type"),
@@ -237,7 +244,7 @@ impl crate::types::MeteredV1 {
                 ),
             );
         }
-        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.service_name.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "service_name"),
@@ -246,8 +253,8 @@ impl crate::types::MeteredV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v33) = &self.unit {
-            if ::event_contracts::validation::shorter_than(v33, 1usize) {
+        if let ::std::option::Option::Some(v5) = &self.unit {
+            if ::event_contracts::validation::shorter_than(v5, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "unit"),
@@ -276,7 +283,7 @@ impl crate::types::MeteredV1Cost {
                 ),
             );
         }
-        if !PATTERNS[3usize].is_match(&self.currency) {
+        if !PATTERN_43E30B328479.is_match(&self.currency) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "currency"),
@@ -285,8 +292,8 @@ impl crate::types::MeteredV1Cost {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v29) = &self.rate {
-            if ::event_contracts::validation::below(v29, 0f64) {
+        if let ::std::option::Option::Some(v1) = &self.rate {
+            if ::event_contracts::validation::below(v1, 0f64) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "rate"),
@@ -315,23 +322,20 @@ impl crate::types::PushV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v22) = &self.recipients {
-            for (index24, item23) in v22.iter().enumerate() {
-                item23
+        if let ::std::option::Option::Some(v1) = &self.recipients {
+            for (index3, item2) in v1.iter().enumerate() {
+                item2
                     .check_into(
                         &::event_contracts::validation::At::Index(
                             &::event_contracts::validation::At::Member(at, "recipients"),
-                            index24,
+                            index3,
                         ),
                         out,
                     );
             }
         }
-        if let ::std::option::Option::Some(v26) = &self.sender {
-            v26.check_into(
-                &::event_contracts::validation::At::Member(at, "sender"),
-                out,
-            );
+        if let ::std::option::Option::Some(v4) = &self.sender {
+            v4.check_into(&::event_contracts::validation::At::Member(at, "sender"), out);
         }
     }
 }
@@ -343,8 +347,8 @@ impl crate::types::PushV1RecipientsItem {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v25) = &self.connection_id {
-            if ::event_contracts::validation::shorter_than(v25, 1usize) {
+        if let ::std::option::Option::Some(v1) = &self.connection_id {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "connection_id"),
@@ -364,7 +368,7 @@ impl crate::types::PushV1Sender {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.service_name.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "service_name"),
@@ -392,7 +396,7 @@ impl crate::types::QuotaExceededV1 {
                 ),
             );
         }
-        if !PATTERNS[1usize].is_match(&self.quota_name) {
+        if !PATTERN_4D6E159900AB.is_match(&self.quota_name) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "quota_name"),
@@ -401,7 +405,7 @@ impl crate::types::QuotaExceededV1 {
                 ),
             );
         }
-        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.service_name.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "service_name"),
@@ -429,8 +433,8 @@ impl crate::types::ServiceDownV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v3) = &self.instance_id {
-            if ::event_contracts::validation::shorter_than(v3, 1usize) {
+        if let ::std::option::Option::Some(v1) = &self.instance_id {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "instance_id"),
@@ -440,8 +444,8 @@ impl crate::types::ServiceDownV1 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v4) = &self.reason {
-            if ::event_contracts::validation::shorter_than(v4, 1usize) {
+        if let ::std::option::Option::Some(v2) = &self.reason {
+            if ::event_contracts::validation::shorter_than(v2, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "reason"),
@@ -451,7 +455,7 @@ impl crate::types::ServiceDownV1 {
                 );
             }
         }
-        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.service_name.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "service_name"),
@@ -470,12 +474,12 @@ impl crate::types::StepV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v12) = &self.error {
-            v12.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
+        if let ::std::option::Option::Some(v1) = &self.error {
+            v1.check_into(&::event_contracts::validation::At::Member(at, "error"), out);
         }
-        if let ::std::option::Option::Some(v16) = &self.execution_time_ms {
+        if let ::std::option::Option::Some(v2) = &self.execution_time_ms {
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v2),
                 0f64,
             ) {
                 out.push(
@@ -490,13 +494,13 @@ impl crate::types::StepV1 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v17) = &self.metadata {
-            v17.check_into(
+        if let ::std::option::Option::Some(v3) = &self.metadata {
+            v3.check_into(
                 &::event_contracts::validation::At::Member(at, "metadata"),
                 out,
             );
         }
-        if !PATTERNS[0usize].is_match(&self.service_name.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.service_name.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "service_name"),
@@ -514,8 +518,8 @@ impl crate::types::StepV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v21) = &self.step_type {
-            if !PATTERNS[1usize].is_match(v21) {
+        if let ::std::option::Option::Some(v4) = &self.step_type {
+            if !PATTERN_4D6E159900AB.is_match(v4) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "step_type"),
@@ -535,8 +539,8 @@ impl crate::types::StepV1Metadata {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v18) = &self.request_id {
-            if ::event_contracts::validation::shorter_than(v18, 1usize) {
+        if let ::std::option::Option::Some(v1) = &self.request_id {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "request_id"),
@@ -556,15 +560,15 @@ impl crate::types::StepV1StepError {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v13) = &self.cause {
-            if let ::std::option::Option::Some(v14) = ::std::ops::Deref::deref(v13) {
-                v14.check_into(
+        if let ::std::option::Option::Some(v1) = &self.cause {
+            if let ::std::option::Option::Some(v2) = ::std::ops::Deref::deref(v1) {
+                v2.check_into(
                     &::event_contracts::validation::At::Member(at, "cause"),
                     out,
                 );
             }
         }
-        if !PATTERNS[2usize].is_match(&self.code) {
+        if !PATTERN_E43B025CB1C9.is_match(&self.code) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "code"),

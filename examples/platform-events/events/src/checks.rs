@@ -3,15 +3,13 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
-/// The schemas' patterns, each compiled on first use.
-static PATTERNS: [::std::sync::LazyLock<
+///The pattern "^[a-z][a-z0-9-]*$", compiled on first use.
+static PATTERN_1016D5F49A84: ::std::sync::LazyLock<
     ::event_contracts::validation::Pattern,
->; 1usize] = [
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
-            .expect("checked at generation")
-    }),
-];
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
+        .expect("checked at generation")
+});
 impl crate::types::EnvelopeHeader {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -59,8 +57,8 @@ impl crate::types::EnvelopeHeaderMetadata {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v16) = &self.tenant_id {
-            if ::event_contracts::validation::shorter_than(v16, 1usize) {
+        if let ::std::option::Option::Some(v1) = &self.tenant_id {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "tenant_id"),
@@ -122,7 +120,7 @@ impl crate::types::InstanceCompletedV1 {
                 );
             }
         }
-        if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.workflow_id.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "workflow_id"),
@@ -150,7 +148,7 @@ impl crate::types::InstanceStartedV1 {
                 ),
             );
         }
-        if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.workflow_id.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "workflow_id"),
@@ -188,7 +186,7 @@ impl crate::types::InstanceStartedV2 {
                 &::event_contracts::validation::At::Member(at, "initiator"),
                 out,
             );
-        if !PATTERNS[0usize].is_match(&self.workflow_id.0) {
+        if !PATTERN_1016D5F49A84.is_match(&self.workflow_id.0) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "workflow_id"),

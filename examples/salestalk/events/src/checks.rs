@@ -3,23 +3,27 @@
 //! Validation compiled from the schemas: the rules the types do not
 //! enforce, checked on the typed value. Events not listed here are
 //! validated by the `jsonschema` validator.
-/// The schemas' patterns, each compiled on first use.
-static PATTERNS: [::std::sync::LazyLock<
+///The pattern "^[0-9]+\\.[0-9]+$", compiled on first use.
+static PATTERN_3A976806F748: ::std::sync::LazyLock<
     ::event_contracts::validation::Pattern,
->; 3usize] = [
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[A-Z]{3}$")
-            .expect("checked at generation")
-    }),
-    ::std::sync::LazyLock::new(|| {
-        ::event_contracts::validation::Pattern::new("^[0-9]+\\.[0-9]+$")
-            .expect("checked at generation")
-    }),
-];
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[0-9]+\\.[0-9]+$")
+        .expect("checked at generation")
+});
+///The pattern "^[A-Z]{3}$", compiled on first use.
+static PATTERN_43E30B328479: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[A-Z]{3}$")
+        .expect("checked at generation")
+});
+///The pattern "^[a-z][a-z0-9_]*$", compiled on first use.
+static PATTERN_4D6E159900AB: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
+        .expect("checked at generation")
+});
 impl crate::types::CompletedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -42,8 +46,8 @@ impl crate::types::CompletedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v13) = &self.intents {
-            if !::event_contracts::validation::all_unique(v13.iter()) {
+        if let ::std::option::Option::Some(v1) = &self.intents {
+            if !::event_contracts::validation::all_unique(v1.iter()) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "intents"),
@@ -67,9 +71,9 @@ impl crate::types::CompletedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v16) = &self.satisfaction_rating {
+        if let ::std::option::Option::Some(v4) = &self.satisfaction_rating {
             if ::event_contracts::validation::above(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v4),
                 5f64,
             ) {
                 out.push(
@@ -84,7 +88,7 @@ impl crate::types::CompletedV1 {
                 );
             }
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v16),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v4),
                 1f64,
             ) {
                 out.push(
@@ -109,7 +113,7 @@ impl crate::types::EnvelopeHeader {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !PATTERNS[2usize].is_match(&self.event_version) {
+        if !PATTERN_3A976806F748.is_match(&self.event_version) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "eventVersion"),
@@ -120,8 +124,8 @@ impl crate::types::EnvelopeHeader {
         }
         self.metadata
             .check_into(&::event_contracts::validation::At::Member(at, "metadata"), out);
-        if let ::std::option::Option::Some(v30) = &self.session_id {
-            if ::event_contracts::validation::shorter_than(v30, 1usize) {
+        if let ::std::option::Option::Some(v1) = &self.session_id {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "sessionId"),
@@ -149,8 +153,8 @@ impl crate::types::EnvelopeHeader {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v31) = &self.user_id {
-            if ::event_contracts::validation::shorter_than(v31, 1usize) {
+        if let ::std::option::Option::Some(v2) = &self.user_id {
+            if ::event_contracts::validation::shorter_than(v2, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "userId"),
@@ -170,8 +174,8 @@ impl crate::types::EnvelopeHeaderMetadata {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v29) = &self.trace_id {
-            if ::event_contracts::validation::shorter_than(v29, 1usize) {
+        if let ::std::option::Option::Some(v2) = &self.trace_id {
+            if ::event_contracts::validation::shorter_than(v2, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "traceId"),
@@ -228,8 +232,8 @@ impl crate::types::GeneratedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v24) = &self.metrics_referenced {
-            if !::event_contracts::validation::all_unique(v24.iter()) {
+        if let ::std::option::Option::Some(v2) = &self.metrics_referenced {
+            if !::event_contracts::validation::all_unique(v2.iter()) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(
@@ -265,8 +269,8 @@ impl crate::types::GeneratedV1 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v27) = &self.quality_score {
-            if ::event_contracts::validation::above(v27, 1f64) {
+        if let ::std::option::Option::Some(v5) = &self.quality_score {
+            if ::event_contracts::validation::above(v5, 1f64) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "quality_score"),
@@ -275,7 +279,7 @@ impl crate::types::GeneratedV1 {
                     ),
                 );
             }
-            if ::event_contracts::validation::below(v27, 0f64) {
+            if ::event_contracts::validation::below(v5, 0f64) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "quality_score"),
@@ -295,8 +299,8 @@ impl crate::types::IngestedV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v17) = &self.file_name {
-            if ::event_contracts::validation::shorter_than(v17, 1usize) {
+        if let ::std::option::Option::Some(v1) = &self.file_name {
+            if ::event_contracts::validation::shorter_than(v1, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "file_name"),
@@ -324,8 +328,8 @@ impl crate::types::IngestedV1 {
                 ),
             );
         }
-        for (index19, item18) in self.metric_names.iter().enumerate() {
-            if !PATTERNS[0usize].is_match(item18) {
+        for (index3, item2) in self.metric_names.iter().enumerate() {
+            if !PATTERN_4D6E159900AB.is_match(item2) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Index(
@@ -333,7 +337,7 @@ impl crate::types::IngestedV1 {
                                 at,
                                 "metric_names",
                             ),
-                            index19,
+                            index3,
                         ),
                         "pattern",
                         "does not match \"^[a-z][a-z0-9_]*$\"",
@@ -341,9 +345,9 @@ impl crate::types::IngestedV1 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v21) = &self.rejected_row_count {
+        if let ::std::option::Option::Some(v5) = &self.rejected_row_count {
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v21),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v5),
                 0f64,
             ) {
                 out.push(
@@ -358,8 +362,8 @@ impl crate::types::IngestedV1 {
                 );
             }
         }
-        if let ::std::option::Option::Some(v22) = &self.revenue_total {
-            v22.check_into(
+        if let ::std::option::Option::Some(v6) = &self.revenue_total {
+            v6.check_into(
                 &::event_contracts::validation::At::Member(at, "revenue_total"),
                 out,
             );
@@ -388,7 +392,7 @@ impl crate::types::Money {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !PATTERNS[1usize].is_match(&self.currency) {
+        if !PATTERN_43E30B328479.is_match(&self.currency) {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "currency"),
@@ -500,21 +504,21 @@ impl crate::types::PerformedV2 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if let ::std::option::Option::Some(v6) = &self.entities {
-            for (index8, item7) in v6.iter().enumerate() {
-                item7
+        if let ::std::option::Option::Some(v1) = &self.entities {
+            for (index3, item2) in v1.iter().enumerate() {
+                item2
                     .check_into(
                         &::event_contracts::validation::At::Index(
                             &::event_contracts::validation::At::Member(at, "entities"),
-                            index8,
+                            index3,
                         ),
                         out,
                     );
             }
         }
-        if let ::std::option::Option::Some(v9) = &self.latency_ms {
+        if let ::std::option::Option::Some(v4) = &self.latency_ms {
             if ::event_contracts::validation::below(
-                &::event_contracts::validation::AsJsonNumber::as_json_number(v9),
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v4),
                 0f64,
             ) {
                 out.push(
@@ -535,8 +539,8 @@ impl crate::types::PerformedV2 {
                 ),
             );
         }
-        if let ::std::option::Option::Some(v10) = &self.model {
-            if ::event_contracts::validation::shorter_than(v10, 1usize) {
+        if let ::std::option::Option::Some(v5) = &self.model {
+            if ::event_contracts::validation::shorter_than(v5, 1usize) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "model"),
@@ -546,25 +550,25 @@ impl crate::types::PerformedV2 {
                 );
             }
         }
-        for (key11, item12) in self.scores.iter() {
-            if ::event_contracts::validation::above(item12, 1f64) {
+        for (key6, item7) in self.scores.iter() {
+            if ::event_contracts::validation::above(item7, 1f64) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(
                             &::event_contracts::validation::At::Member(at, "scores"),
-                            key11,
+                            key6,
                         ),
                         "maximum",
                         "is greater than the maximum of 1",
                     ),
                 );
             }
-            if ::event_contracts::validation::below(item12, 0f64) {
+            if ::event_contracts::validation::below(item7, 0f64) {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(
                             &::event_contracts::validation::At::Member(at, "scores"),
-                            key11,
+                            key6,
                         ),
                         "minimum",
                         "is less than the minimum of 0",
