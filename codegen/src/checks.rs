@@ -23,7 +23,7 @@ use crate::model::ContractSet;
 
 /// Keywords that annotate only; they need no check.
 const ANNOTATIONS: &[&str] = &[
-    "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly", "$comment", "$schema", "$id",
+    "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly", "$comment", "$schema", "$id", "$anchor",
     "$defs", "definitions", "contentMediaType", "contentEncoding", "contentSchema",
 ];
 

@@ -16,16 +16,17 @@ pub fn check(set: &ContractSet) -> Result<(), Error> {
     check_patterns(set, &mut problems);
     problems.finish()?;
     let mut problems = Diagnostics::default();
-    let documents = std::sync::Arc::new(set.documents());
+    let documents = std::sync::Arc::new(set.documents.clone());
     for event in &set.events {
-        let uri = crate::model::document_uri(&event.file);
+        let uri = crate::documents::file_uri(&event.file);
         let lookup = {
             let documents = documents.clone();
-            move |wanted: &str| documents.get(wanted).cloned()
+            move |wanted: &str| documents.validation_document(wanted)
         };
+        let Some(root) = documents.validation_document(&uri) else { continue };
         // Built as the generated crate builds it, with formats asserted: an
         // example must also decode into the typed formats (uuid, date-time).
-        let validator = match event_contracts::validation::compile(Some(&uri), &documents[&uri], lookup, true) {
+        let validator = match event_contracts::validation::compile(Some(&uri), &root, lookup, true) {
             Ok(validator) => validator,
             Err(e) if e.contains("no schema document") => {
                 let missing = e.split('\'').nth(1).unwrap_or_default();

@@ -28,6 +28,7 @@ mod checks;
 mod config;
 mod diagnostics;
 mod discover;
+mod documents;
 mod envelope;
 mod examples;
 mod gate;

@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::config::{Config, Formats};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::discover::{FileKind, SchemaFiles};
+use crate::documents::Documents;
 use crate::naming;
 use crate::refs::{self, Bundle, Target};
 
@@ -59,6 +60,8 @@ pub struct ContractSet {
     pub bundle: Bundle,
     /// Documents `$ref`s reach by URL (`[remotes]`), sorted by URI.
     pub remotes: Vec<RemoteDocument>,
+    /// Every schema document by URI, as `$ref`s name them.
+    pub documents: Documents,
     /// What the compatibility gate requires of edits.
     pub compatibility: crate::config::Compatibility,
     /// The generated crate's dependency on the runtime crate, with a
@@ -77,25 +80,6 @@ pub struct RemoteDocument {
     pub text: String,
 }
 
-/// The URI of a schema file of the set (relative to the schemas folder),
-/// against which its relative `$ref`s resolve.
-pub fn document_uri(path: &str) -> String {
-    format!("json-schema:///{path}")
-}
-
-impl ContractSet {
-    /// Every schema document of the set by URI: its files and its remotes.
-    pub fn documents(&self) -> BTreeMap<String, Value> {
-        let mut documents: BTreeMap<String, Value> =
-            self.files.files.values().map(|f| (document_uri(&f.path), f.value.clone())).collect();
-        for remote in &self.remotes {
-            if let Ok(value) = serde_json::from_str(&remote.text) {
-                documents.insert(remote.uri.clone(), value);
-            }
-        }
-        documents
-    }
-}
 
 /// One version of one event.
 #[derive(Debug, Clone)]
@@ -170,9 +154,7 @@ impl ContractSet {
         let mut problems = Diagnostics::default();
         let files = crate::discover::discover(repo_root, config_dir, &mut problems)?;
         let remotes = load_remotes(repo_root, config_path, &config, &mut problems);
-        let mut set = build(config, config_path, &config_text, files, problems)?;
-        set.remotes = remotes;
-        Ok(set)
+        build(config, config_path, &config_text, files, remotes, problems)
     }
 }
 
@@ -183,6 +165,7 @@ fn build(
     config_path: &Path,
     config_text: &str,
     files: SchemaFiles,
+    remotes: Vec<RemoteDocument>,
     mut problems: Diagnostics,
 ) -> Result<ContractSet, Error> {
     for file in files.files.values() {
@@ -231,7 +214,9 @@ fn build(
         roots.push(((envelope.file.clone(), String::new()), HEADER_TYPE.to_owned()));
     }
     roots.extend(extra_types.iter().cloned());
-    let mut bundle = refs::bundle(&files, &roots, &mut problems);
+    let documents = Documents::index(&files, &remotes);
+    refs::unresolved_references(&files, &documents, &mut problems);
+    let mut bundle = refs::bundle(&files, &documents, &roots, &mut problems);
     problems.finish()?;
     check_finite(&files, &bundle)?;
     if let Some(envelope) = &envelope {
@@ -257,7 +242,8 @@ fn build(
             ..config.runtime.clone()
         },
         bundle,
-        remotes: Vec::new(),
+        remotes,
+        documents,
     })
 }
 

@@ -48,6 +48,13 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
     for remote in &set.remotes {
         files.push(GeneratedFile::text(out.join(&remote.copy), remote.text.clone()));
     }
+    // The set's files that have relative `$id`s, as the validator reads
+    // them: every `$id` absolute (see `documents`).
+    for path in set.files.files.keys() {
+        if let Some(text) = set.documents.validation_text(path) {
+            files.push(GeneratedFile::text(out.join(crate::registry::VALIDATION_DOCUMENTS).join(path), text));
+        }
+    }
     let catalog = crate::catalog::entries(set);
     files.push(GeneratedFile::text(out.join("CATALOG.md"), crate::catalog::markdown(set, &catalog)));
     files.push(GeneratedFile::text(out.join("catalog.html"), crate::catalog::html(set, &catalog)));
@@ -143,7 +150,7 @@ fn extra_type_validation(set: &ContractSet) -> TokenStream {
     // An extra type is a whole schema file: the document's root.
     let impls = set.extra_types.iter().filter_map(|name| {
         let (file, _) = set.bundle.origins.get(name)?;
-        let uri = crate::model::document_uri(file);
+        let uri = crate::documents::file_uri(file);
         let ty = Ident::new(name, proc_macro2::Span::call_site());
         let assert = set.formats.assert;
         Some(quote! {
@@ -237,7 +244,7 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats:
     let (event_type, version, topic) = (&event.event_type, event.version, &event.topic);
     let depth = event.module.len();
     let schema_path = format!("{}schemas/{}", "../".repeat(depth), event.file);
-    let document_uri = crate::model::document_uri(&event.file);
+    let document_uri = crate::documents::file_uri(&event.file);
     let mut doc = format!("`{event_type}` version {version}");
     if let Some(title) = &event.title {
         doc.push_str(&format!(": {title}"));

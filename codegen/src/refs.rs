@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::discover::{FileKind, SchemaFiles};
+use crate::documents::{Documents, Place};
 use crate::naming;
 
 /// A schema location: file (relative to the schemas folder) and pointer.
@@ -32,7 +33,7 @@ const DATA_KEYWORDS: &[&str] = &["enum", "const", "default", "examples", "exampl
 
 /// Builds definitions for `roots` (target, chosen name) and everything they
 /// reference, transitively.
-pub fn bundle(files: &SchemaFiles, roots: &[(Target, String)], problems: &mut Diagnostics) -> Bundle {
+pub fn bundle(files: &SchemaFiles, documents: &Documents, roots: &[(Target, String)], problems: &mut Diagnostics) -> Bundle {
     let mut names: BTreeMap<Target, String> = BTreeMap::new();
     let mut taken: BTreeMap<String, Target> = BTreeMap::new();
     let mut queue = VecDeque::new();
@@ -60,18 +61,22 @@ pub fn bundle(files: &SchemaFiles, roots: &[(Target, String)], problems: &mut Di
         let mut refs = Vec::new();
         rewrite_refs(&schema, pointer, &mut refs);
         for (at, reference, slot) in refs {
-            if is_opaque(&files.files[file].value, &reference, &at) {
-                // Left to validation, which resolves it as JSON Schema does;
-                // the type does not follow it (it is wider, never narrower).
-                let holder = slot.strip_suffix("/$ref").unwrap_or_default();
-                if let Some(Value::Object(map)) = schema.pointer_mut(holder) {
-                    map.remove("$ref");
-                    map.insert(OPAQUE_REF.to_owned(), Value::String(reference));
+            let resolved = match documents.resolve(file, &at).map(|(_, place)| place) {
+                Some(Ok(Place::File { path, pointer })) => (path.clone(), pointer.clone()),
+                Some(Ok(Place::Remote { .. })) => {
+                    // A `[remotes]` document: left to validation, which
+                    // resolves it as JSON Schema does; the type does not
+                    // follow it (it is wider, never narrower).
+                    let holder = slot.strip_suffix("/$ref").unwrap_or_default();
+                    if let Some(Value::Object(map)) = schema.pointer_mut(holder) {
+                        map.remove("$ref");
+                        map.insert(OPAQUE_REF.to_owned(), Value::String(reference));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            let Some(resolved) = resolve(files, file, &reference, &at, problems) else {
-                continue;
+                // Reported with every other reference that leads nowhere
+                // ([`unresolved_references`]).
+                Some(Err(_)) | None => continue,
             };
             let name = match names.get(&resolved) {
                 Some(name) => name.clone(),
@@ -98,40 +103,9 @@ pub fn bundle(files: &SchemaFiles, roots: &[(Target, String)], problems: &mut Di
     bundle
 }
 
-/// Where the bundle keeps a `$ref` it does not follow (see [`is_opaque`]).
+/// Where the bundle keeps a `$ref` it does not follow: one into a
+/// `[remotes]` document.
 pub const OPAQUE_REF: &str = "x-opaque-ref";
-
-/// A `$ref` whose target is not a file of the set by path and pointer: a
-/// URL or URN, an anchor (`#name`), or any reference whose base is an
-/// `$id` rather than the file. Validation resolves these (among the set's
-/// files and `[remotes]`); the bundle does not.
-fn is_opaque(document: &Value, reference: &str, at: &str) -> bool {
-    let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-    let has_scheme = path_part.split('/').next().is_some_and(|first| first.contains(':'));
-    if has_scheme || path_part.starts_with('/') || (!fragment.is_empty() && !fragment.starts_with('/')) {
-        return true;
-    }
-    if !path_part.is_empty() && document.get("$id").is_some() {
-        return true;
-    }
-    // Below the root, an `$id` on the way (the `$ref`'s own object included)
-    // starts a new base.
-    let mut node = document;
-    for token in at.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        let next = match node {
-            Value::Object(map) => map.get(&token),
-            Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-            _ => None,
-        };
-        let Some(next) = next else { return false };
-        node = next;
-        if node.get("$id").is_some() {
-            return true;
-        }
-    }
-    false
-}
 
 /// Calls `visit` with every object (schema) below `value` and its pointer
 /// relative to `value`, skipping keywords whose values are data. Iterative:
@@ -143,7 +117,7 @@ pub fn for_each_object(value: &Value, mut visit: impl FnMut(&serde_json::Map<Str
             Value::Object(map) => {
                 visit(map, &rel);
                 for (key, child) in map {
-                    if DATA_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-") {
+                    if is_data_keyword(key) {
                         continue;
                     }
                     stack.push((child, format!("{rel}/{}", escape(key))));
@@ -171,7 +145,7 @@ pub fn for_each_schema(schema: &Value, mut visit: impl FnMut(&serde_json::Map<St
         let Value::Object(map) = node else { continue };
         visit(map);
         for (key, child) in map {
-            if DATA_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-") {
+            if is_data_keyword(key) {
                 continue;
             }
             match child {
@@ -200,80 +174,59 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Unescapes one JSON pointer token.
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Whether a keyword's value is data, not a schema (`enum`, `examples`,
+/// an `x-` extension, ...).
+pub fn is_data_keyword(key: &str) -> bool {
+    DATA_KEYWORDS.contains(&key) || key.starts_with("x-")
+}
+
 fn pointer_mut<'v>(value: &'v mut Value, pointer: &str) -> &'v mut Value {
     value.pointer_mut(pointer).expect("pointer found by the walk")
 }
 
-/// Where a `$ref` written in `file` at `at` points to.
-fn resolve(files: &SchemaFiles, file: &str, reference: &str, at: &str, problems: &mut Diagnostics) -> Option<Target> {
-    let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-    if path_part.contains("://") || path_part.starts_with('/') {
-        problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?} is not a relative path inside the schemas folder"))
-            .help("refer to shared schemas by relative path, e.g. \"../_shared/types.schema.json#/$defs/name\""));
-        return None;
+/// A diagnostic for every `$ref` of the set's files that leads nowhere, at
+/// the `$ref`.
+pub fn unresolved_references(files: &SchemaFiles, documents: &Documents, problems: &mut Diagnostics) {
+    for (file, at, reference, unresolved) in documents.unresolved() {
+        problems.push(
+            located(files, file, &format!("{at}/$ref"), "ref-unresolved", format!("`$ref` {reference:?} leads nowhere: it resolves to `{}`, and {}", unresolved.uri, unresolved.reason))
+                .help(unresolved_help(documents, unresolved)),
+        );
     }
-    let target_file = if path_part.is_empty() {
-        file.to_owned()
-    } else {
-        match join(file, path_part) {
-            Some(path) => path,
-            None => {
-                problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?} leaves the schemas folder"))
-                    .help("keep shared schemas under the schemas folder, e.g. in `_shared/`"));
-                return None;
-            }
-        }
-    };
-    let Some(target) = files.files.get(&target_file) else {
-        problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?}: no schema file `{target_file}`"))
-            .help("check the file name, or add the file under the schemas folder"));
-        return None;
-    };
-    if !fragment.is_empty() && !fragment.starts_with('/') {
-        problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?}: anchors (`#name`) are not supported"))
-            .help("refer by JSON pointer, e.g. \"#/$defs/name\""));
-        return None;
-    }
-    let pointer = percent_decode(fragment);
-    if target.value.pointer(&pointer).is_none() {
-        problems.push(located(files, file, at, "ref-unresolved", format!("`$ref` {reference:?}: `{target_file}` has nothing at `{pointer}`"))
-            .help("check the pointer; definitions live under `#/$defs/<name>`"));
-        return None;
-    }
-    Some((target_file, pointer))
 }
 
-fn percent_decode(fragment: &str) -> String {
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len()
-            && let Ok(byte) = u8::from_str_radix(&fragment[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        out.push(bytes[i]);
-        i += 1;
+/// What to do about a `$ref` that leads nowhere: the documents the set
+/// has, by the URIs a reference may name.
+fn unresolved_help(documents: &Documents, unresolved: &crate::documents::Unresolved) -> String {
+    if let Some(definitions) = &unresolved.definitions {
+        return match definitions.as_slice() {
+            [] => "check the pointer: the document has no `$defs`".to_owned(),
+            some => format!("check the pointer; the document has {}", some.iter().map(|d| format!("`#{d}`")).collect::<Vec<_>>().join(", ")),
+        };
     }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `dir/a.json` + `../b.json` -> `b.json`; `None` when it leaves the root.
-fn join(file: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = file.split('/').collect();
-    parts.pop();
-    for segment in relative.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
+    let known = documents.known();
+    let wanted = unresolved.uri.split('#').next().unwrap_or_default();
+    let closest = known.iter().map(|uri| (strsim::levenshtein(uri, wanted), *uri)).min();
+    if let Some((distance, uri)) = closest
+        && distance <= (wanted.len() / 12).max(2)
+    {
+        return format!("did you mean `{uri}`? (the reference resolves against the base URI in force where it is written: the file's path, or its `$id`)");
     }
-    Some(parts.join("/"))
+    let shown: Vec<&str> = known.iter().take(8).copied().collect();
+    let more = known.len().saturating_sub(shown.len());
+    let mut help = format!(
+        "refer to a file of the schemas folder by relative path or by its `$id`, or serve URLs from a local folder with `[remotes]` in events.toml; the set knows {}",
+        shown.iter().map(|uri| format!("`{uri}`")).collect::<Vec<_>>().join(", ")
+    );
+    if more > 0 {
+        help.push_str(&format!(" and {more} more"));
+    }
+    help
 }
 
 /// The Rust name of a referenced schema that is not a root.

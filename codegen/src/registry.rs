@@ -4,7 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::documents::Place;
 use crate::model::ContractSet;
+
+/// Where the generated crate keeps the set's files that have relative
+/// `$id`s, as its validator reads them (every `$id` absolute).
+pub const VALIDATION_DOCUMENTS: &str = "bundled/documents";
 
 /// `src/registry.rs`.
 pub fn registry(set: &ContractSet) -> TokenStream {
@@ -40,19 +45,24 @@ pub fn registry(set: &ContractSet) -> TokenStream {
             }
         }
     });
-    let documents = set
-        .files
-        .files
-        .values()
-        .map(|f| (crate::model::document_uri(&f.path), format!("../schemas/{}", f.path)))
-        .chain(set.remotes.iter().map(|r| (r.uri.clone(), format!("../{}", r.copy))))
-        .map(|(uri, path)| quote!((#uri, include_str!(#path))));
+    let documents = set.documents.for_validation().into_iter().map(|(uri, place)| {
+        let path = match place {
+            Place::File { path, .. } if set.documents.validation_text(&path).is_some() => format!("../{VALIDATION_DOCUMENTS}/{path}"),
+            Place::File { path, .. } => format!("../schemas/{path}"),
+            Place::Remote { uri, .. } => {
+                let remote = set.remotes.iter().find(|r| r.uri == uri).expect("remote documents are the set's");
+                format!("../{}", remote.copy)
+            }
+        };
+        quote!((#uri, include_str!(#path)))
+    });
     quote! {
         use ::event_contracts::EventInfo;
 
         /// Every schema document of the contract set (and each document its
-        /// `$ref`s reach by URL) by URI: validation resolves references among
-        /// these, as JSON Schema says, and never on the network.
+        /// `$ref`s reach by URL) by the URIs `$ref`s name them by (paths and
+        /// `$id`s): validation resolves references among these, as JSON
+        /// Schema says, and never on the network.
         pub static DOCUMENTS: ::event_contracts::validation::Documents = &[ #(#documents),* ];
 
         /// Every (type, version) of the contract set, sorted by type then

@@ -55,7 +55,7 @@ const EXACT_KEYWORDS: &[&str] = &[
     "type", "properties", "required", "additionalProperties", "items", "enum", "const", "format", "pattern",
     "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
     "minItems", "maxItems", "uniqueItems", "$ref", "$defs", "definitions", "title", "description", "examples",
-    "default", "deprecated", "readOnly", "writeOnly", "$comment", "$schema", "$id", "contentMediaType",
+    "default", "deprecated", "readOnly", "writeOnly", "$comment", "$schema", "$id", "$anchor", "contentMediaType",
     "contentEncoding", "contentSchema",
 ];
 
@@ -77,6 +77,13 @@ pub fn decoded_value_is_exact(schema: &Value) -> bool {
             if !known || odd_value {
                 exact = false;
             }
+        }
+        // A `$ref` beside other rules: two schemas apply to one value (2020-12),
+        // which the type, following one, cannot answer for.
+        if map.contains_key("$ref")
+            && map.keys().any(|key| !matches!(key.as_str(), "$ref" | "title" | "description" | "examples" | "default" | "deprecated" | "readOnly" | "writeOnly" | "$comment" | "$schema" | "$id" | "$defs" | "definitions") && !key.starts_with("x-"))
+        {
+            exact = false;
         }
         let declared = map.get("properties").and_then(Value::as_object);
         let required = map.get("required").and_then(Value::as_array);

@@ -148,10 +148,10 @@ fn unresolvable_refs_are_reported_where_they_are_written() {
     let all = diagnostics(&[("things/happened.v1.schema.json", schema)]);
     assert_eq!(all.len(), 2, "{all:#?}");
     assert!(all.iter().all(|d| d.code == "ref-unresolved"));
-    assert_eq!(all[0].pointer, "/properties/a");
-    assert!(all[0].message.contains("no schema file `_shared/missing.schema.json`"));
-    assert_eq!(all[1].pointer, "/properties/b");
-    assert_eq!(all[1].position, Some((5, 10)));
+    assert_eq!(all[0].pointer, "/properties/a/$ref");
+    assert!(all[0].message.contains("no document of the set is `json-schema:///_shared/missing.schema.json`"), "{}", all[0].message);
+    assert_eq!(all[1].pointer, "/properties/b/$ref");
+    assert_eq!(all[1].position, Some((5, 19)));
 }
 
 #[test]

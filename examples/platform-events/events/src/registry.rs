@@ -2,8 +2,9 @@
 
 use ::event_contracts::EventInfo;
 /// Every schema document of the contract set (and each document its
-/// `$ref`s reach by URL) by URI: validation resolves references among
-/// these, as JSON Schema says, and never on the network.
+/// `$ref`s reach by URL) by the URIs `$ref`s name them by (paths and
+/// `$id`s): validation resolves references among these, as JSON
+/// Schema says, and never on the network.
 pub static DOCUMENTS: ::event_contracts::validation::Documents = &[
     (
         "json-schema:///_shared/envelope.schema.json",
