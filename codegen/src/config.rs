@@ -299,32 +299,26 @@ impl Config {
 
     fn check(&self, file: &Path, text: &str) -> Result<(), Error> {
         let mut problems = crate::diagnostics::Diagnostics::default();
-        let problem = |key: &str, message: String, help: &str| {
-            let mut d = Diagnostic::new(file, "", "config-invalid", message).help(help);
-            if let Some(offset) = text.find(key) {
-                d.position = Some(crate::locate::line_col(text, offset));
-            }
-            d
-        };
+        let problem = |key: &[&str], message: String, help: &str| config_problem(file, text, key, message, help);
         match (&self.envelope, self.routing.by) {
             (None, RouteBy::Envelope) => problems.push(problem(
-                "[routing]",
+                &["routing"],
                 "no `[envelope]` section: routing by envelope needs one".to_owned(),
                 "add `[envelope]` with schema, type, version and payload, or set `routing.by = \"subject\"`",
             )),
             (Some(_), RouteBy::Subject) => problems.push(problem(
-                "[envelope]",
+                &["envelope"],
                 "`[envelope]` is set but routing is by subject".to_owned(),
                 "remove `[envelope]`, or route by envelope",
             )),
             (Some(envelope), RouteBy::Envelope) => match (envelope.version_format, &envelope.version_pointer) {
                 (VersionFormat::Integer, None) => problems.push(problem(
-                    "[envelope]",
+                    &["envelope"],
                     "`envelope.version` is missing".to_owned(),
                     "point it at the integer version, or set `version-format = \"type-suffix\"`",
                 )),
                 (VersionFormat::TypeSuffix, Some(_)) => problems.push(problem(
-                    "version =",
+                    &["envelope", "version"],
                     "`envelope.version` is set but the version is a suffix of the type".to_owned(),
                     "remove `version`, or set `version-format = \"integer\"`",
                 )),
@@ -334,7 +328,7 @@ impl Config {
         }
         if let Some(pattern) = &self.naming.pattern
             && let Err(e) = regress::Regex::new(pattern) {
-                problems.push(problem("pattern", format!("`naming.pattern` is not a valid regular expression: {e}"), "fix the pattern"));
+                problems.push(problem(&["naming", "pattern"], format!("`naming.pattern` is not a valid regular expression: {e}"), "fix the pattern"));
             }
         let envelope = self.envelope.as_ref();
         let pointers = [
@@ -345,31 +339,26 @@ impl Config {
         for (key, pointer) in pointers {
             let Some(pointer) = pointer else { continue };
             if !pointer.starts_with('/') {
-                problems.push(
-                    Diagnostic::new(file, "", "config-invalid", format!("`{key}` = {pointer:?} is not a JSON pointer"))
-                        .help("write it like \"/meta/type\""),
-                );
+                let path: Vec<&str> = key.split('.').collect();
+                problems.push(problem(&path, format!("`{key}` = {pointer:?} is not a JSON pointer"), "write it like \"/meta/type\""));
             }
         }
         let runtime = &self.runtime;
         if runtime.path.is_some() && runtime.git.is_some() {
             problems.push(problem(
-                "[runtime]",
+                &["runtime", "git"],
                 "`runtime.path` and `runtime.git` are both set".to_owned(),
                 "keep one: a folder, or a git repository",
             ));
         }
         let git_refs = [&runtime.branch, &runtime.tag, &runtime.rev].iter().filter(|r| r.is_some()).count();
         if git_refs > 0 && runtime.git.is_none() {
-            problems.push(problem("[runtime]", "`runtime.branch`, `tag` or `rev` is set without `runtime.git`".to_owned(), "add `git`, or remove them"));
+            problems.push(problem(&["runtime"], "`runtime.branch`, `tag` or `rev` is set without `runtime.git`".to_owned(), "add `git`, or remove them"));
         } else if git_refs > 1 {
-            problems.push(problem("[runtime]", "more than one of `runtime.branch`, `tag` and `rev` is set".to_owned(), "keep one"));
+            problems.push(problem(&["runtime"], "more than one of `runtime.branch`, `tag` and `rev` is set".to_owned(), "keep one"));
         }
         if !self.naming.event_type.contains("{event") {
-            problems.push(
-                Diagnostic::new(file, "", "config-invalid", "`naming.event-type` must contain `{event}`")
-                    .help("e.g. \"kfm.{domain}.{event}\""),
-            );
+            problems.push(problem(&["naming", "event-type"], "`naming.event-type` must contain `{event}`".to_owned(), "e.g. \"kfm.{domain}.{event}\""));
         }
         problems.finish()
     }
@@ -385,4 +374,27 @@ impl Config {
         }
         out
     }
+}
+
+/// A problem with the key at `path` of the config (`["envelope", "schema"]`,
+/// or a table: `["envelope"]`): its pointer and, where the key is written,
+/// its line and column.
+pub(crate) fn config_problem(file: &Path, text: &str, path: &[&str], message: String, help: &str) -> Diagnostic {
+    let pointer: String = path.iter().map(|key| format!("/{}", crate::refs::escape(key))).collect();
+    let mut diagnostic = Diagnostic::new(file, pointer, "config-invalid", message).help(help);
+    diagnostic.position = key_position(text, path);
+    diagnostic
+}
+
+/// The 1-based line and column where the key at `path` is written (for a
+/// table, its name in the header), from the parser's spans.
+fn key_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
+    let document = toml_edit::Document::parse(text).ok()?;
+    let (last, parents) = path.split_last()?;
+    let mut table: &dyn toml_edit::TableLike = document.as_table();
+    for key in parents {
+        table = table.get(key)?.as_table_like()?;
+    }
+    let (key, _) = table.get_key_value(last)?;
+    Some(crate::locate::line_col(text, key.span()?.start))
 }

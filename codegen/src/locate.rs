@@ -6,15 +6,10 @@
 
 /// The 1-based (line, column) where the value at `pointer` starts.
 pub fn position_of(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    let tokens: Vec<String> = if pointer.is_empty() {
-        Vec::new()
-    } else {
-        pointer
-            .strip_prefix('/')?
-            .split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect()
-    };
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return None;
+    }
+    let tokens = crate::refs::tokens(pointer);
     let bytes = text.as_bytes();
     let mut at = skip_ws(bytes, 0);
     for token in &tokens {

@@ -620,24 +620,16 @@ fn envelope_spec(
     envelope_file: &str,
     problems: &mut Diagnostics,
 ) -> Option<EnvelopeSpec> {
-    let config_problem = |key: &str, message: String, help: &str| {
-        let mut d = Diagnostic::new(config_path, "", "config-invalid", message).help(help);
-        if let Some(offset) = config_text.find(key) {
-            d.position = Some(crate::locate::line_col(config_text, offset));
-        }
-        d
-    };
+    let config_problem = |key: &[&str], message: String, help: &str| crate::config::config_problem(config_path, config_text, key, message, help);
     if !files.files.contains_key(envelope_file) {
         problems.push(config_problem(
-            "schema",
+            &["envelope", "schema"],
             format!("`envelope.schema`: no schema file `{envelope_file}` in the schemas folder"),
             "point it at the envelope schema, e.g. \"_shared/event-envelope.schema.json\"",
         ));
         return None;
     }
-    let split = |pointer: &str| -> Vec<String> {
-        pointer.trim_start_matches('/').split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
-    };
+    let split = |pointer: &str| -> Vec<String> { refs::tokens(pointer) };
     let type_path = split(&config.type_pointer);
     let version_path = config.version_pointer.as_deref().map(split).unwrap_or_default();
     let payload_path = split(&config.payload_pointer);
@@ -649,7 +641,7 @@ fn envelope_spec(
     } && payload_path.len() == 1;
     if !shape_ok {
         problems.push(config_problem(
-            "[envelope]",
+            &["envelope"],
             "envelope pointers: type and version must be at depth 1 or 2 under one parent, and the payload at depth 1".to_owned(),
             "e.g. type = \"/meta/type\", version = \"/meta/version\", payload = \"/data\"",
         ));
@@ -658,7 +650,7 @@ fn envelope_spec(
     for (key, path) in [("type", &type_path), ("version", &version_path), ("payload", &payload_path)] {
         if !path.is_empty() && property_schema(files, envelope_file, path).is_none() {
             problems.push(config_problem(
-                &format!("{key} ="),
+                &["envelope", key],
                 format!("`envelope.{key}` = \"/{}\" is not a property of `{envelope_file}`", path.join("/")),
                 "point it at a property declared by the envelope schema (through `properties`, following `$ref`s)",
             ));

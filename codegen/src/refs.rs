@@ -169,14 +169,22 @@ fn rewrite_refs(value: &Value, base: &str, out: &mut Vec<(String, String, String
     out.sort();
 }
 
-/// Escapes one JSON pointer token.
+/// Escapes one JSON pointer token (RFC 6901).
 pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    jsonptr::Token::new(token).encoded().to_owned()
 }
 
-/// Unescapes one JSON pointer token.
+/// Unescapes one JSON pointer token (a malformed escape stays as written).
 pub fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
+    jsonptr::Token::from_encoded(token).map_or_else(|_| token.to_owned(), |token| token.decoded().into_owned())
+}
+
+/// The unescaped tokens of a JSON pointer (`""` has none).
+pub fn tokens(pointer: &str) -> Vec<String> {
+    match pointer.strip_prefix('/') {
+        Some(rest) => rest.split('/').map(unescape).collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Whether a keyword's value is data, not a schema (`enum`, `examples`,

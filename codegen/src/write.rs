@@ -268,10 +268,12 @@ fn refuse_hand_edits(repo_root: &Path, dir: &Path, report: &Report) -> Result<()
     problems.finish()
 }
 
-/// Test seam: `EVENTS_CODEGEN_FAILPOINT=fail-before-swap` fails, and
-/// `pause-before-swap` sleeps, once the new crate is staged and before it
-/// replaces the old one, so tests can prove a failure or a kill there
-/// leaves the old crate intact.
+/// Test seam, compiled in only with the cargo feature `failpoints` (which
+/// xtask's tests turn on): `EVENTS_CODEGEN_FAILPOINT=fail-before-swap`
+/// fails, and `pause-before-swap` sleeps, once the new crate is staged and
+/// before it replaces the old one, so tests can prove a failure or a kill
+/// there leaves the old crate intact.
+#[cfg(feature = "failpoints")]
 fn failpoint(staging: &Path) -> Result<(), Error> {
     match std::env::var("EVENTS_CODEGEN_FAILPOINT").as_deref() {
         Ok("fail-before-swap") => Err(Error::Io {
@@ -284,6 +286,11 @@ fn failpoint(staging: &Path) -> Result<(), Error> {
         }
         _ => Ok(()),
     }
+}
+
+#[cfg(not(feature = "failpoints"))]
+fn failpoint(_staging: &Path) -> Result<(), Error> {
+    Ok(())
 }
 
 /// Builds the new folder beside the old one, then swaps them.

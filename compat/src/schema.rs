@@ -105,7 +105,7 @@ pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
 
 /// Appends one reference token to a JSON pointer, escaped.
 pub(crate) fn push(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+    format!("{pointer}/{}", jsonptr::Token::new(token).encoded())
 }
 
 /// A subschema: the conjunction of the schemas at `locs` in one document.
@@ -1005,7 +1005,7 @@ impl<'a> Doc<'a> {
             return Some(String::new());
         }
         if fragment.starts_with('/') {
-            let pointer = percent_decode(fragment);
+            let pointer = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned();
             return self.get(&pointer).is_some().then_some(pointer);
         }
         find_anchor(self.root, "", fragment)
@@ -1074,27 +1074,6 @@ fn find_anchor(value: &Value, at: &str, anchor: &str) -> Option<String> {
             .find_map(|(i, v)| find_anchor(v, &push(at, &i.to_string()), anchor)),
         _ => None,
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn malformed(at: &str, value: &Value) -> Opaque {

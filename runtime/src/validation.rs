@@ -227,7 +227,7 @@ impl At<'_> {
 
 /// One token of a JSON pointer: `~` and `/` escaped (RFC 6901).
 pub(crate) fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    jsonptr::Token::new(token).encoded().to_owned()
 }
 
 /// A JSON Schema `pattern` (ECMA-262, searched anywhere in the string), for

@@ -143,16 +143,17 @@ const TEST_PACKAGES: &[(&str, &[&str])] = &[
 
 /// Installs what the tests need when it is missing, then runs them all.
 fn test(root: &std::path::Path, args: &[String]) -> ExitCode {
-    let has = |program: &str| std::process::Command::new("sh").args(["-c", &format!("command -v {program}")]).output().is_ok_and(|o| o.status.success());
     let missing: Vec<&str> = TEST_PACKAGES
         .iter()
-        .filter(|(_, programs)| !programs.iter().any(|p| has(p)))
+        .filter(|(_, programs)| !programs.iter().any(|program| which::which(program).is_ok()))
         .map(|(package, _)| *package)
         .collect();
     if !missing.is_empty() {
         eprintln!("installing {} (needed by the tests)", missing.join(", "));
-        let command = format!("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {}", missing.join(" "));
-        let installed = std::process::Command::new("sh").args(["-c", &command]).status().is_ok_and(|s| s.success());
+        let apt_get = |args: &[&str]| {
+            std::process::Command::new("apt-get").env("DEBIAN_FRONTEND", "noninteractive").args(args).status().is_ok_and(|s| s.success())
+        };
+        let installed = apt_get(&["update", "-qq"]) && apt_get(&[&["install", "-y", "-qq"][..], &missing].concat());
         if !installed {
             eprintln!("error: could not install {} with apt-get; install them and run `cargo test --workspace`", missing.join(", "));
             return ExitCode::FAILURE;

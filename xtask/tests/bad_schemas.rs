@@ -1,8 +1,8 @@
 //! The bad-schema corpus (`tests/bad-schemas/`): each case is a small
 //! contract set, laid over `_base/`, run through `cargo xtask gen`. The
-//! rendered diagnostics are snapshots (`expected.txt`, refreshed with
-//! `UPDATE_EXPECT=1`); the exit status, the JSON rendering and "nothing was
-//! written" are asserted for every case.
+//! rendered diagnostics are snapshots (`expected.txt`, expect-test's, so
+//! `UPDATE_EXPECT=1` refreshes them); the exit status, the JSON rendering
+//! and "nothing was written" are asserted for every case.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -58,8 +58,6 @@ fn every_corpus_case_matches_its_snapshot() {
     cases.sort();
     assert!(cases.len() >= 35, "the corpus has {} cases", cases.len());
 
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut mismatches = Vec::new();
     for case in &cases {
         let repo = scratch(case);
         let output = xtask(repo.path(), &["gen"]);
@@ -86,14 +84,9 @@ fn every_corpus_case_matches_its_snapshot() {
             }
         }
 
-        let expected_path = corpus().join(case).join("expected.txt");
-        if update {
-            fs::write(&expected_path, &rendered).unwrap();
-        } else if fs::read_to_string(&expected_path).unwrap_or_default() != rendered {
-            mismatches.push(format!("== {case}\n{rendered}"));
-        }
+        // `UPDATE_EXPECT=1 cargo test` rewrites the snapshot in place.
+        expect_test::expect_file![corpus().join(case).join("expected.txt")].assert_eq(&rendered);
     }
-    assert!(mismatches.is_empty(), "rendered diagnostics differ from expected.txt (UPDATE_EXPECT=1 to refresh):\n{}", mismatches.join("\n"));
 }
 
 #[test]
