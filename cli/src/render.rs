@@ -32,20 +32,46 @@ pub(crate) fn error(root: &Path, error: &Error, format: MessageFormat) {
     }
 }
 
-/// rustc-style: the message, the location, the source line with a caret.
+/// rustc-style, by annotate-snippets: the message and its code, the file
+/// with the source line and the place marked (labelled with the pointer),
+/// and what to do.
 fn human(root: &Path, d: &Diagnostic) -> String {
-    let mut out = d.to_string();
-    let Some((line, column)) = d.position else { return out };
-    let source_line = std::fs::read_to_string(root.join(&d.file))
-        .ok()
-        .and_then(|text| text.lines().nth(line.saturating_sub(1)).map(str::to_owned));
-    if let Some(text) = source_line {
-        let gutter = " ".repeat(line.to_string().len());
-        let caret = format!("{}^", " ".repeat(column.saturating_sub(1)));
-        let at = out.find("\n  = help:").unwrap_or(out.len());
-        out.insert_str(at, &format!("\n{gutter} |\n{line} | {text}\n{gutter} | {caret}"));
-    }
-    out
+    use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
+    let file = d.file.display().to_string();
+    let source = std::fs::read_to_string(root.join(&d.file)).ok();
+    let at = (!d.pointer.is_empty()).then(|| format!("at `{}`", d.pointer));
+    let title = Level::ERROR.primary_title(&d.message).id(d.code);
+    let placed = match (&source, d.position) {
+        (Some(text), Some((line, column))) => offset_of(text, line, column).map(|offset| {
+            let end = text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+            let annotation = AnnotationKind::Primary.span(offset..end.max(offset)).label(at.clone());
+            Snippet::source(text.as_str()).path(file.as_str()).annotation(annotation)
+        }),
+        _ => None,
+    };
+    let group = match placed {
+        Some(snippet) => title.element(snippet),
+        None => {
+            let origin = match &at {
+                Some(at) => format!("{file} {at}"),
+                None => file.clone(),
+            };
+            title.element(Origin::path(origin))
+        }
+    };
+    let group = match &d.help {
+        Some(help) => group.element(Level::HELP.message(help)),
+        None => group,
+    };
+    Renderer::plain().render(&[group])
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let start: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+    let rest = text.get(start..)?;
+    let within = rest.char_indices().nth(column.checked_sub(1)?).map_or(rest.len(), |(at, _)| at);
+    Some(start + within)
 }
 
 /// One JSON object per diagnostic, for editors and tools.
