@@ -144,7 +144,7 @@ pub fn generate(set: &ContractSet) -> Result<syn::File, Error> {
     normalize_optional_fields(&mut file);
     integers_as_json_schema_reads_them(&mut file);
     ascii_field_names(&mut file);
-    check_field_collisions(&file, set)?;
+    distinct_field_names(&mut file);
     redact_pii(&mut file);
     document_payloads(&mut file, set);
     Ok(file)
@@ -656,42 +656,39 @@ fn ascii_field_names(file: &mut syn::File) {
 }
 
 /// Two JSON properties that become one Rust field name (`asset-ref` and
-/// `asset_ref`, `self` and `Self`) would not compile: report them where
-/// the object is written.
-fn check_field_collisions(file: &syn::File, set: &ContractSet) -> Result<(), Error> {
-    let mut problems = Diagnostics::default();
-    for item in &file.items {
+/// `asset_ref`, `#` and `@`, `self` and `Self`) get distinct field names:
+/// the property whose JSON name is the field name keeps it (else the first
+/// by JSON name), the others take the next free `<name>_2`, `<name>_3`, ...
+/// in the order of their JSON names, and every renamed field says its JSON
+/// name (`#[serde(rename)]`). A schema the user does not own cannot be
+/// renamed, so this is never an error.
+fn distinct_field_names(file: &mut syn::File) {
+    for item in &mut file.items {
         let syn::Item::Struct(item) = item else { continue };
-        let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-        for field in &item.fields {
+        let syn::Fields::Named(fields) = &mut item.fields else { continue };
+        let mut by_name: std::collections::BTreeMap<String, Vec<(String, usize)>> = std::collections::BTreeMap::new();
+        for (index, field) in fields.named.iter().enumerate() {
             let Some(ident) = &field.ident else { continue };
-            let rust = ident.to_string();
-            let json = json_name_of(field);
-            if let Some(other) = seen.insert(rust.clone(), json.clone()) {
-                problems.push(collision(set, &other, &json, &rust));
+            by_name.entry(ident.to_string()).or_default().push((json_name_of(field), index));
+        }
+        let mut taken: std::collections::BTreeSet<String> = by_name.keys().cloned().collect();
+        for (rust, mut holders) in by_name {
+            if holders.len() < 2 {
+                continue;
+            }
+            let bare = rust.trim_start_matches("r#").to_owned();
+            holders.sort_by_key(|(json, _)| (json != &bare, json.clone()));
+            for (json, index) in holders.into_iter().skip(1) {
+                let name = (2..).map(|n| format!("{bare}_{n}")).find(|name| !taken.contains(name)).expect("a free name");
+                taken.insert(name.clone());
+                let field = &mut fields.named[index];
+                field.ident = Some(syn::parse_str(&crate::naming::module_name(&name)).expect("sanitised field name"));
+                if serde_flags(&field.attrs).rename.is_none() {
+                    field.attrs.push(syn::parse_quote!(#[serde(rename = #json)]));
+                }
             }
         }
     }
-    problems.finish()
-}
-
-fn collision(set: &ContractSet, first: &str, second: &str, rust: &str) -> Diagnostic {
-    let message = format!("properties `{first}` and `{second}` both become the Rust field `{rust}`");
-    let help = "rename one of the properties so that the names differ after conversion to snake_case";
-    for (name, schema) in &set.bundle.definitions {
-        let (file, base) = &set.bundle.origins[name];
-        let mut found = None;
-        refs::for_each_object(schema, |map, rel| {
-            let has = |key: &str| map.get("properties").and_then(Value::as_object).is_some_and(|p| p.contains_key(key));
-            if found.is_none() && has(first) && has(second) {
-                found = Some(format!("{base}{rel}/properties/{}", refs::escape(second)));
-            }
-        });
-        if let Some(pointer) = found {
-            return refs::located(&set.files, file, &pointer, "name-collision", message).help(help);
-        }
-    }
-    Diagnostic::new(&set.config_path, "", "name-collision", message).help(help)
 }
 
 /// The JSON property a generated field holds: its serde rename, or its name.

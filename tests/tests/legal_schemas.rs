@@ -1,0 +1,48 @@
+//! Legal schemas of constructs real-world schemas use
+//! (`tests/fixtures/legal-schemas/`, one event each): every valid instance
+//! (`examples`) decodes into its type, passes validation and re-encodes to
+//! an equal JSON value, numbers compared by value as JSON Schema compares
+//! them; every invalid one (`x-invalid-examples`) is refused.
+
+use event_contracts::prelude::*;
+use legal_schemas_events::Event;
+use legal_schemas_events::registry::EVENTS;
+use serde_json::Value;
+
+/// Equal as JSON Schema compares instances: numbers by mathematical value.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i128(), y.as_i128()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(x, y)),
+        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w))),
+        _ => a == b,
+    }
+}
+
+fn instances(schema: &Value, key: &str) -> Vec<Value> {
+    schema[key].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn every_construct_takes_its_valid_instances_and_refuses_its_invalid_ones() {
+    assert!(EVENTS.len() >= 2, "the fixture has its constructs");
+    for info in EVENTS {
+        let schema: Value = serde_json::from_str(info.schema).unwrap();
+        let subject = schema["x-subject"].as_str().expect("every construct names its subject");
+        let (valid, invalid) = (instances(&schema, "examples"), instances(&schema, "x-invalid-examples"));
+        assert!(!valid.is_empty() && !invalid.is_empty(), "{}: valid and invalid instances", info.event_type);
+        for instance in valid {
+            let bytes = serde_json::to_vec(&instance).unwrap();
+            let event = Event::from_subject_and_slice(subject, &bytes).unwrap_or_else(|e| panic!("{}: {instance} is refused: {e}", info.event_type));
+            let reencoded: Value = serde_json::from_slice(&event.to_vec().unwrap()).unwrap();
+            assert!(same_value(&reencoded, &instance), "{}: {instance} re-encodes as {reencoded}", info.event_type);
+        }
+        for instance in invalid {
+            let bytes = serde_json::to_vec(&instance).unwrap();
+            assert!(Event::from_subject_and_slice(subject, &bytes).is_err(), "{}: {instance} is accepted", info.event_type);
+        }
+    }
+}
