@@ -33,6 +33,7 @@ use state::State;
 use visit::decode;
 
 mod explain;
+pub mod objects_only;
 #[cfg(feature = "fast-json")]
 pub mod fast;
 pub mod flat;

@@ -181,7 +181,8 @@ impl Routed {
         T: Deserialize<'de>,
         D: Deserializer<'de>,
     {
-        *event = Some(variant(T::deserialize(payload)?));
+        // A struct reads a JSON object only, as `"type": "object"` says.
+        *event = Some(variant(T::deserialize(crate::decode::objects_only::ObjectsOnly(payload))?));
         Ok(Routed::Known)
     }
 }

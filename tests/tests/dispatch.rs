@@ -360,3 +360,35 @@ fn a_version_written_with_a_zero_fraction_is_that_integer() {
     );
     assert!(header_path.is_some(), "decoded through the header's wire type: {text}");
 }
+
+/// serde's derived structs also read a JSON array, field by field; JSON
+/// Schema's `"type": "object"` refuses one. The payload, and the header's
+/// nested object, given as arrays in field order are refused on both
+/// decoders, where serde alone would take them.
+#[test]
+fn objects_given_as_arrays_are_refused() {
+    let meta = serde_json::json!({
+        "event_id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e", "type": "kfm.graph.sync_completed", "version": 1,
+        "occurred_at": "2026-01-04T18:22:19.000Z", "producer": "graph", "classification": {"tier": "public", "redaction_required": false}
+    });
+    let data = serde_json::json!({"run": {"pipeline_id": "p", "run_id": "05f14f78-b5f4-40c4-b781-8e6c37b49b6a"}, "nodes_upserted": 1, "edges_upserted": 2, "duration_ms": 3, "status": "succeeded", "finished_at": "2026-01-04T18:22:19.000Z"});
+    let good = serde_json::json!({"meta": meta, "data": data});
+    assert!(Envelope::from_slice(good.to_string().as_bytes()).is_ok());
+    // `classification` in field order: what serde's derive would take.
+    assert!(serde_json::from_str::<events_generated::types::Classification>(r#"[false, "public"]"#).is_ok(), "serde alone reads an array");
+    let mut nested_array = good.clone();
+    nested_array["meta"]["classification"] = serde_json::json!([false, "public"]);
+    let mut meta_array = good.clone();
+    // The wire form of `meta` in field order (`envelope::wire::EventMetaWire`).
+    meta_array["meta"] = serde_json::json!([meta["classification"], null, meta["event_id"], meta["occurred_at"], meta["producer"], null, null, meta["type"], meta["version"]]);
+    let mut data_array = good.clone();
+    // SyncCompletedV1's fields in order: duration_ms, edges_upserted,
+    // error_message, finished_at, nodes_upserted, run, status, warnings.
+    data_array["data"] = serde_json::json!([3, 2, null, data["finished_at"], 1, data["run"], "succeeded", null]);
+    assert!(serde_json::from_value::<events_generated::SyncCompletedV1>(data_array["data"].clone()).is_ok(), "serde alone reads the payload as an array");
+    for (what, message) in [("a nested header object", nested_array), ("the header's parent object", meta_array), ("the payload", data_array)] {
+        let bytes = message.to_string();
+        assert!(Envelope::from_slice(bytes.as_bytes()).is_err(), "{what} as an array is taken: {bytes}");
+        assert!(event_contracts::decode::fast::from_slice_nested::<events_generated::types::EnvelopeHeader, events_generated::Event>(&events_generated::LAYOUT, bytes.as_bytes()).is_err(), "{what} as an array is taken by simd-json");
+    }
+}

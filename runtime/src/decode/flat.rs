@@ -209,7 +209,7 @@ impl<'de, A: MapAccess<'de>, E: EventSet, R: RawPayload<'de>> MapAccess<'de> for
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        self.map.next_value_seed(MarkedSeed { seed, state: &mut *self.state })
+        self.map.next_value_seed(super::objects_only::WrapSeed(MarkedSeed { seed, state: &mut *self.state }))
     }
 
     fn size_hint(&self) -> Option<usize> {

@@ -97,7 +97,7 @@ impl<'de, H: NestedHeader<'de>> ParentSlot<'de> for WireParent<'de, H> {
         if self.0.is_some() {
             return Err(de::Error::custom("the nested header object appears twice"));
         }
-        let (parent, carried) = H::split(map.next_value::<H::Wire>()?);
+        let (parent, carried) = H::split(map.next_value_seed(super::objects_only::seed::<H::Wire>())?);
         self.0 = Some(parent);
         Ok(carried)
     }

@@ -169,7 +169,8 @@ where
                 state: &mut *self.state,
             })
         } else {
-            self.map.next_value_seed(seed)
+            // The header's own values: structs from objects only.
+            self.map.next_value_seed(super::objects_only::WrapSeed(seed))
         }
     }
 }
