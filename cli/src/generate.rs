@@ -31,7 +31,11 @@ pub(crate) fn generate(root: &Path, check: bool, force: bool, config: Option<Pat
     };
     let mut failed = false;
     for config in configs {
-        match Generator::from_config(&config).root(root).check(check).force(force).run() {
+        let result = Generator::from_config(&config).root(root).check(check).force(force).run();
+        if let Ok(report) = &result {
+            render::warnings(root, &report.warnings, format);
+        }
+        match result {
             Ok(report) if report.is_up_to_date() => {
                 eprintln!("{}: up to date", config.display());
             }

@@ -20,7 +20,7 @@ pub(crate) fn error(root: &Path, error: &Error, format: MessageFormat) {
         Error::Invalid(diagnostics) => {
             for diagnostic in diagnostics {
                 match format {
-                    MessageFormat::Human => eprintln!("{}\n", human(root, diagnostic)),
+                    MessageFormat::Human => eprintln!("{}\n", human(root, diagnostic, annotate_snippets::Level::ERROR)),
                     MessageFormat::Json => println!("{}", json(diagnostic)),
                 }
             }
@@ -32,15 +32,29 @@ pub(crate) fn error(root: &Path, error: &Error, format: MessageFormat) {
     }
 }
 
+/// Prints what was generated looser than the schema says.
+pub(crate) fn warnings(root: &Path, warnings: &[Diagnostic], format: MessageFormat) {
+    for warning in warnings {
+        match format {
+            MessageFormat::Human => eprintln!("{}\n", human(root, warning, annotate_snippets::Level::WARNING)),
+            MessageFormat::Json => {
+                let mut value = serde_json::to_value(warning).expect("a diagnostic is plain data");
+                value["severity"] = "warning".into();
+                println!("{value}");
+            }
+        }
+    }
+}
+
 /// rustc-style, by annotate-snippets: the message and its code, the file
 /// with the source line and the place marked (labelled with the pointer),
 /// and what to do.
-fn human(root: &Path, d: &Diagnostic) -> String {
+fn human(root: &Path, d: &Diagnostic, level: annotate_snippets::Level<'_>) -> String {
     use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
     let file = d.file.display().to_string();
     let source = std::fs::read_to_string(root.join(&d.file)).ok();
     let at = (!d.pointer.is_empty()).then(|| format!("at `{}`", d.pointer));
-    let title = Level::ERROR.primary_title(&d.message).id(d.code);
+    let title = level.primary_title(&d.message).id(d.code);
     let placed = match (&source, d.position) {
         (Some(text), Some((line, column))) => offset_of(text, line, column).map(|offset| {
             let end = text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());

@@ -108,6 +108,11 @@ impl Documents {
         for remote in remotes {
             let Ok(value) = serde_json::from_str::<Value>(&remote.text) else { continue };
             documents.resources.insert(remote.uri.clone(), Place::Remote { uri: remote.uri.clone(), pointer: String::new() });
+            // Served at its URL without the extension too: URLs often name
+            // a schema that way (`https://host/schema-name`).
+            if let Some(bare) = remote.uri.strip_suffix(".json") {
+                documents.resources.entry(bare.to_owned()).or_insert(Place::Remote { uri: remote.uri.clone(), pointer: String::new() });
+            }
             let base = root_base(&remote.uri, &value);
             let mut unused = value.clone();
             documents.walk(&value, &base, &|pointer| Place::Remote { uri: remote.uri.clone(), pointer }, &mut unused);
@@ -159,11 +164,12 @@ impl Documents {
     /// says whether there was any.
     fn walk(&mut self, root: &Value, base: &Url, place: &dyn Fn(String) -> Place, rewritten: &mut Value) -> bool {
         let mut changed = false;
-        let legacy = ref_hides_siblings(root);
+        let dialect = crate::dialect::Dialect::of_or_default(root);
+        let legacy = dialect.ref_hides_siblings();
         let mut stack = vec![(root, String::new(), base.clone())];
         while let Some((node, pointer, mut base)) = stack.pop() {
             let Value::Object(map) = node else { continue };
-            let id = map.get("$id").and_then(Value::as_str).filter(|_| !(legacy && !pointer.is_empty() && map.contains_key("$ref")));
+            let id = map.get(dialect.id_keyword()).and_then(Value::as_str).filter(|_| !(legacy && !pointer.is_empty() && map.contains_key("$ref")));
             if let Some(id) = id {
                 match id.strip_prefix('#') {
                     // draft-07: `"$id": "#name"` is an anchor.
@@ -177,7 +183,7 @@ impl Documents {
                             self.resources.entry(uri.clone()).or_insert_with(|| place(pointer.clone()));
                             if uri != id {
                                 if let Some(Value::Object(target)) = rewritten.pointer_mut(&pointer) {
-                                    target.insert("$id".to_owned(), Value::String(uri));
+                                    target.insert(dialect.id_keyword().to_owned(), Value::String(uri));
                                 }
                                 changed = true;
                             }
@@ -192,11 +198,7 @@ impl Documents {
                     self.anchors.insert((without_fragment(&base), anchor.to_owned()), place(pointer.clone()));
                 }
             }
-            for (key, child) in map {
-                if crate::refs::is_data_keyword(key) {
-                    continue;
-                }
-                let at = format!("{pointer}/{}", crate::refs::escape(key));
+            for (child, at) in crate::refs::schema_children(map, &pointer) {
                 match child {
                     Value::Object(_) => stack.push((child, at, base.clone())),
                     Value::Array(items) => {
@@ -216,7 +218,8 @@ impl Documents {
     /// included).
     pub fn base_at(&self, path: &str, pointer: &str) -> Option<Url> {
         let document = self.files.get(path)?;
-        let legacy = ref_hides_siblings(document);
+        let dialect = crate::dialect::Dialect::of_or_default(document);
+        let legacy = dialect.ref_hides_siblings();
         let mut base = root_base(&file_uri(path), document);
         let mut node = document;
         for token in pointer.split('/').skip(1) {
@@ -227,7 +230,7 @@ impl Documents {
                 _ => return None,
             };
             let hidden = legacy && node.get("$ref").is_some();
-            if let Some(id) = node.get("$id").and_then(Value::as_str).filter(|id| !id.starts_with('#') && !hidden) {
+            if let Some(id) = node.get(dialect.id_keyword()).and_then(Value::as_str).filter(|id| !id.starts_with('#') && !hidden) {
                 base = base.join(id).ok()?;
             }
         }
@@ -343,8 +346,9 @@ impl Documents {
 /// one (a relative one against the set's root), else `uri`.
 fn root_base(uri: &str, document: &Value) -> Url {
     let read_from = Url::parse(uri).unwrap_or_else(|_| Url::parse(SET_ROOT).expect("the set's root parses"));
-    let hidden = ref_hides_siblings(document) && document.get("$ref").is_some();
-    match document.get("$id").and_then(Value::as_str).filter(|id| !id.starts_with('#') && !hidden) {
+    let dialect = crate::dialect::Dialect::of_or_default(document);
+    let hidden = dialect.ref_hides_siblings() && document.get("$ref").is_some();
+    match document.get(dialect.id_keyword()).and_then(Value::as_str).filter(|id| !id.starts_with('#') && !hidden) {
         Some(id) if is_absolute(id) => Url::parse(id).unwrap_or(read_from),
         Some(id) => Url::parse(SET_ROOT).expect("the set's root parses").join(id).unwrap_or(read_from),
         None => read_from,
@@ -359,12 +363,6 @@ fn definitions_of(document: &Value) -> Vec<String> {
         .filter_map(|key| Some((key, document.get(*key)?.as_object()?)))
         .flat_map(|(key, defs)| defs.keys().map(move |name| format!("/{key}/{}", crate::refs::escape(name))))
         .collect()
-}
-
-/// Whether the document's dialect ignores the siblings of a `$ref`, its
-/// `$id` included (draft-07 and before; 2019-09 on apply them).
-pub fn ref_hides_siblings(document: &Value) -> bool {
-    document.get("$schema").and_then(Value::as_str).is_some_and(|dialect| ["draft-07", "draft-06", "draft-04"].iter().any(|d| dialect.contains(d)))
 }
 
 /// Whether a reference has a scheme of its own (`https:`, `urn:`).

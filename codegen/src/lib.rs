@@ -27,6 +27,7 @@ mod catalog;
 mod checks;
 mod config;
 mod diagnostics;
+mod dialect;
 mod discover;
 mod documents;
 mod envelope;
@@ -127,15 +128,17 @@ impl Generator {
         {
             return Ok(Report::default());
         }
-        let (set, files) = generate(&root, &config)?;
-        write::apply(&root, &set.output_dir, &files, self.mode, &inputs)
+        let (set, files, warnings) = generate(&root, &config)?;
+        let mut report = write::apply(&root, &set.output_dir, &files, self.mode, &inputs)?;
+        report.warnings = warnings;
+        Ok(report)
     }
 
     /// Every file of the generated crate, in memory (paths relative to the
     /// workspace root); nothing is written.
     pub fn generate(&self) -> Result<Vec<GeneratedFile>, Error> {
         let (root, config) = self.locate()?;
-        generate(&root, &config).map(|(_, files)| files)
+        generate(&root, &config).map(|(_, files, _)| files)
     }
 
     /// The set's event catalog.
@@ -164,19 +167,25 @@ impl Generator {
 }
 
 /// Generates the crate of the contract set configured by `config_path`
-/// (relative to `repo_root`), in memory.
-fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::ContractSet, Vec<GeneratedFile>), Error> {
+/// (relative to `repo_root`), in memory, with what was generated looser
+/// than its schema says.
+fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::ContractSet, Vec<GeneratedFile>, Vec<Diagnostic>), Error> {
     let set = model::ContractSet::load(repo_root, config_path)?;
     // Checking the examples compiles a validator per event: done beside
     // generation, on another core; its errors come first, as if run first.
-    let (examples, files) = std::thread::scope(|scope| {
+    let (examples, generated) = std::thread::scope(|scope| {
         let examples = scope.spawn(|| examples::check(&set));
-        let files = types::generate(&set).and_then(|types| output::files(&set, types));
-        (examples.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), files)
+        let generated = types::generate(&set).and_then(|types| {
+            // Definitions typify named alike with an inline type were renamed.
+            let renamed = types.renamed.map(|bundle| model::ContractSet { bundle, ..set.clone() });
+            let files = output::files(renamed.as_ref().unwrap_or(&set), types.file)?;
+            Ok((files, types.warnings))
+        });
+        (examples.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), generated)
     });
     examples?;
-    let files = files?;
-    Ok((set, files))
+    let (files, warnings) = generated?;
+    Ok((set, files, warnings))
 }
 
 /// The output folder a config names, read without checking anything else.

@@ -20,13 +20,6 @@ use crate::refs::{self, Bundle, Target};
 /// Name of the generated type for the envelope's own fields.
 pub const HEADER_TYPE: &str = "EnvelopeHeader";
 
-/// Dialects a schema may declare with `$schema` (absent means 2020-12).
-const DIALECTS: &[&str] = &[
-    "https://json-schema.org/draft/2020-12/schema",
-    "http://json-schema.org/draft-07/schema#",
-    "http://json-schema.org/draft-07/schema",
-];
-
 /// The values of `type`.
 const TYPES: &[&str] = &["array", "boolean", "integer", "null", "number", "object", "string"];
 
@@ -216,7 +209,7 @@ fn build(
     roots.extend(extra_types.iter().cloned());
     let documents = Documents::index(&files, &remotes);
     refs::unresolved_references(&files, &documents, &mut problems);
-    let mut bundle = refs::bundle(&files, &documents, &roots, &mut problems);
+    let mut bundle = refs::bundle(&files, &documents, &roots);
     problems.finish()?;
     check_finite(&files, &bundle)?;
     if let Some(envelope) = &envelope {
@@ -305,27 +298,23 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 fn check_dialect(file: &crate::discover::SchemaFile, problems: &mut Diagnostics) {
-    if let Some(dialect) = file.value.get("$schema")
-        && !dialect.as_str().is_some_and(|d| DIALECTS.contains(&d)) {
+    let dialect = match crate::dialect::Dialect::of(&file.value) {
+        Ok(dialect) => dialect,
+        Err(named) => {
             problems.push(
-                Diagnostic::new(&file.repo_path, "/$schema", "dialect", format!("unsupported dialect {dialect}"))
-                    .help("use \"https://json-schema.org/draft/2020-12/schema\" (or draft-07)")
+                Diagnostic::new(&file.repo_path, "/$schema", "dialect", format!("unsupported dialect {named:?}"))
+                    .help(match crate::dialect::Dialect::nearest(&named) {
+                        Some(meant) => format!("did you mean \"{meant}\"?"),
+                        None => format!("use {}", crate::dialect::Dialect::names()),
+                    })
                     .locate(&file.text),
             );
             return;
         }
-    let mut value = file.value.clone();
-    if value.get("$schema").is_none() {
-        value["$schema"] = Value::from(DIALECTS[0]);
-    }
-    let validator = match jsonschema::meta::validator_for(&value) {
-        Ok(validator) => validator,
-        Err(e) => {
-            problems.push(Diagnostic::new(&file.repo_path, "", "meta-schema", e.to_string()).locate(&file.text));
-            return;
-        }
     };
-    for error in validator.iter_errors(&value) {
+    let value = &file.value;
+    let validator = dialect.meta_validator();
+    for error in validator.iter_errors(value) {
         let pointer = error.instance_path().to_string();
         let found = value.pointer(&pointer);
         let (message, help) = match (pointer.rsplit('/').next(), found) {

@@ -33,7 +33,7 @@ const DATA_KEYWORDS: &[&str] = &["enum", "const", "default", "examples", "exampl
 
 /// Builds definitions for `roots` (target, chosen name) and everything they
 /// reference, transitively.
-pub fn bundle(files: &SchemaFiles, documents: &Documents, roots: &[(Target, String)], problems: &mut Diagnostics) -> Bundle {
+pub fn bundle(files: &SchemaFiles, documents: &Documents, roots: &[(Target, String)]) -> Bundle {
     let mut names: BTreeMap<Target, String> = BTreeMap::new();
     let mut taken: BTreeMap<String, Target> = BTreeMap::new();
     let mut queue = VecDeque::new();
@@ -53,7 +53,7 @@ pub fn bundle(files: &SchemaFiles, documents: &Documents, roots: &[(Target, Stri
         let Some(schema) = files.files.get(file).and_then(|f| f.value.pointer(pointer)) else {
             continue; // reported where the reference was found
         };
-        let mut schema = schema.clone();
+        let mut schema = in_current_form(schema, &files.files[file].value, pointer.is_empty());
         if let Value::Object(map) = &mut schema {
             map.remove("$defs");
             map.remove("definitions");
@@ -80,18 +80,12 @@ pub fn bundle(files: &SchemaFiles, documents: &Documents, roots: &[(Target, Stri
             };
             let name = match names.get(&resolved) {
                 Some(name) => name.clone(),
-                None => match name_for(files, &resolved, &taken) {
-                    Ok(name) => {
-                        names.insert(resolved.clone(), name.clone());
-                        taken.insert(name.clone(), resolved.clone());
-                        name
-                    }
-                    Err(message) => {
-                        problems.push(located(files, file, &at, "name-collision", message)
-                            .help("rename one of the `$defs` entries so that their Rust names differ"));
-                        continue;
-                    }
-                },
+                None => {
+                    let name = name_for(files, &resolved, &taken);
+                    names.insert(resolved.clone(), name.clone());
+                    taken.insert(name.clone(), resolved.clone());
+                    name
+                }
             };
             *pointer_mut(&mut schema, &slot) = Value::String(format!("#/$defs/{name}"));
             queue.push_back(resolved);
@@ -107,20 +101,20 @@ pub fn bundle(files: &SchemaFiles, documents: &Documents, roots: &[(Target, Stri
 /// `[remotes]` document.
 pub const OPAQUE_REF: &str = "x-opaque-ref";
 
-/// Calls `visit` with every object (schema) below `value` and its pointer
-/// relative to `value`, skipping keywords whose values are data. Iterative:
-/// deep schemas must not overflow the stack.
+/// Calls `visit` with every schema object below `value` (itself included)
+/// and its pointer relative to `value`: it walks into keywords that hold
+/// schemas, and through the maps of `properties`, `$defs` and the like,
+/// whose keys are names (a property may be called `default` or `enum`),
+/// to the schemas they map to. Iterative: deep schemas must not overflow
+/// the stack.
 pub fn for_each_object(value: &Value, mut visit: impl FnMut(&serde_json::Map<String, Value>, &str)) {
     let mut stack = vec![(value, String::new())];
     while let Some((node, rel)) = stack.pop() {
         match node {
             Value::Object(map) => {
                 visit(map, &rel);
-                for (key, child) in map {
-                    if is_data_keyword(key) {
-                        continue;
-                    }
-                    stack.push((child, format!("{rel}/{}", escape(key))));
+                for (child, at) in schema_children(map, &rel) {
+                    stack.push((child, at));
                 }
             }
             Value::Array(items) => {
@@ -133,29 +127,35 @@ pub fn for_each_object(value: &Value, mut visit: impl FnMut(&serde_json::Map<Str
     }
 }
 
-/// Keywords whose value maps names to schemas.
-const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
-
-/// Calls `visit` with every schema object below `schema` (itself
-/// included): unlike [`for_each_object`], the maps of `properties`, `$defs`
-/// and the like are not schemas, only their values are.
-pub fn for_each_schema(schema: &Value, mut visit: impl FnMut(&serde_json::Map<String, Value>)) {
-    let mut stack = vec![schema];
-    while let Some(node) = stack.pop() {
-        let Value::Object(map) = node else { continue };
-        visit(map);
-        for (key, child) in map {
-            if is_data_keyword(key) {
-                continue;
+/// The values below a schema object that are schemas or arrays of schemas,
+/// with their pointers: keywords that hold data (`enum`, `examples`, ...,
+/// `x-` extensions) are not looked into; the values of name maps
+/// (`properties`, `$defs`, ...) are schemas whatever their names.
+pub fn schema_children<'v>(map: &'v serde_json::Map<String, Value>, at: &str) -> Vec<(&'v Value, String)> {
+    let mut children = Vec::new();
+    for (key, child) in map {
+        if is_data_keyword(key) {
+            continue;
+        }
+        let child_at = format!("{at}/{}", escape(key));
+        match child {
+            Value::Object(named) if SCHEMA_MAPS.contains(&key.as_str()) => {
+                children.extend(named.iter().map(|(name, schema)| (schema, format!("{child_at}/{}", escape(name)))));
             }
-            match child {
-                Value::Object(children) if SCHEMA_MAPS.contains(&key.as_str()) => stack.extend(children.values()),
-                Value::Object(_) => stack.push(child),
-                Value::Array(items) => stack.extend(items.iter()),
-                _ => {}
-            }
+            Value::Object(_) | Value::Array(_) => children.push((child, child_at)),
+            _ => {}
         }
     }
+    children
+}
+
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
+
+/// Calls `visit` with every schema object below `schema` (itself
+/// included), as [`for_each_object`] walks them.
+pub fn for_each_schema(schema: &Value, mut visit: impl FnMut(&serde_json::Map<String, Value>)) {
+    for_each_object(schema, |map, _| visit(map));
 }
 
 /// Collects every `$ref` below `value`: (pointer in the file, the reference,
@@ -238,7 +238,7 @@ fn unresolved_help(documents: &Documents, unresolved: &crate::documents::Unresol
 }
 
 /// The Rust name of a referenced schema that is not a root.
-fn name_for(files: &SchemaFiles, target: &Target, taken: &BTreeMap<String, Target>) -> Result<String, String> {
+fn name_for(files: &SchemaFiles, target: &Target, taken: &BTreeMap<String, Target>) -> String {
     let (file, pointer) = target;
     let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".schema.json");
     let owner = match &files.files[file].kind {
@@ -261,18 +261,60 @@ fn name_for(files: &SchemaFiles, target: &Target, taken: &BTreeMap<String, Targe
     }
     for candidate in &candidates {
         match taken.get(candidate) {
-            None => return Ok(candidate.clone()),
-            Some(existing) if existing == target => return Ok(candidate.clone()),
+            None => return candidate.clone(),
+            Some(existing) if existing == target => return candidate.clone(),
             Some(_) => {}
         }
     }
-    let other = &taken[&candidates[candidates.len() - 1]];
-    Err(format!(
-        "`{file}#{pointer}` and `{}#{}` would both become the Rust type `{}`",
-        other.0,
-        other.1,
-        candidates[candidates.len() - 1]
-    ))
+    // Legal names that meet after Rust naming (`S3` and `s3`,
+    // `Security_Group` and `SecurityGroup`): the next free numbered name,
+    // in the order references are met, so it is the same on every run.
+    let last = &candidates[candidates.len() - 1];
+    (2..).map(|n| format!("{last}{n}")).find(|name| !taken.contains_key(name)).expect("a free name")
+}
+
+/// A schema of `document` in the shape every later step reads: a draft-4
+/// schema's `id` and boolean exclusive bounds as draft 6 writes them (and
+/// a document root says draft 6, which reads `$ref` as draft 4 does).
+fn in_current_form(schema: &Value, document: &Value, is_root: bool) -> Value {
+    let dialect = crate::dialect::Dialect::of_or_default(document);
+    if dialect != crate::dialect::Dialect::Draft4 {
+        return schema.clone();
+    }
+    let mut schema = schema.clone();
+    let mut slots = Vec::new();
+    for_each_object(&schema, |_, rel| slots.push(rel.to_owned()));
+    for slot in slots {
+        if let Some(Value::Object(map)) = schema.pointer_mut(&slot) {
+            *map = dialect.as_current(map);
+        }
+    }
+    if is_root && let Value::Object(map) = &mut schema {
+        map.insert("$schema".to_owned(), Value::String("http://json-schema.org/draft-06/schema#".to_owned()));
+    }
+    schema
+}
+
+/// Renames a definition of the bundle, and every reference to it.
+pub fn rename_definition(bundle: &mut Bundle, from: &str, to: &str) {
+    if let Some(schema) = bundle.definitions.remove(from) {
+        bundle.definitions.insert(to.to_owned(), schema);
+    }
+    if let Some(origin) = bundle.origins.remove(from) {
+        bundle.origins.insert(to.to_owned(), origin);
+    }
+    let (old, new) = (format!("#/$defs/{from}"), format!("#/$defs/{to}"));
+    for schema in bundle.definitions.values_mut() {
+        let mut slots = Vec::new();
+        for_each_object(schema, |map, rel| {
+            if map.get("$ref").and_then(Value::as_str) == Some(old.as_str()) {
+                slots.push(format!("{rel}/$ref"));
+            }
+        });
+        for slot in slots {
+            *pointer_mut(schema, &slot) = Value::String(new.clone());
+        }
+    }
 }
 
 /// A diagnostic about `file` (relative to the schemas folder) at `pointer`,

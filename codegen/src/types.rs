@@ -98,20 +98,146 @@ pub fn decoded_value_is_exact(schema: &Value) -> bool {
 /// Keywords that only annotate: removed before typify sees the schema.
 const ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "examples", "deprecated", "readOnly", "writeOnly"];
 
+/// The types of a contract set: one syntax tree, the bundle the names in
+/// it come from (definitions renamed where typify named another type the
+/// same), and what was generated looser than the schema says.
+pub struct Types {
+    pub file: syn::File,
+    /// The set's bundle with the renamed definitions, where any was renamed.
+    pub renamed: Option<refs::Bundle>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// How many times a set is handed to typify before its names are given up
+/// on: each round renames the definitions one more inline type met.
+const ROUNDS: usize = 8;
+
 /// Generates every type of the contract set as one syntax tree.
-pub fn generate(set: &ContractSet) -> Result<syn::File, Error> {
+///
+/// A definition typify cannot take (it panics or refuses) is generated as
+/// `serde_json::Value`, validation enforcing its schema, with a warning; a
+/// definition whose name typify also gave to an inline type is renamed
+/// (`<Name>Def`) and the set handed over again.
+pub fn generate(set: &ContractSet) -> Result<Types, Error> {
+    let mut bundle = set.bundle.clone();
+    let mut renamed = false;
+    let mut warnings = Vec::new();
+    // typify merges the members of an `allOf` into one type; where a member
+    // leads back to the schema being merged, it never ends (a stack
+    // overflow, which no catch can stop): those are not handed over typed.
+    let mut loose = cyclic_merges(&bundle);
+    for name in &loose {
+        let (file, base) = &bundle.origins[name];
+        warnings.push(
+            refs::located(&set.files, file, base, "typify-loose", "this schema merges (`allOf`) a schema that refers back to it: its type is `serde_json::Value`, and validation enforces the schema".to_owned())
+                .help("the events that use it decode any JSON here and refuse what the schema refuses"),
+        );
+    }
+    let roots: std::collections::BTreeSet<&str> = set.events.iter().map(|e| e.payload_type.as_str()).chain(set.extra_types.iter().map(String::as_str)).chain([crate::model::HEADER_TYPE]).collect();
+    for _ in 0..ROUNDS {
+        let definitions = typify_input(set, &bundle, &loose)?;
+        let file = match typify(&definitions) {
+            Ok(file) => file,
+            Err(reason) => {
+                let failing = failing_definitions(&definitions);
+                if failing.is_empty() || failing.iter().all(|name| loose.contains(name)) {
+                    return Err(typify_failure(set, reason));
+                }
+                for name in failing {
+                    let (file, base) = &bundle.origins[&name];
+                    warnings.push(
+                        refs::located(&set.files, file, base, "typify-loose", format!("typify cannot take this schema ({reason}): its type is `serde_json::Value`, and validation enforces the schema"))
+                            .help("the events that use it decode any JSON here and refuse what the schema refuses; simplify the construct to get a typed field"),
+                    );
+                    loose.insert(name);
+                }
+                continue;
+            }
+        };
+        let renames: Vec<String> = duplicate_type_names(&file).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
+        if renames.is_empty() {
+            return Ok(Types { file: finish(file, set), renamed: renamed.then_some(bundle), warnings });
+        }
+        for name in renames {
+            let new_name = (1..).map(|n| if n == 1 { format!("{name}Def") } else { format!("{name}Def{n}") }).find(|candidate| !bundle.definitions.contains_key(candidate)).expect("a free name");
+            refs::rename_definition(&mut bundle, &name, &new_name);
+            renamed = true;
+            if loose.remove(&name) {
+                loose.insert(new_name);
+            }
+        }
+    }
+    Err(typify_failure(set, format!("typify kept naming inline types like definitions after {ROUNDS} rounds of renaming")))
+}
+
+/// The definitions with an `allOf` one of whose members refers, directly
+/// or through other definitions, back to the definition.
+fn cyclic_merges(bundle: &refs::Bundle) -> std::collections::BTreeSet<String> {
+    let refs_in = |schema: &Value| {
+        let mut out = std::collections::BTreeSet::new();
+        refs::for_each_object(schema, |map, _| {
+            if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+                out.insert(name.to_owned());
+            }
+        });
+        out
+    };
+    let edges: std::collections::BTreeMap<&String, std::collections::BTreeSet<String>> = bundle.definitions.iter().map(|(name, schema)| (name, refs_in(schema))).collect();
+    let reaches = |from: &str, to: &str| {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(next) = stack.pop() {
+            if next == to {
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                stack.extend(edges.get(&next).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    bundle
+        .definitions
+        .iter()
+        .filter(|(name, schema)| {
+            let mut merged = std::collections::BTreeSet::new();
+            refs::for_each_object(schema, |map, _| {
+                if let Some(Value::Array(members)) = map.get("allOf") {
+                    for member in members {
+                        merged.extend(refs_in(member));
+                    }
+                }
+            });
+            merged.iter().any(|member| reaches(member, name))
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// The definitions as typify should see them; `loose` ones as any JSON.
+fn typify_input(set: &ContractSet, bundle: &refs::Bundle, loose: &std::collections::BTreeSet<String>) -> Result<Vec<(String, schemars08::schema::Schema)>, Error> {
     let mut problems = Diagnostics::default();
     let mut definitions = Vec::new();
-    for (name, schema) in &set.bundle.definitions {
-        let (file, base) = &set.bundle.origins[name];
-        let prepared = prepare(schema, &set.formats, true);
+    for (name, schema) in &bundle.definitions {
+        let (file, base) = &bundle.origins[name];
+        let prepared = if loose.contains(name) {
+            serde_json::json!({"description": schema.get("description").cloned().unwrap_or(Value::Null)}).as_object().map(|m| Value::Object(m.clone().into_iter().filter(|(_, v)| !v.is_null()).collect())).unwrap_or_default()
+        } else {
+            let legacy = set.files.files.get(file).is_some_and(|f| crate::dialect::Dialect::of_or_default(&f.value).ref_hides_siblings());
+            prepare(schema, &Reading { formats: &set.formats, legacy }, true)
+        };
         match serde_json::from_value::<schemars08::schema::Schema>(prepared) {
             Ok(schema) => definitions.push((name.clone(), schema)),
             Err(e) => problems.push(refs::located(&set.files, file, base, "unsupported", format!("typify cannot read this schema: {e}"))),
         }
     }
     problems.finish()?;
+    Ok(definitions)
+}
 
+/// typify's types for `definitions`, or why it could not make them (a
+/// panic caught).
+fn typify(definitions: &[(String, schemars08::schema::Schema)]) -> Result<syn::File, String> {
     let mut settings = TypeSpaceSettings::default();
     settings
         .with_derive("PartialEq".to_owned())
@@ -119,23 +245,53 @@ pub fn generate(set: &ContractSet) -> Result<syn::File, Error> {
         .with_struct_builder(false)
         .with_map_type("::std::collections::BTreeMap");
     let mut space = TypeSpace::new(&settings);
-    let added = catch_unwind(AssertUnwindSafe(|| space.add_ref_types(definitions.clone())));
-    match added {
+    let panic_reason = |panic: Box<dyn std::any::Any + Send>| {
+        panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned())).unwrap_or_default()
+    };
+    match catch_unwind(AssertUnwindSafe(|| space.add_ref_types(definitions.to_vec()))) {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err(typify_failure(set, format!("typify rejected the contract set: {e}"))),
-        Err(panic) => {
-            let reason = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_default();
-            return Err(typify_failure(set, format!("typify could not handle the contract set ({reason})")));
+        Ok(Err(e)) => return Err(format!("typify rejected the contract set: {e}")),
+        Err(panic) => return Err(format!("typify could not handle the contract set ({})", panic_reason(panic))),
+    }
+    let stream = catch_unwind(AssertUnwindSafe(|| space.to_stream())).map_err(|panic| format!("typify could not emit the types ({})", panic_reason(panic)))?;
+    syn::parse2(stream).map_err(|e| format!("typify emitted invalid Rust: {e}"))
+}
+
+/// The definitions typify cannot take on their own: each handed over with
+/// every other definition as any JSON (so references still resolve).
+fn failing_definitions(definitions: &[(String, schemars08::schema::Schema)]) -> Vec<String> {
+    let any: schemars08::schema::Schema = serde_json::from_value(serde_json::json!({})).expect("the empty schema");
+    definitions
+        .iter()
+        .filter(|(name, _)| {
+            let alone: Vec<_> = definitions.iter().map(|(other, schema)| (other.clone(), if other == name { schema.clone() } else { any.clone() })).collect();
+            typify(&alone).is_err()
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Type names typify gave twice (a definition and an inline type named
+/// alike): the crate would not compile.
+fn duplicate_type_names(file: &syn::File) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut twice = std::collections::BTreeSet::new();
+    for item in &file.items {
+        let name = match item {
+            syn::Item::Struct(s) => s.ident.to_string(),
+            syn::Item::Enum(e) => e.ident.to_string(),
+            syn::Item::Type(t) => t.ident.to_string(),
+            _ => continue,
+        };
+        if !seen.insert(name.clone()) {
+            twice.insert(name);
         }
     }
-    let stream = catch_unwind(AssertUnwindSafe(|| space.to_stream()))
-        .map_err(|_| typify_failure(set, "typify could not emit the types".to_owned()))?;
-    let mut file: syn::File = syn::parse2(stream).map_err(|e| typify_failure(set, format!("typify emitted invalid Rust: {e}")))?;
+    twice.into_iter().collect()
+}
 
+/// typify's output made into the set's types.
+fn finish(mut file: syn::File, set: &ContractSet) -> syn::File {
     FormatTypes.visit_file_mut(&mut file);
     derive_json_schema_everywhere(&mut file);
     drop_string_conversions_of_enums(&mut file);
@@ -147,7 +303,7 @@ pub fn generate(set: &ContractSet) -> Result<syn::File, Error> {
     distinct_field_names(&mut file);
     redact_pii(&mut file);
     document_payloads(&mut file, set);
-    Ok(file)
+    file
 }
 
 fn typify_failure(set: &ContractSet, message: String) -> Error {
@@ -158,11 +314,19 @@ fn typify_failure(set: &ContractSet, message: String) -> Error {
 }
 
 /// The schema as typify should see it.
-fn prepare(schema: &Value, formats: &crate::config::Formats, is_root: bool) -> Value {
+/// How a definition's schemas are read: the set's formats, and whether its
+/// document's dialect ignores a `$ref`'s siblings (draft 7 and before).
+struct Reading<'a> {
+    formats: &'a crate::config::Formats,
+    legacy: bool,
+}
+
+fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> Value {
+    let formats = reading.formats;
     let Value::Object(map) = schema else {
         return schema.clone();
     };
-    let map = &typed_view(map);
+    let map = &ref_with_siblings(&typed_view(map), reading.legacy);
     let mut out = Map::new();
     let has_ref = map.contains_key("$ref");
     for (key, value) in map {
@@ -204,12 +368,12 @@ fn prepare(schema: &Value, formats: &crate::config::Formats, is_root: bool) -> V
             "properties" | "$defs" | "definitions" => Value::Object(
                 value
                     .as_object()
-                    .map(|props| props.iter().map(|(k, v)| (k.clone(), prepare(v, formats, false))).collect())
+                    .map(|props| props.iter().map(|(k, v)| (k.clone(), prepare(v, reading, false))).collect())
                     .unwrap_or_default(),
             ),
             _ => match value {
-                Value::Array(items) => Value::Array(items.iter().map(|v| prepare(v, formats, false)).collect()),
-                Value::Object(_) => prepare(value, formats, false),
+                Value::Array(items) => Value::Array(items.iter().map(|v| prepare(v, reading, false)).collect()),
+                Value::Object(_) => prepare(value, reading, false),
                 other => other.clone(),
             },
         };
@@ -221,6 +385,24 @@ fn prepare(schema: &Value, formats: &crate::config::Formats, is_root: bool) -> V
         }
     mark_properties(map, &mut out);
     Value::Object(out)
+}
+
+/// A `$ref` beside other rules, as its dialect reads it: in draft 7 and
+/// before the siblings are ignored, so the type follows the `$ref` alone;
+/// from 2019-09 both apply, so the type is the `allOf` of the two (typify
+/// merges it: a `$ref` to a base object beside more `properties` keeps
+/// every field). Annotations beside a `$ref` say nothing about the type.
+fn ref_with_siblings(map: &Map<String, Value>, legacy: bool) -> Map<String, Value> {
+    let Some(reference) = map.get("$ref") else { return map.clone() };
+    let annotation = |key: &str| ANNOTATIONS.contains(&key) || key.starts_with("x-") || matches!(key, "title" | "description" | "default" | "$ref" | "$defs" | "definitions");
+    let rules: Map<String, Value> = map.iter().filter(|(key, _)| !annotation(key)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut out: Map<String, Value> = map.iter().filter(|(key, _)| annotation(key) && key.as_str() != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect();
+    if legacy || rules.is_empty() {
+        out.insert("$ref".to_owned(), reference.clone());
+    } else {
+        out.insert("allOf".to_owned(), Value::Array(vec![serde_json::json!({"$ref": reference}), Value::Object(rules)]));
+    }
+    out
 }
 
 /// What of a schema its Rust type follows: the keywords of
@@ -240,6 +422,15 @@ fn typed_view(map: &Map<String, Value>) -> Map<String, Value> {
     map.remove("minLength");
     map.remove("maxLength");
     map.remove("pattern");
+    // Beside a union, typify merges every sibling into each branch; counts
+    // of properties and items say nothing of the type, and merged into a
+    // branch that refers back to this schema they never end (a stack
+    // overflow in typify). Validation checks them.
+    if map.contains_key("anyOf") || map.contains_key("oneOf") {
+        for count in ["minProperties", "maxProperties", "minItems", "maxItems", "uniqueItems"] {
+            map.remove(count);
+        }
+    }
     if widens_properties {
         map.remove("additionalProperties");
     }
