@@ -224,7 +224,7 @@ fn typify_input(set: &ContractSet, bundle: &refs::Bundle, loose: &std::collectio
             serde_json::json!({"description": schema.get("description").cloned().unwrap_or(Value::Null)}).as_object().map(|m| Value::Object(m.clone().into_iter().filter(|(_, v)| !v.is_null()).collect())).unwrap_or_default()
         } else {
             let legacy = set.files.files.get(file).is_some_and(|f| crate::dialect::Dialect::of_or_default(&f.value).ref_hides_siblings());
-            prepare(schema, &Reading { formats: &set.formats, legacy }, true)
+            prepare(schema, &Reading { formats: &set.formats, legacy, definitions: &bundle.definitions }, true)
         };
         match serde_json::from_value::<schemars08::schema::Schema>(prepared) {
             Ok(schema) => definitions.push((name.clone(), schema)),
@@ -319,6 +319,8 @@ fn typify_failure(set: &ContractSet, message: String) -> Error {
 struct Reading<'a> {
     formats: &'a crate::config::Formats,
     legacy: bool,
+    /// The bundle's definitions, to see what a `$ref` branch holds.
+    definitions: &'a std::collections::BTreeMap<String, Value>,
 }
 
 fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> Value {
@@ -326,7 +328,7 @@ fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> Value {
     let Value::Object(map) = schema else {
         return schema.clone();
     };
-    let map = &ref_with_siblings(&typed_view(map), reading.legacy);
+    let map = &ref_with_siblings(&typed_view(map, reading), reading.legacy);
     let mut out = Map::new();
     let has_ref = map.contains_key("$ref");
     for (key, value) in map {
@@ -410,8 +412,17 @@ fn ref_with_siblings(map: &Map<String, Value>, legacy: bool) -> Map<String, Valu
 /// and a schema that does not say its type becomes `serde_json::Value`:
 /// JSON Schema applies `properties` only to objects, `pattern` only to
 /// strings and so on, so a value of any type may be valid there.
-fn typed_view(map: &Map<String, Value>) -> Map<String, Value> {
+fn typed_view(map: &Map<String, Value>, reading: &Reading<'_>) -> Map<String, Value> {
     let mut map = map.clone();
+    // A union whose every branch holds only strings (a known value or a
+    // pattern, an enum `$ref` or any string) takes any string: typify would
+    // make a struct of optional subtypes no string decodes into.
+    for key in ["anyOf", "oneOf"] {
+        if map.get(key).and_then(Value::as_array).is_some_and(|branches| !branches.is_empty() && branches.iter().all(|b| only_strings(b, reading.definitions, 0))) {
+            map.remove(key);
+            map.insert("type".to_owned(), Value::from("string"));
+        }
+    }
     let widens_properties = map.contains_key("patternProperties");
     // 2020-12 `items` is the rest after `prefixItems`; draft-7 array `items` is a tuple.
     let items_is_partial = map.contains_key("prefixItems") || map.get("items").is_some_and(Value::is_array);
@@ -478,6 +489,29 @@ fn says_its_type(schema: &Value) -> bool {
         || map.get("enum").is_some_and(only_strings_or_null)
         || map.get("const").is_some_and(only_strings_or_null)
         || ["allOf", "anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(says_its_type)))
+}
+
+/// Whether every value a schema accepts is a string: it says `type:
+/// string`, lists only strings, or refers to or unites such schemas.
+fn only_strings(schema: &Value, definitions: &std::collections::BTreeMap<String, Value>, depth: usize) -> bool {
+    let Value::Object(map) = schema else { return false };
+    let all_strings = |values: &Value| match values {
+        Value::Array(values) => !values.is_empty() && values.iter().all(Value::is_string),
+        other => other.is_string(),
+    };
+    if depth > 16 {
+        return false;
+    }
+    match map.get("type") {
+        Some(Value::String(t)) if t == "string" => return true,
+        Some(Value::Array(types)) if types.len() == 1 && types[0] == "string" => return true,
+        Some(_) => return false,
+        None => {}
+    }
+    map.get("enum").is_some_and(all_strings)
+        || map.get("const").is_some_and(all_strings)
+        || map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")).and_then(|name| definitions.get(name)).is_some_and(|target| only_strings(target, definitions, depth + 1))
+        || ["anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(|b| only_strings(b, definitions, depth + 1))))
 }
 
 fn only_strings_or_null(value: &Value) -> bool {
