@@ -17,24 +17,40 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 /// The drafts the suite is run for, with the folder and dialect URI of each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Draft {
+    #[value(name = "2020-12")]
     Draft2020_12,
+    #[value(name = "2019-09")]
+    Draft2019_09,
+    #[value(name = "7")]
     Draft7,
+    #[value(name = "6")]
+    Draft6,
+    #[value(name = "4")]
+    Draft4,
 }
 
 impl Draft {
+    pub const ALL: [Draft; 5] = [Draft::Draft2020_12, Draft::Draft2019_09, Draft::Draft7, Draft::Draft6, Draft::Draft4];
+
     fn folder(self) -> &'static str {
         match self {
             Draft::Draft2020_12 => "draft2020-12",
+            Draft::Draft2019_09 => "draft2019-09",
             Draft::Draft7 => "draft7",
+            Draft::Draft6 => "draft6",
+            Draft::Draft4 => "draft4",
         }
     }
 
     fn dialect(self) -> &'static str {
         match self {
             Draft::Draft2020_12 => "https://json-schema.org/draft/2020-12/schema",
+            Draft::Draft2019_09 => "https://json-schema.org/draft/2019-09/schema",
             Draft::Draft7 => "http://json-schema.org/draft-07/schema#",
+            Draft::Draft6 => "http://json-schema.org/draft-06/schema#",
+            Draft::Draft4 => "http://json-schema.org/draft-04/schema#",
         }
     }
 }

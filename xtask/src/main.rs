@@ -11,7 +11,7 @@ mod compat_suite;
 mod conformance;
 mod synthetic;
 
-use clap::{FromArgMatches, Subcommand, ValueEnum};
+use clap::{FromArgMatches, Subcommand};
 
 // The commands of this repository alone (no doc comment: it would become the
 // command line's description).
@@ -38,9 +38,9 @@ enum RepoCommand {
         /// The JSON-Schema-Test-Suite checkout (or its `tests/` folder).
         #[arg(long)]
         suite: PathBuf,
-        /// One draft only (default: both).
+        /// One draft only (default: every draft the generator reads).
         #[arg(long, value_enum)]
-        draft: Option<DraftArg>,
+        draft: Option<conformance::Draft>,
     },
     /// Install what the tests need (a headless browser, a NATS server) and run them all.
     Test {
@@ -55,14 +55,6 @@ enum RepoCommand {
 enum SuiteCommand {
     /// Run Confluent Schema Registry's JSON Schema diff cases in a folder.
     Suite { dir: PathBuf },
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum DraftArg {
-    #[value(name = "2020-12")]
-    Draft2020_12,
-    #[value(name = "7")]
-    Draft7,
 }
 
 fn main() -> ExitCode {
@@ -84,11 +76,7 @@ fn run(root: &std::path::Path, command: RepoCommand) -> ExitCode {
     match command {
         RepoCommand::Test { args } => test(root, &args),
         RepoCommand::Conformance { suite, draft } => {
-            let drafts = match draft {
-                Some(DraftArg::Draft2020_12) => vec![conformance::Draft::Draft2020_12],
-                Some(DraftArg::Draft7) => vec![conformance::Draft::Draft7],
-                None => vec![conformance::Draft::Draft2020_12, conformance::Draft::Draft7],
-            };
+            let drafts = draft.map_or_else(|| conformance::Draft::ALL.to_vec(), |draft| vec![draft]);
             match conformance::run(root, &suite, &drafts) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => {
