@@ -87,10 +87,25 @@ pub(crate) fn type_of(value: &Value) -> u8 {
     }
 }
 
+/// Numbers by mathematical value, exactly: integers as integers (two
+/// beyond 2^53 that one `f64` would hold are different), an integer and a
+/// float equal only where the float is that integer.
+fn numbers_eq(x: &serde_json::Number, y: &serde_json::Number) -> bool {
+    let float_is = |float: &serde_json::Number, integer: i128| {
+        float.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e38 && f as i128 == integer)
+    };
+    match (x.as_i128(), y.as_i128()) {
+        (Some(a), Some(b)) => a == b,
+        (Some(a), None) => float_is(y, a),
+        (None, Some(b)) => float_is(x, b),
+        (None, None) => x.as_f64() == y.as_f64(),
+    }
+}
+
 /// JSON equality as JSON Schema defines it: `1` equals `1.0`.
 pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Number(x), Value::Number(y)) => numbers_eq(x, y),
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
         }

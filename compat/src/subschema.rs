@@ -508,7 +508,7 @@ impl<'a> Checker<'a> {
                 None => out.push(issue(
                     kind(l, K::MinimumAdded, K::MinimumRemoved),
                     at,
-                    format!("lower bound {} added", rb.value),
+                    format!("lower bound {} {}", rb.value, added_or_removed(l)),
                 )),
                 Some(lb)
                     if lb.value < rb.value
@@ -539,7 +539,7 @@ impl<'a> Checker<'a> {
                 None => out.push(issue(
                     kind(l, K::MaximumAdded, K::MaximumRemoved),
                     at,
-                    format!("upper bound {} added", rb.value),
+                    format!("upper bound {} {}", rb.value, added_or_removed(l)),
                 )),
                 Some(lb)
                     if lb.value > rb.value
@@ -801,10 +801,16 @@ impl<'a> Checker<'a> {
 
         for (name, at) in &r.required {
             if !l.requires(name) {
+                // A name no longer required has no place of its own in the
+                // new schema: its `required` array, or the object itself.
                 let at = if r.side == Side::New {
                     at.clone()
                 } else {
-                    push(&push(&nf.at, "required"), name)
+                    nf.required
+                        .values()
+                        .next()
+                        .and_then(|kept| kept.rsplit_once('/'))
+                        .map_or_else(|| nf.at.clone(), |(array, _)| array.to_owned())
                 };
                 out.push(issue(
                     kind(l, K::RequiredAdded, K::RequiredRemoved),
@@ -1236,7 +1242,7 @@ fn counts(
             None => out.push(issue(
                 kind(l, added, removed),
                 at,
-                format!("`{min_kw}` {} added", rb.value),
+                format!("`{min_kw}` {} {}", rb.value, added_or_removed(l)),
             )),
             Some(lb) if lb.value < rb.value => {
                 let (old, new) = if l.side == Side::Old {
@@ -1260,7 +1266,7 @@ fn counts(
             None => out.push(issue(
                 kind(l, added, removed),
                 at,
-                format!("`{max_kw}` {} added", rb.value),
+                format!("`{max_kw}` {} {}", rb.value, added_or_removed(l)),
             )),
             Some(lb) if lb.value > rb.value => {
                 let (old, new) = if l.side == Side::Old {
@@ -1382,6 +1388,12 @@ fn verb(l: &Flat) -> &'static str {
 /// accepts less), the widening kind when it is the new one.
 fn kind(l: &Flat, narrow: K, widen: K) -> K {
     if l.side == Side::Old { narrow } else { widen }
+}
+
+/// How a rule that only one side has reads: `l` is the side without it,
+/// so the rule was added when that is the old schema, removed otherwise.
+fn added_or_removed(l: &Flat) -> &'static str {
+    if l.side == Side::Old { "added" } else { "removed" }
 }
 
 fn new_flat<'f>(l: &'f Flat, r: &'f Flat) -> &'f Flat {

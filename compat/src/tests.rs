@@ -854,3 +854,34 @@ fn next_version_and_reading() {
         Err(CompatError::Invalid { .. })
     ));
 }
+
+#[test]
+fn a_removed_bound_reads_removed_and_an_added_one_added() {
+    let message = |old: Value, new: Value| {
+        diff(&old, &new, Direction::Backward, Policy::Strict).changes.into_iter().map(|c| c.message).collect::<Vec<_>>()
+    };
+    let three = json!({"type": "array", "maxItems": 3});
+    let open = json!({"type": "array"});
+    assert_eq!(message(three.clone(), open.clone()), ["`maxItems` 3 removed"]);
+    assert_eq!(message(open, three), ["`maxItems` 3 added"]);
+    let bounded = json!({"type": "integer", "minimum": 1});
+    let unbounded = json!({"type": "integer"});
+    assert_eq!(message(bounded.clone(), unbounded.clone()), ["lower bound 1 removed"]);
+    assert_eq!(message(unbounded, bounded), ["lower bound 1 added"]);
+}
+
+#[test]
+fn integers_beyond_two_to_the_53_are_compared_exactly() {
+    // One f64 holds both 2^53 and 2^53 + 1: compared as f64 they were one value.
+    incomparable(json!({"enum": [9007199254740993_u64]}), json!({"enum": [9007199254740992_u64]}));
+    incomparable(json!({"const": 9007199254740993_u64}), json!({"const": 9007199254740992_u64}));
+    equivalent(json!({"enum": [20]}), json!({"enum": [20.0]}));
+}
+
+#[test]
+fn a_name_no_longer_required_is_reported_where_the_new_schema_has_a_place() {
+    let pointers = |old: Value, new: Value| kinds(old, new, Direction::Forward).into_iter().map(|(pointer, _, _)| pointer).collect::<Vec<_>>();
+    let old = json!({"type": "object", "properties": {"a": {}, "b": {}}, "required": ["a", "b"]});
+    assert_eq!(pointers(old.clone(), json!({"type": "object", "properties": {"a": {}, "b": {}}, "required": ["a"]})), ["#/required"]);
+    assert_eq!(pointers(old, json!({"type": "object", "properties": {"a": {}, "b": {}}})), ["#"]);
+}
