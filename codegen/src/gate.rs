@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use event_contracts_compat::{Change, Diff, Direction, Policy, diff};
+use event_contracts_compat::{Change, Diff, Direction, Formats, Policy, diff_with_formats};
 use crate::config::CompatibilityMode;
 use crate::diagnostics::Error;
 use crate::model::{ContractSet, EventContract, HEADER_TYPE};
@@ -104,7 +104,7 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
                 report.findings.push(finding(&file, event, FindingKind::Edited { mode }, Vec::new(), false));
                 continue;
             };
-            let mut outcome = diff(&old_schema, &new_schema, direction, policy(&new));
+            let mut outcome = compare(&new, &old_schema, &new_schema, direction);
             // The next version is the one after the latest, not after this file's.
             let latest = new.events.iter().filter(|e| e.event_type == event.event_type).map(|e| e.version).max().unwrap_or(event.version);
             outcome.name_next_version(&format!("{}.v{}.schema.json", event.event, latest + 1));
@@ -126,7 +126,7 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
             let mut changes = Vec::new();
             for other in &against {
                 let old_schema = refs::standalone(&new.bundle, &other.payload_type);
-                let outcome = diff(&old_schema, &new_schema, direction(mode).unwrap_or(Direction::Full), policy(&new));
+                let outcome = compare(&new, &old_schema, &new_schema, direction(mode).unwrap_or(Direction::Full));
                 changes.extend(locate(&new, &schemas_dir, &event.payload_type, outcome));
             }
             let kind = FindingKind::NewVersion { against: against.iter().map(|e| e.version).collect() };
@@ -144,12 +144,7 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
     if let (Some(old_envelope), Some(new_envelope)) = (&old.envelope, &new.envelope) {
         let mode = new.compatibility.mode;
         if let Some(direction) = direction(mode) {
-            let outcome = diff(
-                &refs::standalone(&old.bundle, HEADER_TYPE),
-                &refs::standalone(&new.bundle, HEADER_TYPE),
-                direction,
-                policy(&new),
-            );
+            let outcome = compare(&new, &refs::standalone(&old.bundle, HEADER_TYPE), &refs::standalone(&new.bundle, HEADER_TYPE), direction);
             let breaking = !outcome.compatible;
             let changes = locate(&new, &schemas_dir, HEADER_TYPE, outcome);
             report.findings.push(Finding {
@@ -192,11 +187,15 @@ fn direction(mode: CompatibilityMode) -> Option<Direction> {
     }
 }
 
-fn policy(set: &ContractSet) -> Policy {
-    match set.compatibility.policy {
+/// Two schemas compared under the set's rules: its policy for open content
+/// models, and `format` asserted where its validation asserts formats.
+fn compare(set: &ContractSet, old: &serde_json::Value, new: &serde_json::Value, direction: Direction) -> Diff {
+    let policy = match set.compatibility.policy {
         crate::config::CompatibilityPolicy::Strict => Policy::Strict,
         crate::config::CompatibilityPolicy::Lenient => Policy::Lenient,
-    }
+    };
+    let formats = if set.formats.assert { Formats::Asserted } else { Formats::Annotations };
+    diff_with_formats(old, new, direction, policy, formats)
 }
 
 /// Places each change of `outcome` (pointers into the bundled schema of

@@ -47,6 +47,18 @@ pub enum Policy {
     Lenient,
 }
 
+/// How `format` is read where the dialect makes it an annotation (2019-09
+/// and later; up to draft 7 it restricts values in any case).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Formats {
+    /// As the dialect says: a change of format changes no value set.
+    #[default]
+    Annotations,
+    /// The set's validation asserts formats (`formats.assert = true`): a
+    /// change of format is a change of the values accepted.
+    Asserted,
+}
+
 /// Whose reading breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -281,10 +293,15 @@ const CHECK_STACK: usize = 512 * 1024 * 1024;
 /// keywords, unresolvable or dynamic references) is reported as an
 /// `unsupported` change that breaks, the conservative answer.
 pub fn diff(old: &Value, new: &Value, direction: Direction, policy: Policy) -> Diff {
+    diff_with_formats(old, new, direction, policy, Formats::Annotations)
+}
+
+/// [`diff`], with `format` read as the set's validation reads it.
+pub fn diff_with_formats(old: &Value, new: &Value, direction: Direction, policy: Policy, formats: Formats) -> Diff {
     let lenient = policy == Policy::Lenient;
     let check = || {
-        let backward = subschema::Checker::new(old, new).check(schema::Side::Old, lenient);
-        let forward = subschema::Checker::new(old, new).check(schema::Side::New, lenient);
+        let backward = subschema::Checker::new(old, new, formats).check(schema::Side::Old, lenient);
+        let forward = subschema::Checker::new(old, new, formats).check(schema::Side::New, lenient);
         (backward, forward)
     };
     // The checker recurses with the schemas' nesting (bounded by its depth

@@ -641,10 +641,13 @@ pub(crate) struct Doc<'a> {
     pub side: Side,
     pub root: &'a Value,
     pub draft: Draft,
+    /// Whether `format` restricts values here: up to draft 7, or where the
+    /// set's validation asserts formats.
+    pub asserts_formats: bool,
 }
 
 impl<'a> Doc<'a> {
-    pub fn new(side: Side, root: &'a Value) -> Doc<'a> {
+    pub fn new(side: Side, root: &'a Value, formats: crate::Formats) -> Doc<'a> {
         let draft = match root.get("$schema").and_then(Value::as_str) {
             Some(s)
                 if ["draft-03", "draft-04", "draft-06", "draft-07"]
@@ -655,7 +658,8 @@ impl<'a> Doc<'a> {
             }
             _ => Draft::Modern,
         };
-        Doc { side, root, draft }
+        let asserts_formats = draft == Draft::Legacy || formats == crate::Formats::Asserted;
+        Doc { side, root, draft, asserts_formats }
     }
 
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
@@ -790,7 +794,7 @@ impl<'a> Doc<'a> {
                     Some(p) => own.patterns.push((p.to_owned(), kw(key))),
                     None => own.opaque.push(malformed(&kw(key), value)),
                 },
-                "format" if self.draft == Draft::Legacy => {
+                "format" if self.asserts_formats => {
                     if let Some(f) = value.as_str() {
                         own.formats.push((f.to_owned(), kw(key)));
                     }

@@ -37,10 +37,10 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(old: &'a Value, new: &'a Value) -> Checker<'a> {
+    pub fn new(old: &'a Value, new: &'a Value, formats: crate::Formats) -> Checker<'a> {
         Checker {
-            old: Doc::new(Side::Old, old),
-            new: Doc::new(Side::New, new),
+            old: Doc::new(Side::Old, old, formats),
+            new: Doc::new(Side::New, new, formats),
             in_progress: HashSet::new(),
             steps: 0,
             depth: 0,
@@ -139,7 +139,7 @@ impl<'a> Checker<'a> {
         };
         let mut out = Vec::new();
         let mut keywords: Vec<&str> = ANNOTATIONS.to_vec();
-        if new_doc.draft == super::schema::Draft::Modern {
+        if !new_doc.asserts_formats {
             keywords.push("format");
         }
         for keyword in keywords {
@@ -1314,8 +1314,9 @@ fn strings(l: &Flat, r: &Flat) -> Vec<Issue> {
     ] {
         for (p, at) in rp {
             // Regular-expression inclusion is not decided: only the same
-            // pattern is known to accept the same strings.
-            if lp.iter().any(|(q, _)| q == p) {
+            // pattern is known to accept the same strings. Formats include
+            // one another where their RFCs say so.
+            if lp.iter().any(|(q, _)| q == p || (keyword == "format" && format_within(q, p))) {
                 continue;
             }
             let at = kw_pointer(l, r, lp.first().map(|(_, a)| a), Some(at), keyword);
@@ -1335,6 +1336,21 @@ fn strings(l: &Flat, r: &Flat) -> Vec<Issue> {
         }
     }
     out
+}
+
+/// Whether every string valid for format `narrow` is valid for `wide`:
+/// an ASCII form is a valid internationalised one, a URI a valid reference.
+fn format_within(narrow: &str, wide: &str) -> bool {
+    const WITHIN: &[(&str, &str)] = &[
+        ("uri", "uri-reference"),
+        ("uri", "iri"),
+        ("uri", "iri-reference"),
+        ("uri-reference", "iri-reference"),
+        ("iri", "iri-reference"),
+        ("hostname", "idn-hostname"),
+        ("email", "idn-email"),
+    ];
+    WITHIN.contains(&(narrow, wide))
 }
 
 fn issue(kind: K, pointer: String, message: String) -> Issue {

@@ -885,3 +885,21 @@ fn a_name_no_longer_required_is_reported_where_the_new_schema_has_a_place() {
     assert_eq!(pointers(old.clone(), json!({"type": "object", "properties": {"a": {}, "b": {}}, "required": ["a"]})), ["#/required"]);
     assert_eq!(pointers(old, json!({"type": "object", "properties": {"a": {}, "b": {}}})), ["#"]);
 }
+
+#[test]
+fn an_asserted_format_changes_the_values_accepted() {
+    let asserted = |old: Value, new: Value| {
+        (
+            diff_with_formats(&old, &new, Direction::Backward, Policy::Strict, Formats::Asserted).compatible,
+            diff_with_formats(&old, &new, Direction::Forward, Policy::Strict, Formats::Asserted).compatible,
+        )
+    };
+    let uuid = json!({"type": "string", "format": "uuid"});
+    let email = json!({"type": "string", "format": "email"});
+    assert_eq!(asserted(uuid.clone(), email.clone()), (false, false), "uuid -> email breaks both ways");
+    assert_eq!(both(uuid, email), (true, true), "annotations in 2020-12 by default");
+    // Known inclusions: every URI is a URI reference.
+    let uri = json!({"type": "string", "format": "uri"});
+    let reference = json!({"type": "string", "format": "uri-reference"});
+    assert_eq!(asserted(uri, reference), (true, false));
+}
