@@ -61,6 +61,24 @@ pub struct Config {
     /// (`event-contracts`) comes from.
     #[serde(default)]
     pub runtime: Runtime,
+    /// What decoding does with the properties an open object's schema does
+    /// not declare.
+    #[serde(default)]
+    pub unknown_properties: UnknownProperties,
+}
+
+/// Properties an open object (no `additionalProperties: false`) does not
+/// declare, as a struct of the generated crate holds them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownProperties {
+    /// Kept in the struct's `unknown_properties` map and written back on
+    /// encode: a relay, an enricher or a replay loses nothing a newer
+    /// producer added.
+    #[default]
+    Keep,
+    /// Dropped on decode (smaller structs; what the schema declares only).
+    Drop,
 }
 
 /// The generated crate's dependency on the runtime crate, as Cargo takes

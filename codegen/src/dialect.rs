@@ -43,10 +43,17 @@ impl Dialect {
         }
     }
 
-    /// The dialect of a document, 2020-12 where it names none or one not
-    /// read here (reported by the model's own check).
+    /// The dialect of a document as it is read: a misspelt URI as the one
+    /// it means, 2020-12 where it names none or one not read here (both
+    /// reported by the model's own check).
     pub fn of_or_default(document: &Value) -> Dialect {
-        Dialect::of(document).unwrap_or(Dialect::Draft2020_12)
+        Dialect::of(document).unwrap_or_else(|named| Dialect::meant(&named).unwrap_or(Dialect::Draft2020_12))
+    }
+
+    /// The dialect a misspelt URI means (see [`Dialect::nearest`]).
+    pub fn meant(named: &str) -> Option<Dialect> {
+        let uri = Dialect::nearest(named)?;
+        URIS.iter().find(|(known, _)| *known == uri).map(|(_, dialect)| *dialect)
     }
 
     /// The names the dialects are written by, for a message.

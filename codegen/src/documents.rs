@@ -100,7 +100,13 @@ impl Documents {
             documents.resources.insert(uri.clone(), Place::File { path: path.clone(), pointer: String::new() });
             let root_base = root_base(&uri, &file.value);
             let mut rewritten = file.value.clone();
-            let changed = documents.walk(&file.value, &root_base, &|pointer| Place::File { path: path.clone(), pointer }, &mut rewritten);
+            let mut changed = documents.walk(&file.value, &root_base, &|pointer| Place::File { path: path.clone(), pointer }, &mut rewritten);
+            // A misspelt dialect URI is read as the one it means (a warning
+            // of the model's); the validator is given that one.
+            if let Some(meant) = file.value.get("$schema").and_then(Value::as_str).filter(|_| crate::dialect::Dialect::of(&file.value).is_err()).and_then(crate::dialect::Dialect::nearest) {
+                rewritten["$schema"] = Value::from(meant);
+                changed = true;
+            }
             if changed {
                 documents.for_validator.insert(path.clone(), rewritten);
             }

@@ -185,6 +185,7 @@ fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::ContractSet,
     });
     examples?;
     let (files, warnings) = generated?;
+    let warnings = set.warnings.iter().cloned().chain(warnings).collect();
     Ok((set, files, warnings))
 }
 

@@ -36,6 +36,10 @@ pub struct ContractSet {
     pub config_path: PathBuf,
     /// Format mapping.
     pub formats: Formats,
+    /// What was read looser than written (a misspelt dialect URI).
+    pub warnings: Vec<Diagnostic>,
+    /// Whether open objects keep the properties they do not declare.
+    pub unknown_properties: crate::config::UnknownProperties,
     /// The schema files as read.
     pub files: SchemaFiles,
     /// Every event version, sorted by (type, version).
@@ -161,8 +165,9 @@ fn build(
     remotes: Vec<RemoteDocument>,
     mut problems: Diagnostics,
 ) -> Result<ContractSet, Error> {
+    let mut warnings = Vec::new();
     for file in files.files.values() {
-        check_dialect(file, &mut problems);
+        check_dialect(file, &mut problems, &mut warnings);
     }
     let mut events = Vec::new();
     for file in files.files.values() {
@@ -230,6 +235,8 @@ fn build(
         governance: config.governance.clone(),
         cloudevents: config.cloudevents.clone(),
         compatibility: config.compatibility,
+        unknown_properties: config.unknown_properties,
+        warnings,
         runtime: crate::config::Runtime {
             path: config.runtime.path.as_ref().map(|path| normalize(&config_dir.join(path))),
             ..config.runtime.clone()
@@ -297,16 +304,23 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn check_dialect(file: &crate::discover::SchemaFile, problems: &mut Diagnostics) {
+fn check_dialect(file: &crate::discover::SchemaFile, problems: &mut Diagnostics, warnings: &mut Vec<Diagnostic>) {
     let dialect = match crate::dialect::Dialect::of(&file.value) {
         Ok(dialect) => dialect,
+        // Published schemas misspell the URI (`json-schema-org`, `https`
+        // for draft 7); what they mean is plain, and validators read them.
+        Err(named) if let (Some(dialect), Some(meant)) = (crate::dialect::Dialect::meant(&named), crate::dialect::Dialect::nearest(&named)) => {
+            warnings.push(
+                Diagnostic::new(&file.repo_path, "/$schema", "dialect-misspelt", format!("{named:?} is no dialect URI; read as \"{meant}\""))
+                    .help(format!("write \"{meant}\""))
+                    .locate(&file.text),
+            );
+            dialect
+        }
         Err(named) => {
             problems.push(
                 Diagnostic::new(&file.repo_path, "/$schema", "dialect", format!("unsupported dialect {named:?}"))
-                    .help(match crate::dialect::Dialect::nearest(&named) {
-                        Some(meant) => format!("did you mean \"{meant}\"?"),
-                        None => format!("use {}", crate::dialect::Dialect::names()),
-                    })
+                    .help(format!("use {}", crate::dialect::Dialect::names()))
                     .locate(&file.text),
             );
             return;

@@ -301,7 +301,8 @@ fn finish(mut file: syn::File, set: &ContractSet) -> syn::File {
     integers_as_json_schema_reads_them(&mut file);
     ascii_field_names(&mut file);
     distinct_field_names(&mut file);
-    redact_pii(&mut file);
+    let unknown = if set.unknown_properties == crate::config::UnknownProperties::Keep { keep_unknown_properties(&mut file) } else { Default::default() };
+    redact_pii(&mut file, &unknown);
     document_payloads(&mut file, set);
     file
 }
@@ -790,7 +791,7 @@ fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
 }
 
 /// Removes a tag from a field's docs; true if it was there.
-fn strip_tag(attrs: &mut [syn::Attribute], tag: &str) -> bool {
+fn strip_tag(attrs: &mut Vec<syn::Attribute>, tag: &str) -> bool {
     let mut found = false;
     for attr in attrs.iter_mut() {
         let Some(text) = doc_text(attr) else { continue };
@@ -800,6 +801,8 @@ fn strip_tag(attrs: &mut [syn::Attribute], tag: &str) -> bool {
             *attr = syn::parse_quote!(#[doc = #cleaned]);
         }
     }
+    // A doc that held only the tag says nothing.
+    attrs.retain(|attr| doc_text(attr).is_none_or(|text| !text.trim().is_empty()));
     found
 }
 
@@ -916,6 +919,51 @@ fn distinct_field_names(file: &mut syn::File) {
     }
 }
 
+/// Open objects keep what their schema does not declare: every struct
+/// without `deny_unknown_fields` gets a flattened map that decoding fills
+/// with the undeclared properties and encoding writes back. Not for a
+/// struct typify flattens into another (a member of an `anyOf` of
+/// objects: it takes only its own keys, the container keeps the rest), nor
+/// one that has a map for `additionalProperties` already. Returns each
+/// struct's map field.
+fn keep_unknown_properties(file: &mut syn::File) -> std::collections::BTreeMap<String, syn::Ident> {
+    let type_name = |ty: &syn::Type| {
+        let ty = option_inner(ty).unwrap_or(ty);
+        match ty {
+            syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        }
+    };
+    let flattened: std::collections::BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| if let syn::Item::Struct(item) = item { Some(item) } else { None })
+        .flat_map(|item| item.fields.iter())
+        .filter(|field| serde_flags(&field.attrs).flatten)
+        .filter_map(|field| type_name(&field.ty))
+        .collect();
+    let mut kept = std::collections::BTreeMap::new();
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        let closed = item.attrs.iter().any(|a| a.path().is_ident("serde") && quote::ToTokens::to_token_stream(a).to_string().contains("deny_unknown_fields"));
+        let syn::Fields::Named(fields) = &mut item.fields else { continue };
+        let has_map = fields.named.iter().any(|f| serde_flags(&f.attrs).flatten && type_name(&f.ty).is_some_and(|t| t.ends_with("Map")));
+        if closed || has_map || flattened.contains(&item.ident.to_string()) {
+            continue;
+        }
+        let taken: std::collections::BTreeSet<String> = fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
+        let name = (1..).map(|n| if n == 1 { "unknown_properties".to_owned() } else { format!("unknown_properties_{n}") }).find(|n| !taken.contains(n)).expect("a free name");
+        let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+        fields.named.push(syn::parse_quote! {
+            /// Properties the schema does not declare, kept as they came and written back on encode.
+            #[serde(flatten)]
+            pub #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+        });
+        kept.insert(item.ident.to_string(), ident);
+    }
+    kept
+}
+
 /// The JSON property a generated field holds: its serde rename, or its name.
 pub(crate) fn json_name_of(field: &syn::Field) -> String {
     serde_flags(&field.attrs)
@@ -945,7 +993,7 @@ pub fn field_ident(types: &syn::File, type_name: &str, json_name: &str) -> Optio
 /// prints `[redacted]` for them (nested types redact themselves), and a
 /// `redacted()` copy with them cleared (`None`, or `"[redacted]"` for a
 /// required string).
-fn redact_pii(file: &mut syn::File) {
+fn redact_pii(file: &mut syn::File, unknown: &std::collections::BTreeMap<String, syn::Ident>) {
     let mut impls = Vec::new();
     for item in &mut file.items {
         let syn::Item::Struct(item) = item else { continue };
@@ -959,6 +1007,9 @@ fn redact_pii(file: &mut syn::File) {
         if pii.is_empty() {
             continue;
         }
+        // Beside personal data, what the schema does not declare may be
+        // personal too: redacted with it.
+        let unknown = unknown.get(&item.ident.to_string());
         for attr in item.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
             let derives: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
                 attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).expect("a derive list");
@@ -970,15 +1021,17 @@ fn redact_pii(file: &mut syn::File) {
         let debug_fields = fields.named.iter().map(|field| {
             let ident = field.ident.as_ref().expect("named field");
             let label = ident.to_string().trim_start_matches("r#").to_owned();
-            if pii.contains(ident) {
+            if pii.contains(ident) || unknown == Some(ident) {
                 quote::quote!(.field(#label, &::event_contracts::Redacted))
             } else {
                 quote::quote!(.field(#label, &self.#ident))
             }
         });
-        let clears = fields.named.iter().filter(|f| pii.contains(f.ident.as_ref().expect("named field"))).map(|field| {
+        let clears = fields.named.iter().filter(|f| pii.contains(f.ident.as_ref().expect("named field")) || f.ident.as_ref() == unknown).map(|field| {
             let ident = field.ident.as_ref().expect("named field");
-            if option_inner(&field.ty).is_some() {
+            if unknown == Some(ident) {
+                quote::quote!(copy.#ident.clear();)
+            } else if option_inner(&field.ty).is_some() {
                 quote::quote!(copy.#ident = ::std::option::Option::None;)
             } else {
                 quote::quote!(copy.#ident = ::std::convert::From::from(::event_contracts::REDACTED);)

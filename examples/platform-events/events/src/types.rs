@@ -96,6 +96,12 @@ pub struct EntityRef {
     pub entity_id: ::std::string::String,
     ///Kind of entity (lower snake_case, e.g. customer, workflow_definition).
     pub entity_type: ::std::string::String,
+    /// Properties the schema does not declare, kept as they came and written back on encode.
+    #[serde(flatten)]
+    pub unknown_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 ///Cache entry invalidated (`cache.entry.invalidated` version 1).
 ///
