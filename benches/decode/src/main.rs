@@ -202,6 +202,7 @@ fn kfm(report: &mut Report, settings: Settings) {
         report.ratio(&format!("decode_a_over_b_str_{key}"), &times, "A", "B str");
         report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");
         report.ratio(&format!("validate_d_over_e_{key}"), &times, "D", "E");
+        report.ratio(&format!("validate_e_over_a_{key}"), &times, "E", "A");
         report.ratio(&format!("fast_backend_a_over_b_{key}"), &times, "A fast", "B");
         report.ratio(&format!("sonic_f_over_b_{key}"), &times, "F", "B");
         report.ratio(&format!("simd_json_g_over_b_{key}"), &times, "G", "B");
@@ -226,6 +227,7 @@ fn kfm(report: &mut Report, settings: Settings) {
     report.ratio("encode_ratio", &times, "generated to_vec_unchecked", "B");
     report.ratio("encode_over_known_same_buffer", &times, "generated to_vec_unchecked", "B, same buffer sizing");
     report.ratio("encode_validated_over_known", &times, "generated to_vec (validates)", "B");
+    report.ratio("encode_validated_over_unchecked", &times, "generated to_vec (validates)", "generated to_vec_unchecked");
     report.ratio("encode_value_over_known", &times, "serde_json Value", "B");
 }
 
@@ -264,9 +266,20 @@ fn flat(report: &mut Report, settings: Settings) {
     report.ratio("decode_a_over_b_flat", &times, "A", "B");
     report.ratio("decode_a_over_b_str_flat", &times, "A", "B str");
     report.ratio("validate_d_over_e_flat", &times, "D", "E");
+    report.ratio("validate_e_over_a_flat", &times, "E", "A");
     report.ratio("fast_backend_a_over_b_flat", &times, "A fast", "B");
     report.ratio("sonic_f_over_b_flat", &times, "F", "B");
     report.ratio("simd_json_g_over_b_flat", &times, "G", "B");
+
+    let event = Event::from_subject_and_slice(subject, bytes).expect("valid");
+    let known: MeteredV1 = serde_json::from_slice(bytes).expect("valid");
+    let variants = vec![
+        Variant::new("generated to_vec_unchecked", || event.to_vec_unchecked().len()),
+        Variant::new("generated to_vec (validates)", || event.to_vec().expect("valid").len()),
+        Variant::new("B", || serde_json::to_vec(&known).expect("encodes").len()),
+    ];
+    let times = report.run("Encode: flat event (B: serde_json of the known struct)", "encode_flat", bytes.len(), variants, settings);
+    report.ratio("encode_validated_over_unchecked_flat", &times, "generated to_vec (validates)", "generated to_vec_unchecked");
 }
 
 /// A message of the benchmark's set, with what each variant needs.
@@ -332,6 +345,7 @@ fn bench_set(report: &mut Report, settings: Settings) {
         report.ratio(&format!("decode_a_over_b_str_{key}"), &times, "A", "B str");
         report.ratio(&format!("decode_c_over_a_{key}"), &times, "C", "A");
         report.ratio(&format!("validate_d_over_e_{key}"), &times, "D", "E");
+        report.ratio(&format!("validate_e_over_a_{key}"), &times, "E", "A");
         report.ratio(&format!("fast_backend_a_over_b_{key}"), &times, "A fast", "B");
         report.ratio(&format!("sonic_f_over_b_{key}"), &times, "F", "B");
         report.ratio(&format!("simd_json_g_over_b_{key}"), &times, "G", "B");
