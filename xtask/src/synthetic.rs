@@ -93,7 +93,16 @@ pub fn write_decode_set(schemas: &Path, events: usize) -> std::io::Result<()> {
         "examples": [{"batch_id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e", "records": [{"id": "b6c57f3c-3cfe-4c05-9d4e-000000000000", "sku": "ABC-0000", "name": "Record number 0 of the imported batch", "quantity": 0, "price": 12.5, "tags": ["imported", "bulk"], "address": {"street": "1 Long Street", "city": "Springfield", "postcode": "12345", "country": "DE"}}]}]
     });
     fs::create_dir_all(schemas.join("bulk"))?;
-    write_json(&schemas.join("bulk/records_imported.v1.schema.json"), &bulk)
+    write_json(&schemas.join("bulk/records_imported.v1.schema.json"), &bulk)?;
+    // The same batch with open objects (no `additionalProperties: false`,
+    // as most real schemas are): what keeping undeclared properties costs.
+    let mut open = bulk;
+    open["title"] = json!("Records imported, open");
+    open["description"] = json!("The large payload with open objects: undeclared properties are kept.");
+    for object in ["", "/$defs/record", "/$defs/record/properties/address"] {
+        open.pointer_mut(object).and_then(Value::as_object_mut).expect("an object schema").remove("additionalProperties");
+    }
+    write_json(&schemas.join("bulk/records_open.v1.schema.json"), &open)
 }
 
 /// A shared file with a part for every four events, and `events` event

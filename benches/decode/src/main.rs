@@ -67,6 +67,7 @@ fn main() {
     kfm(&mut report, settings);
     flat(&mut report, settings);
     bench_set(&mut report, settings);
+    open_objects(&mut report, settings);
     if let Some(repeat) = &report.repeat {
         eprintln!("decode-bench: no variant {}/{}; inputs are meta_first, data_first, encode, flat, mixed, large", repeat.input, repeat.variant);
         std::process::exit(2);
@@ -298,7 +299,8 @@ fn bench_set(report: &mut Report, settings: Settings) {
     let envelope = SchemaValidator::document("json-schema:///_shared/envelope.schema.json", registry::DOCUMENTS, true);
     let mut validators: HashMap<String, (SchemaValidator, known::ValueDecoder)> = HashMap::new();
     let mut stream = Vec::new();
-    for info in registry::EVENTS {
+    // The open batch is measured on its own (`open_objects`).
+    for info in registry::EVENTS.iter().filter(|info| info.event_type != "bench.bulk.records_open") {
         let wire = format!("{}.v{}", info.event_type, info.version);
         let uri: &'static str = format!("json-schema:///{}", info.schema_path).leak();
         validators.insert(wire.clone(), (SchemaValidator::document(uri, registry::DOCUMENTS, true), known::known_from_value(&wire)));
@@ -352,9 +354,50 @@ fn bench_set(report: &mut Report, settings: Settings) {
     }
 }
 
+/// What keeping undeclared properties costs: a batch of 50 records decoded
+/// as closed objects (B), the same as open objects (each with a map for what
+/// it does not declare) with none present, and with three undeclared
+/// properties in every record and address.
+fn open_objects(report: &mut Report, settings: Settings) {
+    use bench_events::Envelope;
+    let records: Vec<Value> = (0..50).map(record).collect();
+    let with_unknown: Vec<Value> = records
+        .iter()
+        .map(|record| {
+            let mut record = record.clone();
+            record["note"] = json!("added by a newer producer");
+            record["origin"] = json!({"system": "erp", "run": 7});
+            record["weights"] = json!([0.5, 1.5]);
+            record["address"]["district"] = json!("North");
+            record["address"]["geo"] = json!({"lat": 52.5, "lon": 13.4});
+            record["address"]["floor"] = json!(3);
+            record
+        })
+        .collect();
+    let batch = |records: &[Value]| json!({"batch_id": "b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e", "records": records});
+    let closed = envelope_text("bench.bulk.records_imported.v1", &batch(&records)).into_bytes();
+    let absent = envelope_text("bench.bulk.records_open.v1", &batch(&records)).into_bytes();
+    let present = envelope_text("bench.bulk.records_open.v1", &batch(&with_unknown)).into_bytes();
+    let reencoded: Value = serde_json::from_slice(&Envelope::from_slice(&present).expect("valid").to_vec().expect("valid")).expect("JSON");
+    assert_eq!(reencoded, serde_json::from_slice::<Value>(&present).expect("JSON"), "the undeclared properties are kept");
+    let variants = vec![
+        Variant::new("B", || Envelope::from_slice_unchecked(&closed).expect("decodes").event.version() as usize),
+        Variant::new("open, none present", || Envelope::from_slice_unchecked(&absent).expect("decodes").event.version() as usize),
+        Variant::new("open, present", || Envelope::from_slice_unchecked(&present).expect("decodes").event.version() as usize),
+    ];
+    let title = format!("Open objects: 50 records (B: as closed objects); open with 6 undeclared properties each is {} bytes", present.len());
+    let times = report.run(&title, "open", closed.len(), variants, settings);
+    report.ratio("open_none_present_over_closed", &times, "open, none present", "B");
+    report.ratio("open_present_over_none_present", &times, "open, present", "open, none present");
+}
+
+/// A message of the benchmark's envelope around `data`.
+fn envelope_text(wire: &str, data: &Value) -> String {
+    format!(r#"{{"type":"{wire}","id":"b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e","time":"2026-01-04T18:22:19Z","source":"bench-producer","data":{data}}}"#)
+}
+
 fn message(wire: &str, data: &Value) -> Message {
-    let text = format!(r#"{{"type":"{wire}","id":"b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e","time":"2026-01-04T18:22:19Z","source":"bench-producer","data":{data}}}"#);
-    Message { bytes: text.into_bytes(), known: known::known(wire), known_str: known::known_str(wire), known_sonic: known::known_sonic(wire), known_simd: known::known_simd(wire) }
+    Message { bytes: envelope_text(wire, data).into_bytes(), known: known::known(wire), known_str: known::known_str(wire), known_sonic: known::known_sonic(wire), known_simd: known::known_simd(wire) }
 }
 
 /// Record `index` of the large payload: about 250 bytes, nested.
