@@ -187,23 +187,26 @@ fn an_adopter_follows_the_readme_then_lives_the_contract_authors_day() {
     assert!(!unhandled.status.success() && stderr.contains("E0004") && stderr.contains("ExampleItemDeletedV1"), "{stderr}");
     let main = fs::read_to_string(shop.join("orders/src/main.rs")).unwrap();
     let handled = main.replace(
-        "    }\n}\n",
-        "        Event::ExampleItemCreatedV2(item) => println!(\"{} ({})\", item.name.as_str(), item.sku.as_str()),\n        Event::ExampleItemDeletedV1(item) => println!(\"deleted {}\", item.item_id),\n    }\n}\n",
+        "    }\n    Ok(())\n}\n",
+        "        Event::ExampleItemCreatedV2(item) => println!(\"{} ({})\", item.name.as_str(), item.sku.as_str()),\n        Event::ExampleItemDeletedV1(item) => println!(\"deleted {}\", item.item_id),\n    }\n    Ok(())\n}\n",
     );
+    assert_ne!(handled, main, "the README's service ends its match where the test adds arms");
     fs::write(shop.join("orders/src/main.rs"), handled).unwrap();
     let ran = scene.cargo_ok(&shop, &["run", "-q", "-p", "orders"]);
     assert!(ran.contains("Blue mug x3"), "{ran}");
 
-    // A missing required field is a compile error in the service.
+    // A missing required field is a compile error in the service, by the
+    // builder as by a struct literal.
     fs::create_dir_all(shop.join("orders/src/bin")).unwrap();
     fs::write(
         shop.join("orders/src/bin/missing_field.rs"),
-        "fn main() {\n    let _ = shop_events::ItemDeletedV1 {};\n}\n",
+        "fn main() {\n    let _ = shop_events::ItemDeletedV1 {};\n    let _ = shop_events::ItemDeletedV1::builder().build();\n}\n",
     )
     .unwrap();
     let missing = scene.cargo(&shop, &["build", "-p", "orders", "--bin", "missing_field"]);
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert!(!missing.status.success() && stderr.contains("E0063") && stderr.contains("missing field `item_id`"), "{stderr}");
+    assert!(stderr.contains("E0277") && stderr.contains("members::item_id>` was not set"), "{stderr}");
     fs::remove_dir_all(shop.join("orders/src/bin")).unwrap();
 
     // A breaking edit to a committed schema fails the gate, naming the file.

@@ -224,6 +224,8 @@ fn lib_rs(set: &ContractSet) -> TokenStream {
         pub use ::event_contracts::{DeadLetter, DecodeError, EventInfo, EventPayload, EventSet, IdempotencyStore, InMemoryIdempotencyStore, SubjectRouted};
         /// The runtime's traits, whose methods the generated types are used through.
         pub use ::event_contracts::prelude;
+        /// The `uuid` and `date-time` types fields hold (`Uuid::new_v4()`, `DateTime::now()`).
+        pub use ::event_contracts::formats;
         #(pub use #reexports;)*
     }
 }

@@ -303,6 +303,7 @@ fn finish(mut file: syn::File, set: &ContractSet) -> syn::File {
     distinct_field_names(&mut file);
     let unknown = if set.unknown_properties == crate::config::UnknownProperties::Keep { keep_unknown_properties(&mut file) } else { Default::default() };
     redact_pii(&mut file, &unknown);
+    builders(&mut file, set, &unknown);
     document_payloads(&mut file, set);
     file
 }
@@ -962,6 +963,99 @@ fn keep_unknown_properties(file: &mut syn::File) -> std::collections::BTreeMap<S
         kept.insert(item.ident.to_string(), ident);
     }
     kept
+}
+
+/// Every struct with named fields gets a typed builder (bon's: a required
+/// field left out is a compile error, optional ones may be left out,
+/// strings take `impl Into<String>`, formats their Rust types). A payload's
+/// `build()` runs the schema's checks and returns every violation at once
+/// (`build_unchecked()` does not); a struct whose every field is optional
+/// is `Default` too.
+fn builders(file: &mut syn::File, set: &ContractSet, unknown: &std::collections::BTreeMap<String, syn::Ident>) {
+    let payloads: std::collections::BTreeSet<&str> = set.events.iter().map(|e| e.payload_type.as_str()).collect();
+    let mut impls: Vec<syn::Item> = Vec::new();
+    // Shared string types (`StacItemId(String)`) are made from `&str` too,
+    // and builders take them by `impl Into`.
+    let string_newtypes: std::collections::BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => match &item.fields {
+                syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 && quote::ToTokens::to_token_stream(&fields.unnamed[0].ty).to_string().replace(' ', "") == "::std::string::String" => {
+                    Some(item.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for name in &string_newtypes {
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        impls.push(syn::parse_quote! {
+            impl ::std::convert::From<&str> for #ident {
+                fn from(value: &str) -> Self {
+                    Self(value.to_owned())
+                }
+            }
+        });
+    }
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        let syn::Fields::Named(fields) = &mut item.fields else { continue };
+        let name = item.ident.to_string();
+        if let Some(map) = unknown.get(&name) {
+            for field in fields.named.iter_mut().filter(|f| f.ident.as_ref() == Some(map)) {
+                field.attrs.push(syn::parse_quote!(#[builder(skip)]));
+            }
+        }
+        let all_optional = fields.named.iter().all(|f| option_inner(&f.ty).is_some() || unknown.get(&name) == f.ident.as_ref());
+        let derives_default = item.attrs.iter().any(|a| a.path().is_ident("derive") && quote::ToTokens::to_token_stream(a).to_string().contains("Default"));
+        if all_optional && !derives_default {
+            item.attrs.push(syn::parse_quote!(#[derive(Default)]));
+        }
+        item.attrs.push(syn::parse_quote!(#[derive(::event_contracts::bon::Builder)]));
+        let newtypes: std::collections::BTreeSet<syn::Ident> = fields
+            .named
+            .iter()
+            .filter_map(|f| match option_inner(&f.ty).unwrap_or(&f.ty) {
+                syn::Type::Path(path) if path.path.segments.len() == 1 && string_newtypes.contains(&path.path.segments[0].ident.to_string()) => Some(path.path.segments[0].ident.clone()),
+                _ => None,
+            })
+            .collect();
+        let conversions = quote::quote!(
+            crate = ::event_contracts::bon,
+            on(::std::string::String, into),
+            on(::event_contracts::formats::Uuid, into),
+            on(::event_contracts::formats::DateTime, into)
+            #(, on(#newtypes, into))*
+        );
+        if payloads.contains(name.as_str()) {
+            item.attrs.push(syn::parse_quote!(#[builder(#conversions, finish_fn(name = build_unchecked, doc {
+                /// Builds the payload without running the schema's checks (`build()` runs them).
+            }))]));
+            let ident = &item.ident;
+            let builder = quote::format_ident!("{}Builder", ident);
+            let state = quote::format_ident!("{}", crate::naming::module_name(&format!("{ident}Builder")));
+            impls.push(syn::parse_quote! {
+                impl<S: #state::State> #builder<S> {
+                    /// Builds the payload and runs its schema's checks: every
+                    /// violation at once, with its pointer and rule.
+                    // The bound on the method, not the impl: a member left
+                    // unset is then named in the compile error.
+                    pub fn build(self) -> ::std::result::Result<#ident, ::event_contracts::ValidationError>
+                    where
+                        S: #state::IsComplete,
+                    {
+                        let payload = self.build_unchecked();
+                        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+                    }
+                }
+            });
+        } else {
+            item.attrs.push(syn::parse_quote!(#[builder(#conversions)]));
+        }
+    }
+    file.items.extend(impls);
 }
 
 /// The JSON property a generated field holds: its serde rename, or its name.

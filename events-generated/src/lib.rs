@@ -54,6 +54,8 @@ pub use ::event_contracts::{
 };
 /// The runtime's traits, whose methods the generated types are used through.
 pub use ::event_contracts::prelude;
+/// The `uuid` and `date-time` types fields hold (`Uuid::new_v4()`, `DateTime::now()`).
+pub use ::event_contracts::formats;
 pub use crate::catalog::stac_item_published::v1::StacItemPublishedV1;
 pub use crate::graph::sync_completed::v1::SyncCompletedV1;
 pub use crate::ingestion::new_image_available::v1::NewImageAvailableV1;

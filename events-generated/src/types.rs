@@ -91,6 +91,13 @@ impl ::std::convert::From<[::serde_json::Number; 4usize]> for Bbox {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct Classification {
     ///Whether consumers must redact or generalize content before exposing it further.
     pub redaction_required: bool,
@@ -155,6 +162,13 @@ impl ::std::str::FromStr for ClassificationTier {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EnvelopeHeader {
     pub meta: EventMeta,
 }
@@ -168,6 +182,13 @@ pub struct EnvelopeHeader {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EventMeta {
     pub classification: Classification,
     ///Identifier tying together all events of one workflow (optional but strongly recommended).
@@ -196,6 +217,17 @@ pub struct EventMeta {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct FocusModeRedactionNoticeShownV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub generalization: ::std::option::Option<
@@ -223,6 +255,13 @@ pub struct FocusModeRedactionNoticeShownV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct FocusModeRedactionNoticeShownV1Generalization {
     ///Generalization technique applied.
     pub method: FocusModeRedactionNoticeShownV1GeneralizationMethod,
@@ -335,6 +374,18 @@ impl ::std::str::FromStr for FocusModeRedactionNoticeShownV1RedactionReason {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(StacItemId, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct NewImageAvailableV1 {
     pub asset_kind: AssetKind,
     pub asset_ref: StacItemId,
@@ -362,6 +413,17 @@ pub struct NewImageAvailableV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct NewImageAvailableV2 {
     pub asset_kind: AssetKind,
     ///STAC item ids of the newly available assets (one or more; replaces v1 asset_ref).
@@ -389,6 +451,13 @@ pub struct NewImageAvailableV2 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct NewImageAvailableV2Checksum {
     ///Hash algorithm used to compute the checksum.
     pub algorithm: NewImageAvailableV2ChecksumAlgorithm,
@@ -446,6 +515,13 @@ impl ::std::str::FromStr for NewImageAvailableV2ChecksumAlgorithm {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct Provenance {
     ///Identifier of the DCAT distribution the artifacts belong to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -467,6 +543,13 @@ pub struct Provenance {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct RunRef {
     ///Stable identifier of the pipeline definition (lowercase, hyphen or underscore separated).
     pub pipeline_id: ::std::string::String,
@@ -485,6 +568,17 @@ pub struct RunRef {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct RunStartedV1 {
     ///STAC items the run will read.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -644,6 +738,18 @@ impl ::std::str::FromStr for StacItemId {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(StacItemId, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct StacItemPublishedV1 {
     ///Assets attached to the item (at least one).
     pub assets: ::std::vec::Vec<StacItemPublishedV1AssetsItem>,
@@ -667,6 +773,13 @@ pub struct StacItemPublishedV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct StacItemPublishedV1AssetsItem {
     ///Absolute URI of the asset file.
     pub href: ::std::string::String,
@@ -691,6 +804,17 @@ pub struct StacItemPublishedV1AssetsItem {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct SyncCompletedV1 {
     ///Wall-clock duration of the run in milliseconds.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -814,5 +938,93 @@ impl FocusModeRedactionNoticeShownV1 {
         let mut copy = self.clone();
         copy.user_ref = ::std::option::Option::None;
         copy
+    }
+}
+impl ::std::convert::From<&str> for StacItemId {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+impl<
+    S: focus_mode_redaction_notice_shown_v1_builder::State,
+> FocusModeRedactionNoticeShownV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        FocusModeRedactionNoticeShownV1,
+        ::event_contracts::ValidationError,
+    >
+    where
+        S: focus_mode_redaction_notice_shown_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: new_image_available_v1_builder::State> NewImageAvailableV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<NewImageAvailableV1, ::event_contracts::ValidationError>
+    where
+        S: new_image_available_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: new_image_available_v2_builder::State> NewImageAvailableV2Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<NewImageAvailableV2, ::event_contracts::ValidationError>
+    where
+        S: new_image_available_v2_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: run_started_v1_builder::State> RunStartedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<RunStartedV1, ::event_contracts::ValidationError>
+    where
+        S: run_started_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: stac_item_published_v1_builder::State> StacItemPublishedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<StacItemPublishedV1, ::event_contracts::ValidationError>
+    where
+        S: stac_item_published_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: sync_completed_v1_builder::State> SyncCompletedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<SyncCompletedV1, ::event_contracts::ValidationError>
+    where
+        S: sync_completed_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
     }
 }

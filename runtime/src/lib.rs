@@ -45,6 +45,10 @@ pub mod upcast;
 pub mod validation;
 
 pub use dead_letter::{DeadLetter, ErrorBody};
+/// The builder derive of generated structs (`Type::builder()`), so a
+/// generated crate needs no dependency of its own on it.
+#[doc(hidden)]
+pub use bon;
 pub use envelope::{CloudEventHeader, Envelope, Header};
 pub use error::DecodeError;
 pub use event_set::{EventInfo, EventPayload, EventSet, Routed};

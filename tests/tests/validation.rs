@@ -87,3 +87,28 @@ fn payloads_validate_on_their_own() {
         }
     }
 }
+
+#[test]
+fn building_a_payload_refuses_it_with_every_violation_at_once() {
+    use events_generated::NewImageAvailableV2;
+    use events_generated::types::{AssetKind, NewImageAvailableV2Checksum, NewImageAvailableV2ChecksumAlgorithm};
+    let checksum = |value: &str| NewImageAvailableV2Checksum::builder().algorithm(NewImageAvailableV2ChecksumAlgorithm::Sha256).value(value).build();
+    let refused = NewImageAvailableV2::builder()
+        .asset_kind(AssetKind::SatelliteImage)
+        .asset_refs(Vec::new())
+        .checksum(checksum("not hex"))
+        .hint("x".repeat(501))
+        .build()
+        .expect_err("three rules are broken");
+    let mut found: Vec<(&str, &str)> = refused.violations.iter().map(|v| (v.pointer.as_str(), v.keyword.as_str())).collect();
+    found.sort();
+    assert_eq!(found, [("/asset_refs", "minItems"), ("/checksum/value", "pattern"), ("/hint", "maxLength")]);
+
+    let built = NewImageAvailableV2::builder()
+        .asset_kind(AssetKind::SatelliteImage)
+        .asset_refs(vec!["stac:item:ks:landsat:2026-01-04".into()])
+        .checksum(checksum(&"0".repeat(64)))
+        .build()
+        .expect("valid");
+    assert_eq!((built.hint, built.bbox), (None, None), "optional fields left out are absent");
+}

@@ -17,6 +17,11 @@ pub struct DateTime {
 }
 
 impl DateTime {
+    /// The current time, in UTC, for a producer's event time.
+    pub fn now() -> DateTime {
+        DateTime::from(chrono::Utc::now())
+    }
+
     /// Parses RFC 3339 text, keeping it as written.
     pub fn parse(text: &str) -> Result<Self, chrono::ParseError> {
         let value = match common_shape(text.as_bytes()) {

@@ -69,6 +69,13 @@ impl Uuid {
     }
 }
 
+impl Uuid {
+    /// A new random (version 4) UUID, for a producer's event id.
+    pub fn new_v4() -> Uuid {
+        Uuid::from(::uuid::Uuid::new_v4())
+    }
+}
+
 impl From<::uuid::Uuid> for Uuid {
     fn from(value: ::uuid::Uuid) -> Self {
         Uuid {

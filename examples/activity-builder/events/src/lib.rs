@@ -44,6 +44,8 @@ pub use ::event_contracts::{
 };
 /// The runtime's traits, whose methods the generated types are used through.
 pub use ::event_contracts::prelude;
+/// The `uuid` and `date-time` types fields hold (`Uuid::new_v4()`, `DateTime::now()`).
+pub use ::event_contracts::formats;
 pub use crate::results::activity_result_generated::v1::ActivityResultGeneratedV1;
 pub use crate::jobs::image_job_requested::v1::ImageJobRequestedV1;
 pub use crate::status::job_status_changed::v1::JobStatusChangedV1;

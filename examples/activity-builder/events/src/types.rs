@@ -66,6 +66,17 @@ impl ::std::str::FromStr for ActivityKind {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct ActivityResultGeneratedV1 {
     pub activity: ActivityResultGeneratedV1Activity,
     ///Time the worker spent generating the activity, in milliseconds.
@@ -88,6 +99,14 @@ pub struct ActivityResultGeneratedV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(LanguageCode, into)
+)]
 pub struct ActivityResultGeneratedV1Activity {
     ///Identifier of the stored activity (UUID).
     pub activity_id: ::event_contracts::formats::Uuid,
@@ -111,6 +130,13 @@ pub struct ActivityResultGeneratedV1Activity {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct ActivityResultGeneratedV1ActivityItemsItem {
     ///The expected answer, the back of a card, or the right side of a pair.
     pub answer: ::std::string::String,
@@ -217,6 +243,13 @@ impl ::std::str::FromStr for Difficulty {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EnvelopeHeader {
     ///Correlates all events related to the same job (UUID).
     #[serde(rename = "jobId")]
@@ -239,6 +272,18 @@ pub struct EnvelopeHeader {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(LanguageCode, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct ImageJobRequestedV1 {
     pub activity_kind: ActivityKind,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -311,6 +356,13 @@ impl ::std::str::FromStr for ImageJobRequestedV1ImageContentType {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct JobError {
     ///Stable error code in SCREAMING_SNAKE_CASE (e.g. GENERATION_TIMEOUT); consumers branch on it.
     pub code: ::std::string::String,
@@ -377,6 +429,17 @@ impl ::std::str::FromStr for JobStatus {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct JobStatusChangedV1 {
     ///Attempt number of the job, starting at 1 and incremented on each retry.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -403,6 +466,17 @@ pub struct JobStatusChangedV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct JobStatusChangedV2 {
     ///Attempt number of the job, starting at 1 and incremented on each retry (v1 attempt).
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -473,6 +547,18 @@ impl ::std::str::FromStr for LanguageCode {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(LanguageCode, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct TextJobRequestedV1 {
     pub activity_kind: ActivityKind,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -522,5 +608,80 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl ::std::convert::From<&str> for LanguageCode {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+impl<
+    S: activity_result_generated_v1_builder::State,
+> ActivityResultGeneratedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        ActivityResultGeneratedV1,
+        ::event_contracts::ValidationError,
+    >
+    where
+        S: activity_result_generated_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: image_job_requested_v1_builder::State> ImageJobRequestedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ImageJobRequestedV1, ::event_contracts::ValidationError>
+    where
+        S: image_job_requested_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: job_status_changed_v1_builder::State> JobStatusChangedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<JobStatusChangedV1, ::event_contracts::ValidationError>
+    where
+        S: job_status_changed_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: job_status_changed_v2_builder::State> JobStatusChangedV2Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<JobStatusChangedV2, ::event_contracts::ValidationError>
+    where
+        S: job_status_changed_v2_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: text_job_requested_v1_builder::State> TextJobRequestedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<TextJobRequestedV1, ::event_contracts::ValidationError>
+    where
+        S: text_job_requested_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
     }
 }

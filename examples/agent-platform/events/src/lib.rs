@@ -64,6 +64,8 @@ pub use ::event_contracts::{
 };
 /// The runtime's traits, whose methods the generated types are used through.
 pub use ::event_contracts::prelude;
+/// The `uuid` and `date-time` types fields hold (`Uuid::new_v4()`, `DateTime::now()`).
+pub use ::event_contracts::formats;
 pub use crate::alerts::high_latency::v1::HighLatencyV1;
 pub use crate::alerts::quota_exceeded::v1::QuotaExceededV1;
 pub use crate::alerts::service_down::v1::ServiceDownV1;

@@ -58,6 +58,17 @@ impl ::std::str::FromStr for AlertSeverity {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct DocumentFailedV1 {
     ///Which attempt failed, starting at 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -145,6 +156,17 @@ impl ::std::str::FromStr for DocumentFailedV1Stage {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct DocumentProcessedV1 {
     ///Number of chunks written to the vector index.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -184,6 +206,18 @@ pub struct DocumentProcessedV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(ServiceName, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct HighLatencyV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
     pub alert_id: ::event_contracts::formats::Uuid,
@@ -264,6 +298,18 @@ impl ::std::str::FromStr for HighLatencyV1Percentile {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(ServiceName, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct MeteredV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<MeteredV1Cost>,
@@ -300,6 +346,13 @@ pub struct MeteredV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct MeteredV1Cost {
     ///Total cost (quantity times rate).
     pub amount: ::serde_json::Number,
@@ -407,6 +460,17 @@ impl ::std::convert::From<::serde_json::Number> for MeteredV1MetadataValue {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct PushV1 {
     ///Channel the message is pushed on (e.g. user:<user id>, tenant:<tenant id>).
     pub channel: ::std::string::String,
@@ -474,6 +538,13 @@ impl ::std::str::FromStr for PushV1MessageType {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct PushV1RecipientsItem {
     ///Specific client connection to deliver to; absent means all of the user's connections.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -490,6 +561,14 @@ pub struct PushV1RecipientsItem {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(ServiceName, into)
+)]
 pub struct PushV1Sender {
     pub service_name: ServiceName,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -507,6 +586,18 @@ pub struct PushV1Sender {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(ServiceName, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct QuotaExceededV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
     pub alert_id: ::event_contracts::formats::Uuid,
@@ -583,6 +674,18 @@ impl ::std::str::FromStr for QuotaExceededV1Period {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(ServiceName, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct ServiceDownV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
     pub alert_id: ::event_contracts::formats::Uuid,
@@ -653,6 +756,18 @@ impl ::std::str::FromStr for ServiceName {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(ServiceName, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct StepV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<StepV1StepError>,
@@ -688,6 +803,13 @@ pub struct StepV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct StepV1Metadata {
     ///Identifier of the originating API request, for correlation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -751,6 +873,13 @@ impl ::std::str::FromStr for StepV1Status {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct StepV1StepError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cause: ::std::option::Option<
@@ -894,5 +1023,114 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl ::std::convert::From<&str> for ServiceName {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+impl<S: document_failed_v1_builder::State> DocumentFailedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<DocumentFailedV1, ::event_contracts::ValidationError>
+    where
+        S: document_failed_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: document_processed_v1_builder::State> DocumentProcessedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<DocumentProcessedV1, ::event_contracts::ValidationError>
+    where
+        S: document_processed_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: high_latency_v1_builder::State> HighLatencyV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<HighLatencyV1, ::event_contracts::ValidationError>
+    where
+        S: high_latency_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: metered_v1_builder::State> MeteredV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<MeteredV1, ::event_contracts::ValidationError>
+    where
+        S: metered_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: push_v1_builder::State> PushV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<PushV1, ::event_contracts::ValidationError>
+    where
+        S: push_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: quota_exceeded_v1_builder::State> QuotaExceededV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<QuotaExceededV1, ::event_contracts::ValidationError>
+    where
+        S: quota_exceeded_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: service_down_v1_builder::State> ServiceDownV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ServiceDownV1, ::event_contracts::ValidationError>
+    where
+        S: service_down_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: step_v1_builder::State> StepV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<StepV1, ::event_contracts::ValidationError>
+    where
+        S: step_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
     }
 }

@@ -45,6 +45,8 @@ pub use ::event_contracts::{
 };
 /// The runtime's traits, whose methods the generated types are used through.
 pub use ::event_contracts::prelude;
+/// The `uuid` and `date-time` types fields hold (`Uuid::new_v4()`, `DateTime::now()`).
+pub use ::event_contracts::formats;
 pub use crate::cache::entry_invalidated::v1::EntryInvalidatedV1;
 pub use crate::cache::entry_invalidated::v2::EntryInvalidatedV2;
 pub use crate::notify::email_requested::v1::EmailRequestedV1;

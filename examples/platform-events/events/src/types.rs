@@ -12,6 +12,13 @@
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct DeadLetterError {
     pub error: DeadLetterErrorError,
 }
@@ -25,6 +32,13 @@ pub struct DeadLetterError {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct DeadLetterErrorError {
     ///Stable machine-readable error code in SCREAMING_SNAKE_CASE (e.g. VALIDATION_FAILED).
     pub code: ::std::string::String,
@@ -45,6 +59,17 @@ pub struct DeadLetterErrorError {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct EmailRequestedV1 {
     ///Language of the email as a BCP 47 tag (e.g. en, de-DE); the user's preference when absent.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -91,6 +116,13 @@ pub enum EmailRequestedV1Recipient {
     Debug,
     PartialEq
 )]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EntityRef {
     ///Identifier of the entity within its type; also the Kafka partition key of events about it.
     pub entity_id: ::std::string::String,
@@ -98,6 +130,7 @@ pub struct EntityRef {
     pub entity_type: ::std::string::String,
     /// Properties the schema does not declare, kept as they came and written back on encode.
     #[serde(flatten)]
+    #[builder(skip)]
     pub unknown_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -115,6 +148,17 @@ pub struct EntityRef {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct EntryInvalidatedV1 {
     ///Specific cache keys to evict; absent means every key derived from the entity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -133,6 +177,13 @@ pub struct EntryInvalidatedV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EntryInvalidatedV1Entity {
     pub entity_id: ::std::string::String,
     pub entity_type: ::std::string::String,
@@ -200,6 +251,17 @@ impl ::std::str::FromStr for EntryInvalidatedV1Reason {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct EntryInvalidatedV2 {
     ///Specific cache keys to evict; absent means every key derived from the entity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -221,6 +283,13 @@ pub struct EntryInvalidatedV2 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EntryInvalidatedV2Entity {
     pub entity_id: ::std::string::String,
     pub entity_type: ::std::string::String,
@@ -286,6 +355,13 @@ impl ::std::str::FromStr for EntryInvalidatedV2Reason {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EnvelopeHeader {
     ///Identifier shared by all messages of one business flow (UUID).
     pub correlation_id: ::event_contracts::formats::Uuid,
@@ -309,6 +385,13 @@ pub struct EnvelopeHeader {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EnvelopeHeaderMetadata {
     ///Key that decides the Kafka partition; events with the same key are ordered.
     pub partition_key: ::std::string::String,
@@ -328,6 +411,18 @@ pub struct EnvelopeHeaderMetadata {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(WorkflowId, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct InstanceCompletedV1 {
     ///Wall-clock duration of the instance in milliseconds.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -407,6 +502,18 @@ impl ::std::str::FromStr for InstanceCompletedV1Outcome {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(WorkflowId, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct InstanceStartedV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<ScalarMap>,
@@ -485,6 +592,18 @@ impl ::std::str::FromStr for InstanceStartedV1Trigger {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    on(WorkflowId, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct InstanceStartedV2 {
     pub initiator: InstanceStartedV2Initiator,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -512,6 +631,13 @@ pub struct InstanceStartedV2 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct InstanceStartedV2Initiator {
     ///Identifier of the initiator within its kind (user id, service name or schedule name).
     pub id: ::std::string::String,
@@ -752,5 +878,88 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl ::std::convert::From<&str> for WorkflowId {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+impl<S: email_requested_v1_builder::State> EmailRequestedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<EmailRequestedV1, ::event_contracts::ValidationError>
+    where
+        S: email_requested_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: entry_invalidated_v1_builder::State> EntryInvalidatedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<EntryInvalidatedV1, ::event_contracts::ValidationError>
+    where
+        S: entry_invalidated_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: entry_invalidated_v2_builder::State> EntryInvalidatedV2Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<EntryInvalidatedV2, ::event_contracts::ValidationError>
+    where
+        S: entry_invalidated_v2_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: instance_completed_v1_builder::State> InstanceCompletedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<InstanceCompletedV1, ::event_contracts::ValidationError>
+    where
+        S: instance_completed_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: instance_started_v1_builder::State> InstanceStartedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<InstanceStartedV1, ::event_contracts::ValidationError>
+    where
+        S: instance_started_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: instance_started_v2_builder::State> InstanceStartedV2Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<InstanceStartedV2, ::event_contracts::ValidationError>
+    where
+        S: instance_started_v2_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
     }
 }

@@ -54,6 +54,8 @@ pub use ::event_contracts::{
 };
 /// The runtime's traits, whose methods the generated types are used through.
 pub use ::event_contracts::prelude;
+/// The `uuid` and `date-time` types fields hold (`Uuid::new_v4()`, `DateTime::now()`).
+pub use ::event_contracts::formats;
 pub use crate::classification::performed::v1::PerformedV1;
 pub use crate::classification::performed::v2::PerformedV2;
 pub use crate::conversation::completed::v1::CompletedV1;

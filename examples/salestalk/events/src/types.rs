@@ -14,6 +14,17 @@
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct CompletedV1 {
     ///Length of the session from first to last message, in seconds.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -85,6 +96,13 @@ impl ::std::str::FromStr for CompletedV1EndReason {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EnvelopeHeader {
     ///Unique identifier of this event instance (UUID); consumers use it for de-duplication.
     #[serde(rename = "eventId")]
@@ -119,6 +137,13 @@ pub struct EnvelopeHeader {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct EnvelopeHeaderMetadata {
     ///eventId of the event that caused this one (UUID).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -144,6 +169,17 @@ pub struct EnvelopeHeaderMetadata {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct GeneratedV1 {
     ///eventId of the classification.performed event the narrative is based on.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -184,6 +220,17 @@ pub struct GeneratedV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct IngestedV1 {
     ///Original file name, for CSV uploads.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -325,6 +372,13 @@ impl ::std::str::FromStr for Intent {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct Money {
     ///The amount in major units of the currency (e.g. 1250.5 for USD 1,250.50).
     pub amount: ::serde_json::Number,
@@ -343,6 +397,17 @@ pub struct Money {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct PerformedV1 {
     ///Classifier confidence in the intent, from 0 to 1.
     pub confidence: ::serde_json::Number,
@@ -370,6 +435,13 @@ pub struct PerformedV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct PerformedV1EntitiesItem {
     ///What kind of entity was recognised.
     #[serde(rename = "type")]
@@ -437,6 +509,17 @@ impl ::std::str::FromStr for PerformedV1EntitiesItemType {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct PerformedV2 {
     ///Entities recognised in the message (metrics, periods, dimensions, segments).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -467,6 +550,13 @@ pub struct PerformedV2 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct PerformedV2EntitiesItem {
     ///What kind of entity was recognised.
     #[serde(rename = "type")]
@@ -534,6 +624,17 @@ impl ::std::str::FromStr for PerformedV2EntitiesItemType {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into),
+    finish_fn(
+        name = build_unchecked,
+        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
+    )
+)]
 pub struct ProvisionedV1 {
     ///Email address of the tenant's first administrator.
     pub admin_email: ::std::string::String,
@@ -557,6 +658,13 @@ pub struct ProvisionedV1 {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct ProvisionedV1Plan {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly_price: ::std::option::Option<ProvisionedV1PlanMonthlyPrice>,
@@ -576,6 +684,13 @@ pub struct ProvisionedV1Plan {
     PartialEq
 )]
 #[serde(deny_unknown_fields)]
+#[derive(::event_contracts::bon::Builder)]
+#[builder(
+    crate = ::event_contracts::bon,
+    on(::std::string::String, into),
+    on(::event_contracts::formats::Uuid, into),
+    on(::event_contracts::formats::DateTime, into)
+)]
 pub struct ProvisionedV1PlanMonthlyPrice {
     pub amount: ::serde_json::Number,
     ///ISO 4217 currency code in upper case (e.g. USD, EUR).
@@ -659,5 +774,83 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl<S: completed_v1_builder::State> CompletedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<CompletedV1, ::event_contracts::ValidationError>
+    where
+        S: completed_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: generated_v1_builder::State> GeneratedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<GeneratedV1, ::event_contracts::ValidationError>
+    where
+        S: generated_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: ingested_v1_builder::State> IngestedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<IngestedV1, ::event_contracts::ValidationError>
+    where
+        S: ingested_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: performed_v1_builder::State> PerformedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<PerformedV1, ::event_contracts::ValidationError>
+    where
+        S: performed_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: performed_v2_builder::State> PerformedV2Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<PerformedV2, ::event_contracts::ValidationError>
+    where
+        S: performed_v2_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
+    }
+}
+impl<S: provisioned_v1_builder::State> ProvisionedV1Builder<S> {
+    /// Builds the payload and runs its schema's checks: every
+    /// violation at once, with its pointer and rule.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ProvisionedV1, ::event_contracts::ValidationError>
+    where
+        S: provisioned_v1_builder::IsComplete,
+    {
+        let payload = self.build_unchecked();
+        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
     }
 }
