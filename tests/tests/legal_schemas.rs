@@ -9,18 +9,7 @@ use legal_schemas_events::Event;
 use legal_schemas_events::registry::EVENTS;
 use serde_json::Value;
 
-/// Equal as JSON Schema compares instances: numbers by mathematical value.
-fn same_value(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i128(), y.as_i128()) {
-            (Some(x), Some(y)) => x == y,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(x, y)),
-        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w))),
-        _ => a == b,
-    }
-}
+mod support;
 
 fn instances(schema: &Value, key: &str) -> Vec<Value> {
     schema[key].as_array().cloned().unwrap_or_default()
@@ -41,7 +30,7 @@ fn every_construct_takes_its_valid_instances_and_refuses_its_invalid_ones() {
                 Err(e) => wrong.push(format!("{}: {instance} is refused: {e}", info.event_type)),
                 Ok(event) => {
                     let reencoded: Value = serde_json::from_slice(&event.to_vec().unwrap()).unwrap();
-                    if !same_value(&reencoded, &instance) {
+                    if !support::same_value(&reencoded, &instance) {
                         wrong.push(format!("{}: {instance} re-encodes as {reencoded}", info.event_type));
                     }
                 }
