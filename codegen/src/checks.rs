@@ -317,6 +317,13 @@ impl<'a> Generator<'a> {
         }
         let mut checks = Vec::new();
         let mut rest = Vec::new();
+        // NaN and infinity are no JSON numbers (written as `null`): refused
+        // where a number is what the schema asks for, before any bound.
+        let is_number = type_name(ty).as_deref() == Some("Number");
+        if is_number {
+            let v = value.r();
+            checks.push(quote!(if !::event_contracts::Number::is_finite(#v) { out.push(::event_contracts::validation::violation(#pointer, "type", "is not a JSON number (NaN or infinite)")); }));
+        }
         for (key, rule) in map {
             if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "type" {
                 continue;
@@ -517,9 +524,7 @@ const INTEGERS: &[&str] = &["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"
 fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
     let name = type_name(ty).ok_or(Unsupported)?;
     let value = value.r();
-    let as_number = if name == "Number" {
-        quote!(#value)
-    } else if INTEGERS.contains(&name.trim_start_matches("NonZero").to_ascii_lowercase().as_str()) {
+    let as_number = if name == "Number" || INTEGERS.contains(&name.trim_start_matches("NonZero").to_ascii_lowercase().as_str()) {
         quote!(&::event_contracts::validation::AsJsonNumber::as_json_number(#value))
     } else {
         return Err(Unsupported);
@@ -536,6 +541,8 @@ fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &
             (quote!(!::event_contracts::validation::multiple_of(#as_number, #divisor)), format!("is not a multiple of {rule}"))
         }
     };
+    // A non-finite number is refused as no number at all (`type`), not by its bounds.
+    let test = if name == "Number" { quote!(::event_contracts::Number::is_finite(#value) && #test) } else { test };
     Ok(quote!(if #test { out.push(::event_contracts::validation::violation(#pointer, #key, #message)); }))
 }
 

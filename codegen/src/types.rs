@@ -5,7 +5,7 @@
 //! [`typed_view`]): rules no type expresses are left to validation, and the
 //! type is wider than the schema, never narrower. After, these are fixed in
 //! the syntax tree: formats point at the lossless types of `event-contracts`
-//! (and JSON numbers at `serde_json::Number`, which keeps `20` apart from `20.0`),
+//! (and JSON numbers at `event_contracts::Number`, an f64 in use that keeps `20` apart from `20.0`),
 //! optional-and-nullable fields become `Option<Option<T>>` so `null` and
 //! absent stay distinct, and typify's per-type JSON schema dumps are dropped
 //! from the docs (the schema is one `SCHEMA` constant per event instead).
@@ -628,8 +628,8 @@ impl VisitMut for FormatTypes {
             let replacement = match segments.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
                 ["uuid", "Uuid"] => Some(syn::parse_quote!(::event_contracts::formats::Uuid)),
                 ["chrono", "DateTime"] => Some(syn::parse_quote!(::event_contracts::formats::DateTime)),
-                // f64 would turn `20` into `20.0` on re-encoding.
-                ["f64"] => Some(syn::parse_quote!(::serde_json::Number)),
+                // A bare f64 would turn `20` into `20.0` on re-encoding.
+                ["f64"] => Some(syn::parse_quote!(::event_contracts::Number)),
                 _ => None,
             };
             if let Some(replacement) = replacement {
@@ -1026,7 +1026,8 @@ fn builders(file: &mut syn::File, set: &ContractSet, unknown: &std::collections:
             crate = ::event_contracts::bon,
             on(::std::string::String, into),
             on(::event_contracts::formats::Uuid, into),
-            on(::event_contracts::formats::DateTime, into)
+            on(::event_contracts::formats::DateTime, into),
+            on(::event_contracts::Number, into)
             #(, on(#newtypes, into))*
         );
         if payloads.contains(name.as_str()) {

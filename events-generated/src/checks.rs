@@ -153,6 +153,20 @@ impl crate::types::NewImageAvailableV1 {
                     ),
                 );
             }
+            for (index3, item2) in v1.0.iter().enumerate() {
+                if !::event_contracts::Number::is_finite(item2) {
+                    out.push(
+                        ::event_contracts::validation::violation(
+                            &::event_contracts::validation::At::Index(
+                                &::event_contracts::validation::At::Member(at, "bbox"),
+                                index3,
+                            ),
+                            "type",
+                            "is not a JSON number (NaN or infinite)",
+                        ),
+                    );
+                }
+            }
         }
         if let ::std::option::Option::Some(v5) = &self.hint {
             if ::event_contracts::validation::longer_than(v5, 500usize) {
@@ -227,6 +241,20 @@ impl crate::types::NewImageAvailableV2 {
                         "has more than 4 items",
                     ),
                 );
+            }
+            for (index5, item4) in v3.0.iter().enumerate() {
+                if !::event_contracts::Number::is_finite(item4) {
+                    out.push(
+                        ::event_contracts::validation::violation(
+                            &::event_contracts::validation::At::Index(
+                                &::event_contracts::validation::At::Member(at, "bbox"),
+                                index5,
+                            ),
+                            "type",
+                            "is not a JSON number (NaN or infinite)",
+                        ),
+                    );
+                }
             }
         }
         self.checksum
@@ -393,6 +421,20 @@ impl crate::types::StacItemPublishedV1 {
                     "has more than 4 items",
                 ),
             );
+        }
+        for (index4, item3) in self.bbox.0.iter().enumerate() {
+            if !::event_contracts::Number::is_finite(item3) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Index(
+                            &::event_contracts::validation::At::Member(at, "bbox"),
+                            index4,
+                        ),
+                        "type",
+                        "is not a JSON number (NaN or infinite)",
+                    ),
+                );
+            }
         }
         if !PATTERN_7C09E16B5010.is_match(&self.stac_item_id.0) {
             out.push(

@@ -64,20 +64,20 @@ impl ::std::str::FromStr for AssetKind {
     PartialEq
 )]
 #[serde(transparent)]
-pub struct Bbox(pub [::serde_json::Number; 4usize]);
+pub struct Bbox(pub [::event_contracts::Number; 4usize]);
 impl ::std::ops::Deref for Bbox {
-    type Target = [::serde_json::Number; 4usize];
-    fn deref(&self) -> &[::serde_json::Number; 4usize] {
+    type Target = [::event_contracts::Number; 4usize];
+    fn deref(&self) -> &[::event_contracts::Number; 4usize] {
         &self.0
     }
 }
-impl ::std::convert::From<Bbox> for [::serde_json::Number; 4usize] {
+impl ::std::convert::From<Bbox> for [::event_contracts::Number; 4usize] {
     fn from(value: Bbox) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<[::serde_json::Number; 4usize]> for Bbox {
-    fn from(value: [::serde_json::Number; 4usize]) -> Self {
+impl ::std::convert::From<[::event_contracts::Number; 4usize]> for Bbox {
+    fn from(value: [::event_contracts::Number; 4usize]) -> Self {
         Self(value)
     }
 }
@@ -96,7 +96,8 @@ impl ::std::convert::From<[::serde_json::Number; 4usize]> for Bbox {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct Classification {
     ///Whether consumers must redact or generalize content before exposing it further.
@@ -167,7 +168,8 @@ impl ::std::str::FromStr for ClassificationTier {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EnvelopeHeader {
     pub meta: EventMeta,
@@ -187,7 +189,8 @@ pub struct EnvelopeHeader {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EventMeta {
     pub classification: Classification,
@@ -223,6 +226,7 @@ pub struct EventMeta {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -260,7 +264,8 @@ pub struct FocusModeRedactionNoticeShownV1 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct FocusModeRedactionNoticeShownV1Generalization {
     ///Generalization technique applied.
@@ -380,6 +385,7 @@ impl ::std::str::FromStr for FocusModeRedactionNoticeShownV1RedactionReason {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(StacItemId, into),
     finish_fn(
         name = build_unchecked,
@@ -419,6 +425,7 @@ pub struct NewImageAvailableV1 {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -456,7 +463,8 @@ pub struct NewImageAvailableV2 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct NewImageAvailableV2Checksum {
     ///Hash algorithm used to compute the checksum.
@@ -520,7 +528,8 @@ impl ::std::str::FromStr for NewImageAvailableV2ChecksumAlgorithm {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct Provenance {
     ///Identifier of the DCAT distribution the artifacts belong to.
@@ -548,7 +557,8 @@ pub struct Provenance {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct RunRef {
     ///Stable identifier of the pipeline definition (lowercase, hyphen or underscore separated).
@@ -574,6 +584,7 @@ pub struct RunRef {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -618,7 +629,7 @@ pub struct RunStartedV1 {
 #[serde(untagged)]
 pub enum RunStartedV1ParametersValue {
     Boolean(bool),
-    Number(::serde_json::Number),
+    Number(::event_contracts::Number),
     String(::std::string::String),
 }
 impl ::std::fmt::Display for RunStartedV1ParametersValue {
@@ -635,8 +646,8 @@ impl ::std::convert::From<bool> for RunStartedV1ParametersValue {
         Self::Boolean(value)
     }
 }
-impl ::std::convert::From<::serde_json::Number> for RunStartedV1ParametersValue {
-    fn from(value: ::serde_json::Number) -> Self {
+impl ::std::convert::From<::event_contracts::Number> for RunStartedV1ParametersValue {
+    fn from(value: ::event_contracts::Number) -> Self {
         Self::Number(value)
     }
 }
@@ -744,6 +755,7 @@ impl ::std::str::FromStr for StacItemId {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(StacItemId, into),
     finish_fn(
         name = build_unchecked,
@@ -778,7 +790,8 @@ pub struct StacItemPublishedV1 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct StacItemPublishedV1AssetsItem {
     ///Absolute URI of the asset file.
@@ -810,6 +823,7 @@ pub struct StacItemPublishedV1AssetsItem {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}

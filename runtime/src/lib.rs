@@ -39,6 +39,7 @@ pub mod formats;
 pub mod idempotency;
 pub mod integer;
 pub mod layout;
+pub mod number;
 mod prescan;
 pub mod subject;
 pub mod upcast;
@@ -54,6 +55,7 @@ pub use error::DecodeError;
 pub use event_set::{EventInfo, EventPayload, EventSet, Routed};
 pub use idempotency::{IdempotencyStore, InMemoryIdempotencyStore};
 pub use layout::{EnvelopeLayout, VersionFormat};
+pub use number::Number;
 pub use subject::SubjectRouted;
 pub use validation::{SchemaValidator, ValidationError, Violation};
 

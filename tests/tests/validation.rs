@@ -112,3 +112,34 @@ fn building_a_payload_refuses_it_with_every_violation_at_once() {
         .expect("valid");
     assert_eq!((built.hint, built.bbox), (None, None), "optional fields left out are absent");
 }
+
+#[test]
+fn numbers_are_f64_in_use_written_as_read_and_nan_is_refused() {
+    use agent_platform_events::types::{MeteredV1, MeteredV1EventType, TenantId};
+    let metered = |quantity: f64| {
+        MeteredV1::builder()
+            .event_id(event_contracts::formats::Uuid::new_v4())
+            .event_type(MeteredV1EventType::ModelInference)
+            .quantity(quantity)
+            .resource_type("tokens")
+            .service_name("inference-gateway")
+            .tenant_id(TenantId(event_contracts::formats::Uuid::new_v4()))
+            .timestamp(event_contracts::formats::DateTime::now())
+            .build()
+    };
+    let built = metered(1200.0).expect("valid");
+    assert_eq!(built.quantity.get() / 2.0, 600.0);
+    let refused = metered(f64::NAN).expect_err("NaN is no JSON number");
+    assert!(refused.violations.iter().any(|v| v.pointer == "/quantity" && v.keyword == "type"), "{refused:?}");
+
+    // Decoded numbers keep their spelling: `20` is not re-encoded `20.0`.
+    let info = agent_platform_events::registry::EVENTS.iter().find(|e| e.event_type == "usage.metered").unwrap();
+    let mut example: Value = serde_json::from_str::<Value>(info.schema).unwrap()["examples"][0].clone();
+    for spelling in ["20", "20.0", "20.5"] {
+        example["quantity"] = serde_json::from_str(spelling).unwrap();
+        let bytes = serde_json::to_vec(&example).unwrap();
+        let event = event_contracts::decode::payload_from_slice::<agent_platform_events::Event>(info.event_type, info.version, &bytes).unwrap();
+        let again: Value = serde_json::to_value(&event).unwrap();
+        assert_eq!(again["quantity"].to_string(), spelling);
+    }
+}

@@ -8,7 +8,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let metered = MeteredV1::builder()
         .event_id(uuid::Uuid::new_v4())
         .event_type(MeteredV1EventType::ModelInference)
-        .quantity(1200_u64.into())
+        .quantity(1200.0)
         .resource_type("tokens")
         .service_name("inference-gateway")
         .tenant_id(TenantId(uuid::Uuid::new_v4().into()))

@@ -72,6 +72,7 @@ impl ::std::str::FromStr for ActivityKind {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -105,6 +106,7 @@ pub struct ActivityResultGeneratedV1 {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(LanguageCode, into)
 )]
 pub struct ActivityResultGeneratedV1Activity {
@@ -135,7 +137,8 @@ pub struct ActivityResultGeneratedV1Activity {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct ActivityResultGeneratedV1ActivityItemsItem {
     ///The expected answer, the back of a card, or the right side of a pair.
@@ -248,7 +251,8 @@ impl ::std::str::FromStr for Difficulty {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EnvelopeHeader {
     ///Correlates all events related to the same job (UUID).
@@ -278,6 +282,7 @@ pub struct EnvelopeHeader {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(LanguageCode, into),
     finish_fn(
         name = build_unchecked,
@@ -361,7 +366,8 @@ impl ::std::str::FromStr for ImageJobRequestedV1ImageContentType {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct JobError {
     ///Stable error code in SCREAMING_SNAKE_CASE (e.g. GENERATION_TIMEOUT); consumers branch on it.
@@ -435,6 +441,7 @@ impl ::std::str::FromStr for JobStatus {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -472,6 +479,7 @@ pub struct JobStatusChangedV1 {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -553,6 +561,7 @@ impl ::std::str::FromStr for LanguageCode {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(LanguageCode, into),
     finish_fn(
         name = build_unchecked,

@@ -161,7 +161,23 @@ impl crate::types::HighLatencyV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::event_contracts::validation::below(&self.observed_ms, 0f64) {
+        if !::event_contracts::Number::is_finite(&self.observed_ms) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "observed_ms"),
+                    "type",
+                    "is not a JSON number (NaN or infinite)",
+                ),
+            );
+        }
+        if ::event_contracts::Number::is_finite(&self.observed_ms)
+            && ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(
+                    &self.observed_ms,
+                ),
+                0f64,
+            )
+        {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "observed_ms"),
@@ -190,7 +206,23 @@ impl crate::types::HighLatencyV1 {
                 ),
             );
         }
-        if !::event_contracts::validation::above(&self.threshold_ms, 0f64) {
+        if !::event_contracts::Number::is_finite(&self.threshold_ms) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "threshold_ms"),
+                    "type",
+                    "is not a JSON number (NaN or infinite)",
+                ),
+            );
+        }
+        if ::event_contracts::Number::is_finite(&self.threshold_ms)
+            && !::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(
+                    &self.threshold_ms,
+                ),
+                0f64,
+            )
+        {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "threshold_ms"),
@@ -226,7 +258,23 @@ impl crate::types::MeteredV1 {
         if let ::std::option::Option::Some(v1) = &self.cost {
             v1.check_into(&::event_contracts::validation::At::Member(at, "cost"), out);
         }
-        if ::event_contracts::validation::below(&self.quantity, 0f64) {
+        if !::event_contracts::Number::is_finite(&self.quantity) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "quantity"),
+                    "type",
+                    "is not a JSON number (NaN or infinite)",
+                ),
+            );
+        }
+        if ::event_contracts::Number::is_finite(&self.quantity)
+            && ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(
+                    &self.quantity,
+                ),
+                0f64,
+            )
+        {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "quantity"),
@@ -274,7 +322,23 @@ impl crate::types::MeteredV1Cost {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::event_contracts::validation::below(&self.amount, 0f64) {
+        if !::event_contracts::Number::is_finite(&self.amount) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
+                    "type",
+                    "is not a JSON number (NaN or infinite)",
+                ),
+            );
+        }
+        if ::event_contracts::Number::is_finite(&self.amount)
+            && ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(
+                    &self.amount,
+                ),
+                0f64,
+            )
+        {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "amount"),
@@ -293,7 +357,21 @@ impl crate::types::MeteredV1Cost {
             );
         }
         if let ::std::option::Option::Some(v1) = &self.rate {
-            if ::event_contracts::validation::below(v1, 0f64) {
+            if !::event_contracts::Number::is_finite(v1) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "rate"),
+                        "type",
+                        "is not a JSON number (NaN or infinite)",
+                    ),
+                );
+            }
+            if ::event_contracts::Number::is_finite(v1)
+                && ::event_contracts::validation::below(
+                    &::event_contracts::validation::AsJsonNumber::as_json_number(v1),
+                    0f64,
+                )
+            {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "rate"),
@@ -387,7 +465,23 @@ impl crate::types::QuotaExceededV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::event_contracts::validation::below(&self.limit, 0f64) {
+        if !::event_contracts::Number::is_finite(&self.limit) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "limit"),
+                    "type",
+                    "is not a JSON number (NaN or infinite)",
+                ),
+            );
+        }
+        if ::event_contracts::Number::is_finite(&self.limit)
+            && ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(
+                    &self.limit,
+                ),
+                0f64,
+            )
+        {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "limit"),
@@ -414,7 +508,21 @@ impl crate::types::QuotaExceededV1 {
                 ),
             );
         }
-        if ::event_contracts::validation::below(&self.used, 0f64) {
+        if !::event_contracts::Number::is_finite(&self.used) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "used"),
+                    "type",
+                    "is not a JSON number (NaN or infinite)",
+                ),
+            );
+        }
+        if ::event_contracts::Number::is_finite(&self.used)
+            && ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(&self.used),
+                0f64,
+            )
+        {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "used"),

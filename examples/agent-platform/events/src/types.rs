@@ -64,6 +64,7 @@ impl ::std::str::FromStr for AlertSeverity {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -162,6 +163,7 @@ impl ::std::str::FromStr for DocumentFailedV1Stage {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -212,6 +214,7 @@ pub struct DocumentProcessedV1 {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(ServiceName, into),
     finish_fn(
         name = build_unchecked,
@@ -222,7 +225,7 @@ pub struct HighLatencyV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
     pub alert_id: ::event_contracts::formats::Uuid,
     ///Observed latency at that percentile, in milliseconds.
-    pub observed_ms: ::serde_json::Number,
+    pub observed_ms: ::event_contracts::Number,
     ///The slow operation or endpoint (e.g. POST /v1/chat).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<::std::string::String>,
@@ -231,7 +234,7 @@ pub struct HighLatencyV1 {
     pub service_name: ServiceName,
     pub severity: AlertSeverity,
     ///Configured threshold, in milliseconds.
-    pub threshold_ms: ::serde_json::Number,
+    pub threshold_ms: ::event_contracts::Number,
     ///When the condition was detected.
     pub timestamp: ::event_contracts::formats::DateTime,
     ///Length of the measurement window, in seconds.
@@ -304,6 +307,7 @@ impl ::std::str::FromStr for HighLatencyV1Percentile {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(ServiceName, into),
     finish_fn(
         name = build_unchecked,
@@ -323,7 +327,7 @@ pub struct MeteredV1 {
         ::std::collections::BTreeMap<::std::string::String, MeteredV1MetadataValue>,
     >,
     ///Amount of the resource consumed.
-    pub quantity: ::serde_json::Number,
+    pub quantity: ::event_contracts::Number,
     ///Type of resource consumed (e.g. tokens, requests, pages, bytes).
     pub resource_type: ::std::string::String,
     pub service_name: ServiceName,
@@ -351,16 +355,17 @@ pub struct MeteredV1 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct MeteredV1Cost {
     ///Total cost (quantity times rate).
-    pub amount: ::serde_json::Number,
+    pub amount: ::event_contracts::Number,
     ///ISO 4217 currency code (e.g. USD).
     pub currency: ::std::string::String,
     ///Price per unit of quantity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rate: ::std::option::Option<::serde_json::Number>,
+    pub rate: ::std::option::Option<::event_contracts::Number>,
 }
 ///Type of usage; it is also the last token of the subject.
 #[derive(
@@ -426,7 +431,7 @@ impl ::std::str::FromStr for MeteredV1EventType {
 #[serde(untagged)]
 pub enum MeteredV1MetadataValue {
     Boolean(bool),
-    Number(::serde_json::Number),
+    Number(::event_contracts::Number),
     String(::std::string::String),
 }
 impl ::std::fmt::Display for MeteredV1MetadataValue {
@@ -443,8 +448,8 @@ impl ::std::convert::From<bool> for MeteredV1MetadataValue {
         Self::Boolean(value)
     }
 }
-impl ::std::convert::From<::serde_json::Number> for MeteredV1MetadataValue {
-    fn from(value: ::serde_json::Number) -> Self {
+impl ::std::convert::From<::event_contracts::Number> for MeteredV1MetadataValue {
+    fn from(value: ::event_contracts::Number) -> Self {
         Self::Number(value)
     }
 }
@@ -466,6 +471,7 @@ impl ::std::convert::From<::serde_json::Number> for MeteredV1MetadataValue {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -543,7 +549,8 @@ impl ::std::str::FromStr for PushV1MessageType {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct PushV1RecipientsItem {
     ///Specific client connection to deliver to; absent means all of the user's connections.
@@ -567,6 +574,7 @@ pub struct PushV1RecipientsItem {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(ServiceName, into)
 )]
 pub struct PushV1Sender {
@@ -592,6 +600,7 @@ pub struct PushV1Sender {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(ServiceName, into),
     finish_fn(
         name = build_unchecked,
@@ -605,7 +614,7 @@ pub struct QuotaExceededV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enforced: ::std::option::Option<bool>,
     ///The quota limit.
-    pub limit: ::serde_json::Number,
+    pub limit: ::event_contracts::Number,
     ///The period the quota applies to.
     pub period: QuotaExceededV1Period,
     ///Which quota was exceeded (e.g. monthly_tokens, daily_documents).
@@ -616,7 +625,7 @@ pub struct QuotaExceededV1 {
     ///When the condition was detected.
     pub timestamp: ::event_contracts::formats::DateTime,
     ///Usage when the alert was raised.
-    pub used: ::serde_json::Number,
+    pub used: ::event_contracts::Number,
 }
 ///The period the quota applies to.
 #[derive(
@@ -680,6 +689,7 @@ impl ::std::str::FromStr for QuotaExceededV1Period {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(ServiceName, into),
     finish_fn(
         name = build_unchecked,
@@ -762,6 +772,7 @@ impl ::std::str::FromStr for ServiceName {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(ServiceName, into),
     finish_fn(
         name = build_unchecked,
@@ -808,7 +819,8 @@ pub struct StepV1 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct StepV1Metadata {
     ///Identifier of the originating API request, for correlation.
@@ -878,7 +890,8 @@ impl ::std::str::FromStr for StepV1Status {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct StepV1StepError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

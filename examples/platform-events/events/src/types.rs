@@ -17,7 +17,8 @@
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct DeadLetterError {
     pub error: DeadLetterErrorError,
@@ -37,7 +38,8 @@ pub struct DeadLetterError {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct DeadLetterErrorError {
     ///Stable machine-readable error code in SCREAMING_SNAKE_CASE (e.g. VALIDATION_FAILED).
@@ -65,6 +67,7 @@ pub struct DeadLetterErrorError {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -121,7 +124,8 @@ pub enum EmailRequestedV1Recipient {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EntityRef {
     ///Identifier of the entity within its type; also the Kafka partition key of events about it.
@@ -154,6 +158,7 @@ pub struct EntityRef {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -182,7 +187,8 @@ pub struct EntryInvalidatedV1 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EntryInvalidatedV1Entity {
     pub entity_id: ::std::string::String,
@@ -257,6 +263,7 @@ impl ::std::str::FromStr for EntryInvalidatedV1Reason {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -288,7 +295,8 @@ pub struct EntryInvalidatedV2 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EntryInvalidatedV2Entity {
     pub entity_id: ::std::string::String,
@@ -360,7 +368,8 @@ impl ::std::str::FromStr for EntryInvalidatedV2Reason {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EnvelopeHeader {
     ///Identifier shared by all messages of one business flow (UUID).
@@ -390,7 +399,8 @@ pub struct EnvelopeHeader {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EnvelopeHeaderMetadata {
     ///Key that decides the Kafka partition; events with the same key are ordered.
@@ -417,6 +427,7 @@ pub struct EnvelopeHeaderMetadata {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(WorkflowId, into),
     finish_fn(
         name = build_unchecked,
@@ -508,6 +519,7 @@ impl ::std::str::FromStr for InstanceCompletedV1Outcome {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(WorkflowId, into),
     finish_fn(
         name = build_unchecked,
@@ -598,6 +610,7 @@ impl ::std::str::FromStr for InstanceStartedV1Trigger {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     on(WorkflowId, into),
     finish_fn(
         name = build_unchecked,
@@ -636,7 +649,8 @@ pub struct InstanceStartedV2 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct InstanceStartedV2Initiator {
     ///Identifier of the initiator within its kind (user id, service name or schedule name).
@@ -784,7 +798,7 @@ impl ::std::convert::From<
 #[serde(untagged)]
 pub enum ScalarMapValue {
     Boolean(bool),
-    Number(::serde_json::Number),
+    Number(::event_contracts::Number),
     String(::std::string::String),
 }
 impl ::std::fmt::Display for ScalarMapValue {
@@ -801,8 +815,8 @@ impl ::std::convert::From<bool> for ScalarMapValue {
         Self::Boolean(value)
     }
 }
-impl ::std::convert::From<::serde_json::Number> for ScalarMapValue {
-    fn from(value: ::serde_json::Number) -> Self {
+impl ::std::convert::From<::event_contracts::Number> for ScalarMapValue {
+    fn from(value: ::event_contracts::Number) -> Self {
         Self::Number(value)
     }
 }

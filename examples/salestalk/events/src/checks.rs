@@ -270,7 +270,21 @@ impl crate::types::GeneratedV1 {
             );
         }
         if let ::std::option::Option::Some(v5) = &self.quality_score {
-            if ::event_contracts::validation::above(v5, 1f64) {
+            if !::event_contracts::Number::is_finite(v5) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "quality_score"),
+                        "type",
+                        "is not a JSON number (NaN or infinite)",
+                    ),
+                );
+            }
+            if ::event_contracts::Number::is_finite(v5)
+                && ::event_contracts::validation::above(
+                    &::event_contracts::validation::AsJsonNumber::as_json_number(v5),
+                    1f64,
+                )
+            {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "quality_score"),
@@ -279,7 +293,12 @@ impl crate::types::GeneratedV1 {
                     ),
                 );
             }
-            if ::event_contracts::validation::below(v5, 0f64) {
+            if ::event_contracts::Number::is_finite(v5)
+                && ::event_contracts::validation::below(
+                    &::event_contracts::validation::AsJsonNumber::as_json_number(v5),
+                    0f64,
+                )
+            {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(at, "quality_score"),
@@ -392,6 +411,15 @@ impl crate::types::Money {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
+        if !::event_contracts::Number::is_finite(&self.amount) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
+                    "type",
+                    "is not a JSON number (NaN or infinite)",
+                ),
+            );
+        }
         if !PATTERN_43E30B328479.is_match(&self.currency) {
             out.push(
                 ::event_contracts::validation::violation(
@@ -411,7 +439,23 @@ impl crate::types::PerformedV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if ::event_contracts::validation::above(&self.confidence, 1f64) {
+        if !::event_contracts::Number::is_finite(&self.confidence) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "confidence"),
+                    "type",
+                    "is not a JSON number (NaN or infinite)",
+                ),
+            );
+        }
+        if ::event_contracts::Number::is_finite(&self.confidence)
+            && ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(
+                    &self.confidence,
+                ),
+                1f64,
+            )
+        {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "confidence"),
@@ -420,7 +464,14 @@ impl crate::types::PerformedV1 {
                 ),
             );
         }
-        if ::event_contracts::validation::below(&self.confidence, 0f64) {
+        if ::event_contracts::Number::is_finite(&self.confidence)
+            && ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(
+                    &self.confidence,
+                ),
+                0f64,
+            )
+        {
             out.push(
                 ::event_contracts::validation::violation(
                     &::event_contracts::validation::At::Member(at, "confidence"),
@@ -551,7 +602,24 @@ impl crate::types::PerformedV2 {
             }
         }
         for (key6, item7) in self.scores.iter() {
-            if ::event_contracts::validation::above(item7, 1f64) {
+            if !::event_contracts::Number::is_finite(item7) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
+                            &::event_contracts::validation::At::Member(at, "scores"),
+                            key6,
+                        ),
+                        "type",
+                        "is not a JSON number (NaN or infinite)",
+                    ),
+                );
+            }
+            if ::event_contracts::Number::is_finite(item7)
+                && ::event_contracts::validation::above(
+                    &::event_contracts::validation::AsJsonNumber::as_json_number(item7),
+                    1f64,
+                )
+            {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(
@@ -563,7 +631,12 @@ impl crate::types::PerformedV2 {
                     ),
                 );
             }
-            if ::event_contracts::validation::below(item7, 0f64) {
+            if ::event_contracts::Number::is_finite(item7)
+                && ::event_contracts::validation::below(
+                    &::event_contracts::validation::AsJsonNumber::as_json_number(item7),
+                    0f64,
+                )
+            {
                 out.push(
                     ::event_contracts::validation::violation(
                         &::event_contracts::validation::At::Member(

@@ -20,6 +20,7 @@
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -101,7 +102,8 @@ impl ::std::str::FromStr for CompletedV1EndReason {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EnvelopeHeader {
     ///Unique identifier of this event instance (UUID); consumers use it for de-duplication.
@@ -142,7 +144,8 @@ pub struct EnvelopeHeader {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct EnvelopeHeaderMetadata {
     ///eventId of the event that caused this one (UUID).
@@ -175,6 +178,7 @@ pub struct EnvelopeHeaderMetadata {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -206,7 +210,7 @@ pub struct GeneratedV1 {
     pub prompt_tokens: u64,
     ///Automatic quality score of the narrative, from 0 to 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub quality_score: ::std::option::Option<::serde_json::Number>,
+    pub quality_score: ::std::option::Option<::event_contracts::Number>,
 }
 ///Metrics ingested (`metrics.ingested` version 1).
 ///
@@ -226,6 +230,7 @@ pub struct GeneratedV1 {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -377,11 +382,12 @@ impl ::std::str::FromStr for Intent {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct Money {
     ///The amount in major units of the currency (e.g. 1250.5 for USD 1,250.50).
-    pub amount: ::serde_json::Number,
+    pub amount: ::event_contracts::Number,
     ///ISO 4217 currency code in upper case (e.g. USD, EUR).
     pub currency: ::std::string::String,
 }
@@ -403,6 +409,7 @@ pub struct Money {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -410,7 +417,7 @@ pub struct Money {
 )]
 pub struct PerformedV1 {
     ///Classifier confidence in the intent, from 0 to 1.
-    pub confidence: ::serde_json::Number,
+    pub confidence: ::event_contracts::Number,
     ///Entities recognised in the message (metrics, periods, dimensions, segments).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<::std::vec::Vec<PerformedV1EntitiesItem>>,
@@ -440,7 +447,8 @@ pub struct PerformedV1 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct PerformedV1EntitiesItem {
     ///What kind of entity was recognised.
@@ -515,6 +523,7 @@ impl ::std::str::FromStr for PerformedV1EntitiesItemType {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -537,7 +546,7 @@ pub struct PerformedV2 {
     ///Probability of each candidate intent, keyed by intent name, each from 0 to 1.
     pub scores: ::std::collections::BTreeMap<
         ::std::string::String,
-        ::serde_json::Number,
+        ::event_contracts::Number,
     >,
 }
 ///One recognised entity.
@@ -555,7 +564,8 @@ pub struct PerformedV2 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct PerformedV2EntitiesItem {
     ///What kind of entity was recognised.
@@ -630,6 +640,7 @@ impl ::std::str::FromStr for PerformedV2EntitiesItemType {
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into),
     finish_fn(
         name = build_unchecked,
         doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
@@ -663,7 +674,8 @@ pub struct ProvisionedV1 {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct ProvisionedV1Plan {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -689,10 +701,11 @@ pub struct ProvisionedV1Plan {
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into)
+    on(::event_contracts::formats::DateTime, into),
+    on(::event_contracts::Number, into)
 )]
 pub struct ProvisionedV1PlanMonthlyPrice {
-    pub amount: ::serde_json::Number,
+    pub amount: ::event_contracts::Number,
     ///ISO 4217 currency code in upper case (e.g. USD, EUR).
     pub currency: ::std::string::String,
 }
