@@ -322,7 +322,7 @@ impl<'a> Generator<'a> {
         let is_number = type_name(ty).as_deref() == Some("Number");
         if is_number {
             let v = value.r();
-            checks.push(quote!(if !::event_contracts::Number::is_finite(#v) { out.push(::event_contracts::validation::violation(#pointer, "type", "is not a JSON number (NaN or infinite)")); }));
+            checks.push(quote!(::event_contracts::validation::check_finite(#v, #pointer, out);));
         }
         for (key, rule) in map {
             if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") || key == "type" {

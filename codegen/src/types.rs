@@ -1013,47 +1013,44 @@ fn builders(file: &mut syn::File, set: &ContractSet, unknown: &std::collections:
         if all_optional && !derives_default {
             item.attrs.push(syn::parse_quote!(#[derive(Default)]));
         }
-        item.attrs.push(syn::parse_quote!(#[derive(::event_contracts::bon::Builder)]));
-        let newtypes: std::collections::BTreeSet<syn::Ident> = fields
+        // Into-conversions only for the types this struct's fields hold:
+        // the attribute stays as short as the struct needs.
+        let held: std::collections::BTreeSet<String> = fields
             .named
             .iter()
             .filter_map(|f| match option_inner(&f.ty).unwrap_or(&f.ty) {
-                syn::Type::Path(path) if path.path.segments.len() == 1 && string_newtypes.contains(&path.path.segments[0].ident.to_string()) => Some(path.path.segments[0].ident.clone()),
+                syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
                 _ => None,
             })
             .collect();
-        let conversions = quote::quote!(
-            crate = ::event_contracts::bon,
-            on(::std::string::String, into),
-            on(::event_contracts::formats::Uuid, into),
-            on(::event_contracts::formats::DateTime, into),
-            on(::event_contracts::Number, into)
-            #(, on(#newtypes, into))*
-        );
+        let conversions: Vec<proc_macro2::TokenStream> = [
+            ("String", quote::quote!(::std::string::String)),
+            ("Uuid", quote::quote!(::event_contracts::formats::Uuid)),
+            ("DateTime", quote::quote!(::event_contracts::formats::DateTime)),
+            ("Number", quote::quote!(::event_contracts::Number)),
+        ]
+        .into_iter()
+        .filter(|(name, _)| held.contains(*name))
+        .map(|(_, path)| quote::quote!(on(#path, into)))
+        .chain(held.iter().filter(|name| string_newtypes.contains(*name)).map(|name| {
+            let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+            quote::quote!(on(#ident, into))
+        }))
+        .collect();
+        for attr in item.attrs.iter_mut().filter(|a| a.path().is_ident("derive")).take(1) {
+            let derives: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
+                attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).expect("a derive list");
+            let derives = derives.into_iter();
+            *attr = syn::parse_quote!(#[derive(#(#derives,)* ::event_contracts::bon::Builder)]);
+        }
         if payloads.contains(name.as_str()) {
-            item.attrs.push(syn::parse_quote!(#[builder(#conversions, finish_fn(name = build_unchecked, doc {
-                /// Builds the payload without running the schema's checks (`build()` runs them).
-            }))]));
+            item.attrs.push(syn::parse_quote!(#[builder(crate = ::event_contracts::bon, finish_fn = build_unchecked #(, #conversions)*)]));
             let ident = &item.ident;
             let builder = quote::format_ident!("{}Builder", ident);
             let state = quote::format_ident!("{}", crate::naming::module_name(&format!("{ident}Builder")));
-            impls.push(syn::parse_quote! {
-                impl<S: #state::State> #builder<S> {
-                    /// Builds the payload and runs its schema's checks: every
-                    /// violation at once, with its pointer and rule.
-                    // The bound on the method, not the impl: a member left
-                    // unset is then named in the compile error.
-                    pub fn build(self) -> ::std::result::Result<#ident, ::event_contracts::ValidationError>
-                    where
-                        S: #state::IsComplete,
-                    {
-                        let payload = self.build_unchecked();
-                        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-                    }
-                }
-            });
+            impls.push(syn::parse_quote!(::event_contracts::payload_build!(#ident, #builder, #state);));
         } else {
-            item.attrs.push(syn::parse_quote!(#[builder(#conversions)]));
+            item.attrs.push(syn::parse_quote!(#[builder(crate = ::event_contracts::bon #(, #conversions)*)]));
         }
     }
     file.items.extend(impls);

@@ -154,18 +154,14 @@ impl crate::types::NewImageAvailableV1 {
                 );
             }
             for (index3, item2) in v1.0.iter().enumerate() {
-                if !::event_contracts::Number::is_finite(item2) {
-                    out.push(
-                        ::event_contracts::validation::violation(
-                            &::event_contracts::validation::At::Index(
-                                &::event_contracts::validation::At::Member(at, "bbox"),
-                                index3,
-                            ),
-                            "type",
-                            "is not a JSON number (NaN or infinite)",
-                        ),
-                    );
-                }
+                ::event_contracts::validation::check_finite(
+                    item2,
+                    &::event_contracts::validation::At::Index(
+                        &::event_contracts::validation::At::Member(at, "bbox"),
+                        index3,
+                    ),
+                    out,
+                );
             }
         }
         if let ::std::option::Option::Some(v5) = &self.hint {
@@ -243,18 +239,14 @@ impl crate::types::NewImageAvailableV2 {
                 );
             }
             for (index5, item4) in v3.0.iter().enumerate() {
-                if !::event_contracts::Number::is_finite(item4) {
-                    out.push(
-                        ::event_contracts::validation::violation(
-                            &::event_contracts::validation::At::Index(
-                                &::event_contracts::validation::At::Member(at, "bbox"),
-                                index5,
-                            ),
-                            "type",
-                            "is not a JSON number (NaN or infinite)",
-                        ),
-                    );
-                }
+                ::event_contracts::validation::check_finite(
+                    item4,
+                    &::event_contracts::validation::At::Index(
+                        &::event_contracts::validation::At::Member(at, "bbox"),
+                        index5,
+                    ),
+                    out,
+                );
             }
         }
         self.checksum
@@ -423,18 +415,14 @@ impl crate::types::StacItemPublishedV1 {
             );
         }
         for (index4, item3) in self.bbox.0.iter().enumerate() {
-            if !::event_contracts::Number::is_finite(item3) {
-                out.push(
-                    ::event_contracts::validation::violation(
-                        &::event_contracts::validation::At::Index(
-                            &::event_contracts::validation::At::Member(at, "bbox"),
-                            index4,
-                        ),
-                        "type",
-                        "is not a JSON number (NaN or infinite)",
-                    ),
-                );
-            }
+            ::event_contracts::validation::check_finite(
+                item3,
+                &::event_contracts::validation::At::Index(
+                    &::event_contracts::validation::At::Member(at, "bbox"),
+                    index4,
+                ),
+                out,
+            );
         }
         if !PATTERN_7C09E16B5010.is_match(&self.stac_item_id.0) {
             out.push(

@@ -88,17 +88,11 @@ impl ::std::convert::From<[::event_contracts::Number; 4usize]> for Bbox {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon)]
 pub struct Classification {
     ///Whether consumers must redact or generalize content before exposing it further.
     pub redaction_required: bool,
@@ -160,17 +154,11 @@ impl ::std::str::FromStr for ClassificationTier {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon)]
 pub struct EnvelopeHeader {
     pub meta: EventMeta,
 }
@@ -181,16 +169,15 @@ pub struct EnvelopeHeader {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct EventMeta {
     pub classification: Classification,
@@ -217,20 +204,16 @@ pub struct EventMeta {
     ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct FocusModeRedactionNoticeShownV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -256,17 +239,11 @@ pub struct FocusModeRedactionNoticeShownV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon)]
 pub struct FocusModeRedactionNoticeShownV1Generalization {
     ///Generalization technique applied.
     pub method: FocusModeRedactionNoticeShownV1GeneralizationMethod,
@@ -376,21 +353,16 @@ impl ::std::str::FromStr for FocusModeRedactionNoticeShownV1RedactionReason {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(StacItemId, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(StacItemId, into)
 )]
 pub struct NewImageAvailableV1 {
     pub asset_kind: AssetKind,
@@ -416,20 +388,15 @@ pub struct NewImageAvailableV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct NewImageAvailableV2 {
     pub asset_kind: AssetKind,
@@ -455,17 +422,11 @@ pub struct NewImageAvailableV2 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct NewImageAvailableV2Checksum {
     ///Hash algorithm used to compute the checksum.
     pub algorithm: NewImageAvailableV2ChecksumAlgorithm,
@@ -520,17 +481,11 @@ impl ::std::str::FromStr for NewImageAvailableV2ChecksumAlgorithm {
     Clone,
     Debug,
     Default,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct Provenance {
     ///Identifier of the DCAT distribution the artifacts belong to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -549,16 +504,14 @@ pub struct Provenance {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
+    on(::event_contracts::formats::Uuid, into)
 )]
 pub struct RunRef {
     ///Stable identifier of the pipeline definition (lowercase, hyphen or underscore separated).
@@ -575,20 +528,14 @@ pub struct RunRef {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    finish_fn = build_unchecked,
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct RunStartedV1 {
     ///STAC items the run will read.
@@ -746,21 +693,16 @@ impl ::std::str::FromStr for StacItemId {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(StacItemId, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(StacItemId, into)
 )]
 pub struct StacItemPublishedV1 {
     ///Assets attached to the item (at least one).
@@ -782,17 +724,11 @@ pub struct StacItemPublishedV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct StacItemPublishedV1AssetsItem {
     ///Absolute URI of the asset file.
     pub href: ::std::string::String,
@@ -814,20 +750,14 @@ pub struct StacItemPublishedV1AssetsItem {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    finish_fn = build_unchecked,
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct SyncCompletedV1 {
     ///Wall-clock duration of the run in milliseconds.
@@ -959,86 +889,22 @@ impl ::std::convert::From<&str> for StacItemId {
         Self(value.to_owned())
     }
 }
-impl<
-    S: focus_mode_redaction_notice_shown_v1_builder::State,
-> FocusModeRedactionNoticeShownV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        FocusModeRedactionNoticeShownV1,
-        ::event_contracts::ValidationError,
-    >
-    where
-        S: focus_mode_redaction_notice_shown_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: new_image_available_v1_builder::State> NewImageAvailableV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<NewImageAvailableV1, ::event_contracts::ValidationError>
-    where
-        S: new_image_available_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: new_image_available_v2_builder::State> NewImageAvailableV2Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<NewImageAvailableV2, ::event_contracts::ValidationError>
-    where
-        S: new_image_available_v2_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: run_started_v1_builder::State> RunStartedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<RunStartedV1, ::event_contracts::ValidationError>
-    where
-        S: run_started_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: stac_item_published_v1_builder::State> StacItemPublishedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<StacItemPublishedV1, ::event_contracts::ValidationError>
-    where
-        S: stac_item_published_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: sync_completed_v1_builder::State> SyncCompletedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<SyncCompletedV1, ::event_contracts::ValidationError>
-    where
-        S: sync_completed_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
+::event_contracts::payload_build!(
+    FocusModeRedactionNoticeShownV1, FocusModeRedactionNoticeShownV1Builder,
+    focus_mode_redaction_notice_shown_v1_builder
+);
+::event_contracts::payload_build!(
+    NewImageAvailableV1, NewImageAvailableV1Builder, new_image_available_v1_builder
+);
+::event_contracts::payload_build!(
+    NewImageAvailableV2, NewImageAvailableV2Builder, new_image_available_v2_builder
+);
+::event_contracts::payload_build!(
+    RunStartedV1, RunStartedV1Builder, run_started_v1_builder
+);
+::event_contracts::payload_build!(
+    StacItemPublishedV1, StacItemPublishedV1Builder, stac_item_published_v1_builder
+);
+::event_contracts::payload_build!(
+    SyncCompletedV1, SyncCompletedV1Builder, sync_completed_v1_builder
+);

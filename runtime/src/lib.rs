@@ -46,6 +46,29 @@ pub mod upcast;
 pub mod validation;
 
 pub use dead_letter::{DeadLetter, ErrorBody};
+/// `build()` for the builder of a generated payload `$payload` (builder
+/// `$builder`, bon state module `$state`): builds it and runs its schema's
+/// checks, returning every violation at once. The bound sits on the method,
+/// so a member left unset is named in the compile error.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! payload_build {
+    ($payload:ident, $builder:ident, $state:ident) => {
+        impl<S: $state::State> $builder<S> {
+            /// Builds the payload and runs its schema's checks: every
+            /// violation at once, with its pointer and rule
+            /// (`build_unchecked()` skips them).
+            pub fn build(self) -> ::std::result::Result<$payload, $crate::ValidationError>
+            where
+                S: $state::IsComplete,
+            {
+                let payload = self.build_unchecked();
+                $crate::EventPayload::validate(&payload).map(|()| payload)
+            }
+        }
+    };
+}
+
 /// The builder derive of generated structs (`Type::builder()`), so a
 /// generated crate needs no dependency of its own on it.
 #[doc(hidden)]

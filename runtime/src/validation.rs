@@ -301,6 +301,14 @@ pub fn violation(at: &At<'_>, keyword: &str, message: &str) -> Violation {
     Violation { pointer: at.pointer(), keyword: keyword.to_owned(), message: message.to_owned() }
 }
 
+/// A `number` JSON cannot hold (NaN, infinity; written `null`): a `type`
+/// violation, for generated checks.
+pub fn check_finite(number: &crate::Number, at: &At<'_>, out: &mut Vec<Violation>) {
+    if !number.is_finite() {
+        out.push(violation(at, "type", "is not a JSON number (NaN or infinite)"));
+    }
+}
+
 /// The JSON number of an integer field, for generated checks.
 pub trait AsJsonNumber {
     /// The value as a JSON number.

@@ -63,20 +63,14 @@ impl ::std::str::FromStr for ActivityKind {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    finish_fn = build_unchecked,
+    on(::std::string::String, into)
 )]
 pub struct ActivityResultGeneratedV1 {
     pub activity: ActivityResultGeneratedV1Activity,
@@ -97,16 +91,14 @@ pub struct ActivityResultGeneratedV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
     on(LanguageCode, into)
 )]
 pub struct ActivityResultGeneratedV1Activity {
@@ -129,17 +121,11 @@ pub struct ActivityResultGeneratedV1Activity {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct ActivityResultGeneratedV1ActivityItemsItem {
     ///The expected answer, the back of a card, or the right side of a pair.
     pub answer: ::std::string::String,
@@ -243,16 +229,15 @@ impl ::std::str::FromStr for Difficulty {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct EnvelopeHeader {
     ///Correlates all events related to the same job (UUID).
@@ -273,21 +258,15 @@ pub struct EnvelopeHeader {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(LanguageCode, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(LanguageCode, into)
 )]
 pub struct ImageJobRequestedV1 {
     pub activity_kind: ActivityKind,
@@ -358,17 +337,11 @@ impl ::std::str::FromStr for ImageJobRequestedV1ImageContentType {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct JobError {
     ///Stable error code in SCREAMING_SNAKE_CASE (e.g. GENERATION_TIMEOUT); consumers branch on it.
     pub code: ::std::string::String,
@@ -432,21 +405,11 @@ impl ::std::str::FromStr for JobStatus {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
-)]
+#[builder(crate = ::event_contracts::bon, finish_fn = build_unchecked)]
 pub struct JobStatusChangedV1 {
     ///Attempt number of the job, starting at 1 and incremented on each retry.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -470,20 +433,14 @@ pub struct JobStatusChangedV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    finish_fn = build_unchecked,
+    on(::std::string::String, into)
 )]
 pub struct JobStatusChangedV2 {
     ///Attempt number of the job, starting at 1 and incremented on each retry (v1 attempt).
@@ -552,21 +509,15 @@ impl ::std::str::FromStr for LanguageCode {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(LanguageCode, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(LanguageCode, into)
 )]
 pub struct TextJobRequestedV1 {
     pub activity_kind: ActivityKind,
@@ -624,73 +575,19 @@ impl ::std::convert::From<&str> for LanguageCode {
         Self(value.to_owned())
     }
 }
-impl<
-    S: activity_result_generated_v1_builder::State,
-> ActivityResultGeneratedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<
-        ActivityResultGeneratedV1,
-        ::event_contracts::ValidationError,
-    >
-    where
-        S: activity_result_generated_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: image_job_requested_v1_builder::State> ImageJobRequestedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ImageJobRequestedV1, ::event_contracts::ValidationError>
-    where
-        S: image_job_requested_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: job_status_changed_v1_builder::State> JobStatusChangedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<JobStatusChangedV1, ::event_contracts::ValidationError>
-    where
-        S: job_status_changed_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: job_status_changed_v2_builder::State> JobStatusChangedV2Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<JobStatusChangedV2, ::event_contracts::ValidationError>
-    where
-        S: job_status_changed_v2_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: text_job_requested_v1_builder::State> TextJobRequestedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<TextJobRequestedV1, ::event_contracts::ValidationError>
-    where
-        S: text_job_requested_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
+::event_contracts::payload_build!(
+    ActivityResultGeneratedV1, ActivityResultGeneratedV1Builder,
+    activity_result_generated_v1_builder
+);
+::event_contracts::payload_build!(
+    ImageJobRequestedV1, ImageJobRequestedV1Builder, image_job_requested_v1_builder
+);
+::event_contracts::payload_build!(
+    JobStatusChangedV1, JobStatusChangedV1Builder, job_status_changed_v1_builder
+);
+::event_contracts::payload_build!(
+    JobStatusChangedV2, JobStatusChangedV2Builder, job_status_changed_v2_builder
+);
+::event_contracts::payload_build!(
+    TextJobRequestedV1, TextJobRequestedV1Builder, text_job_requested_v1_builder
+);

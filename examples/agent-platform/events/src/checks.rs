@@ -161,15 +161,11 @@ impl crate::types::HighLatencyV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !::event_contracts::Number::is_finite(&self.observed_ms) {
-            out.push(
-                ::event_contracts::validation::violation(
-                    &::event_contracts::validation::At::Member(at, "observed_ms"),
-                    "type",
-                    "is not a JSON number (NaN or infinite)",
-                ),
-            );
-        }
+        ::event_contracts::validation::check_finite(
+            &self.observed_ms,
+            &::event_contracts::validation::At::Member(at, "observed_ms"),
+            out,
+        );
         if ::event_contracts::Number::is_finite(&self.observed_ms)
             && ::event_contracts::validation::below(
                 &::event_contracts::validation::AsJsonNumber::as_json_number(
@@ -206,15 +202,11 @@ impl crate::types::HighLatencyV1 {
                 ),
             );
         }
-        if !::event_contracts::Number::is_finite(&self.threshold_ms) {
-            out.push(
-                ::event_contracts::validation::violation(
-                    &::event_contracts::validation::At::Member(at, "threshold_ms"),
-                    "type",
-                    "is not a JSON number (NaN or infinite)",
-                ),
-            );
-        }
+        ::event_contracts::validation::check_finite(
+            &self.threshold_ms,
+            &::event_contracts::validation::At::Member(at, "threshold_ms"),
+            out,
+        );
         if ::event_contracts::Number::is_finite(&self.threshold_ms)
             && !::event_contracts::validation::above(
                 &::event_contracts::validation::AsJsonNumber::as_json_number(
@@ -258,15 +250,11 @@ impl crate::types::MeteredV1 {
         if let ::std::option::Option::Some(v1) = &self.cost {
             v1.check_into(&::event_contracts::validation::At::Member(at, "cost"), out);
         }
-        if !::event_contracts::Number::is_finite(&self.quantity) {
-            out.push(
-                ::event_contracts::validation::violation(
-                    &::event_contracts::validation::At::Member(at, "quantity"),
-                    "type",
-                    "is not a JSON number (NaN or infinite)",
-                ),
-            );
-        }
+        ::event_contracts::validation::check_finite(
+            &self.quantity,
+            &::event_contracts::validation::At::Member(at, "quantity"),
+            out,
+        );
         if ::event_contracts::Number::is_finite(&self.quantity)
             && ::event_contracts::validation::below(
                 &::event_contracts::validation::AsJsonNumber::as_json_number(
@@ -322,15 +310,11 @@ impl crate::types::MeteredV1Cost {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !::event_contracts::Number::is_finite(&self.amount) {
-            out.push(
-                ::event_contracts::validation::violation(
-                    &::event_contracts::validation::At::Member(at, "amount"),
-                    "type",
-                    "is not a JSON number (NaN or infinite)",
-                ),
-            );
-        }
+        ::event_contracts::validation::check_finite(
+            &self.amount,
+            &::event_contracts::validation::At::Member(at, "amount"),
+            out,
+        );
         if ::event_contracts::Number::is_finite(&self.amount)
             && ::event_contracts::validation::below(
                 &::event_contracts::validation::AsJsonNumber::as_json_number(
@@ -357,15 +341,11 @@ impl crate::types::MeteredV1Cost {
             );
         }
         if let ::std::option::Option::Some(v1) = &self.rate {
-            if !::event_contracts::Number::is_finite(v1) {
-                out.push(
-                    ::event_contracts::validation::violation(
-                        &::event_contracts::validation::At::Member(at, "rate"),
-                        "type",
-                        "is not a JSON number (NaN or infinite)",
-                    ),
-                );
-            }
+            ::event_contracts::validation::check_finite(
+                v1,
+                &::event_contracts::validation::At::Member(at, "rate"),
+                out,
+            );
             if ::event_contracts::Number::is_finite(v1)
                 && ::event_contracts::validation::below(
                     &::event_contracts::validation::AsJsonNumber::as_json_number(v1),
@@ -465,15 +445,11 @@ impl crate::types::QuotaExceededV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !::event_contracts::Number::is_finite(&self.limit) {
-            out.push(
-                ::event_contracts::validation::violation(
-                    &::event_contracts::validation::At::Member(at, "limit"),
-                    "type",
-                    "is not a JSON number (NaN or infinite)",
-                ),
-            );
-        }
+        ::event_contracts::validation::check_finite(
+            &self.limit,
+            &::event_contracts::validation::At::Member(at, "limit"),
+            out,
+        );
         if ::event_contracts::Number::is_finite(&self.limit)
             && ::event_contracts::validation::below(
                 &::event_contracts::validation::AsJsonNumber::as_json_number(
@@ -508,15 +484,11 @@ impl crate::types::QuotaExceededV1 {
                 ),
             );
         }
-        if !::event_contracts::Number::is_finite(&self.used) {
-            out.push(
-                ::event_contracts::validation::violation(
-                    &::event_contracts::validation::At::Member(at, "used"),
-                    "type",
-                    "is not a JSON number (NaN or infinite)",
-                ),
-            );
-        }
+        ::event_contracts::validation::check_finite(
+            &self.used,
+            &::event_contracts::validation::At::Member(at, "used"),
+            out,
+        );
         if ::event_contracts::Number::is_finite(&self.used)
             && ::event_contracts::validation::below(
                 &::event_contracts::validation::AsJsonNumber::as_json_number(&self.used),

@@ -55,20 +55,16 @@ impl ::std::str::FromStr for AlertSeverity {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct DocumentFailedV1 {
     ///Which attempt failed, starting at 1.
@@ -154,20 +150,16 @@ impl ::std::str::FromStr for DocumentFailedV1Stage {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct DocumentProcessedV1 {
     ///Number of chunks written to the vector index.
@@ -205,21 +197,18 @@ pub struct DocumentProcessedV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
     on(::event_contracts::Number, into),
-    on(ServiceName, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(ServiceName, into)
 )]
 pub struct HighLatencyV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
@@ -298,21 +287,18 @@ impl ::std::str::FromStr for HighLatencyV1Percentile {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
     on(::event_contracts::Number, into),
-    on(ServiceName, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(ServiceName, into)
 )]
 pub struct MeteredV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -347,15 +333,13 @@ pub struct MeteredV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
     on(::event_contracts::Number, into)
 )]
 pub struct MeteredV1Cost {
@@ -462,20 +446,16 @@ impl ::std::convert::From<::event_contracts::Number> for MeteredV1MetadataValue 
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct PushV1 {
     ///Channel the message is pushed on (e.g. user:<user id>, tenant:<tenant id>).
@@ -541,17 +521,11 @@ impl ::std::str::FromStr for PushV1MessageType {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct PushV1RecipientsItem {
     ///Specific client connection to deliver to; absent means all of the user's connections.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -565,18 +539,11 @@ pub struct PushV1RecipientsItem {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(ServiceName, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(ServiceName, into))]
 pub struct PushV1Sender {
     pub service_name: ServiceName,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -591,21 +558,18 @@ pub struct PushV1Sender {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
     on(::event_contracts::Number, into),
-    on(ServiceName, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(ServiceName, into)
 )]
 pub struct QuotaExceededV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
@@ -680,21 +644,17 @@ impl ::std::str::FromStr for QuotaExceededV1Period {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(ServiceName, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(ServiceName, into)
 )]
 pub struct ServiceDownV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
@@ -763,21 +723,17 @@ impl ::std::str::FromStr for ServiceName {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
     on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(ServiceName, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(ServiceName, into)
 )]
 pub struct StepV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -811,17 +767,11 @@ pub struct StepV1 {
     Clone,
     Debug,
     Default,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct StepV1Metadata {
     ///Identifier of the originating API request, for correlation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -882,17 +832,11 @@ impl ::std::str::FromStr for StepV1Status {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct StepV1StepError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cause: ::std::option::Option<
@@ -1043,107 +987,21 @@ impl ::std::convert::From<&str> for ServiceName {
         Self(value.to_owned())
     }
 }
-impl<S: document_failed_v1_builder::State> DocumentFailedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<DocumentFailedV1, ::event_contracts::ValidationError>
-    where
-        S: document_failed_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: document_processed_v1_builder::State> DocumentProcessedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<DocumentProcessedV1, ::event_contracts::ValidationError>
-    where
-        S: document_processed_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: high_latency_v1_builder::State> HighLatencyV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<HighLatencyV1, ::event_contracts::ValidationError>
-    where
-        S: high_latency_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: metered_v1_builder::State> MeteredV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<MeteredV1, ::event_contracts::ValidationError>
-    where
-        S: metered_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: push_v1_builder::State> PushV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<PushV1, ::event_contracts::ValidationError>
-    where
-        S: push_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: quota_exceeded_v1_builder::State> QuotaExceededV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<QuotaExceededV1, ::event_contracts::ValidationError>
-    where
-        S: quota_exceeded_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: service_down_v1_builder::State> ServiceDownV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ServiceDownV1, ::event_contracts::ValidationError>
-    where
-        S: service_down_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: step_v1_builder::State> StepV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<StepV1, ::event_contracts::ValidationError>
-    where
-        S: step_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
+::event_contracts::payload_build!(
+    DocumentFailedV1, DocumentFailedV1Builder, document_failed_v1_builder
+);
+::event_contracts::payload_build!(
+    DocumentProcessedV1, DocumentProcessedV1Builder, document_processed_v1_builder
+);
+::event_contracts::payload_build!(
+    HighLatencyV1, HighLatencyV1Builder, high_latency_v1_builder
+);
+::event_contracts::payload_build!(MeteredV1, MeteredV1Builder, metered_v1_builder);
+::event_contracts::payload_build!(PushV1, PushV1Builder, push_v1_builder);
+::event_contracts::payload_build!(
+    QuotaExceededV1, QuotaExceededV1Builder, quota_exceeded_v1_builder
+);
+::event_contracts::payload_build!(
+    ServiceDownV1, ServiceDownV1Builder, service_down_v1_builder
+);
+::event_contracts::payload_build!(StepV1, StepV1Builder, step_v1_builder);

@@ -9,17 +9,11 @@
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon)]
 pub struct DeadLetterError {
     pub error: DeadLetterErrorError,
 }
@@ -30,17 +24,11 @@ pub struct DeadLetterError {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct DeadLetterErrorError {
     ///Stable machine-readable error code in SCREAMING_SNAKE_CASE (e.g. VALIDATION_FAILED).
     pub code: ::std::string::String,
@@ -58,20 +46,15 @@ pub struct DeadLetterErrorError {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct EmailRequestedV1 {
     ///Language of the email as a BCP 47 tag (e.g. en, de-DE); the user's preference when absent.
@@ -117,16 +100,10 @@ pub enum EmailRequestedV1Recipient {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct EntityRef {
     ///Identifier of the entity within its type; also the Kafka partition key of events about it.
     pub entity_id: ::std::string::String,
@@ -149,21 +126,11 @@ pub struct EntityRef {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
-)]
+#[builder(crate = ::event_contracts::bon, finish_fn = build_unchecked)]
 pub struct EntryInvalidatedV1 {
     ///Specific cache keys to evict; absent means every key derived from the entity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -179,17 +146,11 @@ pub struct EntryInvalidatedV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct EntryInvalidatedV1Entity {
     pub entity_id: ::std::string::String,
     pub entity_type: ::std::string::String,
@@ -254,20 +215,14 @@ impl ::std::str::FromStr for EntryInvalidatedV1Reason {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    finish_fn = build_unchecked,
+    on(::std::string::String, into)
 )]
 pub struct EntryInvalidatedV2 {
     ///Specific cache keys to evict; absent means every key derived from the entity.
@@ -287,17 +242,11 @@ pub struct EntryInvalidatedV2 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct EntryInvalidatedV2Entity {
     pub entity_id: ::std::string::String,
     pub entity_type: ::std::string::String,
@@ -360,16 +309,15 @@ impl ::std::str::FromStr for EntryInvalidatedV2Reason {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct EnvelopeHeader {
     ///Identifier shared by all messages of one business flow (UUID).
@@ -391,17 +339,11 @@ pub struct EnvelopeHeader {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct EnvelopeHeaderMetadata {
     ///Key that decides the Kafka partition; events with the same key are ordered.
     pub partition_key: ::std::string::String,
@@ -418,21 +360,16 @@ pub struct EnvelopeHeaderMetadata {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(WorkflowId, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(WorkflowId, into)
 )]
 pub struct InstanceCompletedV1 {
     ///Wall-clock duration of the instance in milliseconds.
@@ -510,21 +447,16 @@ impl ::std::str::FromStr for InstanceCompletedV1Outcome {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(WorkflowId, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(WorkflowId, into)
 )]
 pub struct InstanceStartedV1 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -601,21 +533,15 @@ impl ::std::str::FromStr for InstanceStartedV1Trigger {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
-    on(::std::string::String, into),
+    finish_fn = build_unchecked,
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    on(WorkflowId, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(WorkflowId, into)
 )]
 pub struct InstanceStartedV2 {
     pub initiator: InstanceStartedV2Initiator,
@@ -641,17 +567,11 @@ pub struct InstanceStartedV2 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct InstanceStartedV2Initiator {
     ///Identifier of the initiator within its kind (user id, service name or schedule name).
     pub id: ::std::string::String,
@@ -899,81 +819,21 @@ impl ::std::convert::From<&str> for WorkflowId {
         Self(value.to_owned())
     }
 }
-impl<S: email_requested_v1_builder::State> EmailRequestedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<EmailRequestedV1, ::event_contracts::ValidationError>
-    where
-        S: email_requested_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: entry_invalidated_v1_builder::State> EntryInvalidatedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<EntryInvalidatedV1, ::event_contracts::ValidationError>
-    where
-        S: entry_invalidated_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: entry_invalidated_v2_builder::State> EntryInvalidatedV2Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<EntryInvalidatedV2, ::event_contracts::ValidationError>
-    where
-        S: entry_invalidated_v2_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: instance_completed_v1_builder::State> InstanceCompletedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<InstanceCompletedV1, ::event_contracts::ValidationError>
-    where
-        S: instance_completed_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: instance_started_v1_builder::State> InstanceStartedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<InstanceStartedV1, ::event_contracts::ValidationError>
-    where
-        S: instance_started_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: instance_started_v2_builder::State> InstanceStartedV2Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<InstanceStartedV2, ::event_contracts::ValidationError>
-    where
-        S: instance_started_v2_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
+::event_contracts::payload_build!(
+    EmailRequestedV1, EmailRequestedV1Builder, email_requested_v1_builder
+);
+::event_contracts::payload_build!(
+    EntryInvalidatedV1, EntryInvalidatedV1Builder, entry_invalidated_v1_builder
+);
+::event_contracts::payload_build!(
+    EntryInvalidatedV2, EntryInvalidatedV2Builder, entry_invalidated_v2_builder
+);
+::event_contracts::payload_build!(
+    InstanceCompletedV1, InstanceCompletedV1Builder, instance_completed_v1_builder
+);
+::event_contracts::payload_build!(
+    InstanceStartedV1, InstanceStartedV1Builder, instance_started_v1_builder
+);
+::event_contracts::payload_build!(
+    InstanceStartedV2, InstanceStartedV2Builder, instance_started_v2_builder
+);

@@ -270,15 +270,11 @@ impl crate::types::GeneratedV1 {
             );
         }
         if let ::std::option::Option::Some(v5) = &self.quality_score {
-            if !::event_contracts::Number::is_finite(v5) {
-                out.push(
-                    ::event_contracts::validation::violation(
-                        &::event_contracts::validation::At::Member(at, "quality_score"),
-                        "type",
-                        "is not a JSON number (NaN or infinite)",
-                    ),
-                );
-            }
+            ::event_contracts::validation::check_finite(
+                v5,
+                &::event_contracts::validation::At::Member(at, "quality_score"),
+                out,
+            );
             if ::event_contracts::Number::is_finite(v5)
                 && ::event_contracts::validation::above(
                     &::event_contracts::validation::AsJsonNumber::as_json_number(v5),
@@ -411,15 +407,11 @@ impl crate::types::Money {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !::event_contracts::Number::is_finite(&self.amount) {
-            out.push(
-                ::event_contracts::validation::violation(
-                    &::event_contracts::validation::At::Member(at, "amount"),
-                    "type",
-                    "is not a JSON number (NaN or infinite)",
-                ),
-            );
-        }
+        ::event_contracts::validation::check_finite(
+            &self.amount,
+            &::event_contracts::validation::At::Member(at, "amount"),
+            out,
+        );
         if !PATTERN_43E30B328479.is_match(&self.currency) {
             out.push(
                 ::event_contracts::validation::violation(
@@ -439,15 +431,11 @@ impl crate::types::PerformedV1 {
         at: &::event_contracts::validation::At<'_>,
         out: &mut ::std::vec::Vec<::event_contracts::Violation>,
     ) {
-        if !::event_contracts::Number::is_finite(&self.confidence) {
-            out.push(
-                ::event_contracts::validation::violation(
-                    &::event_contracts::validation::At::Member(at, "confidence"),
-                    "type",
-                    "is not a JSON number (NaN or infinite)",
-                ),
-            );
-        }
+        ::event_contracts::validation::check_finite(
+            &self.confidence,
+            &::event_contracts::validation::At::Member(at, "confidence"),
+            out,
+        );
         if ::event_contracts::Number::is_finite(&self.confidence)
             && ::event_contracts::validation::above(
                 &::event_contracts::validation::AsJsonNumber::as_json_number(
@@ -602,18 +590,14 @@ impl crate::types::PerformedV2 {
             }
         }
         for (key6, item7) in self.scores.iter() {
-            if !::event_contracts::Number::is_finite(item7) {
-                out.push(
-                    ::event_contracts::validation::violation(
-                        &::event_contracts::validation::At::Member(
-                            &::event_contracts::validation::At::Member(at, "scores"),
-                            key6,
-                        ),
-                        "type",
-                        "is not a JSON number (NaN or infinite)",
-                    ),
-                );
-            }
+            ::event_contracts::validation::check_finite(
+                item7,
+                &::event_contracts::validation::At::Member(
+                    &::event_contracts::validation::At::Member(at, "scores"),
+                    key6,
+                ),
+                out,
+            );
             if ::event_contracts::Number::is_finite(item7)
                 && ::event_contracts::validation::above(
                     &::event_contracts::validation::AsJsonNumber::as_json_number(item7),

@@ -11,21 +11,11 @@
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
-)]
+#[builder(crate = ::event_contracts::bon, finish_fn = build_unchecked)]
 pub struct CompletedV1 {
     ///Length of the session from first to last message, in seconds.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -94,16 +84,15 @@ impl ::std::str::FromStr for CompletedV1EndReason {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct EnvelopeHeader {
     ///Unique identifier of this event instance (UUID); consumers use it for de-duplication.
@@ -136,16 +125,14 @@ pub struct EnvelopeHeader {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
+    on(::event_contracts::formats::Uuid, into)
 )]
 pub struct EnvelopeHeaderMetadata {
     ///eventId of the event that caused this one (UUID).
@@ -169,20 +156,16 @@ pub struct EnvelopeHeaderMetadata {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::Number, into)
 )]
 pub struct GeneratedV1 {
     ///eventId of the classification.performed event the narrative is based on.
@@ -221,20 +204,16 @@ pub struct GeneratedV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
     on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::formats::DateTime, into)
 )]
 pub struct IngestedV1 {
     ///Original file name, for CSV uploads.
@@ -374,15 +353,13 @@ impl ::std::str::FromStr for Intent {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
     on(::event_contracts::Number, into)
 )]
 pub struct Money {
@@ -400,20 +377,15 @@ pub struct Money {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
+    finish_fn = build_unchecked,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    on(::event_contracts::Number, into)
 )]
 pub struct PerformedV1 {
     ///Classifier confidence in the intent, from 0 to 1.
@@ -439,17 +411,11 @@ pub struct PerformedV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct PerformedV1EntitiesItem {
     ///What kind of entity was recognised.
     #[serde(rename = "type")]
@@ -514,20 +480,14 @@ impl ::std::str::FromStr for PerformedV1EntitiesItemType {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    finish_fn = build_unchecked,
+    on(::std::string::String, into)
 )]
 pub struct PerformedV2 {
     ///Entities recognised in the message (metrics, periods, dimensions, segments).
@@ -556,17 +516,11 @@ pub struct PerformedV2 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct PerformedV2EntitiesItem {
     ///What kind of entity was recognised.
     #[serde(rename = "type")]
@@ -631,20 +585,14 @@ impl ::std::str::FromStr for PerformedV2EntitiesItemType {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into),
-    finish_fn(
-        name = build_unchecked,
-        doc{#[doc = r" Builds the payload without running the schema's checks (`build()` runs them)."]}
-    )
+    finish_fn = build_unchecked,
+    on(::std::string::String, into)
 )]
 pub struct ProvisionedV1 {
     ///Email address of the tenant's first administrator.
@@ -666,17 +614,11 @@ pub struct ProvisionedV1 {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
-#[builder(
-    crate = ::event_contracts::bon,
-    on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
-    on(::event_contracts::Number, into)
-)]
+#[builder(crate = ::event_contracts::bon)]
 pub struct ProvisionedV1Plan {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly_price: ::std::option::Option<ProvisionedV1PlanMonthlyPrice>,
@@ -693,15 +635,13 @@ pub struct ProvisionedV1Plan {
     ::serde::Serialize,
     Clone,
     Debug,
-    PartialEq
+    PartialEq,
+    ::event_contracts::bon::Builder
 )]
 #[serde(deny_unknown_fields)]
-#[derive(::event_contracts::bon::Builder)]
 #[builder(
     crate = ::event_contracts::bon,
     on(::std::string::String, into),
-    on(::event_contracts::formats::Uuid, into),
-    on(::event_contracts::formats::DateTime, into),
     on(::event_contracts::Number, into)
 )]
 pub struct ProvisionedV1PlanMonthlyPrice {
@@ -789,81 +729,11 @@ pub mod error {
         }
     }
 }
-impl<S: completed_v1_builder::State> CompletedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<CompletedV1, ::event_contracts::ValidationError>
-    where
-        S: completed_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: generated_v1_builder::State> GeneratedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GeneratedV1, ::event_contracts::ValidationError>
-    where
-        S: generated_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: ingested_v1_builder::State> IngestedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<IngestedV1, ::event_contracts::ValidationError>
-    where
-        S: ingested_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: performed_v1_builder::State> PerformedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<PerformedV1, ::event_contracts::ValidationError>
-    where
-        S: performed_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: performed_v2_builder::State> PerformedV2Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<PerformedV2, ::event_contracts::ValidationError>
-    where
-        S: performed_v2_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
-impl<S: provisioned_v1_builder::State> ProvisionedV1Builder<S> {
-    /// Builds the payload and runs its schema's checks: every
-    /// violation at once, with its pointer and rule.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ProvisionedV1, ::event_contracts::ValidationError>
-    where
-        S: provisioned_v1_builder::IsComplete,
-    {
-        let payload = self.build_unchecked();
-        ::event_contracts::EventPayload::validate(&payload).map(|()| payload)
-    }
-}
+::event_contracts::payload_build!(CompletedV1, CompletedV1Builder, completed_v1_builder);
+::event_contracts::payload_build!(GeneratedV1, GeneratedV1Builder, generated_v1_builder);
+::event_contracts::payload_build!(IngestedV1, IngestedV1Builder, ingested_v1_builder);
+::event_contracts::payload_build!(PerformedV1, PerformedV1Builder, performed_v1_builder);
+::event_contracts::payload_build!(PerformedV2, PerformedV2Builder, performed_v2_builder);
+::event_contracts::payload_build!(
+    ProvisionedV1, ProvisionedV1Builder, provisioned_v1_builder
+);
