@@ -398,7 +398,7 @@ impl Config {
 /// or a table: `["envelope"]`): its pointer and, where the key is written,
 /// its line and column.
 pub(crate) fn config_problem(file: &Path, text: &str, path: &[&str], message: String, help: &str) -> Diagnostic {
-    let pointer: String = path.iter().map(|key| format!("/{}", crate::refs::escape(key))).collect();
+    let pointer: String = path.iter().map(|key| format!("/{}", crate::pointer::escape(key))).collect();
     let mut diagnostic = Diagnostic::new(file, pointer, "config-invalid", message).help(help);
     diagnostic.position = key_position(text, path);
     diagnostic

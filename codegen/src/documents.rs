@@ -24,7 +24,17 @@ use serde_json::Value;
 use url::Url;
 
 use crate::discover::SchemaFiles;
-use crate::model::RemoteDocument;
+
+/// A schema document served from a local folder in place of its URL.
+#[derive(Debug, Clone)]
+pub struct RemoteDocument {
+    /// Its URL.
+    pub uri: String,
+    /// Where the generated crate keeps a copy, relative to its root.
+    pub copy: String,
+    /// Its text, verbatim.
+    pub text: String,
+}
 
 /// The characters a JSON pointer keeps percent-encoded in a URI fragment.
 const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'#').add(b'%').add(b'{').add(b'}');
@@ -135,7 +145,7 @@ impl Documents {
     fn resolve_every_reference(&mut self) {
         let mut found = Vec::new();
         for (path, document) in &self.files {
-            crate::refs::for_each_object(document, |map, pointer| {
+            crate::walk::for_each_object(document, |map, pointer| {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     found.push((path.clone(), pointer.to_owned(), reference.clone()));
                 }
@@ -204,7 +214,7 @@ impl Documents {
                     self.anchors.insert((without_fragment(&base), anchor.to_owned()), place(pointer.clone()));
                 }
             }
-            for (child, at) in crate::refs::schema_children(map, &pointer) {
+            for (child, at) in crate::walk::schema_children(map, &pointer) {
                 match child {
                     Value::Object(_) => stack.push((child, at, base.clone())),
                     Value::Array(items) => {
@@ -229,7 +239,7 @@ impl Documents {
         let mut base = root_base(&file_uri(path), document);
         let mut node = document;
         for token in pointer.split('/').skip(1) {
-            let token = crate::refs::unescape(token);
+            let token = crate::pointer::unescape(token);
             node = match node {
                 Value::Object(map) => map.get(&token)?,
                 Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -367,7 +377,7 @@ fn definitions_of(document: &Value) -> Vec<String> {
     ["$defs", "definitions"]
         .iter()
         .filter_map(|key| Some((key, document.get(*key)?.as_object()?)))
-        .flat_map(|(key, defs)| defs.keys().map(move |name| format!("/{key}/{}", crate::refs::escape(name))))
+        .flat_map(|(key, defs)| defs.keys().map(move |name| format!("/{key}/{}", crate::pointer::escape(name))))
         .collect()
 }
 

@@ -492,7 +492,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
     let type_path = &spec.type_path;
     let version_path = &spec.version_path;
     let payload_key = &spec.payload_key;
-    let payload_pointer = format!("/{}", crate::refs::escape(payload_key));
+    let payload_pointer = format!("/{}", crate::pointer::escape(payload_key));
     let type_pointer = format!("/{}", type_path.join("/"));
     let version_doc = match spec.version_format {
         VersionFormat::Integer => format!("the version at `/{}`", version_path.join("/")),

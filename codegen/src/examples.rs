@@ -60,7 +60,7 @@ pub fn check(set: &ContractSet) -> Result<(), Error> {
 /// `missing`, or the root when none does literally.
 fn find_ref(document: &Value, missing: &str) -> (String, String) {
     let mut found = None;
-    refs::for_each_object(document, |map, rel| {
+    crate::walk::for_each_object(document, |map, rel| {
         if let Some(Value::String(reference)) = map.get("$ref") {
             let path = reference.split('#').next().unwrap_or_default();
             if found.is_none() && !path.is_empty() && missing.ends_with(path) {
@@ -74,7 +74,7 @@ fn find_ref(document: &Value, missing: &str) -> (String, String) {
 fn check_patterns(set: &ContractSet, problems: &mut Diagnostics) {
     for (name, schema) in &set.bundle.definitions {
         let (file, base) = &set.bundle.origins[name];
-        refs::for_each_object(schema, |map, rel| {
+        crate::walk::for_each_object(schema, |map, rel| {
             if let Some(Value::String(pattern)) = map.get("pattern")
                 && let Err(e) = regress::Regex::new(pattern) {
                     problems.push(

@@ -211,7 +211,7 @@ fn locate(set: &ContractSet, schemas_dir: &Path, root: &str, outcome: Diff) -> V
                 Some(tail) => tail.split_once('/').map_or((tail, String::new()), |(n, r)| (n, format!("/{r}"))),
                 Option::None => (root, inner.to_owned()),
             };
-            let name = crate::refs::unescape(name);
+            let name = crate::pointer::unescape(name);
             let (file, pointer) = match set.bundle.origins.get(&name) {
                 Some((file, base)) => (file.clone(), format!("{base}{rest}")),
                 Option::None => (set.bundle.origins.get(root).map(|(f, _)| f.clone()).unwrap_or_default(), rest),

@@ -38,11 +38,13 @@ mod locate;
 mod model;
 mod naming;
 mod output;
+mod pointer;
 mod refs;
 mod registry;
 mod switch;
 mod types;
 mod upcast;
+mod walk;
 mod workspace;
 mod write;
 

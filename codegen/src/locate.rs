@@ -9,7 +9,7 @@ pub fn position_of(text: &str, pointer: &str) -> Option<(usize, usize)> {
     if !pointer.is_empty() && !pointer.starts_with('/') {
         return None;
     }
-    let tokens = crate::refs::tokens(pointer);
+    let tokens = crate::pointer::tokens(pointer);
     let bytes = text.as_bytes();
     let mut at = skip_ws(bytes, 0);
     for token in &tokens {

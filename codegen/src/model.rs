@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::config::{Config, Formats};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::discover::{FileKind, SchemaFiles};
-use crate::documents::Documents;
+use crate::documents::{Documents, RemoteDocument};
 use crate::naming;
 use crate::refs::{self, Bundle, Target};
 
@@ -65,18 +65,6 @@ pub struct ContractSet {
     /// relative `path` made relative to the repository.
     pub runtime: crate::config::Runtime,
 }
-
-/// A schema document served from a local folder in place of its URL.
-#[derive(Debug, Clone)]
-pub struct RemoteDocument {
-    /// Its URL.
-    pub uri: String,
-    /// Where the generated crate keeps a copy, relative to its root.
-    pub copy: String,
-    /// Its text, verbatim.
-    pub text: String,
-}
-
 
 /// One version of one event.
 #[derive(Debug, Clone)]
@@ -468,7 +456,7 @@ fn check_routing(config: &Config, files: &SchemaFiles, events: &[EventContract],
         }
         let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
         for field in subject_fields(subject) {
-            let property = schema.pointer(&format!("/properties/{}", refs::escape(field)));
+            let property = schema.pointer(&format!("/properties/{}", crate::pointer::escape(field)));
             let is_string = property.is_some_and(|p| p.get("type") == Some(&Value::from("string")) || p.get("enum").is_some());
             if !required.contains(&field) || !is_string {
                 problems.push(
@@ -609,7 +597,7 @@ fn mandatory_refs(schema: &Value, at: String, out: &mut Vec<(String, String)>) {
     if let (Some(required), Some(properties)) = (required, properties) {
         for name in required.iter().filter_map(Value::as_str) {
             if let Some(property) = properties.get(name) {
-                mandatory_refs(property, format!("{at}/properties/{}", refs::escape(name)), out);
+                mandatory_refs(property, format!("{at}/properties/{}", crate::pointer::escape(name)), out);
             }
         }
     }
@@ -632,7 +620,7 @@ fn envelope_spec(
         ));
         return None;
     }
-    let split = |pointer: &str| -> Vec<String> { refs::tokens(pointer) };
+    let split = |pointer: &str| -> Vec<String> { crate::pointer::tokens(pointer) };
     let type_path = split(&config.type_pointer);
     let version_path = config.version_pointer.as_deref().map(split).unwrap_or_default();
     let payload_path = split(&config.payload_pointer);

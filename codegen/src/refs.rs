@@ -15,6 +15,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::discover::{FileKind, SchemaFiles};
 use crate::documents::{Documents, Place};
 use crate::naming;
+use crate::walk::for_each_object;
 
 /// A schema location: file (relative to the schemas folder) and pointer.
 pub type Target = (String, String);
@@ -27,9 +28,6 @@ pub struct Bundle {
     /// Where each definition came from.
     pub origins: BTreeMap<String, Target>,
 }
-
-/// Keywords whose values are data, not schemas: never look for `$ref` there.
-const DATA_KEYWORDS: &[&str] = &["enum", "const", "default", "examples", "example"];
 
 /// Builds definitions for `roots` (target, chosen name) and everything they
 /// reference, transitively.
@@ -101,63 +99,6 @@ pub fn bundle(files: &SchemaFiles, documents: &Documents, roots: &[(Target, Stri
 /// `[remotes]` document.
 pub const OPAQUE_REF: &str = "x-opaque-ref";
 
-/// Calls `visit` with every schema object below `value` (itself included)
-/// and its pointer relative to `value`: it walks into keywords that hold
-/// schemas, and through the maps of `properties`, `$defs` and the like,
-/// whose keys are names (a property may be called `default` or `enum`),
-/// to the schemas they map to. Iterative: deep schemas must not overflow
-/// the stack.
-pub fn for_each_object(value: &Value, mut visit: impl FnMut(&serde_json::Map<String, Value>, &str)) {
-    let mut stack = vec![(value, String::new())];
-    while let Some((node, rel)) = stack.pop() {
-        match node {
-            Value::Object(map) => {
-                visit(map, &rel);
-                for (child, at) in schema_children(map, &rel) {
-                    stack.push((child, at));
-                }
-            }
-            Value::Array(items) => {
-                for (index, child) in items.iter().enumerate() {
-                    stack.push((child, format!("{rel}/{index}")));
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The values below a schema object that are schemas or arrays of schemas,
-/// with their pointers: keywords that hold data (`enum`, `examples`, ...,
-/// `x-` extensions) are not looked into; the values of name maps
-/// (`properties`, `$defs`, ...) are schemas whatever their names.
-pub fn schema_children<'v>(map: &'v serde_json::Map<String, Value>, at: &str) -> Vec<(&'v Value, String)> {
-    let mut children = Vec::new();
-    for (key, child) in map {
-        if is_data_keyword(key) {
-            continue;
-        }
-        let child_at = format!("{at}/{}", escape(key));
-        match child {
-            Value::Object(named) if SCHEMA_MAPS.contains(&key.as_str()) => {
-                children.extend(named.iter().map(|(name, schema)| (schema, format!("{child_at}/{}", escape(name)))));
-            }
-            Value::Object(_) | Value::Array(_) => children.push((child, child_at)),
-            _ => {}
-        }
-    }
-    children
-}
-
-/// Keywords whose value maps names to schemas.
-const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
-
-/// Calls `visit` with every schema object below `schema` (itself
-/// included), as [`for_each_object`] walks them.
-pub fn for_each_schema(schema: &Value, mut visit: impl FnMut(&serde_json::Map<String, Value>)) {
-    for_each_object(schema, |map, _| visit(map));
-}
-
 /// Collects every `$ref` below `value`: (pointer in the file, the reference,
 /// pointer of the `$ref` string relative to `value`).
 fn rewrite_refs(value: &Value, base: &str, out: &mut Vec<(String, String, String)>) {
@@ -167,30 +108,6 @@ fn rewrite_refs(value: &Value, base: &str, out: &mut Vec<(String, String, String
         }
     });
     out.sort();
-}
-
-/// Escapes one JSON pointer token (RFC 6901).
-pub fn escape(token: &str) -> String {
-    jsonptr::Token::new(token).encoded().to_owned()
-}
-
-/// Unescapes one JSON pointer token (a malformed escape stays as written).
-pub fn unescape(token: &str) -> String {
-    jsonptr::Token::from_encoded(token).map_or_else(|_| token.to_owned(), |token| token.decoded().into_owned())
-}
-
-/// The unescaped tokens of a JSON pointer (`""` has none).
-pub fn tokens(pointer: &str) -> Vec<String> {
-    match pointer.strip_prefix('/') {
-        Some(rest) => rest.split('/').map(unescape).collect(),
-        None => Vec::new(),
-    }
-}
-
-/// Whether a keyword's value is data, not a schema (`enum`, `examples`,
-/// an `x-` extension, ...).
-pub fn is_data_keyword(key: &str) -> bool {
-    DATA_KEYWORDS.contains(&key) || key.starts_with("x-")
 }
 
 fn pointer_mut<'v>(value: &'v mut Value, pointer: &str) -> &'v mut Value {

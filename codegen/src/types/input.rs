@@ -1,0 +1,316 @@
+//! What typify is given: each definition as a Rust type can read it. Rules
+//! no type expresses go to validation, unions and `$ref`s are read as the
+//! schema's dialect says, and facts typify does not carry (PII, nullable
+//! optional fields) are tagged for the passes over its output.
+
+use serde_json::{Map, Value};
+
+use crate::config::FormatMapping;
+use crate::diagnostics::{Diagnostics, Error};
+use crate::model::ContractSet;
+use crate::refs;
+
+/// Keywords that only narrow what is valid and that no Rust type can say
+/// (negation, conditions, rules over property names or array contents).
+/// typify does not see them, so the type is wider than the schema, never
+/// narrower; validation enforces them.
+pub(super) const VALIDATION_ONLY: &[&str] = &[
+    "not",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "dependencies",
+    "propertyNames",
+    "patternProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "prefixItems",
+    "additionalItems",
+    // Dynamic references resolve by the path validation took: no static type.
+    "$dynamicRef",
+    "$recursiveRef",
+];
+
+/// Keywords that only annotate: removed before typify sees the schema.
+pub(super) const ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "examples", "deprecated", "readOnly", "writeOnly"];
+
+/// The definitions as typify should see them; `loose` ones as any JSON.
+pub(super) fn typify_input(set: &ContractSet, bundle: &refs::Bundle, loose: &std::collections::BTreeSet<String>) -> Result<Vec<(String, schemars08::schema::Schema)>, Error> {
+    let mut problems = Diagnostics::default();
+    let mut definitions = Vec::new();
+    for (name, schema) in &bundle.definitions {
+        let (file, base) = &bundle.origins[name];
+        let prepared = if loose.contains(name) {
+            serde_json::json!({"description": schema.get("description").cloned().unwrap_or(Value::Null)}).as_object().map(|m| Value::Object(m.clone().into_iter().filter(|(_, v)| !v.is_null()).collect())).unwrap_or_default()
+        } else {
+            let legacy = set.files.files.get(file).is_some_and(|f| crate::dialect::Dialect::of_or_default(&f.value).ref_hides_siblings());
+            prepare(schema, &Reading { formats: &set.formats, legacy, definitions: &bundle.definitions }, true)
+        };
+        match serde_json::from_value::<schemars08::schema::Schema>(prepared) {
+            Ok(schema) => definitions.push((name.clone(), schema)),
+            Err(e) => problems.push(refs::located(&set.files, file, base, "unsupported", format!("typify cannot read this schema: {e}"))),
+        }
+    }
+    problems.finish()?;
+    Ok(definitions)
+}
+
+/// The schema as typify should see it.
+/// How a definition's schemas are read: the set's formats, and whether its
+/// document's dialect ignores a `$ref`'s siblings (draft 7 and before).
+pub(super) struct Reading<'a> {
+    formats: &'a crate::config::Formats,
+    legacy: bool,
+    /// The bundle's definitions, to see what a `$ref` branch holds.
+    definitions: &'a std::collections::BTreeMap<String, Value>,
+}
+
+pub(super) fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> Value {
+    let formats = reading.formats;
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let map = &ref_with_siblings(&typed_view(map, reading), reading.legacy);
+    let mut out = Map::new();
+    let has_ref = map.contains_key("$ref");
+    for (key, value) in map {
+        if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") {
+            continue;
+        }
+        // typify names types after nested titles and merges equal names
+        // silently; names come from the bundle instead.
+        if key == "title" && !is_root {
+            continue;
+        }
+        // Beside a `$ref`, other keywords would make typify merge schemas;
+        // annotations there say nothing about the type.
+        if has_ref && key != "$ref" && matches!(key.as_str(), "description" | "title" | "default") {
+            continue;
+        }
+        // `default` only annotates; absent stays absent (see
+        // `normalize_optional_fields`).
+        if key == "default" {
+            continue;
+        }
+        // typify's checks for non-string enum values compare `f64`s, which
+        // numbers are not here; the values are asserted by validation.
+        if (key == "enum" || key == "const") && !only_strings_or_null(value) {
+            continue;
+        }
+        if key == "format" {
+            let mapping = match value.as_str() {
+                Some("uuid") => formats.uuid,
+                Some("date-time") => formats.date_time,
+                _ => FormatMapping::String,
+            };
+            if mapping == FormatMapping::String {
+                continue;
+            }
+        }
+        let value = match key.as_str() {
+            "enum" | "const" | "default" => value.clone(),
+            "properties" | "$defs" | "definitions" => Value::Object(
+                value
+                    .as_object()
+                    .map(|props| props.iter().map(|(k, v)| (k.clone(), prepare(v, reading, false))).collect())
+                    .unwrap_or_default(),
+            ),
+            _ => match value {
+                Value::Array(items) => Value::Array(items.iter().map(|v| prepare(v, reading, false)).collect()),
+                Value::Object(_) => prepare(value, reading, false),
+                other => other.clone(),
+            },
+        };
+        out.insert(key.clone(), value);
+    }
+    if !is_root && !map.contains_key("description")
+        && let Some(title) = map.get("title") {
+            out.insert("description".to_owned(), title.clone());
+        }
+    mark_properties(map, &mut out);
+    Value::Object(out)
+}
+
+/// A `$ref` beside other rules, as its dialect reads it: in draft 7 and
+/// before the siblings are ignored, so the type follows the `$ref` alone;
+/// from 2019-09 both apply, so the type is the `allOf` of the two (typify
+/// merges it: a `$ref` to a base object beside more `properties` keeps
+/// every field). Annotations beside a `$ref` say nothing about the type.
+pub(super) fn ref_with_siblings(map: &Map<String, Value>, legacy: bool) -> Map<String, Value> {
+    let Some(reference) = map.get("$ref") else { return map.clone() };
+    let annotation = |key: &str| ANNOTATIONS.contains(&key) || key.starts_with("x-") || matches!(key, "title" | "description" | "default" | "$ref" | "$defs" | "definitions");
+    let rules: Map<String, Value> = map.iter().filter(|(key, _)| !annotation(key)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut out: Map<String, Value> = map.iter().filter(|(key, _)| annotation(key) && key.as_str() != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect();
+    if legacy || rules.is_empty() {
+        out.insert("$ref".to_owned(), reference.clone());
+    } else {
+        out.insert("allOf".to_owned(), Value::Array(vec![serde_json::json!({"$ref": reference}), Value::Object(rules)]));
+    }
+    out
+}
+
+/// What of a schema its Rust type follows: the keywords of
+/// [`VALIDATION_ONLY`] go (with what they would make typify read wrongly),
+/// and a schema that does not say its type becomes `serde_json::Value`:
+/// JSON Schema applies `properties` only to objects, `pattern` only to
+/// strings and so on, so a value of any type may be valid there.
+pub(super) fn typed_view(map: &Map<String, Value>, reading: &Reading<'_>) -> Map<String, Value> {
+    let mut map = map.clone();
+    // A union whose every branch holds only strings (a known value or a
+    // pattern, an enum `$ref` or any string) takes any string: typify would
+    // make a struct of optional subtypes no string decodes into.
+    for key in ["anyOf", "oneOf"] {
+        if map.get(key).and_then(Value::as_array).is_some_and(|branches| !branches.is_empty() && branches.iter().all(|b| only_strings(b, reading.definitions, 0))) {
+            map.remove(key);
+            map.insert("type".to_owned(), Value::from("string"));
+        }
+    }
+    let widens_properties = map.contains_key("patternProperties");
+    // 2020-12 `items` is the rest after `prefixItems`; draft-7 array `items` is a tuple.
+    let items_is_partial = map.contains_key("prefixItems") || map.get("items").is_some_and(Value::is_array);
+    map.retain(|key, _| !VALIDATION_ONLY.contains(&key.as_str()));
+    // String lengths and patterns are checked by validation (generated
+    // checks, see `checks`), not by a newtype per constrained string: the
+    // field stays a `String`, and the crate stays lean.
+    map.remove("minLength");
+    map.remove("maxLength");
+    map.remove("pattern");
+    // Beside a union, typify merges every sibling into each branch; counts
+    // of properties and items say nothing of the type, and merged into a
+    // branch that refers back to this schema they never end (a stack
+    // overflow in typify). Validation checks them.
+    if map.contains_key("anyOf") || map.contains_key("oneOf") {
+        for count in ["minProperties", "maxProperties", "minItems", "maxItems", "uniqueItems"] {
+            map.remove(count);
+        }
+    }
+    if widens_properties {
+        map.remove("additionalProperties");
+    }
+    if items_is_partial {
+        map.remove("items");
+    }
+    // A branch that does not say its type can match a value of any type:
+    // `anyOf`/`oneOf` over it is no type; in `allOf` it only narrows.
+    for key in ["anyOf", "oneOf"] {
+        if map.get(key).and_then(Value::as_array).is_some_and(|branches| branches.iter().any(|b| !says_its_type(b))) {
+            map.remove(key);
+        }
+    }
+    if let Some(Value::Array(branches)) = map.get_mut("allOf") {
+        branches.retain(says_its_type);
+        if branches.is_empty() {
+            map.remove("allOf");
+        }
+    }
+    // typify names enum variants after the values; values that differ only
+    // in symbols would make one name (`"foo\nbar"`, `"foobar"`).
+    if map.get("enum").and_then(Value::as_array).is_some_and(|values| variant_names_collide(values)) {
+        map.remove("enum");
+    }
+    if !says_its_type(&Value::Object(map.clone())) {
+        map.retain(|key, _| key == "description" || key == "title" || key.starts_with("x-"));
+    }
+    map
+}
+
+pub(super) fn variant_names_collide(values: &[Value]) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    values
+        .iter()
+        .filter_map(Value::as_str)
+        .any(|v| !seen.insert(v.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()))
+}
+
+/// Whether a schema names the JSON type of its values, so that typify's
+/// reading of it cannot refuse a value of another type the schema allows.
+pub(super) fn says_its_type(schema: &Value) -> bool {
+    let Value::Object(map) = schema else { return false };
+    map.contains_key("type")
+        || map.contains_key("$ref")
+        || map.get("enum").is_some_and(only_strings_or_null)
+        || map.get("const").is_some_and(only_strings_or_null)
+        || ["allOf", "anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(says_its_type)))
+}
+
+/// Whether every value a schema accepts is a string: it says `type:
+/// string`, lists only strings, or refers to or unites such schemas.
+pub(super) fn only_strings(schema: &Value, definitions: &std::collections::BTreeMap<String, Value>, depth: usize) -> bool {
+    let Value::Object(map) = schema else { return false };
+    let all_strings = |values: &Value| match values {
+        Value::Array(values) => !values.is_empty() && values.iter().all(Value::is_string),
+        other => other.is_string(),
+    };
+    if depth > 16 {
+        return false;
+    }
+    match map.get("type") {
+        Some(Value::String(t)) if t == "string" => return true,
+        Some(Value::Array(types)) if types.len() == 1 && types[0] == "string" => return true,
+        Some(_) => return false,
+        None => {}
+    }
+    map.get("enum").is_some_and(all_strings)
+        || map.get("const").is_some_and(all_strings)
+        || map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")).and_then(|name| definitions.get(name)).is_some_and(|target| only_strings(target, definitions, depth + 1))
+        || ["anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(|b| only_strings(b, definitions, depth + 1))))
+}
+
+pub(super) fn only_strings_or_null(value: &Value) -> bool {
+    let plain = |v: &Value| v.is_string() || v.is_null();
+    match value {
+        Value::Array(values) => values.iter().all(plain),
+        other => plain(other),
+    }
+}
+
+/// typify has no per-property hook, so properties that need more than
+/// typify gives are tagged in their description and found by the tag in the
+/// output: optional properties that allow `null`, and `x-pii` properties.
+pub(super) const NULLABLE_OPTIONAL_TAG: &str = "@@nullable-optional@@";
+pub(super) const PII_TAG: &str = "@@pii@@";
+
+pub(super) fn tag_description(schema: &mut Map<String, Value>, tag: &str) {
+    let description = schema.get("description").and_then(Value::as_str).unwrap_or_default();
+    let tagged = format!("{description}{tag}");
+    schema.insert("description".to_owned(), Value::String(tagged));
+}
+
+pub(super) fn mark_properties(source: &Map<String, Value>, out: &mut Map<String, Value>) {
+    let required: Vec<&str> = source
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let Some(Value::Object(properties)) = out.get_mut("properties") else { return };
+    for (name, schema) in properties.iter_mut() {
+        let Value::Object(schema_map) = schema else { continue };
+        let is_pii = source.get("properties").and_then(|p| p.get(name)).and_then(|p| p.get("x-pii")) == Some(&Value::Bool(true));
+        if is_pii {
+            tag_description(schema_map, PII_TAG);
+        }
+        if !required.contains(&name.as_str()) && allows_null(schema) {
+            let Value::Object(schema_map) = schema else { continue };
+            tag_description(schema_map, NULLABLE_OPTIONAL_TAG);
+        }
+    }
+}
+
+pub(super) fn allows_null(schema: &Value) -> bool {
+    let has_null = |v: Option<&Value>| match v {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(items)) => items.iter().any(|i| i == "null"),
+        _ => false,
+    };
+    has_null(schema.get("type"))
+        || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.contains(&Value::Null))
+        || schema.get("const") == Some(&Value::Null)
+        || ["anyOf", "oneOf"]
+            .iter()
+            .any(|k| schema.get(*k).and_then(Value::as_array).is_some_and(|subs| subs.iter().any(allows_null)))
+}
