@@ -100,6 +100,15 @@ impl fmt::Display for Number {
     }
 }
 
+/// Reads a JSON number (`"20"`, `"2.5e3"`), as typify's newtypes of
+/// numbers parse their values.
+impl std::str::FromStr for Number {
+    type Err = serde_json::Error;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse::<serde_json::Number>().map(Number::from)
+    }
+}
+
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
@@ -151,6 +160,8 @@ mod tests {
         assert!(twenty == 20.0 && twenty > 19.5 && twenty.get() * 2.0 == 40.0);
         assert_eq!(serde_json::to_string(&Number::from(2.5)).unwrap(), "2.5");
         assert_eq!(serde_json::to_string(&Number::from(7_u32)).unwrap(), "7");
+        assert_eq!("2.5".parse::<Number>().unwrap(), 2.5);
+        assert!("two".parse::<Number>().is_err());
     }
 
     #[test]
