@@ -47,13 +47,7 @@ impl Dialect {
     /// it means, 2020-12 where it names none or one not read here (both
     /// reported by the model's own check).
     pub fn of_or_default(document: &Value) -> Dialect {
-        Dialect::of(document).unwrap_or_else(|named| Dialect::meant(&named).unwrap_or(Dialect::Draft2020_12))
-    }
-
-    /// The dialect a misspelt URI means (see [`Dialect::nearest`]).
-    pub fn meant(named: &str) -> Option<Dialect> {
-        let uri = Dialect::nearest(named)?;
-        URIS.iter().find(|(known, _)| *known == uri).map(|(_, dialect)| *dialect)
+        Dialect::of(document).unwrap_or_else(|named| Dialect::nearest(&named).map_or(Dialect::Draft2020_12, |(_, dialect)| dialect))
     }
 
     /// The names the dialects are written by, for a message.
@@ -62,17 +56,17 @@ impl Dialect {
     }
 
     /// The dialect URI a misspelt one means (`https` for `http`, `-org` for
-    /// `.org`): the nearest that names the same draft, as draft 3 is a
-    /// dialect of its own and not a misspelt draft 4.
-    pub fn nearest(named: &str) -> Option<&'static str> {
+    /// `.org`), with its dialect: the nearest that names the same draft, as
+    /// draft 3 is a dialect of its own and not a misspelt draft 4.
+    pub fn nearest(named: &str) -> Option<(&'static str, Dialect)> {
         let draft = |uri: &str| uri.split(['/', '#']).find(|part| part.starts_with("draft-") || part.starts_with("20")).map(str::to_owned);
         let named_draft = draft(named)?;
         URIS.iter()
             .filter(|(uri, _)| draft(uri).as_deref() == Some(named_draft.as_str()))
-            .map(|(uri, _)| (strsim::levenshtein(uri, named), *uri))
-            .filter(|(distance, _)| *distance <= 9)
+            .map(|(uri, dialect)| (strsim::levenshtein(uri, named), *uri, *dialect))
+            .filter(|(distance, _, _)| *distance <= 9)
             .min()
-            .map(|(_, uri)| uri)
+            .map(|(_, uri, dialect)| (uri, dialect))
     }
 
     /// Whether a `$ref`'s siblings are ignored, its `$id` included (draft 7
@@ -161,9 +155,9 @@ mod tests {
 
     #[test]
     fn a_misspelt_dialect_is_answered_with_the_one_it_means() {
-        assert_eq!(Dialect::nearest("http://json-schema-org/draft-07/schema#"), Some("http://json-schema.org/draft-07/schema#"));
-        assert_eq!(Dialect::nearest("https://json-schema.org/draft-04/schema"), Some("http://json-schema.org/draft-04/schema"));
-        assert_eq!(Dialect::nearest("http://json-schema.org/draft/2020-12/schema"), Some("https://json-schema.org/draft/2020-12/schema"));
+        assert_eq!(Dialect::nearest("http://json-schema-org/draft-07/schema#"), Some(("http://json-schema.org/draft-07/schema#", Dialect::Draft7)));
+        assert_eq!(Dialect::nearest("https://json-schema.org/draft-04/schema"), Some(("http://json-schema.org/draft-04/schema", Dialect::Draft4)));
+        assert_eq!(Dialect::nearest("http://json-schema.org/draft/2020-12/schema"), Some(("https://json-schema.org/draft/2020-12/schema", Dialect::Draft2020_12)));
         assert_eq!(Dialect::nearest("http://json-schema.org/draft-03/schema#"), None);
         assert_eq!(Dialect::nearest("http://json-schema.org/schema#"), None);
     }

@@ -113,7 +113,7 @@ impl Documents {
             let mut changed = documents.walk(&file.value, &root_base, &|pointer| Place::File { path: path.clone(), pointer }, &mut rewritten);
             // A misspelt dialect URI is read as the one it means (a warning
             // of the model's); the validator is given that one.
-            if let Some(meant) = file.value.get("$schema").and_then(Value::as_str).filter(|_| crate::dialect::Dialect::of(&file.value).is_err()).and_then(crate::dialect::Dialect::nearest) {
+            if let Some(meant) = file.value.get("$schema").and_then(Value::as_str).filter(|_| crate::dialect::Dialect::of(&file.value).is_err()).and_then(crate::dialect::Dialect::nearest).map(|(uri, _)| uri) {
                 rewritten["$schema"] = Value::from(meant);
                 changed = true;
             }

@@ -297,7 +297,7 @@ fn check_dialect(file: &crate::discover::SchemaFile, problems: &mut Diagnostics,
         Ok(dialect) => dialect,
         // Published schemas misspell the URI (`json-schema-org`, `https`
         // for draft 7); what they mean is plain, and validators read them.
-        Err(named) if let (Some(dialect), Some(meant)) = (crate::dialect::Dialect::meant(&named), crate::dialect::Dialect::nearest(&named)) => {
+        Err(named) if let Some((meant, dialect)) = crate::dialect::Dialect::nearest(&named) => {
             warnings.push(
                 Diagnostic::new(&file.repo_path, "/$schema", "dialect-misspelt", format!("{named:?} is no dialect URI; read as \"{meant}\""))
                     .help(format!("write \"{meant}\""))
