@@ -196,6 +196,10 @@ pub struct Governance {
     /// payload and each event uses the first one it has.
     #[serde(default)]
     pub idempotency_key: Vec<String>,
+    /// JSON pointer of the envelope field whose value keys a message on a
+    /// log-based broker (Kafka's record key, which picks the partition),
+    /// e.g. `/metadata/partition_key`.
+    pub partition_key: Option<String>,
 }
 
 /// JSON pointers of the envelope fields CloudEvents attributes come from.

@@ -194,9 +194,9 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
     }
 }
 
-/// Rust field paths in the header for the configured governance pointers.
-/// The idempotency key's parts come with whether any reads the event (its
-/// type or version) rather than the header.
+/// The header's governance methods (classification, partition key), and the
+/// idempotency key's parts with whether any reads the event (its type or
+/// version) rather than the header.
 fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<(TokenStream, Vec<TokenStream>, bool), crate::Error> {
     let classify = match &set.governance.classification {
         Some(pointer) => {
@@ -224,7 +224,18 @@ fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File)
             quote!(self.#(#path).*.to_string())
         });
     }
-    Ok((classify, key_parts, reads_event))
+    let partition_key = match &set.governance.partition_key {
+        Some(pointer) => {
+            let path = header_path(set, types, "governance.partition-key", pointer)?;
+            quote! {
+                fn partition_key(&self, _event: &Event) -> ::std::option::Option<::std::string::String> {
+                    ::std::option::Option::Some(self.#(#path).*.to_string())
+                }
+            }
+        }
+        None => quote!(),
+    };
+    Ok((quote!(#classify #partition_key), key_parts, reads_event))
 }
 
 /// A required header field's Rust path, or a diagnostic naming the config key.
@@ -475,7 +486,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
 /// impl (the layout, its decoder, its checks, the governance fields) and
 /// `Envelope`, the runtime's envelope of this header.
 pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, header_checks: Option<bool>) -> Result<TokenStream, crate::Error> {
-    let (classify, key_parts, key_reads_event) = header_expressions(set, spec, types)?;
+    let (governed, key_parts, key_reads_event) = header_expressions(set, spec, types)?;
     let cloudevents = cloudevents(set, types)?;
     let idempotency = if key_parts.is_empty() {
         quote!()
@@ -571,7 +582,7 @@ pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, heade
                 #header_violations
             }
 
-            #classify
+            #governed
 
             #idempotency
         }

@@ -52,6 +52,15 @@ pub trait Header: Sized + Serialize + Debug + Clone + PartialEq {
         crate::encode::serialize_envelope(&Self::LAYOUT, self, event, &mut serializer).expect("generated types always serialize");
         String::from_utf8(out).expect("serde_json writes UTF-8")
     }
+
+    /// The key that decides a message's partition on a log-based broker:
+    /// the value at the set's `governance.partition-key` pointer, so events
+    /// of one key are read in the order they were produced. Where the set
+    /// names none, no key (the broker spreads messages as it likes).
+    fn partition_key(&self, event: &Self::Event) -> Option<String> {
+        let _ = event;
+        None
+    }
 }
 
 /// An event in its envelope. Type and version are not fields: they are read
@@ -78,6 +87,16 @@ impl<H: Header> Envelope<H> {
     /// [`Header::idempotency_key`]).
     pub fn idempotency_key(&self) -> String {
         self.header.idempotency_key(&self.event)
+    }
+
+    /// The partition key of this message (see [`Header::partition_key`]).
+    pub fn partition_key(&self) -> Option<String> {
+        self.header.partition_key(&self.event)
+    }
+
+    /// Where this message is published: the event's `x-topic`, or its type.
+    pub fn topic(&self) -> &'static str {
+        self.event.topic()
     }
 
     /// Decodes an envelope in one pass over `bytes` (the payload is decoded

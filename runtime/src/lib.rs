@@ -18,6 +18,8 @@
 //! * [`encode`]: encoding that fills type and version from the payload's
 //!   type, into a buffer sized from the last message;
 //! * [`subject`]: NATS subjects of envelope-less events;
+//! * [`record`]: envelopes as Kafka records (topic, partition key, headers,
+//!   value), CloudEvents' Kafka binding included;
 //! * [`validation`]: what the types cannot express, checked at run time;
 //! * [`DecodeError`]: the typed error a consumer dead-letters;
 //! * [`formats`]: lossless `uuid` and `date-time` types, so a decoded event
@@ -41,6 +43,7 @@ pub mod integer;
 pub mod layout;
 pub mod number;
 mod prescan;
+pub mod record;
 pub mod subject;
 pub mod upcast;
 pub mod validation;
@@ -79,6 +82,7 @@ pub use event_set::{EventInfo, EventPayload, EventSet, Routed};
 pub use idempotency::{IdempotencyStore, InMemoryIdempotencyStore};
 pub use layout::{EnvelopeLayout, VersionFormat};
 pub use number::Number;
+pub use record::Record;
 pub use subject::SubjectRouted;
 pub use validation::{SchemaValidator, ValidationError, Violation};
 

@@ -31,6 +31,12 @@ impl ::event_contracts::Header for EnvelopeHeader {
         self.check_into(&::event_contracts::validation::At::Root(""), &mut out);
         out
     }
+    fn partition_key(
+        &self,
+        _event: &Event,
+    ) -> ::std::option::Option<::std::string::String> {
+        ::std::option::Option::Some(self.metadata.partition_key.to_string())
+    }
     fn idempotency_key(&self, _event: &Event) -> ::std::string::String {
         [self.id.to_string()].join(":")
     }
