@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod bench;
 mod compat_suite;
 mod conformance;
+mod setup;
 mod synthetic;
 
 use clap::{FromArgMatches, Subcommand};
@@ -42,7 +43,10 @@ enum RepoCommand {
         #[arg(long, value_enum)]
         draft: Option<conformance::Draft>,
     },
-    /// Install what the tests need (a headless browser, a NATS server) and run them all.
+    /// Install what the tests need (a headless browser, NATS, a Kafka-protocol
+    /// broker and librdkafka's build tools) when missing; nothing else.
+    Setup,
+    /// Install what the tests need (as `setup`) and run them all.
     Test {
         /// Passed on to `cargo test`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -75,6 +79,13 @@ fn main() -> ExitCode {
 fn run(root: &std::path::Path, command: RepoCommand) -> ExitCode {
     match command {
         RepoCommand::Test { args } => test(root, &args),
+        RepoCommand::Setup => match setup::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
         RepoCommand::Conformance { suite, draft } => {
             let drafts = draft.map_or_else(|| conformance::Draft::ALL.to_vec(), |draft| vec![draft]);
             match conformance::run(root, &suite, &drafts) {
@@ -121,31 +132,11 @@ fn run(root: &std::path::Path, command: RepoCommand) -> ExitCode {
     }
 }
 
-/// What the tests need beyond Rust, as (Debian package, programs that
-/// provide it): a headless browser for the HTML catalog, and a NATS server
-/// with JetStream for the end-to-end pipeline.
-const TEST_PACKAGES: &[(&str, &[&str])] = &[
-    ("chromium", &["chromium", "chromium-browser"]),
-    ("nats-server", &["nats-server", "/usr/sbin/nats-server"]),
-];
-
 /// Installs what the tests need when it is missing, then runs them all.
 fn test(root: &std::path::Path, args: &[String]) -> ExitCode {
-    let missing: Vec<&str> = TEST_PACKAGES
-        .iter()
-        .filter(|(_, programs)| !programs.iter().any(|program| which::which(program).is_ok()))
-        .map(|(package, _)| *package)
-        .collect();
-    if !missing.is_empty() {
-        eprintln!("installing {} (needed by the tests)", missing.join(", "));
-        let apt_get = |args: &[&str]| {
-            std::process::Command::new("apt-get").env("DEBIAN_FRONTEND", "noninteractive").args(args).status().is_ok_and(|s| s.success())
-        };
-        let installed = apt_get(&["update", "-qq"]) && apt_get(&[&["install", "-y", "-qq"][..], &missing].concat());
-        if !installed {
-            eprintln!("error: could not install {} with apt-get; install them and run `cargo test --workspace`", missing.join(", "));
-            return ExitCode::FAILURE;
-        }
+    if let Err(error) = setup::run() {
+        eprintln!("error: {error}; install it and run `cargo test --workspace`");
+        return ExitCode::FAILURE;
     }
     let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .current_dir(root)
