@@ -54,21 +54,31 @@ enum RepoCommand {
     },
 }
 
-// `cargo xtask compat suite <dir>` (no doc comment, as above).
+// `cargo xtask compat suite <dir>` and `compat fuzz` (no doc comment, as above).
 #[derive(Subcommand)]
 enum SuiteCommand {
     /// Run Confluent Schema Registry's JSON Schema diff cases in a folder.
     Suite { dir: PathBuf },
+    /// Search for wrong verdicts: random schema pairs from a fresh seed,
+    /// each "compatible" verdict checked against a validator on random
+    /// instances (`cargo xtask test` runs 512 cases from a fixed seed).
+    Fuzz {
+        /// How many schema pairs to try.
+        #[arg(long, default_value_t = 10_000)]
+        cases: u32,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = RepoCommand::augment_subcommands(event_contracts_xtask::command()).mut_subcommand("compat", SuiteCommand::augment_subcommands);
     let matches = cli.get_matches();
     let root = event_contracts_xtask::root(&matches);
-    if let Some(("compat", compat)) = matches.subcommand()
-        && let Ok(SuiteCommand::Suite { dir }) = SuiteCommand::from_arg_matches(compat)
-    {
-        return compat_suite::run(&dir);
+    if let Some(("compat", compat)) = matches.subcommand() {
+        match SuiteCommand::from_arg_matches(compat) {
+            Ok(SuiteCommand::Suite { dir }) => return compat_suite::run(&dir),
+            Ok(SuiteCommand::Fuzz { cases }) => return compat_fuzz(&root, cases),
+            Err(_) => {}
+        }
     }
     match RepoCommand::from_arg_matches(&matches) {
         Ok(command) => run(&root, command),
@@ -146,5 +156,28 @@ fn test(root: &std::path::Path, args: &[String]) -> ExitCode {
     match status {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         _ => ExitCode::FAILURE,
+    }
+}
+
+/// Runs the compatibility gate's search for wrong verdicts with `cases`
+/// cases from a seed of this moment (printed, to run a finding again with
+/// `COMPAT_FUZZ_SEED`).
+fn compat_fuzz(root: &std::path::Path, cases: u32) -> ExitCode {
+    let seed = std::env::var("COMPAT_FUZZ_SEED").unwrap_or_else(|_| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        (now.as_nanos() as u64).to_string()
+    });
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .current_dir(root)
+        .args(["test", "--release", "-p", "event-contracts-compat", "--test", "search", "--", "--nocapture"])
+        .env("COMPAT_FUZZ_CASES", cases.to_string())
+        .env("COMPAT_FUZZ_SEED", &seed)
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        _ => {
+            eprintln!("error: the search found a wrong verdict (seed {seed}; rerun with COMPAT_FUZZ_SEED={seed})");
+            ExitCode::FAILURE
+        }
     }
 }
