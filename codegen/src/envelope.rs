@@ -238,14 +238,18 @@ fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File)
     Ok((quote!(#classify #partition_key), key_parts, reads_event))
 }
 
-/// A required header field's Rust path, or a diagnostic naming the config key.
+/// A required header field's Rust path, or a diagnostic at the config key.
 fn header_path(set: &ContractSet, types: &syn::File, key: &str, pointer: &str) -> Result<Vec<Ident>, crate::Error> {
     let keys: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
     crate::types::field_path(types, HEADER_TYPE, &keys).ok_or_else(|| {
-        crate::Error::one(
-            crate::Diagnostic::new(&set.config_path, "", "config-invalid", format!("`{key}` = {pointer:?} is not a required field of the envelope header"))
-                .help("point it at a required envelope field"),
-        )
+        let path: Vec<&str> = key.split('.').collect();
+        crate::Error::one(crate::config::config_problem(
+            &set.config_path,
+            &set.config_text,
+            &path,
+            format!("`{key}` = {pointer:?} is not a required field of the envelope header"),
+            "point it at a required envelope field",
+        ))
     })
 }
 

@@ -34,6 +34,8 @@ pub struct ContractSet {
     pub output_dir: PathBuf,
     /// The config file, relative to the repository.
     pub config_path: PathBuf,
+    /// Its text, so that a problem found later points at the key.
+    pub config_text: String,
     /// Format mapping.
     pub formats: Formats,
     /// What was read looser than written (a misspelt dialect URI).
@@ -138,7 +140,7 @@ impl ContractSet {
         let config_dir = config_path.parent().unwrap_or(Path::new(""));
         let mut problems = Diagnostics::default();
         let files = crate::discover::discover(repo_root, config_dir, &mut problems)?;
-        let remotes = load_remotes(repo_root, config_path, &config, &mut problems);
+        let remotes = load_remotes(repo_root, config_path, &config_text, &config, &mut problems);
         build(config, config_path, &config_text, files, remotes, problems)
     }
 }
@@ -185,10 +187,13 @@ fn build(
             let name = naming::type_name(title.unwrap_or(stem));
             extra_types.push(((file, String::new()), name));
         } else {
-            problems.push(
-                Diagnostic::new(config_path, "", "config-invalid", format!("`extra-types`: no schema file `{file}` in the schemas folder"))
-                    .help("list files relative to the schemas folder, e.g. \"_shared/error.schema.json\""),
-            );
+            problems.push(crate::config::config_problem(
+                config_path,
+                config_text,
+                &["extra-types"],
+                format!("`extra-types`: no schema file `{file}` in the schemas folder"),
+                "list files relative to the schemas folder, e.g. \"_shared/error.schema.json\"",
+            ));
         }
     }
 
@@ -215,6 +220,7 @@ fn build(
         crate_name: config.crate_name.clone(),
         output_dir: normalize(&config_dir.join(&config.output)),
         config_path: config_path.to_path_buf(),
+        config_text: config_text.to_owned(),
         formats: config.formats.clone(),
         files,
         events,
@@ -236,7 +242,8 @@ fn build(
 }
 
 /// Reads every `.json` file below each `[remotes]` folder.
-fn load_remotes(repo_root: &Path, config_path: &Path, config: &Config, problems: &mut Diagnostics) -> Vec<RemoteDocument> {
+fn load_remotes(repo_root: &Path, config_path: &Path, config_text: &str, config: &Config, problems: &mut Diagnostics) -> Vec<RemoteDocument> {
+    let problem = |prefix: &str, message: String, help: &str| crate::config::config_problem(config_path, config_text, &["remotes", prefix], message, help);
     let config_dir = config_path.parent().unwrap_or(Path::new(""));
     let mut remotes = Vec::new();
     for (index, (prefix, folder)) in config.remotes.iter().enumerate() {
@@ -245,10 +252,11 @@ fn load_remotes(repo_root: &Path, config_path: &Path, config: &Config, problems:
         let mut found = Vec::new();
         while let Some(dir) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&dir) else {
-                problems.push(
-                    Diagnostic::new(config_path, "", "config-invalid", format!("`remotes`: cannot read the folder `{}` for {prefix:?}", dir.display()))
-                        .help("point the URL prefix at a folder of schema documents, relative to the config file"),
-                );
+                problems.push(problem(
+                    prefix,
+                    format!("`remotes`: cannot read the folder `{}` for {prefix:?}", dir.display()),
+                    "point the URL prefix at a folder of schema documents, relative to the config file",
+                ));
                 break;
             };
             for entry in entries.flatten() {
@@ -269,7 +277,7 @@ fn load_remotes(repo_root: &Path, config_path: &Path, config: &Config, problems:
                     copy: format!("remotes/{index}/{relative}"),
                     text,
                 }),
-                Err(e) => problems.push(Diagnostic::new(config_path, "", "config-invalid", format!("`remotes`: {}: {e}", path.display()))),
+                Err(e) => problems.push(problem(prefix, format!("`remotes`: {}: {e}", path.display()), "make the file readable, or move it out of the folder")),
             }
         }
     }
