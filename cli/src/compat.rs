@@ -136,7 +136,7 @@ fn policy_name(policy: Policy) -> &'static str {
 /// `cargo xtask compat`: every contract set of `root` against an earlier
 /// tree: `against_dir`, or the revision `against`, or by default the
 /// merge-base with `main` (the commit before HEAD when on `main`).
-pub(crate) fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>) -> ExitCode {
+pub(crate) fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path>, format: FormatArg) -> ExitCode {
     let exported;
     let (old_root, label) = match (against_dir, against) {
         (Some(dir), _) => (dir.to_path_buf(), dir.display().to_string()),
@@ -160,6 +160,7 @@ pub(crate) fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path
     };
     let mut checked = 0;
     let mut breaking = 0;
+    let mut sets = Vec::new();
     let configs = match event_contracts_codegen::contract_sets(root) {
         Ok(configs) => configs,
         Err(error) => {
@@ -178,17 +179,71 @@ pub(crate) fn gate(root: &Path, against: Option<&str>, against_dir: Option<&Path
                 return ExitCode::from(2);
             }
         };
-        if let Some(note) = &report.note {
-            println!("{}: {note}", config.display());
-        }
-        for finding in &report.findings {
-            checked += 1;
-            print_finding(finding);
-            breaking += usize::from(finding.breaking);
+        checked += report.findings.len();
+        breaking += report.findings.iter().filter(|finding| finding.breaking).count();
+        match format {
+            FormatArg::Json => sets.push(set_json(&report)),
+            FormatArg::Text => {
+                if let Some(note) = &report.note {
+                    println!("{}: {note}", config.display());
+                }
+                report.findings.iter().for_each(print_finding);
+            }
         }
     }
-    println!("compat against {label}: {checked} schema(s) checked, {breaking} breaking");
+    match format {
+        FormatArg::Json => {
+            let document = serde_json::json!({"against": label, "checked": checked, "breaking": breaking, "sets": sets});
+            println!("{}", serde_json::to_string_pretty(&document).expect("JSON values always serialize"));
+        }
+        FormatArg::Text => println!("compat against {label}: {checked} schema(s) checked, {breaking} breaking"),
+    }
     if breaking == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// A set's report as JSON: the same facts the text prints, positions as
+/// `{"line", "column"}` (or `null`) as in the diagnostics' JSON.
+fn set_json(report: &compat::SetReport) -> serde_json::Value {
+    use compat::FindingKind;
+    let findings: Vec<serde_json::Value> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let (kind, mode, against) = match &finding.kind {
+                FindingKind::Edited { mode } => ("edited", Some(mode.as_str()), None),
+                FindingKind::Envelope { mode } => ("envelope", Some(mode.as_str()), None),
+                FindingKind::NewVersion { against } => ("new-version", None, Some(against.clone())),
+                FindingKind::NewEvent => ("new-event", None, None),
+                FindingKind::Removed => ("removed", None, None),
+            };
+            let changes: Vec<serde_json::Value> = finding
+                .changes
+                .iter()
+                .map(|located| {
+                    serde_json::json!({
+                        "file": located.file,
+                        "pointer": located.pointer,
+                        "position": located.position.map(|(line, column)| serde_json::json!({"line": line, "column": column})),
+                        "kind": located.change.kind.as_str(),
+                        "breaks": located.change.breaks.map(|breaks| breaks.to_string()),
+                        "message": located.change.message,
+                        "fix": located.change.fix,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "file": finding.file,
+                "event_type": finding.event_type,
+                "version": finding.version,
+                "kind": kind,
+                "mode": mode,
+                "against": against,
+                "breaking": finding.breaking,
+                "changes": changes,
+            })
+        })
+        .collect();
+    serde_json::json!({"config": report.config, "note": report.note, "findings": findings})
 }
 
 fn print_finding(finding: &compat::Finding) {

@@ -75,6 +75,10 @@ enum Command {
         /// compare with instead of a revision.
         #[arg(long, conflicts_with = "against")]
         against_dir: Option<PathBuf>,
+        /// `json`: one JSON document with every finding and change (file,
+        /// pointer, line and column, kind, who breaks, message, fix).
+        #[arg(long, value_enum, default_value_t = compat::FormatArg::Text)]
+        format: compat::FormatArg,
     },
     /// Scaffold a contract set into this workspace: its config, an envelope,
     /// one example event, the xtask crate and alias where missing, and the
@@ -118,7 +122,7 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
         Command::Gen { check, config, force, message_format } => generate::generate(&root, check, force, config, message_format),
         Command::Docs { out } => generate::docs(&root, &out),
         Command::Compat { cmd: Some(cmd), .. } => compat::run(cmd),
-        Command::Compat { cmd: None, against, against_dir } => compat::gate(&root, against.as_deref(), against_dir.as_deref()),
+        Command::Compat { cmd: None, against, against_dir, format } => compat::gate(&root, against.as_deref(), against_dir.as_deref(), format),
         Command::Init { dir } => init::init(&root, &dir),
     }
 }

@@ -85,6 +85,22 @@ fn a_breaking_edit_to_a_released_version_fails_with_its_place() {
     assert!(stdout.contains("/required/1"), "the pointer: {stdout}");
     assert!(stdout.contains("required-added"), "the kind: {stdout}");
     assert!(stdout.contains("placed.v2.schema.json"), "the fix names the next version: {stdout}");
+
+    // The same facts as one JSON document.
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["--root"]).arg(repo).args(["compat", "--format", "json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(report["breaking"], 1, "{report}");
+    let finding = &report["sets"][0]["findings"][0];
+    assert_eq!((finding["event_type"].as_str(), finding["kind"].as_str(), finding["breaking"].as_bool()), (Some("shop.orders.placed"), Some("edited"), Some(true)), "{finding}");
+    let change = &finding["changes"][0];
+    assert_eq!(change["file"], "schemas/orders/placed.v1.schema.json", "{change}");
+    assert_eq!(change["pointer"], "/required/1", "{change}");
+    assert_eq!(change["kind"], "required-added", "{change}");
+    assert!(change["position"]["line"].as_u64().is_some_and(|line| line > 1), "{change}");
+    let text = std::fs::read_to_string(repo.join("schemas/orders/placed.v1.schema.json")).unwrap();
+    let line = text.lines().nth(change["position"]["line"].as_u64().unwrap() as usize - 1).unwrap();
+    assert!(line.contains("\"amount\""), "line:col is where the pointer is: {line}");
 }
 
 #[test]
