@@ -35,6 +35,7 @@ mod examples;
 mod gate;
 pub mod init;
 mod locate;
+mod merge;
 mod model;
 mod naming;
 mod output;

@@ -210,6 +210,7 @@ fn build(
     let mut bundle = refs::bundle(&files, &documents, &roots);
     problems.finish()?;
     check_finite(&files, &bundle)?;
+    crate::merge::merge_all_of(&mut bundle);
     if let Some(envelope) = &envelope {
         strip_envelope_fields(&mut bundle, envelope);
     }

@@ -10,6 +10,188 @@ static PATTERN_1016D5F49A84: ::std::sync::LazyLock<
     ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9-]*$")
         .expect("checked at generation")
 });
+///The pattern "^[a-z][a-z0-9_]*$", compiled on first use.
+static PATTERN_4D6E159900AB: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
+        .expect("checked at generation")
+});
+impl crate::types::EntryInvalidatedV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v1) = &self.cache_keys {
+            if !::event_contracts::validation::all_unique(v1.iter()) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "cache_keys"),
+                        "uniqueItems",
+                        "has non-unique elements",
+                    ),
+                );
+            }
+            for (index3, item2) in v1.iter().enumerate() {
+                if ::event_contracts::validation::shorter_than(item2, 1usize) {
+                    out.push(
+                        ::event_contracts::validation::violation(
+                            &::event_contracts::validation::At::Index(
+                                &::event_contracts::validation::At::Member(
+                                    at,
+                                    "cache_keys",
+                                ),
+                                index3,
+                            ),
+                            "minLength",
+                            "is shorter than 1 characters",
+                        ),
+                    );
+                }
+            }
+        }
+        self.entity
+            .check_into(&::event_contracts::validation::At::Member(at, "entity"), out);
+    }
+}
+impl crate::types::EntryInvalidatedV1Entity {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
+    ) {
+        if ::event_contracts::validation::shorter_than(&self.entity_id, 1usize) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "entity_id"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if !PATTERN_4D6E159900AB.is_match(&self.entity_type) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "entity_type"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9_]*$\"",
+                ),
+            );
+        }
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
+                &self.entity_version,
+            ),
+            1f64,
+        ) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "entity_version"),
+                    "minimum",
+                    "is less than the minimum of 1",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::EntryInvalidatedV2 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v1) = &self.cache_keys {
+            if !::event_contracts::validation::all_unique(v1.iter()) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "cache_keys"),
+                        "uniqueItems",
+                        "has non-unique elements",
+                    ),
+                );
+            }
+            for (index3, item2) in v1.iter().enumerate() {
+                if ::event_contracts::validation::shorter_than(item2, 1usize) {
+                    out.push(
+                        ::event_contracts::validation::violation(
+                            &::event_contracts::validation::At::Index(
+                                &::event_contracts::validation::At::Member(
+                                    at,
+                                    "cache_keys",
+                                ),
+                                index3,
+                            ),
+                            "minLength",
+                            "is shorter than 1 characters",
+                        ),
+                    );
+                }
+            }
+        }
+        self.entity
+            .check_into(&::event_contracts::validation::At::Member(at, "entity"), out);
+        if let ::std::option::Option::Some(v4) = &self.requested_by {
+            if ::event_contracts::validation::shorter_than(v4, 1usize) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "requested_by"),
+                        "minLength",
+                        "is shorter than 1 characters",
+                    ),
+                );
+            }
+        }
+    }
+}
+impl crate::types::EntryInvalidatedV2Entity {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
+    ) {
+        if ::event_contracts::validation::shorter_than(&self.entity_id, 1usize) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "entity_id"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+        if !PATTERN_4D6E159900AB.is_match(&self.entity_type) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "entity_type"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9_]*$\"",
+                ),
+            );
+        }
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(
+                &self.entity_version,
+            ),
+            1f64,
+        ) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "entity_version"),
+                    "minimum",
+                    "is less than the minimum of 1",
+                ),
+            );
+        }
+    }
+}
 impl crate::types::EnvelopeHeader {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]

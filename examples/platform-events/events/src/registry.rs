@@ -58,7 +58,7 @@ pub static EVENTS: &[EventInfo] = &[
         consumers: &["cache-invalidation"],
         deprecated: false,
         classification: None,
-        decoded_is_exact: false,
+        decoded_is_exact: true,
     },
     EventInfo {
         event_type: "cache.entry.invalidated",
@@ -72,7 +72,7 @@ pub static EVENTS: &[EventInfo] = &[
         consumers: &["cache-invalidation"],
         deprecated: false,
         classification: None,
-        decoded_is_exact: false,
+        decoded_is_exact: true,
     },
     EventInfo {
         event_type: "notify.email.requested",

@@ -152,7 +152,9 @@ pub struct EntryInvalidatedV1 {
 #[serde(deny_unknown_fields)]
 #[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct EntryInvalidatedV1Entity {
+    ///Identifier of the entity within its type; also the Kafka partition key of events about it.
     pub entity_id: ::std::string::String,
+    ///Kind of entity (lower snake_case, e.g. customer, workflow_definition).
     pub entity_type: ::std::string::String,
     ///Version of the entity after the change; caches holding an older version are stale.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
@@ -248,7 +250,9 @@ pub struct EntryInvalidatedV2 {
 #[serde(deny_unknown_fields)]
 #[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct EntryInvalidatedV2Entity {
+    ///Identifier of the entity within its type; also the Kafka partition key of events about it.
     pub entity_id: ::std::string::String,
+    ///Kind of entity (lower snake_case, e.g. customer, workflow_definition).
     pub entity_type: ::std::string::String,
     ///Version of the entity after the change; caches holding an older version are stale.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]

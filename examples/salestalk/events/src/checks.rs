@@ -24,6 +24,13 @@ static PATTERN_4D6E159900AB: ::std::sync::LazyLock<
     ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
         .expect("checked at generation")
 });
+///The pattern "^[a-z]{2}-[a-z]+-[0-9]$", compiled on first use.
+static PATTERN_47687DE3386F: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z]{2}-[a-z]+-[0-9]$")
+        .expect("checked at generation")
+});
 impl crate::types::CompletedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
@@ -649,6 +656,145 @@ impl crate::types::PerformedV2EntitiesItem {
                     &::event_contracts::validation::At::Member(at, "value"),
                     "minLength",
                     "is shorter than 1 characters",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::ProvisionedV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v1) = &self.data_retention_days {
+            if ::event_contracts::validation::above(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v1),
+                3650f64,
+            ) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
+                            at,
+                            "data_retention_days",
+                        ),
+                        "maximum",
+                        "is greater than the maximum of 3650",
+                    ),
+                );
+            }
+            if ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(v1),
+                1f64,
+            ) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(
+                            at,
+                            "data_retention_days",
+                        ),
+                        "minimum",
+                        "is less than the minimum of 1",
+                    ),
+                );
+            }
+        }
+        self.plan
+            .check_into(&::event_contracts::validation::At::Member(at, "plan"), out);
+        if !PATTERN_47687DE3386F.is_match(&self.region) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "region"),
+                    "pattern",
+                    "does not match \"^[a-z]{2}-[a-z]+-[0-9]$\"",
+                ),
+            );
+        }
+        if ::event_contracts::validation::longer_than(&self.tenant_name, 200usize) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "tenant_name"),
+                    "maxLength",
+                    "is longer than 200 characters",
+                ),
+            );
+        }
+        if ::event_contracts::validation::shorter_than(&self.tenant_name, 1usize) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "tenant_name"),
+                    "minLength",
+                    "is shorter than 1 characters",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::ProvisionedV1Plan {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v1) = &self.monthly_price {
+            v1.check_into(
+                &::event_contracts::validation::At::Member(at, "monthly_price"),
+                out,
+            );
+        }
+        if ::event_contracts::validation::below(
+            &::event_contracts::validation::AsJsonNumber::as_json_number(&self.seats),
+            1f64,
+        ) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "seats"),
+                    "minimum",
+                    "is less than the minimum of 1",
+                ),
+            );
+        }
+    }
+}
+impl crate::types::ProvisionedV1PlanMonthlyPrice {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
+    ) {
+        ::event_contracts::validation::check_finite(
+            &self.amount,
+            &::event_contracts::validation::At::Member(at, "amount"),
+            out,
+        );
+        if ::event_contracts::Number::is_finite(&self.amount)
+            && ::event_contracts::validation::below(
+                &::event_contracts::validation::AsJsonNumber::as_json_number(
+                    &self.amount,
+                ),
+                0f64,
+            )
+        {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "amount"),
+                    "minimum",
+                    "is less than the minimum of 0",
+                ),
+            );
+        }
+        if !PATTERN_43E30B328479.is_match(&self.currency) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "currency"),
+                    "pattern",
+                    "does not match \"^[A-Z]{3}$\"",
                 ),
             );
         }

@@ -124,6 +124,6 @@ pub static EVENTS: &[EventInfo] = &[
         consumers: &["chat-handler", "metrics-handler"],
         deprecated: false,
         classification: None,
-        decoded_is_exact: false,
+        decoded_is_exact: true,
     },
 ];

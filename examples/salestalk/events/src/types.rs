@@ -645,6 +645,7 @@ pub struct ProvisionedV1Plan {
     on(::event_contracts::Number, into)
 )]
 pub struct ProvisionedV1PlanMonthlyPrice {
+    ///The amount in major units of the currency (e.g. 1250.5 for USD 1,250.50).
     pub amount: ::event_contracts::Number,
     ///ISO 4217 currency code in upper case (e.g. USD, EUR).
     pub currency: ::std::string::String,
