@@ -12,6 +12,7 @@
 //! `subschema` decides inclusion between two flattened nodes, this file
 //! turns the two directions' findings into changes.
 
+mod number;
 mod schema;
 mod subschema;
 #[cfg(test)]

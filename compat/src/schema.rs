@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde_json::{Map, Value};
 
+use crate::number::Num;
+
 /// Which document a pointer points into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Side {
@@ -250,9 +252,9 @@ pub(crate) struct Flat {
     pub never: bool,
     pub types: u8,
     pub enums: Option<(Vec<Value>, String)>,
-    pub lower: Option<Bound<f64>>,
-    pub upper: Option<Bound<f64>>,
-    pub multiple_of: Vec<(f64, String)>,
+    pub lower: Option<Bound<Num>>,
+    pub upper: Option<Bound<Num>>,
+    pub multiple_of: Vec<(Num, String)>,
     pub min_length: Option<Bound<u64>>,
     pub max_length: Option<Bound<u64>>,
     pub patterns: Vec<(String, String)>,
@@ -423,6 +425,15 @@ impl Flat {
             && (lo.value > hi.value || (lo.value == hi.value && (lo.exclusive || hi.exclusive)))
         {
             self.types &= !ty::NUM;
+        }
+        // A number held to one integral value, or to multiples of an
+        // integer, is an integer.
+        let integral_point = matches!(
+            (&self.lower, &self.upper),
+            (Some(lo), Some(hi)) if !lo.exclusive && !hi.exclusive && lo.value == hi.value && lo.value.is_integral()
+        );
+        if integral_point || self.multiple_of.iter().any(|(m, _)| m.is_integral()) {
+            self.types &= !ty::FRAC;
         }
         if let (Some(lo), Some(hi)) = (&self.min_length, &self.max_length)
             && lo.value > hi.value
@@ -675,7 +686,40 @@ impl<'a> Doc<'a> {
             self.merge(&mut flat, loc, &mut visiting);
         }
         flat.finish();
+        self.bound_by_closed_content(&mut flat);
         flat
+    }
+
+    /// A closed object (`additionalProperties: false`, no patterns) has
+    /// at most its declared properties: a `maxProperties` at or above
+    /// their number says nothing, and a `minProperties` above it leaves
+    /// no object at all.
+    fn bound_by_closed_content(&self, flat: &mut Flat) {
+        let is_false = |sub: &Sub| {
+            sub.never
+                || sub
+                    .locs
+                    .iter()
+                    .any(|loc| self.get(loc) == Some(&Value::Bool(false)))
+        };
+        let Some(most) = flat
+            .objects
+            .iter()
+            .filter(|model| model.patterns.is_empty() && model.additional.as_ref().is_some_and(is_false))
+            .map(|model| model.properties.values().filter(|sub| !is_false(sub)).count() as u64)
+            .min()
+        else {
+            return;
+        };
+        if flat.max_props.as_ref().is_some_and(|b| b.value >= most) {
+            flat.max_props = None;
+        }
+        if flat.min_props.as_ref().is_some_and(|b| b.value > most) {
+            flat.types &= !ty::OBJ;
+            if flat.types == 0 {
+                flat.never = true;
+            }
+        }
     }
 
     fn merge(&self, flat: &mut Flat, at: &str, visiting: &mut HashSet<String>) {
@@ -756,7 +800,7 @@ impl<'a> Doc<'a> {
                     if value.is_boolean() {
                         continue; // draft 4's modifier, read with its bound below
                     }
-                    let Some(number) = value.as_f64() else {
+                    let Some(number) = value.as_number().and_then(Num::of) else {
                         own.opaque.push(malformed(&kw(key), value));
                         continue;
                     };
@@ -780,8 +824,8 @@ impl<'a> Doc<'a> {
                         own.upper = tighter(own.upper.take(), bound, |a, b| a < b);
                     }
                 }
-                "multipleOf" => match value.as_f64() {
-                    Some(m) if m > 0.0 => own.multiple_of.push((m, kw(key))),
+                "multipleOf" => match value.as_number().and_then(Num::of) {
+                    Some(m) if m > Num::Int(0) => own.multiple_of.push((m, kw(key))),
                     _ => own.opaque.push(malformed(&kw(key), value)),
                 },
                 "minLength" => own.min_length = count(&mut own.opaque, &kw(key), value),

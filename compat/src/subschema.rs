@@ -12,6 +12,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 
+use crate::number::Num;
+
 use super::schema::{
     ANNOTATIONS, Doc, Flat, Group, Side, Sub, json_eq, pattern_matches, patterns_disjoint, push,
     ty, type_of,
@@ -559,13 +561,9 @@ impl<'a> Checker<'a> {
             }
         }
         for (m, m_at) in &r.multiple_of {
-            let divides = |k: f64| {
-                let q = k / m;
-                (q - q.round()).abs() <= 1e-9 * q.abs().max(1.0)
-            };
             // Integers are multiples of 1, hence of any m that divides 1.
-            if l.multiple_of.iter().any(|(k, _)| divides(*k))
-                || (l.types & ty::FRAC == 0 && divides(1.0))
+            if l.multiple_of.iter().any(|(k, _)| k.is_multiple_of(*m))
+                || (l.types & ty::FRAC == 0 && Num::Int(1).is_multiple_of(*m))
             {
                 continue;
             }
@@ -706,8 +704,7 @@ impl<'a> Checker<'a> {
                 .clone()
                 .iter()
                 .any(|d| d.min >= c.min && self.includes(&d.schema, &c.schema))
-            || (l.min_items.as_ref().is_some_and(|b| b.value >= c.min)
-                && (0..=l.prefix_len()).all(|i| self.includes(&l.item(i), &c.schema)));
+            || self.guaranteed_matches(l, &c.schema) >= c.min;
         let max_ok = match c.max {
             None => true,
             Some(max) => {
@@ -718,6 +715,23 @@ impl<'a> Checker<'a> {
             }
         };
         min_ok && max_ok
+    }
+
+    /// How many items every array of `l` has that `schema` accepts: the
+    /// positions below `minItems` whose item schema it includes.
+    fn guaranteed_matches(&mut self, l: &Flat, schema: &Sub) -> u64 {
+        let present = l.min_items.as_ref().map_or(0, |b| b.value);
+        let prefix = l.prefix_len() as u64;
+        let mut count = 0;
+        for i in 0..present.min(prefix) {
+            if self.includes(&l.item(i as usize), schema) {
+                count += 1;
+            }
+        }
+        if present > prefix && self.includes(&l.item(prefix as usize), schema) {
+            count += present - prefix;
+        }
+        count
     }
 
     fn objects(&mut self, l: &Flat, r: &Flat, lenient: bool) -> Vec<Issue> {
@@ -755,9 +769,19 @@ impl<'a> Checker<'a> {
         }
         names.extend(r.dep_schemas.iter().map(|(n, _)| n.clone()));
 
+        // Names the writer's `propertyNames` refuse never carry a value.
+        let refused: BTreeSet<&String> = names
+            .iter()
+            .filter(|name| {
+                l.property_names.iter().any(|schema| {
+                    let schema = self.flat(schema);
+                    self.validate(&Value::String((*name).clone()), &schema) == Some(false)
+                })
+            })
+            .collect();
         for name in &names {
             let lv = writer_value(name);
-            if self.flat(&lv).never {
+            if refused.contains(name) || self.flat(&lv).never {
                 continue;
             }
             let rv = r.property(name);
@@ -1035,7 +1059,7 @@ impl<'a> Checker<'a> {
             }
             match value {
                 Value::Number(n) => {
-                    let x = n.as_f64().unwrap_or(0.0);
+                    let x = Num::of(n).unwrap_or(Num::Int(0));
                     if let Some(b) = &s.lower {
                         check(Some(x > b.value || (x == b.value && !b.exclusive)))?;
                     }
@@ -1043,8 +1067,7 @@ impl<'a> Checker<'a> {
                         check(Some(x < b.value || (x == b.value && !b.exclusive)))?;
                     }
                     for (m, _) in &s.multiple_of {
-                        let q = x / m;
-                        check(Some((q - q.round()).abs() <= 1e-9 * q.abs().max(1.0)))?;
+                        check(Some(x.is_multiple_of(*m)))?;
                     }
                 }
                 Value::String(text) => {
@@ -1444,9 +1467,9 @@ fn kw_pointer(
 fn old_bound<'b>(
     l: &Flat,
     r: &Flat,
-    lb: &'b Option<super::schema::Bound<f64>>,
-    rb: &'b Option<super::schema::Bound<f64>>,
-) -> &'b Option<super::schema::Bound<f64>> {
+    lb: &'b Option<super::schema::Bound<Num>>,
+    rb: &'b Option<super::schema::Bound<Num>>,
+) -> &'b Option<super::schema::Bound<Num>> {
     if old_flat(l, r).side == l.side {
         lb
     } else {
@@ -1457,9 +1480,9 @@ fn old_bound<'b>(
 fn new_bound<'b>(
     l: &Flat,
     r: &Flat,
-    lb: &'b Option<super::schema::Bound<f64>>,
-    rb: &'b Option<super::schema::Bound<f64>>,
-) -> &'b Option<super::schema::Bound<f64>> {
+    lb: &'b Option<super::schema::Bound<Num>>,
+    rb: &'b Option<super::schema::Bound<Num>>,
+) -> &'b Option<super::schema::Bound<Num>> {
     if new_flat(l, r).side == l.side {
         lb
     } else {
@@ -1467,7 +1490,7 @@ fn new_bound<'b>(
     }
 }
 
-fn bound_text(b: &Option<super::schema::Bound<f64>>) -> String {
+fn bound_text(b: &Option<super::schema::Bound<Num>>) -> String {
     match b {
         None => "none".into(),
         Some(b) if b.exclusive => format!("{} (exclusive)", b.value),
