@@ -15,7 +15,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// The tansu release the project installs and runs.
@@ -55,6 +55,24 @@ fn index_headers(database: &Path, deadline: Instant) {
     }
 }
 
+/// A loopback port that nothing listens on, below the kernel's range of
+/// ephemeral ports: a port the kernel handed out and took back (binding
+/// port 0) may next be given to another test's client as its local port,
+/// or to another broker.
+fn free_port(attempt: u32) -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    hasher.write_u32(attempt);
+    loop {
+        let port = 20_000 + (hasher.finish() % 12_000) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+        hasher.write_u16(port);
+    }
+}
+
 /// A tansu broker on a free loopback port, its records in `dir`.
 pub struct Tansu {
     child: Child,
@@ -67,17 +85,21 @@ impl Tansu {
     /// Starts a broker storing in `dir` and waits until it accepts
     /// connections.
     pub fn start(dir: &Path) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        Self::start_on(dir, port)
+        let mut last_failure = String::new();
+        for attempt in 0..5 {
+            match Self::try_start(dir, free_port(attempt)) {
+                Ok(broker) => return broker,
+                Err(failure) => last_failure = failure,
+            }
+        }
+        panic!("tansu did not start in 5 attempts; the last: {last_failure}")
     }
 
-    fn start_on(dir: &Path, port: u16) -> Self {
+    fn try_start(dir: &Path, port: u16) -> Result<Self, String> {
         let listener = format!("tcp://127.0.0.1:{port}");
-        let child = Command::new(binary())
+        let log_path = dir.join("tansu.log");
+        let log = std::fs::File::create(&log_path).expect("a log file in the broker's folder");
+        let mut child = Command::new(binary())
             .arg("broker")
             .args([
                 "--listener-url",
@@ -91,27 +113,40 @@ impl Tansu {
             // tansu also reads a `.env`: the broker's own folder has none.
             .current_dir(dir)
             .env_remove("STORAGE_ENGINE")
-            .stdout(Stdio::null())
-            .stderr(
-                std::fs::File::create(dir.join("tansu.log"))
-                    .expect("a log file in the broker's folder"),
-            )
+            // tansu logs to standard output: keep both streams, so that a
+            // broker that exits says why.
+            .stdout(log.try_clone().expect("the log file opens twice"))
+            .stderr(log)
             .spawn()
             .expect("tansu starts");
+        let exited = |child: &mut Child| {
+            child.try_wait().ok().flatten().map(|status| {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                format!("tansu on port {port} exited ({status}); its log:\n{log}")
+            })
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(failure) = exited(&mut child) {
+                return Err(failure);
+            }
             if Instant::now() > deadline {
-                let log = std::fs::read_to_string(dir.join("tansu.log")).unwrap_or_default();
+                let _ = child.kill();
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
                 panic!("tansu did not listen on {port} within 30 s; its log:\n{log}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         index_headers(&dir.join("tansu.db"), deadline);
-        Tansu {
+        // Whatever answered must be this broker, not one that held the port.
+        if let Some(failure) = exited(&mut child) {
+            return Err(failure);
+        }
+        Ok(Tansu {
             child,
             port,
             dir: dir.to_path_buf(),
-        }
+        })
     }
 
     /// What clients bootstrap from.
@@ -123,7 +158,8 @@ impl Tansu {
     pub fn restart(&mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
-        let restarted = Self::start_on(&self.dir.clone(), self.port);
+        let restarted = Self::try_start(&self.dir.clone(), self.port)
+            .unwrap_or_else(|failure| panic!("tansu did not restart: {failure}"));
         let old = std::mem::replace(self, restarted);
         std::mem::forget(old);
     }

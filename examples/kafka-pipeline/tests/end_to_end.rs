@@ -18,6 +18,31 @@ use kafka_pipeline::{
 use platform_events::{Envelope, Latest};
 use rdkafka::consumer::{Consumer as _, StreamConsumer};
 
+/// Fails the whole test binary when a test runs past `seconds`: a client
+/// that waits on a broker that is gone must fail the run, not hang it.
+struct Watchdog(Option<std::sync::mpsc::Sender<()>>);
+
+impl Watchdog {
+    fn arm(test: &'static str, seconds: u64) -> Self {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                finished.recv_timeout(Duration::from_secs(seconds))
+            {
+                eprintln!("{test} ran past {seconds} s: failing the run");
+                std::process::exit(101);
+            }
+        });
+        Watchdog(Some(done))
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        drop(self.0.take());
+    }
+}
+
 /// Creates the topics, retrying while the broker is still starting.
 async fn setup(bootstrap: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -177,6 +202,7 @@ async fn wait_until(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_thousand_events_exactly_once_across_a_kill_rebalances_and_a_broker_restart() {
+    let _watchdog = Watchdog::arm("the hundred thousand events", 900);
     let storage = tempfile::tempdir().unwrap();
     let mut broker = Tansu::start(storage.path());
     let bootstrap = broker.bootstrap();
@@ -278,11 +304,13 @@ async fn a_hundred_thousand_events_exactly_once_across_a_kill_rebalances_and_a_b
     }
     assert_eq!(codes.values().sum::<usize>(), letters.len());
     eprintln!("{} dead letters for {} poison records (a killed member may send one twice; readers de-duplicate by origin)", letters.len(), origins.len());
+    drop(producer);
     drop(broker);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_form_of_record_reaches_the_handler_upcast_to_the_latest_version() {
+    let _watchdog = Watchdog::arm("every form of record", 300);
     let storage = tempfile::tempdir().unwrap();
     let broker = Tansu::start(storage.path());
     let bootstrap = broker.bootstrap();
@@ -332,5 +360,7 @@ async fn every_form_of_record_reaches_the_handler_upcast_to_the_latest_version()
         *expected_by_type.entry(event_contracts::EventSet::event_type(&envelope.event)).or_insert(0usize) += 1;
     }
     assert_eq!(by_type, expected_by_type);
+    // The clients leave while the broker can still answer them.
+    drop((consumer, producer));
     drop(broker);
 }
