@@ -224,6 +224,7 @@ fn set_json(report: &compat::SetReport) -> serde_json::Value {
                         "file": located.file,
                         "pointer": located.pointer,
                         "position": located.position.map(|(line, column)| serde_json::json!({"line": line, "column": column})),
+                        "revision": if located.in_base { "base" } else { "new" },
                         "kind": located.change.kind.as_str(),
                         "breaks": located.change.breaks.map(|breaks| breaks.to_string()),
                         "message": located.change.message,
@@ -272,7 +273,8 @@ fn print_finding(finding: &compat::Finding) {
     for located in &finding.changes {
         let at = located.position.map_or(String::new(), |(line, column)| format!(":{line}:{column}"));
         let change = &located.change;
-        println!("  --> {}{at} {}", located.file.display(), if located.pointer.is_empty() { "/" } else { &located.pointer });
+        let revision = if located.in_base { " (removed: in the base revision)" } else { "" };
+        println!("  --> {}{at} {}{revision}", located.file.display(), if located.pointer.is_empty() { "/" } else { &located.pointer });
         let who = change.breaks.map_or_else(|| "compatible".to_owned(), |b| b.to_string());
         println!("   = {}: {} ({who})", change.kind, change.message);
         if finding.breaking && change.breaks.is_some() && !change.fix.is_empty() {

@@ -70,8 +70,12 @@ pub struct LocatedChange {
     pub file: PathBuf,
     /// JSON pointer in that file.
     pub pointer: String,
-    /// 1-based line and column in the new file, where known.
+    /// 1-based line and column, where known: in the new file, or in the
+    /// base revision's where `in_base`.
     pub position: Option<(usize, usize)>,
+    /// What changed is only in the base revision (a removal): `file`,
+    /// `pointer` and `position` are in its text.
+    pub in_base: bool,
     pub change: Change,
 }
 
@@ -109,7 +113,7 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
             let latest = new.events.iter().filter(|e| e.event_type == event.event_type).map(|e| e.version).max().unwrap_or(event.version);
             outcome.name_next_version(&format!("{}.v{}.schema.json", event.event, latest + 1));
             let breaking = !outcome.compatible;
-            let changes = locate(&new, &schemas_dir, &event.payload_type, outcome);
+            let changes = locate(&new, Some((&old, &before.payload_type)), &schemas_dir, &event.payload_type, outcome);
             report.findings.push(finding(&file, event, FindingKind::Edited { mode }, changes, breaking));
         } else {
             let earlier: Vec<&EventContract> = new
@@ -127,7 +131,7 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
             for other in &against {
                 let old_schema = refs::standalone(&new.bundle, &other.payload_type);
                 let outcome = compare(&new, &old_schema, &new_schema, direction(mode).unwrap_or(Direction::Full));
-                changes.extend(locate(&new, &schemas_dir, &event.payload_type, outcome));
+                changes.extend(locate(&new, Some((&new, &other.payload_type)), &schemas_dir, &event.payload_type, outcome));
             }
             let kind = FindingKind::NewVersion { against: against.iter().map(|e| e.version).collect() };
             report.findings.push(finding(&file, event, kind, changes, false));
@@ -146,7 +150,7 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
         if let Some(direction) = direction(mode) {
             let outcome = compare(&new, &refs::standalone(&old.bundle, HEADER_TYPE), &refs::standalone(&new.bundle, HEADER_TYPE), direction);
             let breaking = !outcome.compatible;
-            let changes = locate(&new, &schemas_dir, HEADER_TYPE, outcome);
+            let changes = locate(&new, Some((&old, HEADER_TYPE)), &schemas_dir, HEADER_TYPE, outcome);
             report.findings.push(Finding {
                 file: schemas_dir.join(&new_envelope.file),
                 event_type: format!("envelope ({})", old_envelope.file),
@@ -200,24 +204,36 @@ fn compare(set: &ContractSet, old: &serde_json::Value, new: &serde_json::Value, 
 
 /// Places each change of `outcome` (pointers into the bundled schema of
 /// `root`) in the file that holds it: `#/$defs/<Name>/rest` is `rest` below
-/// where `<Name>` came from.
-fn locate(set: &ContractSet, schemas_dir: &Path, root: &str, outcome: Diff) -> Vec<LocatedChange> {
+/// where `<Name>` came from. What the new file no longer has (a removed
+/// property) is placed in the `base` revision's text, where it was, when
+/// that set and its root are given.
+fn locate(set: &ContractSet, base: Option<(&ContractSet, &str)>, schemas_dir: &Path, root: &str, outcome: Diff) -> Vec<LocatedChange> {
+    let place = |set: &ContractSet, root: &str, inner: &str| {
+        let (name, rest) = match inner.strip_prefix("/$defs/") {
+            Some(tail) => tail.split_once('/').map_or((tail, String::new()), |(n, r)| (n, format!("/{r}"))),
+            Option::None => (root, inner.to_owned()),
+        };
+        let name = crate::pointer::unescape(name);
+        let (file, pointer) = match set.bundle.origins.get(&name) {
+            Some((file, base)) => (file.clone(), format!("{base}{rest}")),
+            Option::None => (set.bundle.origins.get(root).map(|(f, _)| f.clone()).unwrap_or_default(), rest),
+        };
+        let position = set.files.files.get(&file).and_then(|f| crate::locate::position_of(&f.text, &pointer));
+        (file, pointer, position)
+    };
     outcome
         .changes
         .into_iter()
         .map(|change| {
             let inner = change.pointer.trim_start_matches('#');
-            let (name, rest) = match inner.strip_prefix("/$defs/") {
-                Some(tail) => tail.split_once('/').map_or((tail, String::new()), |(n, r)| (n, format!("/{r}"))),
-                Option::None => (root, inner.to_owned()),
-            };
-            let name = crate::pointer::unescape(name);
-            let (file, pointer) = match set.bundle.origins.get(&name) {
-                Some((file, base)) => (file.clone(), format!("{base}{rest}")),
-                Option::None => (set.bundle.origins.get(root).map(|(f, _)| f.clone()).unwrap_or_default(), rest),
-            };
-            let position = set.files.files.get(&file).and_then(|f| crate::locate::position_of(&f.text, &pointer));
-            LocatedChange { file: schemas_dir.join(&file), pointer, position, change }
+            let (file, pointer, position) = place(set, root, inner);
+            if position.is_none()
+                && let Some((base_set, base_root)) = base
+                && let (base_file, base_pointer, Some(base_position)) = place(base_set, base_root, inner)
+            {
+                return LocatedChange { file: schemas_dir.join(&base_file), pointer: base_pointer, position: Some(base_position), in_base: true, change };
+            }
+            LocatedChange { file: schemas_dir.join(&file), pointer, position, in_base: false, change }
         })
         .collect()
 }

@@ -202,6 +202,9 @@ pub(crate) struct Bound<T> {
 /// "additional" means depends on the node's own declared names).
 #[derive(Clone, Debug)]
 pub(crate) struct ObjectModel {
+    /// The schema that declares it (the target of a `$ref`, not the
+    /// place that refers to it).
+    pub at: String,
     pub properties: BTreeMap<String, Sub>,
     pub patterns: Vec<(String, Sub)>,
     /// `None`: absent (everything allowed).
@@ -968,6 +971,7 @@ impl<'a> Doc<'a> {
             return;
         }
         let mut model = ObjectModel {
+            at: at.to_owned(),
             properties: BTreeMap::new(),
             patterns: Vec::new(),
             additional: None,

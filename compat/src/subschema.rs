@@ -792,7 +792,7 @@ impl<'a> Checker<'a> {
             }
             let l_decl = l.objects.iter().any(|m| m.properties.contains_key(name));
             let r_decl = r.objects.iter().any(|m| m.properties.contains_key(name));
-            let at = push(&push(&nf.at, "properties"), name);
+            let at = property_pointer(&nf, name);
             if l_decl == r_decl {
                 out.extend(found);
             } else if r_decl {
@@ -925,7 +925,10 @@ impl<'a> Checker<'a> {
             }
             out.push(issue(
                 kind(l, K::PropertyNamesNarrowed, K::PropertyNamesExtended),
-                push(&nf.at, "propertyNames"),
+                nf.property_names
+                    .first()
+                    .and_then(Sub::pointer)
+                    .map_or_else(|| push(object_at(&nf), "propertyNames"), str::to_owned),
                 now(
                     l,
                     "property names are now restricted",
@@ -965,7 +968,10 @@ impl<'a> Checker<'a> {
                             K::AdditionalPropertiesNarrowed,
                             K::AdditionalPropertiesExtended,
                         ),
-                        push(&nf.at, "additionalProperties"),
+                        nf.objects
+                            .iter()
+                            .find_map(|m| m.additional.as_ref().and_then(Sub::pointer).map(str::to_owned))
+                            .unwrap_or_else(|| push(object_at(&nf), "additionalProperties")),
                         format!("undeclared properties: {}", first_message(&found)),
                     ));
                     break;
@@ -1005,7 +1011,7 @@ impl<'a> Checker<'a> {
                             K::PatternPropertiesNarrowed,
                             K::PatternPropertiesExtended,
                         ),
-                        push(&push(&nf.at, "patternProperties"), pattern),
+                        push(&push(object_at(&nf), "patternProperties"), pattern),
                         format!("properties matching `{pattern}`: {}", first_message(&found)),
                     ));
                 }
@@ -1462,6 +1468,23 @@ fn kw_pointer(
         (l, l_at)
     };
     at.cloned().unwrap_or_else(|| push(&flat.at, keyword))
+}
+
+/// The object schema of `flat` that a report names: the first that
+/// declares properties, else the first there is (a `$ref`ed shared object,
+/// not the place that refers to it), else the node itself.
+fn object_at(flat: &Flat) -> &str {
+    flat.objects
+        .iter()
+        .find(|m| !m.properties.is_empty())
+        .or(flat.objects.first())
+        .map_or(&flat.at, |m| &m.at)
+}
+
+/// Where property `name` is, or would be, in `flat`'s schema.
+fn property_pointer(flat: &Flat, name: &str) -> String {
+    let declaring = flat.objects.iter().find(|m| m.properties.contains_key(name));
+    push(&push(declaring.map_or_else(|| object_at(flat), |m| &m.at), "properties"), name)
 }
 
 fn old_bound<'b>(

@@ -5,7 +5,7 @@
 /// not prove: a consumer implements them once, and
 /// [`Event::upcast`](crate::Event::upcast) applies them.
 pub trait Upcaster {
-    ///`kfm.ingestion.new_image_available` v1 -> v2: not every v1 value is a v2 value (`asset_refs` is now required).
+    ///`kfm.ingestion.new_image_available` v1 -> v2: not every v1 value is a v2 value (`asset_ref`: no longer declared, and the new content model rejects its old values (type-narrowed at #/$defs/NewImageAvailableV2/additionalProperties: string no longer accepted (was string, now nothing))).
     fn ingestion_new_image_available_v1_to_v2(
         &self,
         value: crate::ingestion::new_image_available::v1::NewImageAvailableV1,

@@ -134,3 +134,33 @@ fn a_compatible_edit_passes_and_removing_a_version_fails() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("shop.orders.placed v1") && stdout.contains("was removed"), "{stdout}");
 }
+
+#[test]
+fn a_property_removed_from_a_shared_object_is_placed_where_it_was_in_the_base_revision() {
+    let dir = repository();
+    let repo = dir.path();
+    let customer = |properties: Value| json!({"type": "object", "additionalProperties": false, "properties": properties});
+    git(repo, &["checkout", "-q", "main"]);
+    write(repo, "schemas/_shared/customer.schema.json", &customer(json!({"id": {"type": "string"}, "tier": {"type": "string"}})));
+    write(repo, "schemas/orders/placed.v1.schema.json", &order_placed(&["order_id"], Some(("customer", json!({"$ref": "../_shared/customer.schema.json"})))));
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "orders carry their customer"]);
+    let base_text = std::fs::read_to_string(repo.join("schemas/_shared/customer.schema.json")).unwrap();
+    git(repo, &["checkout", "-q", "-b", "drop-tier"]);
+    write(repo, "schemas/_shared/customer.schema.json", &customer(json!({"id": {"type": "string"}})));
+    git(repo, &["commit", "-q", "-am", "drop the tier"]);
+
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["--root"]).arg(repo).args(["compat", "--format", "json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stdout));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    let change = &report["sets"][0]["findings"][0]["changes"][0];
+    assert_eq!(change["kind"], "property-removed", "{change}");
+    assert_eq!(change["file"], "schemas/_shared/customer.schema.json", "the shared file, not the event's: {change}");
+    assert_eq!(change["pointer"], "/properties/tier", "{change}");
+    assert_eq!(change["revision"], "base", "the new file has no such place: {change}");
+    let line = base_text.lines().nth(change["position"]["line"].as_u64().unwrap() as usize - 1).unwrap();
+    assert!(line.contains("\"tier\""), "line:col is where it was: {line}");
+
+    let (_, stdout) = gate(repo);
+    assert!(stdout.contains("schemas/_shared/customer.schema.json:") && stdout.contains("in the base revision"), "{stdout}");
+}

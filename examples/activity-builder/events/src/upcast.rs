@@ -5,7 +5,7 @@
 /// not prove: a consumer implements them once, and
 /// [`Event::upcast`](crate::Event::upcast) applies them.
 pub trait Upcaster {
-    ///`JOB_STATUS_CHANGED` v1 -> v2: not every v1 value is a v2 value (`attempt_number` is now required).
+    ///`JOB_STATUS_CHANGED` v1 -> v2: not every v1 value is a v2 value (`attempt`: no longer declared, and the new content model rejects its old values (type-narrowed at #/$defs/JobStatusChangedV2/additionalProperties: integer no longer accepted (was integer, now nothing))).
     fn status_job_status_changed_v1_to_v2(
         &self,
         value: crate::status::job_status_changed::v1::JobStatusChangedV1,

@@ -12,7 +12,7 @@ for crate::cache::entry_invalidated::v2::EntryInvalidatedV2 {
 /// not prove: a consumer implements them once, and
 /// [`Event::upcast`](crate::Event::upcast) applies them.
 pub trait Upcaster {
-    ///`workflow.instance.started` v1 -> v2: not every v1 value is a v2 value (`initiator` is now required).
+    ///`workflow.instance.started` v1 -> v2: not every v1 value is a v2 value (`started_by`: no longer declared, and the new content model rejects its old values (type-narrowed at #/$defs/InstanceStartedV2/additionalProperties: string no longer accepted (was string, now nothing))).
     fn workflow_instance_started_v1_to_v2(
         &self,
         value: crate::workflow::instance_started::v1::InstanceStartedV1,

@@ -5,7 +5,7 @@
 /// not prove: a consumer implements them once, and
 /// [`Event::upcast`](crate::Event::upcast) applies them.
 pub trait Upcaster {
-    ///`classification.performed` v1 -> v2: not every v1 value is a v2 value (`scores` is now required).
+    ///`classification.performed` v1 -> v2: not every v1 value is a v2 value (`confidence`: no longer declared, and the new content model rejects its old values (type-narrowed at #/$defs/PerformedV2/additionalProperties: number no longer accepted (was number, now nothing))).
     fn classification_performed_v1_to_v2(
         &self,
         value: crate::classification::performed::v1::PerformedV1,
