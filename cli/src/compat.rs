@@ -98,6 +98,9 @@ fn diff(old: &Path, new: &Path, mode: ModeArg, policy: PolicyArg, format: Format
                     println!("    fix: {}", change.fix);
                 }
             }
+            for witness in &result.witnesses {
+                println!("{}", witness_text(witness));
+            }
             let verdict = if result.compatible {
                 "compatible"
             } else {
@@ -116,6 +119,17 @@ fn diff(old: &Path, new: &Path, mode: ModeArg, policy: PolicyArg, format: Format
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `witness: {"a": 1}` is valid under the old schema, refused by the new
+/// one at `/a`: its reason.
+fn witness_text(witness: &compat::Witness) -> String {
+    let (valid, refused) = match witness.breaks {
+        compat::Breaks::OldReaders => ("new", "old"),
+        _ => ("old", "new"),
+    };
+    let at = if witness.refused_at.is_empty() { "/" } else { &witness.refused_at };
+    format!("witness: {} is valid under the {valid} schema and refused by the {refused} one at {at}: {}", witness.instance, witness.reason)
 }
 
 fn mode_name(mode: ModeArg) -> &'static str {
@@ -241,6 +255,7 @@ fn set_json(report: &compat::SetReport) -> serde_json::Value {
                 "against": against,
                 "breaking": finding.breaking,
                 "changes": changes,
+                "witnesses": finding.witnesses,
             })
         })
         .collect();
@@ -280,6 +295,9 @@ fn print_finding(finding: &compat::Finding) {
         if finding.breaking && change.breaks.is_some() && !change.fix.is_empty() {
             println!("   = help: {}", change.fix);
         }
+    }
+    for witness in &finding.witnesses {
+        println!("   = {}", witness_text(witness));
     }
 }
 

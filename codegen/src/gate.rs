@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use event_contracts_compat::{Change, Diff, Direction, Formats, Policy, diff_with_formats};
+use event_contracts_compat::{Change, Diff, Direction, Formats, Policy, Witness, diff_with_formats};
 use crate::config::CompatibilityMode;
 use crate::diagnostics::Error;
 use crate::model::{ContractSet, EventContract, HEADER_TYPE};
@@ -46,6 +46,8 @@ pub struct Finding {
     pub changes: Vec<LocatedChange>,
     /// Whether this fails the gate.
     pub breaking: bool,
+    /// Instances that show the break, where they could be built.
+    pub witnesses: Vec<Witness>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,8 +115,9 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
             let latest = new.events.iter().filter(|e| e.event_type == event.event_type).map(|e| e.version).max().unwrap_or(event.version);
             outcome.name_next_version(&format!("{}.v{}.schema.json", event.event, latest + 1));
             let breaking = !outcome.compatible;
+            let witnesses = std::mem::take(&mut outcome.witnesses);
             let changes = locate(&new, Some((&old, &before.payload_type)), &schemas_dir, &event.payload_type, outcome);
-            report.findings.push(finding(&file, event, FindingKind::Edited { mode }, changes, breaking));
+            report.findings.push(Finding { witnesses, ..finding(&file, event, FindingKind::Edited { mode }, changes, breaking) });
         } else {
             let earlier: Vec<&EventContract> = new
                 .events
@@ -148,8 +151,9 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
     if let (Some(old_envelope), Some(new_envelope)) = (&old.envelope, &new.envelope) {
         let mode = new.compatibility.mode;
         if let Some(direction) = direction(mode) {
-            let outcome = compare(&new, &refs::standalone(&old.bundle, HEADER_TYPE), &refs::standalone(&new.bundle, HEADER_TYPE), direction);
+            let mut outcome = compare(&new, &refs::standalone(&old.bundle, HEADER_TYPE), &refs::standalone(&new.bundle, HEADER_TYPE), direction);
             let breaking = !outcome.compatible;
+            let witnesses = std::mem::take(&mut outcome.witnesses);
             let changes = locate(&new, Some((&old, HEADER_TYPE)), &schemas_dir, HEADER_TYPE, outcome);
             report.findings.push(Finding {
                 file: schemas_dir.join(&new_envelope.file),
@@ -158,6 +162,7 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
                 kind: FindingKind::Envelope { mode },
                 changes,
                 breaking,
+                witnesses,
             });
         }
     }
@@ -165,7 +170,7 @@ pub fn check(old_root: &Path, new_root: &Path, config: &Path) -> Result<SetRepor
 }
 
 fn finding(file: &Path, event: &EventContract, kind: FindingKind, changes: Vec<LocatedChange>, breaking: bool) -> Finding {
-    Finding { file: file.to_path_buf(), event_type: event.event_type.clone(), version: event.version, kind, changes, breaking }
+    Finding { file: file.to_path_buf(), event_type: event.event_type.clone(), version: event.version, kind, changes, breaking, witnesses: Vec::new() }
 }
 
 /// The event's `x-compatibility`, or its set's mode.

@@ -15,6 +15,9 @@
 mod number;
 mod schema;
 mod subschema;
+mod witness;
+
+pub use witness::Witness;
 #[cfg(test)]
 mod tests;
 
@@ -253,6 +256,9 @@ pub struct Change {
 pub struct Diff {
     pub changes: Vec<Change>,
     pub compatible: bool,
+    /// For each direction found breaking, an instance that shows it,
+    /// where one can be built.
+    pub witnesses: Vec<Witness>,
 }
 
 /// Stands for the next version's file name in fixes until
@@ -376,9 +382,18 @@ pub fn diff_with_formats(old: &Value, new: &Value, direction: Direction, policy:
         )
         .collect();
     let compatible = changes.iter().all(|c| c.breaks.is_none());
+    let breaks = |who: Breaks| changes.iter().any(|c| c.breaks == Some(who) || c.breaks == Some(Breaks::Both));
+    let mut witnesses = Vec::new();
+    if breaks(Breaks::NewReaders) {
+        witnesses.extend(witness::find(old, new, formats, lenient, Breaks::NewReaders));
+    }
+    if breaks(Breaks::OldReaders) {
+        witnesses.extend(witness::find(new, old, formats, lenient, Breaks::OldReaders));
+    }
     Diff {
         changes,
         compatible,
+        witnesses,
     }
 }
 

@@ -1056,7 +1056,7 @@ impl<'a> Doc<'a> {
 
     /// A `$ref` to a pointer in this document: `#`, `#/json/pointer`,
     /// `#anchor`, or the document's own `$id` with either.
-    fn resolve(&self, reference: &str) -> Option<String> {
+    pub fn resolve(&self, reference: &str) -> Option<String> {
         let fragment = match reference.find('#') {
             Some(hash) => {
                 let base = &reference[..hash];

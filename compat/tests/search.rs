@@ -3,7 +3,8 @@
 //! "compatible" is wrong when an instance is valid under the schema its
 //! writer used and invalid under its reader's (old -> new for backward,
 //! new -> old for forward), as the jsonschema validator decides; proptest
-//! then shrinks the case to a minimal pair.
+//! then shrinks the case to a minimal pair. Every witness the gate shows
+//! for a breaking verdict is checked the same way.
 //!
 //! `cargo test -p event-contracts-compat --test search` runs a fixed number
 //! of cases from a fixed seed; `cargo xtask compat fuzz --cases N` runs more
@@ -272,6 +273,10 @@ static COMPATIBLE_CHANGES: AtomicUsize = AtomicUsize::new(0);
 /// Breaking verdicts, and how many of them the random instances bear out.
 static BREAKING: AtomicUsize = AtomicUsize::new(0);
 static BREAKING_WITNESSED: AtomicUsize = AtomicUsize::new(0);
+/// Breaking verdicts the gate showed a witness for, and those it showed
+/// none for although a random instance was one.
+static GATE_WITNESSED: AtomicUsize = AtomicUsize::new(0);
+static WITNESS_MISSED: AtomicUsize = AtomicUsize::new(0);
 
 /// Fails when a "compatible" verdict has a witness against it.
 fn check(old: &Value, edits: &[Edit], instances: &[Value]) -> Result<(), TestCaseError> {
@@ -286,6 +291,19 @@ fn check(old: &Value, edits: &[Edit], instances: &[Value]) -> Result<(), TestCas
         if !verdict.compatible {
             BREAKING.fetch_add(1, Ordering::Relaxed);
             BREAKING_WITNESSED.fetch_add(usize::from(found.is_some()), Ordering::Relaxed);
+            GATE_WITNESSED.fetch_add(usize::from(!verdict.witnesses.is_empty()), Ordering::Relaxed);
+        }
+        // The gate's own witness must show what it says.
+        for shown in &verdict.witnesses {
+            if witness(writer, reader, std::slice::from_ref(&shown.instance)).is_none() {
+                return Err(TestCaseError::fail(format!(
+                    "{direction:?} witness {} is not valid under the writer's schema and refused by the reader's\nold: {old}\nnew: {new}",
+                    shown.instance
+                )));
+            }
+        }
+        if found.is_some() && verdict.witnesses.is_empty() && !verdict.compatible {
+            WITNESS_MISSED.fetch_add(1, Ordering::Relaxed);
         }
         if verdict.compatible
             && let Some(witness) = found
@@ -307,11 +325,13 @@ fn search(cases: u32) {
     let strategy = (schema(), prop::collection::vec(edit(), 1..4), prop::collection::vec(instance(), 48));
     let result = runner.run(&strategy, |(old, edits, instances)| check(&old, &edits, &instances));
     eprintln!(
-        "compat search: {cases} cases from seed {seed}, {} verdicts asked (shrinking included), {} of them compatible for a changed schema; {} breaking, {} of those borne out by an instance",
+        "compat search: {cases} cases from seed {seed}, {} verdicts asked (shrinking included), {} of them compatible for a changed schema; {} breaking, {} of those borne out by a random instance, {} shown by the gate's own witness ({} with a random instance but no witness of the gate's)",
         VERDICTS.load(Ordering::Relaxed),
         COMPATIBLE_CHANGES.load(Ordering::Relaxed),
         BREAKING.load(Ordering::Relaxed),
-        BREAKING_WITNESSED.load(Ordering::Relaxed)
+        BREAKING_WITNESSED.load(Ordering::Relaxed),
+        GATE_WITNESSED.load(Ordering::Relaxed),
+        WITNESS_MISSED.load(Ordering::Relaxed)
     );
     if let Err(error) = result {
         panic!("{error}");

@@ -85,6 +85,7 @@ fn a_breaking_edit_to_a_released_version_fails_with_its_place() {
     assert!(stdout.contains("/required/1"), "the pointer: {stdout}");
     assert!(stdout.contains("required-added"), "the kind: {stdout}");
     assert!(stdout.contains("placed.v2.schema.json"), "the fix names the next version: {stdout}");
+    assert!(stdout.contains("= witness: {\"order_id\":"), "an old value the new schema refuses: {stdout}");
 
     // The same facts as one JSON document.
     let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["--root"]).arg(repo).args(["compat", "--format", "json"]).output().unwrap();
@@ -93,6 +94,9 @@ fn a_breaking_edit_to_a_released_version_fails_with_its_place() {
     assert_eq!(report["breaking"], 1, "{report}");
     let finding = &report["sets"][0]["findings"][0];
     assert_eq!((finding["event_type"].as_str(), finding["kind"].as_str(), finding["breaking"].as_bool()), (Some("shop.orders.placed"), Some("edited"), Some(true)), "{finding}");
+    let witness = &finding["witnesses"][0];
+    assert_eq!(witness["breaks"], "new-readers", "{finding}");
+    assert!(witness["instance"].get("order_id").is_some() && witness["instance"].get("amount").is_none(), "an old order without the amount: {witness}");
     let change = &finding["changes"][0];
     assert_eq!(change["file"], "schemas/orders/placed.v1.schema.json", "{change}");
     assert_eq!(change["pointer"], "/required/1", "{change}");
