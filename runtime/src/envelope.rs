@@ -103,13 +103,15 @@ impl<H: Header> Envelope<H> {
     /// straight into the variant its type and version name), then validates
     /// it, so a consumer never sees an event that breaks its schema.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let envelope = Self::from_slice_unchecked(bytes)?;
-        if envelope.event.info().decoded_is_exact {
-            envelope.validate()?;
+        // Checked as decoded, then moved once into the envelope: every move
+        // of an envelope is a copy of its largest event.
+        let (header, event) = H::decode(bytes)?;
+        if event.info().decoded_is_exact {
+            Self::check(&header, &event)?;
         } else {
-            envelope.validate_received(bytes)?;
+            Self::check_received(&header, &event, bytes)?;
         }
-        Ok(envelope)
+        Ok(Envelope { header, event })
     }
 
     /// Decodes without validating what the types cannot express.
@@ -126,21 +128,25 @@ impl<H: Header> Envelope<H> {
     /// Checks the header and the payload against every rule of their
     /// schemas, returning every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let mut violations = self.header.violations();
-        violations.extend(self.event.violations(H::LAYOUT.payload_pointer));
-        ValidationError::check(self.event.event_type(), self.event.version(), violations)
+        Self::check(&self.header, &self.event)
+    }
+
+    fn check(header: &H, event: &H::Event) -> Result<(), ValidationError> {
+        let mut violations = header.violations();
+        violations.extend(event.violations(H::LAYOUT.payload_pointer));
+        ValidationError::check(event.event_type(), event.version(), violations)
     }
 
     /// Validates against the message as received: the header as decoded,
     /// the payload as JSON (for events whose decoded value is not exact;
     /// see [`crate::EventInfo::decoded_is_exact`]).
-    fn validate_received(&self, bytes: &[u8]) -> Result<(), ValidationError> {
-        let Ok(json) = serde_json::from_slice::<serde_json::Value>(bytes) else { return self.validate() };
-        let mut violations = self.header.violations();
+    fn check_received(header: &H, event: &H::Event, bytes: &[u8]) -> Result<(), ValidationError> {
+        let Ok(json) = serde_json::from_slice::<serde_json::Value>(bytes) else { return Self::check(header, event) };
+        let mut violations = header.violations();
         let pointer = H::LAYOUT.payload_pointer;
         let payload = json.pointer(pointer).unwrap_or(&serde_json::Value::Null);
-        violations.extend(self.event.json_violations(payload, pointer));
-        ValidationError::check(self.event.event_type(), self.event.version(), violations)
+        violations.extend(event.json_violations(payload, pointer));
+        ValidationError::check(event.event_type(), event.version(), violations)
     }
 
     /// Validates and encodes the envelope, type and version taken from the
