@@ -63,14 +63,14 @@ pub mod wire {
     #[serde(deny_unknown_fields)]
     pub struct EventMetaWire<'a> {
         classification: Classification,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "::event_contracts::optional::present")]
         correlation_id: ::std::option::Option<::std::string::String>,
         event_id: ::event_contracts::formats::Uuid,
         occurred_at: ::event_contracts::formats::DateTime,
         producer: ::std::string::String,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "::event_contracts::optional::present")]
         provenance: ::std::option::Option<Provenance>,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "::event_contracts::optional::present")]
         trace_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", borrow)]
         wire_event_type: ::std::borrow::Cow<'a, str>,

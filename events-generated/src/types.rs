@@ -182,7 +182,11 @@ pub struct EnvelopeHeader {
 pub struct EventMeta {
     pub classification: Classification,
     ///Identifier tying together all events of one workflow (optional but strongly recommended).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     ///Unique identifier of this event instance (UUID); consumers use it for de-duplication and audit.
     pub event_id: ::event_contracts::formats::Uuid,
@@ -190,10 +194,18 @@ pub struct EventMeta {
     pub occurred_at: ::event_contracts::formats::DateTime,
     ///Name of the service or subsystem that emitted the event.
     pub producer: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub provenance: ::std::option::Option<Provenance>,
     ///Distributed tracing identifier (optional but recommended).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub trace_id: ::std::option::Option<::std::string::String>,
 }
 ///Focus mode redaction notice shown (`kfm.ui.focus_mode_redaction_notice_shown` version 1).
@@ -216,7 +228,11 @@ pub struct EventMeta {
     on(::event_contracts::formats::DateTime, into)
 )]
 pub struct FocusModeRedactionNoticeShownV1 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub generalization: ::std::option::Option<
         FocusModeRedactionNoticeShownV1Generalization,
     >,
@@ -229,7 +245,11 @@ pub struct FocusModeRedactionNoticeShownV1 {
     ///When the notice was displayed to the user.
     pub shown_at: ::event_contracts::formats::DateTime,
     ///Pseudonymous reference to the user who saw the notice; personal data, omit when not needed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub user_ref: ::std::option::Option<::std::string::String>,
 }
 ///How the data was generalized, when it was not simply shown in full.
@@ -248,8 +268,11 @@ pub struct FocusModeRedactionNoticeShownV1Generalization {
     ///Generalization technique applied.
     pub method: FocusModeRedactionNoticeShownV1GeneralizationMethod,
     ///Resolution of the generalization, e.g. the H3 cell resolution (0 coarsest to 15 finest).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub resolution: ::std::option::Option<i64>,
 }
 ///Generalization technique applied.
@@ -367,16 +390,32 @@ impl ::std::str::FromStr for FocusModeRedactionNoticeShownV1RedactionReason {
 pub struct NewImageAvailableV1 {
     pub asset_kind: AssetKind,
     pub asset_ref: StacItemId,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub bbox: ::std::option::Option<Bbox>,
     ///When the image was acquired by the sensor, if known.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub captured_at: ::std::option::Option<::event_contracts::formats::DateTime>,
     ///Free-text hint for downstream consumers (for example which pipeline is expected to react).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub hint: ::std::option::Option<::std::string::String>,
     ///Location of the raw source object in controlled storage (never the data itself).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub source_uri: ::std::option::Option<::std::string::String>,
 }
 ///New image available (`kfm.ingestion.new_image_available` version 2).
@@ -402,17 +441,33 @@ pub struct NewImageAvailableV2 {
     pub asset_kind: AssetKind,
     ///STAC item ids of the newly available assets (one or more; replaces v1 asset_ref).
     pub asset_refs: ::std::vec::Vec<StacItemId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub bbox: ::std::option::Option<Bbox>,
     ///When the image was acquired by the sensor, if known.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub captured_at: ::std::option::Option<::event_contracts::formats::DateTime>,
     pub checksum: NewImageAvailableV2Checksum,
     ///Free-text hint for downstream consumers (for example which pipeline is expected to react).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub hint: ::std::option::Option<::std::string::String>,
     ///Location of the raw source object in controlled storage (never the data itself).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub source_uri: ::std::option::Option<::std::string::String>,
 }
 ///Integrity checksum of the ingested source object, so consumers can verify what they fetch.
@@ -488,13 +543,25 @@ impl ::std::str::FromStr for NewImageAvailableV2ChecksumAlgorithm {
 #[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct Provenance {
     ///Identifier of the DCAT distribution the artifacts belong to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub dcat_distribution_id: ::std::option::Option<::std::string::String>,
     ///Identifier of the W3C PROV activity that produced the referenced artifacts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub prov_activity_id: ::std::option::Option<::std::string::String>,
     ///STAC items involved in or produced by the activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub stac_item_ids: ::std::option::Option<::std::vec::Vec<StacItemId>>,
 }
 ///Reference to a single execution of a processing pipeline.
@@ -539,10 +606,18 @@ pub struct RunRef {
 )]
 pub struct RunStartedV1 {
     ///STAC items the run will read.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub inputs: ::std::option::Option<::std::vec::Vec<StacItemId>>,
     ///Scalar run parameters keyed by name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub parameters: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, RunStartedV1ParametersValue>,
     >,
@@ -713,7 +788,11 @@ pub struct StacItemPublishedV1 {
     ///Nominal acquisition or validity time of the item (STAC datetime).
     pub datetime: ::event_contracts::formats::DateTime,
     ///License of the item as an SPDX identifier or STAC license keyword.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub license: ::std::option::Option<::std::string::String>,
     pub stac_item_id: StacItemId,
 }
@@ -735,10 +814,18 @@ pub struct StacItemPublishedV1AssetsItem {
     ///Asset key within the item (e.g. visual, nir08, metadata).
     pub key: ::std::string::String,
     ///IANA media type of the asset file.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub media_type: ::std::option::Option<::std::string::String>,
     ///STAC asset roles (e.g. data, overview, metadata).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ///Graph sync completed (`kfm.graph.sync_completed` version 1).
@@ -785,7 +872,11 @@ pub struct SyncCompletedV1 {
     ///Outcome of the run.
     pub status: SyncCompletedV1Status,
     ///Non-fatal problems encountered during the run.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ///Outcome of the run.

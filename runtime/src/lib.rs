@@ -42,6 +42,7 @@ pub mod idempotency;
 pub mod integer;
 pub mod layout;
 pub mod number;
+pub mod optional;
 pub mod pattern;
 mod prescan;
 pub mod record;

@@ -383,8 +383,9 @@ fn objects_given_as_arrays_are_refused() {
     meta_array["meta"] = serde_json::json!([meta["classification"], null, meta["event_id"], meta["occurred_at"], meta["producer"], null, null, meta["type"], meta["version"]]);
     let mut data_array = good.clone();
     // SyncCompletedV1's fields in order: duration_ms, edges_upserted,
-    // error_message, finished_at, nodes_upserted, run, status, warnings.
-    data_array["data"] = serde_json::json!([3, 2, null, data["finished_at"], 1, data["run"], "succeeded", null]);
+    // error_message, finished_at, nodes_upserted, run, status, warnings
+    // (an optional field present in an array holds a value, not `null`).
+    data_array["data"] = serde_json::json!([3, 2, "none", data["finished_at"], 1, data["run"], "succeeded", []]);
     assert!(serde_json::from_value::<events_generated::SyncCompletedV1>(data_array["data"].clone()).is_ok(), "serde alone reads the payload as an array");
     for (what, message) in [("a nested header object", nested_array), ("the header's parent object", meta_array), ("the payload", data_array)] {
         let bytes = message.to_string();

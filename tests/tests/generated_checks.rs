@@ -2,7 +2,7 @@
 //!
 //! For every event of every contract set, each example is mutated leaf by
 //! leaf (numbers to bounds and beyond, arrays emptied and duplicated,
-//! strings emptied and stretched); whatever still decodes is validated
+//! strings emptied and stretched, any leaf `null`); whatever still decodes is validated
 //! both ways, by `Event::violations` (generated checks where they cover the
 //! event) and by `Event::json_violations` (the validator over the same JSON),
 //! and the two must name the same (pointer, keyword) pairs.
@@ -30,6 +30,8 @@ fn mutations(value: &Value) -> Vec<Value> {
             }
             _ => Vec::new(),
         };
+        // `null` everywhere too: an optional field may not take it for absent.
+        let replacements = replacements.into_iter().chain([Value::Null]);
         for replacement in replacements {
             let mut mutated = value.clone();
             *mutated.pointer_mut(&pointer).expect("found by the walk") = replacement;

@@ -183,9 +183,7 @@ macro_rules! flat_wire_agrees {
             if let Some(optional) = optional {
                 let mut without_optional = message.clone();
                 without_optional.as_object_mut().unwrap().remove(optional);
-                let mut null_optional = message.clone();
-                null_optional[optional] = Value::Null;
-                taken.extend([without_optional.to_string(), null_optional.to_string()]);
+                taken.push(without_optional.to_string());
             }
             for text in &taken {
                 let wire = try_from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).unwrap_or_else(|| panic!("the wire path takes {text}"));
@@ -210,6 +208,10 @@ macro_rules! flat_wire_agrees {
             ];
             if let Some(optional) = optional {
                 refused.push(object.replacen('{', &format!("{{\"{optional}\":null,"), 1));
+                // An optional string field is absent or a string: `null` is neither.
+                let mut null_optional = message.clone();
+                null_optional[optional] = Value::Null;
+                refused.push(null_optional.to_string());
             }
             for text in &refused {
                 assert!(try_from_slice_flat::<EnvelopeHeader, Event>(&LAYOUT, text.as_bytes()).is_none(), "the wire path refuses {text}");

@@ -143,3 +143,19 @@ fn numbers_are_f64_in_use_written_as_read_and_nan_is_refused() {
         assert_eq!(again["quantity"].to_string(), spelling);
     }
 }
+
+#[test]
+fn null_is_not_taken_for_an_absent_optional_field() {
+    // `generalization` is optional and an object: `null` breaks the schema,
+    // and must not decode as if the field were absent.
+    let message = serde_json::to_vec(&notice_envelope(Value::Null)).unwrap();
+    let error = Envelope::from_slice(&message).unwrap_err();
+    assert!(error.to_string().contains("null"), "{error}");
+    assert!(Envelope::from_slice_unchecked(&message).is_err(), "the types refuse it too");
+    // Absent, it decodes and re-encodes without the field.
+    let mut absent = notice_envelope(Value::Null);
+    absent["data"].as_object_mut().unwrap().remove("generalization");
+    let decoded = Envelope::from_slice(&serde_json::to_vec(&absent).unwrap()).unwrap();
+    let encoded: Value = serde_json::from_slice(&decoded.to_vec().unwrap()).unwrap();
+    assert_eq!(encoded, absent);
+}

@@ -173,8 +173,9 @@ pub(super) fn doc_text(attr: &syn::Attribute) -> Option<String> {
 
 
 /// Every optional property becomes `Option<T>` that is skipped when `None`
-/// (and `Option<Option<T>>` when it also allows `null`), so that decoding
-/// and re-encoding gives back the same JSON: typify would otherwise write
+/// and refuses a `null` its type refuses (and `Option<Option<T>>` when it
+/// also allows `null`), so that decoding and re-encoding gives back the
+/// same JSON and a `null` is never taken for absent: typify would otherwise write
 /// `[]` or a schema `default` for a property that was absent, and drop one
 /// that was an empty array.
 pub(super) fn normalize_optional_fields(file: &mut syn::File) {
@@ -203,10 +204,12 @@ pub(super) fn normalize_optional_fields(file: &mut syn::File) {
                 let schema_type = quote::quote!(::std::option::Option<#inner>).to_string();
                 field.attrs.push(syn::parse_quote!(#[schemars(with = #schema_type)]));
             } else {
+                // Present means a value of its type: `null` is not "absent".
                 field.ty = syn::parse_quote!(::std::option::Option<#inner>);
                 field.attrs.push(syn::parse_quote!(#[serde(
                     default,
-                    skip_serializing_if = "::std::option::Option::is_none"
+                    skip_serializing_if = "::std::option::Option::is_none",
+                    deserialize_with = "::event_contracts::optional::present"
                 )]));
             }
             if let Some(rename) = serde.rename {

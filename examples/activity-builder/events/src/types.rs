@@ -75,11 +75,18 @@ impl ::std::str::FromStr for ActivityKind {
 pub struct ActivityResultGeneratedV1 {
     pub activity: ActivityResultGeneratedV1Activity,
     ///Time the worker spent generating the activity, in milliseconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub generation_time_ms: ::std::option::Option<u64>,
     ///Identifier of the generation model that produced the activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub model: ::std::option::Option<::std::string::String>,
     ///Which kind of job produced the activity.
     pub source_job_type: ActivityResultGeneratedV1SourceJobType,
@@ -105,7 +112,11 @@ pub struct ActivityResultGeneratedV1Activity {
     ///Identifier of the stored activity (UUID).
     pub activity_id: ::event_contracts::formats::Uuid,
     ///Instructions shown to the learner before the items.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub instructions: ::std::option::Option<::std::string::String>,
     ///The items of the activity, in display order (at least one).
     pub items: ::std::vec::Vec<ActivityResultGeneratedV1ActivityItemsItem>,
@@ -130,10 +141,18 @@ pub struct ActivityResultGeneratedV1ActivityItemsItem {
     ///The expected answer, the back of a card, or the right side of a pair.
     pub answer: ::std::string::String,
     ///Why the answer is correct, shown after answering.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub explanation: ::std::option::Option<::std::string::String>,
     ///Answer choices for multiple-choice items, including the correct answer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///What the learner sees: a question, the front of a card, or the left side of a pair.
     pub prompt: ::std::string::String,
@@ -270,20 +289,35 @@ pub struct EnvelopeHeader {
 )]
 pub struct ImageJobRequestedV1 {
     pub activity_kind: ActivityKind,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub difficulty: ::std::option::Option<Difficulty>,
     ///Media type of the uploaded image.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub image_content_type: ::std::option::Option<ImageJobRequestedV1ImageContentType>,
     ///Location of the uploaded source image in object storage.
     pub image_url: ::std::string::String,
     ///Optional user instructions on what to build from the image.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub instructions: ::std::option::Option<::std::string::String>,
     pub language: LanguageCode,
     ///Maximum number of items (questions, cards, pairs) in the activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub max_items: ::std::option::Option<::std::num::NonZeroU64>,
 }
 ///Media type of the uploaded image.
@@ -414,13 +448,24 @@ pub struct JobStatusChangedV1 {
     ///Attempt number of the job, starting at 1 and incremented on each retry.
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub attempt: ::std::num::NonZeroU64,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub error: ::std::option::Option<JobError>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub previous_status: ::std::option::Option<JobStatus>,
     ///Estimated progress of the job in percent, while processing.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub progress_percent: ::std::option::Option<i64>,
     pub status: JobStatus,
 }
@@ -446,13 +491,24 @@ pub struct JobStatusChangedV2 {
     ///Attempt number of the job, starting at 1 and incremented on each retry (v1 attempt).
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub attempt_number: ::std::num::NonZeroU64,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub error: ::std::option::Option<JobError>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub previous_status: ::std::option::Option<JobStatus>,
     ///Estimated progress of the job in percent, while processing.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub progress_percent: ::std::option::Option<i64>,
     pub status: JobStatus,
     ///Name of the service that changed the status (e.g. api-gateway, text-service).
@@ -521,21 +577,35 @@ impl ::std::str::FromStr for LanguageCode {
 )]
 pub struct TextJobRequestedV1 {
     pub activity_kind: ActivityKind,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub difficulty: ::std::option::Option<Difficulty>,
     ///School grade the activity targets (0 is kindergarten).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub grade_level: ::std::option::Option<i64>,
     pub language: LanguageCode,
     ///Maximum number of items (questions, cards, pairs) in the activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub max_items: ::std::option::Option<::std::num::NonZeroU64>,
     ///The user's request describing the activity to generate.
     pub prompt: ::std::string::String,
     ///Subject tags chosen by the user, used for search and history.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub topic_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Error types.

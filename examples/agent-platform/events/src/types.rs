@@ -68,8 +68,11 @@ impl ::std::str::FromStr for AlertSeverity {
 )]
 pub struct DocumentFailedV1 {
     ///Which attempt failed, starting at 1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub attempt: ::std::option::Option<::std::num::NonZeroU64>,
     ///Identifier of the document (UUID).
     pub document_id: ::event_contracts::formats::Uuid,
@@ -80,10 +83,18 @@ pub struct DocumentFailedV1 {
     ///Whether processing may succeed if retried.
     pub retryable: bool,
     ///Where the original document is stored.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub source_uri: ::std::option::Option<::std::string::String>,
     ///Processing stage that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub stage: ::std::option::Option<DocumentFailedV1Stage>,
     pub tenant_id: TenantId,
     ///When processing failed.
@@ -166,7 +177,11 @@ pub struct DocumentProcessedV1 {
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub chunk_count: u64,
     ///Media type of the original document (e.g. application/pdf).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub content_type: ::std::option::Option<::std::string::String>,
     ///Identifier of the document (UUID).
     pub document_id: ::event_contracts::formats::Uuid,
@@ -174,15 +189,25 @@ pub struct DocumentProcessedV1 {
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub page_count: u64,
     ///Total processing time in milliseconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub processing_time_ms: ::std::option::Option<u64>,
     ///Size of the original document in bytes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub size_bytes: ::std::option::Option<u64>,
     ///Where the original document is stored.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub source_uri: ::std::option::Option<::std::string::String>,
     pub tenant_id: TenantId,
     ///When processing finished.
@@ -216,7 +241,11 @@ pub struct HighLatencyV1 {
     ///Observed latency at that percentile, in milliseconds.
     pub observed_ms: ::event_contracts::Number,
     ///The slow operation or endpoint (e.g. POST /v1/chat).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub operation: ::std::option::Option<::std::string::String>,
     ///Which latency percentile crossed the threshold.
     pub percentile: HighLatencyV1Percentile,
@@ -301,14 +330,22 @@ impl ::std::str::FromStr for HighLatencyV1Percentile {
     on(ServiceName, into)
 )]
 pub struct MeteredV1 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub cost: ::std::option::Option<MeteredV1Cost>,
     ///Unique identifier of the usage event (UUID); billing de-duplicates on it.
     pub event_id: ::event_contracts::formats::Uuid,
     ///Type of usage; it is also the last token of the subject.
     pub event_type: MeteredV1EventType,
     ///Scalar details of the usage keyed by name (e.g. model_name, response_time_ms).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, MeteredV1MetadataValue>,
     >,
@@ -321,9 +358,17 @@ pub struct MeteredV1 {
     ///When the usage occurred.
     pub timestamp: ::event_contracts::formats::DateTime,
     ///Unit of quantity (e.g. tokens, requests, bytes).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub unit: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub user_id: ::std::option::Option<UserId>,
 }
 ///Cost of the usage, when the producer can price it.
@@ -348,7 +393,11 @@ pub struct MeteredV1Cost {
     ///ISO 4217 currency code (e.g. USD).
     pub currency: ::std::string::String,
     ///Price per unit of quantity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub rate: ::std::option::Option<::event_contracts::Number>,
 }
 ///Type of usage; it is also the last token of the subject.
@@ -467,9 +516,17 @@ pub struct PushV1 {
     ///Message data; its shape depends on message_type and is passed through to clients unchanged.
     pub payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ///Recipients of the message; absent means every subscriber of the channel.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub recipients: ::std::option::Option<::std::vec::Vec<PushV1RecipientsItem>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub sender: ::std::option::Option<PushV1Sender>,
     ///When the message was created.
     pub timestamp: ::event_contracts::formats::DateTime,
@@ -528,7 +585,11 @@ impl ::std::str::FromStr for PushV1MessageType {
 #[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct PushV1RecipientsItem {
     ///Specific client connection to deliver to; absent means all of the user's connections.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub connection_id: ::std::option::Option<::std::string::String>,
     pub user_id: UserId,
 }
@@ -546,7 +607,11 @@ pub struct PushV1RecipientsItem {
 #[builder(crate = ::event_contracts::bon, on(ServiceName, into))]
 pub struct PushV1Sender {
     pub service_name: ServiceName,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub user_id: ::std::option::Option<UserId>,
 }
 ///Quota exceeded alert (`alerts.quota_exceeded` version 1).
@@ -575,7 +640,11 @@ pub struct QuotaExceededV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
     pub alert_id: ::event_contracts::formats::Uuid,
     ///Whether further requests are now rejected (true) or only reported (false).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub enforced: ::std::option::Option<bool>,
     ///The quota limit.
     pub limit: ::event_contracts::Number,
@@ -660,12 +729,20 @@ pub struct ServiceDownV1 {
     ///Unique alert identifier (UUID); the notification service de-duplicates on it.
     pub alert_id: ::event_contracts::formats::Uuid,
     ///The unhealthy instance, when only one instance is down.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub instance_id: ::std::option::Option<::std::string::String>,
     ///When the service last answered a health check.
     pub last_seen_at: ::event_contracts::formats::DateTime,
     ///What the health check observed (e.g. connection refused).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub reason: ::std::option::Option<::std::string::String>,
     pub service_name: ServiceName,
     pub severity: AlertSeverity,
@@ -736,13 +813,24 @@ impl ::std::str::FromStr for ServiceName {
     on(ServiceName, into)
 )]
 pub struct StepV1 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub error: ::std::option::Option<StepV1StepError>,
     ///Time taken to execute the step, in milliseconds (completed and failed steps).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub execution_time_ms: ::std::option::Option<u64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub metadata: ::std::option::Option<StepV1Metadata>,
     pub service_name: ServiceName,
     ///Current step status; it is also the last token of the subject.
@@ -752,7 +840,11 @@ pub struct StepV1 {
     ///Human-readable step name.
     pub step_name: ::std::string::String,
     ///Kind of work the step does (e.g. data_processing, model_call).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub step_type: ::std::option::Option<::std::string::String>,
     ///When the step reached this status.
     pub timestamp: ::event_contracts::formats::DateTime,
@@ -774,11 +866,23 @@ pub struct StepV1 {
 #[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct StepV1Metadata {
     ///Identifier of the originating API request, for correlation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub tenant_id: ::std::option::Option<TenantId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub user_id: ::std::option::Option<UserId>,
 }
 ///Current step status; it is also the last token of the subject.
@@ -838,7 +942,11 @@ impl ::std::str::FromStr for StepV1Status {
 #[serde(deny_unknown_fields)]
 #[builder(crate = ::event_contracts::bon, on(::std::string::String, into))]
 pub struct StepV1StepError {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub cause: ::std::option::Option<
         ::std::boxed::Box<::std::option::Option<StepV1StepError>>,
     >,
@@ -847,7 +955,11 @@ pub struct StepV1StepError {
     ///Human-readable error message.
     pub message: ::std::string::String,
     ///Whether the orchestrator may retry the step.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub retryable: ::std::option::Option<bool>,
 }
 ///Identifier of a tenant organisation (UUID).

@@ -58,16 +58,28 @@ pub struct DeadLetterErrorError {
 )]
 pub struct EmailRequestedV1 {
     ///Language of the email as a BCP 47 tag (e.g. en, de-DE); the user's preference when absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub locale: ::std::option::Option<::std::string::String>,
     ///Who receives the email: exactly one of an explicit address or a platform user.
     pub recipient: EmailRequestedV1Recipient,
     ///Do not send before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub send_after: ::std::option::Option<::event_contracts::formats::DateTime>,
     ///Identifier of the email template (lowercase, hyphen separated).
     pub template_id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub variables: ::std::option::Option<ScalarMap>,
 }
 ///Who receives the email: exactly one of an explicit address or a platform user.
@@ -133,7 +145,11 @@ pub struct EntityRef {
 #[builder(crate = ::event_contracts::bon, finish_fn = build_unchecked)]
 pub struct EntryInvalidatedV1 {
     ///Specific cache keys to evict; absent means every key derived from the entity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub cache_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub entity: EntryInvalidatedV1Entity,
     ///Why the cached data is stale.
@@ -228,13 +244,21 @@ impl ::std::str::FromStr for EntryInvalidatedV1Reason {
 )]
 pub struct EntryInvalidatedV2 {
     ///Specific cache keys to evict; absent means every key derived from the entity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub cache_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub entity: EntryInvalidatedV2Entity,
     ///Why the cached data is stale.
     pub reason: EntryInvalidatedV2Reason,
     ///The service or operator that asked for the invalidation, when it was not the owning service.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub requested_by: ::std::option::Option<::std::string::String>,
 }
 ///The entity whose cached data is stale: an entity reference extended with the entity version that made it stale.
@@ -352,7 +376,11 @@ pub struct EnvelopeHeaderMetadata {
     ///Key that decides the Kafka partition; events with the same key are ordered.
     pub partition_key: ::std::string::String,
     ///Tenant the message belongs to; per-topic ACLs and tenant scoping use it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub tenant_id: ::std::option::Option<::std::string::String>,
 }
 ///Workflow instance completed (`workflow.instance.completed` version 1).
@@ -380,17 +408,28 @@ pub struct InstanceCompletedV1 {
     #[serde(deserialize_with = "::event_contracts::integer::deserialize")]
     pub duration_ms: u64,
     ///Why the instance failed or was compensated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     ///Identifier of the workflow instance (UUID); the partition key of its events.
     pub instance_id: ::event_contracts::formats::Uuid,
     ///How the instance ended: compensated means a step failed and its compensating actions ran.
     pub outcome: InstanceCompletedV1Outcome,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub output: ::std::option::Option<ScalarMap>,
     ///Number of steps that completed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub steps_completed: ::std::option::Option<u64>,
     pub workflow_id: WorkflowId,
 }
@@ -463,17 +502,29 @@ impl ::std::str::FromStr for InstanceCompletedV1Outcome {
     on(WorkflowId, into)
 )]
 pub struct InstanceStartedV1 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub input: ::std::option::Option<ScalarMap>,
     ///Identifier of the workflow instance (UUID); the partition key of its events.
     pub instance_id: ::event_contracts::formats::Uuid,
     ///Instance of the parent workflow, when this one runs as a sub-workflow of a SAGA.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub parent_instance_id: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///Who or what started the instance, as kind:id (e.g. user:5f3c2a, service:billing).
     pub started_by: ::std::string::String,
     ///What started the instance.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub trigger: ::std::option::Option<InstanceStartedV1Trigger>,
     pub workflow_id: WorkflowId,
     ///Version of the workflow definition being run.
@@ -549,15 +600,27 @@ impl ::std::str::FromStr for InstanceStartedV1Trigger {
 )]
 pub struct InstanceStartedV2 {
     pub initiator: InstanceStartedV2Initiator,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub input: ::std::option::Option<ScalarMap>,
     ///Identifier of the workflow instance (UUID); the partition key of its events.
     pub instance_id: ::event_contracts::formats::Uuid,
     ///Instance of the parent workflow, when this one runs as a sub-workflow of a SAGA.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub parent_instance_id: ::std::option::Option<::event_contracts::formats::Uuid>,
     ///What started the instance.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::event_contracts::optional::present"
+    )]
     pub trigger: ::std::option::Option<InstanceStartedV2Trigger>,
     pub workflow_id: WorkflowId,
     ///Version of the workflow definition being run.

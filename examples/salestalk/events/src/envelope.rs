@@ -49,14 +49,14 @@ pub mod wire {
         #[serde(rename = "eventVersion")]
         event_version: ::std::string::String,
         metadata: EnvelopeHeaderMetadata,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "::event_contracts::optional::present")]
         #[serde(rename = "sessionId")]
         session_id: ::std::option::Option<::std::string::String>,
         source: ::std::string::String,
         #[serde(rename = "tenantId")]
         tenant_id: ::std::string::String,
         timestamp: ::event_contracts::formats::DateTime,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "::event_contracts::optional::present")]
         #[serde(rename = "userId")]
         user_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "eventType")]
