@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 
 use crate::config::FormatMapping;
@@ -47,6 +47,14 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
             _ => None,
         })
         .collect();
+    let enums: BTreeMap<String, &syn::ItemEnum> = types
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => Some((e.ident.to_string(), e)),
+            _ => None,
+        })
+        .collect();
     let newtypes_and_enums: BTreeSet<String> = types
         .items
         .iter()
@@ -59,6 +67,7 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
     let mut generator = Generator {
         set,
         structs,
+        enums,
         newtypes_and_enums,
         done: BTreeMap::new(),
         attempt: BTreeMap::new(),
@@ -185,6 +194,8 @@ struct Unsupported;
 struct Generator<'a> {
     set: &'a ContractSet,
     structs: BTreeMap<String, &'a syn::ItemStruct>,
+    /// Enums, for the variants of a `oneOf` of objects.
+    enums: BTreeMap<String, &'a syn::ItemEnum>,
     newtypes_and_enums: BTreeSet<String>,
     /// Struct name -> what its checks came to.
     done: BTreeMap<String, State>,
@@ -315,6 +326,17 @@ impl<'a> Generator<'a> {
             let definition = self.set.bundle.definitions.get(target).ok_or(Unsupported)?;
             return self.named_checks(target, definition, value, pointer);
         }
+        if let Some(branches) = map.get("oneOf").or_else(|| map.get("anyOf")) {
+            let alone = map.keys().all(|k| {
+                matches!(k.as_str(), "oneOf" | "anyOf") || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-") || (k == "type" && map[k] == "object")
+            });
+            if !alone || (map.contains_key("oneOf") && map.contains_key("anyOf")) || !crate::types::exclusive_object_branches(branches) {
+                return Err(Unsupported);
+            }
+            let name = type_name(ty).ok_or(Unsupported)?;
+            let keyword = if map.contains_key("oneOf") { "oneOf" } else { "anyOf" };
+            return self.variant_checks(&name, keyword, branches.as_array().ok_or(Unsupported)?, value, pointer);
+        }
         let mut checks = Vec::new();
         let mut rest = Vec::new();
         // NaN and infinity are no JSON numbers (written as `null`): refused
@@ -363,6 +385,60 @@ impl<'a> Generator<'a> {
             checks.push(self.array_checks(map, ty, &value, &pointer)?);
         }
         Ok(quote!(#(#checks)*))
+    }
+
+    /// A value of the untagged enum typify makes of a `oneOf` of objects
+    /// (see [`crate::types::exclusive_object_branches`]): the variant that
+    /// decoded is the branch that holds, and its fields are checked
+    /// against that branch's properties; what they find wrong makes the
+    /// value valid under no branch, one violation of `keyword` at the
+    /// value, as the validator reports it.
+    fn variant_checks(&mut self, name: &str, keyword: &str, branches: &[Value], value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
+        let item = *self.enums.get(name).ok_or(Unsupported)?;
+        // Without both, a value could decode into a variant its branch refuses.
+        let flags = item.attrs.iter().filter(|a| a.path().is_ident("serde")).map(|a| a.meta.to_token_stream().to_string()).collect::<String>();
+        if !(flags.contains("untagged") && flags.contains("deny_unknown_fields")) || item.variants.len() != branches.len() {
+            return Err(Unsupported);
+        }
+        let ty = Ident::new(name, Span::call_site());
+        let mut arms = Vec::new();
+        let mut any_checks = false;
+        for (variant, branch) in item.variants.iter().zip(branches) {
+            let syn::Fields::Named(fields) = &variant.fields else { return Err(Unsupported) };
+            let properties = branch.get("properties").and_then(Value::as_object).ok_or(Unsupported)?;
+            if fields.named.len() != properties.len() {
+                return Err(Unsupported);
+            }
+            let (mut bindings, mut body) = (Vec::new(), Vec::new());
+            for field in &fields.named {
+                let ident = field.ident.clone().ok_or(Unsupported)?;
+                let json_name = json_name(field);
+                let property = properties.get(&json_name).ok_or(Unsupported)?;
+                let binding = self.fresh("v");
+                let checks = self.value_checks(property, &field.ty, Val::reference(quote!(#binding)), quote!(&::event_contracts::validation::At::Member(#pointer, #json_name)))?;
+                if !checks.is_empty() {
+                    bindings.push(quote!(#ident: #binding));
+                    body.push(checks);
+                }
+            }
+            any_checks |= !body.is_empty();
+            let variant = &variant.ident;
+            arms.push(quote!(crate::types::#ty::#variant { #(#bindings,)* .. } => { #(#body)* }));
+        }
+        if !any_checks {
+            return Ok(quote!());
+        }
+        let scrutinee = value.r();
+        Ok(quote! {
+            {
+                let mut branch = ::std::vec::Vec::new();
+                {
+                    let out = &mut branch;
+                    match #scrutinee { #(#arms)* }
+                }
+                ::event_contracts::validation::no_branch_holds(#pointer, #keyword, branch, out);
+            }
+        })
     }
 
     /// A value of a named generated type: a struct checks itself; enums

@@ -44,13 +44,38 @@ const EXACT_KEYWORDS: &[&str] = &[
     "contentEncoding", "contentSchema",
 ];
 
+/// Whether the branches of a `oneOf` or `anyOf` are objects no value can
+/// satisfy two of: each closed (`additionalProperties: false`) and
+/// requiring a property that no other branch declares. Then `oneOf` is
+/// `anyOf`, and the untagged enum typify makes of them decodes a value
+/// into the one variant whose branch holds, refusing undeclared members.
+pub fn exclusive_object_branches(branches: &Value) -> bool {
+    let Some(branches) = branches.as_array().filter(|b| b.len() > 1) else { return false };
+    // Each branch: its declared names and the names it requires.
+    let mut closed = Vec::new();
+    for branch in branches {
+        let Some(map) = branch.as_object() else { return false };
+        let object = map.get("type").and_then(Value::as_str) == Some("object") && map.get("additionalProperties") == Some(&Value::Bool(false));
+        let (Some(properties), Some(required)) = (map.get("properties").and_then(Value::as_object), map.get("required").and_then(Value::as_array)) else { return false };
+        if !object || map.contains_key("$ref") {
+            return false;
+        }
+        closed.push((properties, required.iter().filter_map(Value::as_str).collect::<Vec<&str>>()));
+    }
+    closed.iter().enumerate().all(|(i, (_, required))| {
+        required.iter().any(|name| closed.iter().enumerate().all(|(j, (properties, _))| i == j || !properties.contains_key(*name)))
+    })
+}
+
 /// Whether validating a decoded value of this (bundled) schema's type is
 /// the same as validating the JSON it was decoded from.
 pub fn decoded_value_is_exact(schema: &Value) -> bool {
     let mut exact = true;
     crate::walk::for_each_schema(schema, |map| {
         for (key, value) in map {
-            let known = EXACT_KEYWORDS.contains(&key.as_str()) || (key.starts_with("x-") && key != refs::OPAQUE_REF);
+            let known = EXACT_KEYWORDS.contains(&key.as_str())
+                || (key.starts_with("x-") && key != refs::OPAQUE_REF)
+                || (matches!(key.as_str(), "oneOf" | "anyOf") && exclusive_object_branches(value));
             // `items: [..]` (draft 7 tuples) and `false` subschemas are not kept either.
             let odd_value = (key == "items" && value.is_array())
                 // A map (`BTreeMap<String, T>`) is kept whole; beside

@@ -266,6 +266,17 @@ pub fn violation(at: &At<'_>, keyword: &str, message: &str) -> Violation {
     Violation { pointer: at.pointer(), keyword: keyword.to_owned(), message: message.to_owned() }
 }
 
+/// For generated checks of a `oneOf`/`anyOf` of objects told apart by
+/// their members: `branch` holds what the branch the value's members
+/// select found wrong; the value then satisfies no branch, which is one
+/// violation of `keyword` at `at`, as the validator reports it.
+pub fn no_branch_holds(at: &At<'_>, keyword: &str, branch: Vec<Violation>, out: &mut Vec<Violation>) {
+    if let Some(first) = branch.first() {
+        let message = format!("is valid under no branch of `{keyword}`: the branch its members select fails at {}: {}", first.pointer, first.message);
+        out.push(violation(at, keyword, &message));
+    }
+}
+
 /// A `number` JSON cannot hold (NaN, infinity; written `null`): a `type`
 /// violation, for generated checks.
 pub fn check_finite(number: &crate::Number, at: &At<'_>, out: &mut Vec<Violation>) {

@@ -159,3 +159,45 @@ fn null_is_not_taken_for_an_absent_optional_field() {
     let encoded: Value = serde_json::from_slice(&decoded.to_vec().unwrap()).unwrap();
     assert_eq!(encoded, absent);
 }
+
+/// `notify.email.requested`'s recipient is a `oneOf` of two closed objects
+/// told apart by their required members: the variant that decodes is the
+/// branch that holds, so the generated checks cover the event (no JSON
+/// value is built to validate it) and answer as the schema does.
+#[test]
+fn a_one_of_of_closed_objects_is_checked_on_the_variant_that_decoded() {
+    use platform_events::{registry::EVENTS, types::EmailRequestedV1};
+    let info = EVENTS.iter().find(|e| e.event_type == "notify.email.requested").unwrap();
+    assert!(info.decoded_is_exact, "the event's checks are generated");
+    // The schema's own validator (the jsonschema crate, its references loaded).
+    let valid = |value: &Value| EmailRequestedV1::json_violations(value, "").is_empty();
+    let payload = |recipient: Value| json!({"recipient": recipient, "template_id": "report-ready"});
+    let decode = |value: &Value| -> Result<EmailRequestedV1, String> {
+        let payload: EmailRequestedV1 = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+        payload.validate().map_err(|e| e.to_string())?;
+        Ok(payload)
+    };
+    // Valid under either branch: decoded, re-encoded unchanged.
+    for recipient in [json!({"email": "jane@example.com", "name": "Jane"}), json!({"user_id": "d2368cac-343a-44cd-8eed-6af4b7b70b50"})] {
+        let value = payload(recipient);
+        assert!(valid(&value));
+        let event = decode(&value).unwrap_or_else(|e| panic!("{value}: {e}"));
+        assert_eq!(serde_json::to_value(&event).unwrap(), value);
+    }
+    // A rule inside a branch: no branch holds, reported as the validator
+    // does (`oneOf` at the recipient), naming the rule that failed.
+    let short_name = payload(json!({"email": "jane@example.com", "name": ""}));
+    assert!(!valid(&short_name));
+    let error = decode(&short_name).unwrap_err();
+    assert!(error.contains("/recipient") && error.contains("oneOf") && error.contains("/recipient/name"), "{error}");
+    // Both branches' members, neither's, or a null name: no branch holds.
+    for recipient in [
+        json!({"email": "jane@example.com", "user_id": "d2368cac-343a-44cd-8eed-6af4b7b70b50"}),
+        json!({"name": "Jane"}),
+        json!({"email": "jane@example.com", "name": null}),
+    ] {
+        let value = payload(recipient);
+        assert!(!valid(&value), "{value}");
+        assert!(decode(&value).is_err(), "{value} is refused");
+    }
+}

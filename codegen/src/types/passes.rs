@@ -180,8 +180,13 @@ pub(super) fn doc_text(attr: &syn::Attribute) -> Option<String> {
 /// that was an empty array.
 pub(super) fn normalize_optional_fields(file: &mut syn::File) {
     for item in &mut file.items {
-        let syn::Item::Struct(item) = item else { continue };
-        for field in item.fields.iter_mut() {
+        let fields: Vec<&mut syn::Field> = match item {
+            syn::Item::Struct(item) => item.fields.iter_mut().collect(),
+            // The struct variants of a `oneOf` of objects, alike.
+            syn::Item::Enum(item) => item.variants.iter_mut().flat_map(|v| v.fields.iter_mut()).filter(|f| f.ident.is_some()).collect(),
+            _ => continue,
+        };
+        for field in fields {
             let serde = serde_flags(&field.attrs);
             if !(serde.default || serde.skips_none) || serde.flatten {
                 continue;

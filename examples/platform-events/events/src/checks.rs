@@ -17,6 +17,77 @@ static PATTERN_4D6E159900AB: ::std::sync::LazyLock<
     ::event_contracts::validation::Pattern::new("^[a-z][a-z0-9_]*$")
         .expect("checked at generation")
 });
+///The pattern "^[a-z]{2}(-[A-Z]{2})?$", compiled on first use.
+static PATTERN_3C2F82C41A4D: ::std::sync::LazyLock<
+    ::event_contracts::validation::Pattern,
+> = ::std::sync::LazyLock::new(|| {
+    ::event_contracts::validation::Pattern::new("^[a-z]{2}(-[A-Z]{2})?$")
+        .expect("checked at generation")
+});
+impl crate::types::EmailRequestedV1 {
+    /// Checks the rules of the schema its type does not enforce.
+    #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]
+    pub(crate) fn check_into(
+        &self,
+        at: &::event_contracts::validation::At<'_>,
+        out: &mut ::std::vec::Vec<::event_contracts::Violation>,
+    ) {
+        if let ::std::option::Option::Some(v1) = &self.locale {
+            if !PATTERN_3C2F82C41A4D.is_match(v1) {
+                out.push(
+                    ::event_contracts::validation::violation(
+                        &::event_contracts::validation::At::Member(at, "locale"),
+                        "pattern",
+                        "does not match \"^[a-z]{2}(-[A-Z]{2})?$\"",
+                    ),
+                );
+            }
+        }
+        {
+            let mut branch = ::std::vec::Vec::new();
+            {
+                let out = &mut branch;
+                match &self.recipient {
+                    crate::types::EmailRequestedV1Recipient::Variant0 {
+                        name: v3,
+                        ..
+                    } => {
+                        if let ::std::option::Option::Some(v4) = v3 {
+                            if ::event_contracts::validation::shorter_than(v4, 1usize) {
+                                out.push(
+                                    ::event_contracts::validation::violation(
+                                        &::event_contracts::validation::At::Member(
+                                            &::event_contracts::validation::At::Member(at, "recipient"),
+                                            "name",
+                                        ),
+                                        "minLength",
+                                        "is shorter than 1 characters",
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    crate::types::EmailRequestedV1Recipient::Variant1 { .. } => {}
+                }
+            }
+            ::event_contracts::validation::no_branch_holds(
+                &::event_contracts::validation::At::Member(at, "recipient"),
+                "oneOf",
+                branch,
+                out,
+            );
+        }
+        if !PATTERN_1016D5F49A84.is_match(&self.template_id) {
+            out.push(
+                ::event_contracts::validation::violation(
+                    &::event_contracts::validation::At::Member(at, "template_id"),
+                    "pattern",
+                    "does not match \"^[a-z][a-z0-9-]*$\"",
+                ),
+            );
+        }
+    }
+}
 impl crate::types::EntryInvalidatedV1 {
     /// Checks the rules of the schema its type does not enforce.
     #[allow(unused_variables, clippy::collapsible_if, clippy::only_used_in_recursion)]

@@ -86,7 +86,7 @@ pub static EVENTS: &[EventInfo] = &[
         consumers: &["notification-service"],
         deprecated: false,
         classification: None,
-        decoded_is_exact: false,
+        decoded_is_exact: true,
     },
     EventInfo {
         event_type: "workflow.instance.completed",

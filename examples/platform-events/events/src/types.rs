@@ -97,7 +97,11 @@ pub enum EmailRequestedV1Recipient {
         ///The address to send to.
         email: ::std::string::String,
         ///Display name of the recipient.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::event_contracts::optional::present"
+        )]
         name: ::std::option::Option<::std::string::String>,
     },
     Variant1 {

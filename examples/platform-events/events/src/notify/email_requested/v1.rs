@@ -22,7 +22,9 @@ impl ::event_contracts::EventPayload for EmailRequestedV1 {
         "../../../schemas/notify/email_requested.v1.schema.json"
     );
     fn violations(&self, prefix: &str) -> ::std::vec::Vec<::event_contracts::Violation> {
-        VALIDATOR.violations(&::event_contracts::validation::to_value(self), prefix)
+        let mut out = ::std::vec::Vec::new();
+        self.check_into(&::event_contracts::validation::At::Root(prefix), &mut out);
+        out
     }
     fn json_violations(
         json: &::serde_json::Value,
