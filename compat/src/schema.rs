@@ -89,18 +89,11 @@ pub(crate) fn type_of(value: &Value) -> u8 {
     }
 }
 
-/// Numbers by mathematical value, exactly: integers as integers (two
-/// beyond 2^53 that one `f64` would hold are different), an integer and a
-/// float equal only where the float is that integer.
+/// Numbers by mathematical value, exactly (see [`Num`]).
 fn numbers_eq(x: &serde_json::Number, y: &serde_json::Number) -> bool {
-    let float_is = |float: &serde_json::Number, integer: i128| {
-        float.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e38 && f as i128 == integer)
-    };
-    match (x.as_i128(), y.as_i128()) {
+    match (Num::of(x), Num::of(y)) {
         (Some(a), Some(b)) => a == b,
-        (Some(a), None) => float_is(y, a),
-        (None, Some(b)) => float_is(x, b),
-        (None, None) => x.as_f64() == y.as_f64(),
+        _ => x.as_f64() == y.as_f64(),
     }
 }
 
