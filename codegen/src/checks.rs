@@ -39,31 +39,26 @@ pub struct Checks {
 
 /// Generates checks for every event they can cover.
 pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
-    let structs: BTreeMap<String, &syn::ItemStruct> = types
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
-            _ => None,
-        })
-        .collect();
-    let enums: BTreeMap<String, &syn::ItemEnum> = types
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Enum(e) => Some((e.ident.to_string(), e)),
-            _ => None,
-        })
-        .collect();
-    let newtypes_and_enums: BTreeSet<String> = types
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Unnamed(_)) => Some(s.ident.to_string()),
-            _ => None,
-        })
-        .collect();
+    // The types by name, in one pass: structs, enums, and the newtypes and
+    // enums that enforce their own rules when built.
+    let mut structs: BTreeMap<String, &syn::ItemStruct> = BTreeMap::new();
+    let mut enums: BTreeMap<String, &syn::ItemEnum> = BTreeMap::new();
+    let mut newtypes_and_enums: BTreeSet<String> = BTreeSet::new();
+    for item in &types.items {
+        match item {
+            syn::Item::Struct(s) => {
+                if matches!(s.fields, syn::Fields::Unnamed(_)) {
+                    newtypes_and_enums.insert(s.ident.to_string());
+                }
+                structs.insert(s.ident.to_string(), s);
+            }
+            syn::Item::Enum(e) => {
+                newtypes_and_enums.insert(e.ident.to_string());
+                enums.insert(e.ident.to_string(), e);
+            }
+            _ => {}
+        }
+    }
     let mut generator = Generator {
         set,
         structs,
