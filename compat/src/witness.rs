@@ -10,6 +10,7 @@
 
 use serde_json::{Map, Number, Value, json};
 
+use crate::number::Num;
 use crate::schema::{Doc, Side};
 use crate::{Breaks, Formats};
 
@@ -170,13 +171,13 @@ impl Candidates<'_, '_> {
         out.push(Value::Object(base.clone()));
         let mut full = base.clone();
         for name in &declared {
-            let candidates = values[name.as_str()].clone();
+            let candidates = &values[name.as_str()];
             if let Some(first) = candidates.first() {
                 full.entry((*name).clone()).or_insert_with(|| first.clone());
             }
-            for value in candidates.into_iter().take(PER_CHILD) {
+            for value in candidates.iter().take(PER_CHILD) {
                 let mut varied = base.clone();
-                varied.insert((*name).clone(), value);
+                varied.insert((*name).clone(), value.clone());
                 out.push(Value::Object(varied));
             }
         }
@@ -367,11 +368,13 @@ fn numbers(map: &Map<String, Value>, integer: bool, out: &mut Vec<Value>) {
     // Beyond 2^53, where `f64` rounding hides a difference.
     values.extend([9_007_199_254_740_993_i128, -9_007_199_254_740_993].into_iter().filter_map(integral));
     // The first value the bounds and the multiple accept goes first.
+    // Compared exactly, as the checker compares them.
+    let exact = |key: &str| bound(key).as_ref().and_then(Num::of);
     let fits = |n: &Number| {
-        let x = n.as_f64().unwrap_or(0.0);
-        let at_least = |key: &str, strict: bool| bound(key).and_then(|b| b.as_f64()).is_none_or(|b| if strict { x > b } else { x >= b });
-        let at_most = |key: &str, strict: bool| bound(key).and_then(|b| b.as_f64()).is_none_or(|b| if strict { x < b } else { x <= b });
-        let multiple = bound("multipleOf").and_then(|m| m.as_f64()).is_none_or(|m| (x / m).fract() == 0.0);
+        let Some(x) = Num::of(n) else { return false };
+        let at_least = |key: &str, strict: bool| exact(key).is_none_or(|b| if strict { x > b } else { x >= b });
+        let at_most = |key: &str, strict: bool| exact(key).is_none_or(|b| if strict { x < b } else { x <= b });
+        let multiple = exact("multipleOf").is_none_or(|m| x.is_multiple_of(m));
         at_least("minimum", false) && at_most("maximum", false) && at_least("exclusiveMinimum", true) && at_most("exclusiveMaximum", true) && multiple
     };
     if let Some(position) = values.iter().position(fits) {
