@@ -35,6 +35,7 @@ pub mod decode;
 pub mod double_option;
 pub mod encode;
 pub mod envelope;
+mod byte_set;
 mod error;
 pub mod event_set;
 pub mod formats;
@@ -48,6 +49,7 @@ mod prescan;
 pub mod record;
 pub mod subject;
 pub mod upcast;
+mod uri;
 pub mod validation;
 
 pub use dead_letter::{DeadLetter, ErrorBody};

@@ -167,19 +167,27 @@ impl<F: Fn(&str) -> Option<Value> + Send + Sync> jsonschema::Retrieve for Lookup
 }
 
 /// An asserted `format` checked by generated code: the validator's own
-/// rule for it, compiled on first use, so both agree.
+/// rule for it, compiled on first use, so both agree; for `uri`, a plain
+/// URI is recognised before the validator is asked.
 pub struct FormatCheck {
     format: &'static str,
+    plainly_valid: Option<fn(&str) -> bool>,
     compiled: OnceLock<jsonschema::Validator>,
 }
 
 impl FormatCheck {
     pub const fn new(format: &'static str) -> Self {
-        FormatCheck { format, compiled: OnceLock::new() }
+        let plainly_valid: Option<fn(&str) -> bool> = if same_text(format, "uri") { Some(crate::uri::plainly_valid) } else { None };
+        FormatCheck { format, plainly_valid, compiled: OnceLock::new() }
     }
 
     /// Whether `text` is in the format.
     pub fn is_valid(&self, text: &str) -> bool {
+        self.plainly_valid.is_some_and(|plainly_valid| plainly_valid(text)) || self.is_valid_in_full(text)
+    }
+
+    /// Whether `text` is in the format, by the validator's rule alone.
+    pub(crate) fn is_valid_in_full(&self, text: &str) -> bool {
         let validator = self.compiled.get_or_init(|| {
             let schema = serde_json::json!({"format": self.format});
             compile(None, &schema, |_| None, true).expect("a format rule compiles")
@@ -203,6 +211,22 @@ impl FormatCheck {
             Err(_) => validator.is_valid(&Value::String(text.to_owned())),
         })
     }
+}
+
+/// `a == b`, where a `const fn` can ask it.
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Where a value checked by generated code sits: a JSON pointer, written
