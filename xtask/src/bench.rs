@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 use event_contracts_codegen::Generator;
 
+use crate::crate_check::{Check, cargo_check, cargo_check_once, standalone_manifest};
+use crate::synthetic::Shape;
+
 struct Row {
     events: usize,
     /// Seconds of a first generation, one per round.
@@ -42,7 +45,7 @@ const GENERATION_ROUNDS: usize = 3;
 
 /// Runs the decode benchmark, then the generation benchmark; `quick` keeps
 /// both under a minute or two.
-pub fn run(root: &Path, quick: bool) -> Result<(), String> {
+pub fn run(root: &Path, quick: bool, large: bool) -> Result<(), String> {
     let decode_figures = decode(root, quick)?;
     let sizes: &[usize] = if quick { &[100, 300] } else { &[100, 300, 1000] };
     let mut rows: Vec<Row> = sizes.iter().map(|&events| Row { events, generate: Vec::new(), noop: Vec::new(), rust_lines: 0 }).collect();
@@ -69,6 +72,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         (Some(dir), false) => Some(cargo_check(dir.path(), &root.join("target/bench-check"))?),
         _ => None,
     };
+    let large = if large { Some(large_set(root)?) } else { None };
 
     println!("Generation, median of {GENERATION_ROUNDS} rounds (lowest-highest):\n");
     println!("| events | generate (s) | s per 100 events | no-op rerun (ms) | generated Rust lines |");
@@ -90,9 +94,19 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     }
     if let Some(check) = &check_300 {
         println!(
-            "cargo check of the generated 300-event crate: {:.1} s (the crate alone; {:.1} s the first time, with the dependencies `target/bench-check` lacked)",
+            "cargo check of the generated 300-event crate: {:.1} s (the crate alone; {:.1} s the first time, with the dependencies `target/bench-check` lacked), peak memory {}",
             check.crate_alone.as_secs_f64(),
-            check.first.as_secs_f64()
+            check.first.as_secs_f64(),
+            megabytes(check)
+        );
+    }
+    if let Some(large) = &large {
+        println!(
+            "Large set, 300 events of 40 fields (objects nested four deep, unions, arrays of objects, maps, open objects): generated in {:.2} s, {} lines of Rust; cargo check {:.1} s (the crate alone), peak memory {}",
+            large.generate.as_secs_f64(),
+            large.rust_lines,
+            large.check.crate_alone.as_secs_f64(),
+            megabytes(&large.check)
         );
     }
     let mut figures = vec![decode_figures];
@@ -104,6 +118,13 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     if let Some(check) = check_300 {
         figures.push(format!("check_300_s={:.1}", check.crate_alone.as_secs_f64()));
         figures.push(format!("check_300_first_s={:.1}", check.first.as_secs_f64()));
+        figures.extend(check.crate_alone_peak.map(|peak| format!("check_300_peak_mb={}", peak / 1_000_000)));
+    }
+    if let Some(large) = large {
+        figures.push(format!("large_gen_300_s={:.3}", large.generate.as_secs_f64()));
+        figures.push(format!("large_lines_300={}", large.rust_lines));
+        figures.push(format!("large_check_300_s={:.1}", large.check.crate_alone.as_secs_f64()));
+        figures.extend(large.check.crate_alone_peak.map(|peak| format!("large_check_300_peak_mb={}", peak / 1_000_000)));
     }
     println!("{}", figures.join(" "));
     Ok(())
@@ -113,7 +134,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
 /// twice, in-process: the first run writes the crate, the second finds
 /// nothing to change. Returns both times.
 fn generate_twice(dir: &Path, events: usize, runtime: &Path) -> Result<(Duration, Duration), String> {
-    crate::synthetic::write_set(dir, events, runtime).map_err(|e| e.to_string())?;
+    crate::synthetic::write_set(dir, events, Shape::Realistic, runtime).map_err(|e| e.to_string())?;
     let config = Path::new("schemas/events.toml");
 
     let started = Instant::now();
@@ -132,6 +153,32 @@ fn generate_twice(dir: &Path, events: usize, runtime: &Path) -> Result<(Duration
     Ok((generate, noop))
 }
 
+/// The large synthetic set of 300 events, generated and checked.
+struct LargeSet {
+    generate: Duration,
+    rust_lines: usize,
+    check: Check,
+}
+
+fn large_set(root: &Path) -> Result<LargeSet, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    crate::synthetic::write_set(dir.path(), 300, Shape::Large, &root.join("runtime")).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    Generator::from_config("schemas/events.toml")
+        .root(dir.path())
+        .run()
+        .map_err(|e| format!("the large synthetic set: {e}: {:?}", e.diagnostics().first()))?;
+    let generate = started.elapsed();
+    let rust_lines = count_rust_lines(&dir.path().join("generated/src"));
+    let check = cargo_check_once(dir.path(), &root.join("target/bench-check"))?;
+    Ok(LargeSet { generate, rust_lines, check })
+}
+
+/// A check's peak memory as text.
+fn megabytes(check: &Check) -> String {
+    check.crate_alone_peak.map_or_else(|| "not reported here".to_owned(), |peak| format!("{} MB", peak / 1_000_000))
+}
+
 /// Writes and generates the synthetic sets of every size under
 /// `dir/<events>/`, with their generated crates ready for `cargo check`
 /// (depending on the runtime crate of the repository at `repo`).
@@ -139,7 +186,7 @@ pub fn write_sets(repo: &Path, dir: &Path) -> Result<(), String> {
     for events in [100, 300, 1000] {
         let root = dir.join(events.to_string());
         let _ = std::fs::remove_dir_all(&root);
-        crate::synthetic::write_set(&root, events, &std::path::absolute(repo.join("runtime")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        crate::synthetic::write_set(&root, events, Shape::Realistic, &std::path::absolute(repo.join("runtime")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         let started = Instant::now();
         Generator::from_config("schemas/events.toml").root(&root).run().map_err(|e| e.to_string())?;
         let took = started.elapsed();
@@ -267,48 +314,6 @@ fn count_rust_lines(dir: &Path) -> usize {
         }
     }
     total
-}
-
-/// `cargo check` of the generated crate, in its own workspace (its config
-/// points the runtime dependency at this repository), built in `target`.
-fn cargo_check(root: &Path, target: &Path) -> Result<Check, String> {
-    let manifest = standalone_manifest(root)?;
-    let check = || {
-        let started = Instant::now();
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-            .args(["check", "--quiet", "--manifest-path"])
-            .arg(&manifest)
-            .env("CARGO_TARGET_DIR", target)
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !status.success() {
-            return Err("cargo check of the generated crate failed".to_owned());
-        }
-        Ok(started.elapsed())
-    };
-    let first = check()?;
-    // Touching the crate root makes cargo check the crate again, and only it.
-    let lib = root.join("generated/src/lib.rs");
-    let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
-    std::fs::write(&lib, text).map_err(|e| e.to_string())?;
-    let crate_alone = check()?;
-    Ok(Check { first, crate_alone })
-}
-
-/// `cargo check` of a generated crate: the first run also builds whatever
-/// dependencies `target/bench-check` lacks; the second is the crate alone.
-struct Check {
-    first: Duration,
-    crate_alone: Duration,
-}
-
-/// Makes the generated crate under `root` its own workspace; returns its
-/// manifest.
-fn standalone_manifest(root: &Path) -> Result<std::path::PathBuf, String> {
-    let manifest = root.join("generated/Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    std::fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| e.to_string())?;
-    Ok(manifest)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod bench;
 mod compat_suite;
 mod conformance;
+mod crate_check;
 mod setup;
 mod synthetic;
 
@@ -24,6 +25,11 @@ enum RepoCommand {
         /// Brief decode rounds; 100 and 300 events only, no `cargo check`: a smoke run for CI.
         #[arg(long)]
         quick: bool,
+        /// Also generate and `cargo check` a set of 300 large events (40
+        /// fields, objects nested four deep, unions): what generated code
+        /// costs the compiler at scale. Takes minutes and many GB.
+        #[arg(long, conflicts_with = "quick")]
+        large: bool,
         /// Rewrite the decode benchmark's synthetic contract set
         /// (`benches/decode/schemas/`) instead of measuring.
         #[arg(long, hide = true)]
@@ -132,7 +138,7 @@ fn run(root: &std::path::Path, command: RepoCommand) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        RepoCommand::Bench { quick, .. } => match bench::run(root, quick) {
+        RepoCommand::Bench { quick, large, .. } => match bench::run(root, quick, large) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: {error}");

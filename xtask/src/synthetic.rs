@@ -2,17 +2,30 @@
 //! benchmark: events spread over domains, 5-15 fields each of every kind
 //! (strings with patterns, enums, uuids, date-times, numbers, arrays, nested
 //! objects), sharing one common schema file with a part for every four
-//! events, the way real sets share their building blocks.
+//! events, the way real sets share their building blocks; and a large
+//! shape of 40 fields per event with objects nested four deep, unions,
+//! arrays of objects, maps and open objects, for what generated code
+//! costs the compiler at scale.
 
 use std::fs;
 use std::path::Path;
 
 use serde_json::{Value, json};
 
-/// Writes a contract set of `events` events under `root/schemas/`, with a
-/// KFM-like envelope (type and version in `meta`), whose crate depends on
-/// the runtime crate in the folder `runtime`.
-pub fn write_set(root: &Path, events: usize, runtime: &Path) -> std::io::Result<()> {
+/// How large each synthetic event is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Shape {
+    /// 5-15 fields of every kind, one object level: most real events.
+    Realistic,
+    /// 40 fields, objects nested four deep, unions, arrays of objects,
+    /// maps and open objects.
+    Large,
+}
+
+/// Writes a contract set of `events` events of `shape` under
+/// `root/schemas/`, with a KFM-like envelope (type and version in `meta`),
+/// whose crate depends on the runtime crate in the folder `runtime`.
+pub fn write_set(root: &Path, events: usize, shape: Shape, runtime: &Path) -> std::io::Result<()> {
     let schemas = root.join("schemas");
     fs::create_dir_all(schemas.join("_shared"))?;
     let runtime = toml::Value::String(runtime.to_string_lossy().into_owned());
@@ -30,7 +43,7 @@ pub fn write_set(root: &Path, events: usize, runtime: &Path) -> std::io::Result<
         }
     });
     write_json(&schemas.join("_shared/envelope.schema.json"), &envelope)?;
-    write_events(&schemas, events, 20)
+    write_events(&schemas, events, 20, shape)
 }
 
 /// Writes the decode benchmark's contract set into `schemas`: `events`
@@ -58,7 +71,7 @@ pub fn write_decode_set(schemas: &Path, events: usize) -> std::io::Result<()> {
         }
     });
     write_json(&schemas.join("_shared/envelope.schema.json"), &envelope)?;
-    write_events(schemas, events, 10)?;
+    write_events(schemas, events, 10, Shape::Realistic)?;
 
     let record = json!({
         "type": "object", "additionalProperties": false,
@@ -107,7 +120,7 @@ pub fn write_decode_set(schemas: &Path, events: usize) -> std::io::Result<()> {
 
 /// A shared file with a part for every four events, and `events` event
 /// schemas spread over `domains` domains.
-fn write_events(schemas: &Path, events: usize, domains: usize) -> std::io::Result<()> {
+fn write_events(schemas: &Path, events: usize, domains: usize, shape: Shape) -> std::io::Result<()> {
     let shared_parts = (events / 4).max(1);
     let mut defs = serde_json::Map::new();
     for part in 0..shared_parts {
@@ -125,7 +138,7 @@ fn write_events(schemas: &Path, events: usize, domains: usize) -> std::io::Resul
 
     for index in 0..events {
         let domain = format!("domain_{}", index % domains);
-        let (schema, example) = event_schema(index, shared_parts);
+        let (schema, example) = event_schema(index, shared_parts, shape);
         let mut schema = schema;
         schema["examples"] = json!([example.clone(), example]);
         let dir = schemas.join(&domain);
@@ -135,19 +148,38 @@ fn write_events(schemas: &Path, events: usize, domains: usize) -> std::io::Resul
     Ok(())
 }
 
+/// A closed object nested `depth` levels below this one, with a payload.
+fn nested(depth: usize) -> (Value, Value) {
+    let mut properties = json!({
+        "name": {"type": "string", "maxLength": 50},
+        "count": {"type": "integer", "minimum": 0},
+        "kind": {"type": "string", "enum": ["leaf", "branch", "root"]}
+    });
+    let mut value = json!({"name": format!("level {depth}"), "count": depth, "kind": "branch"});
+    if depth > 0 {
+        let (child, child_value) = nested(depth - 1);
+        properties["child"] = child;
+        value["child"] = child_value;
+    }
+    (json!({"type": "object", "additionalProperties": false, "required": ["name", "kind"], "properties": properties}), value)
+}
+
 fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
     fs::write(path, format!("{}\n", serde_json::to_string_pretty(value).expect("plain JSON")))
 }
 
-/// An event schema with 5-15 fields and a payload that satisfies it.
-fn event_schema(index: usize, shared_parts: usize) -> (Value, Value) {
-    let fields = 5 + index % 11;
+/// An event schema of `shape` and a payload that satisfies it.
+fn event_schema(index: usize, shared_parts: usize, shape: Shape) -> (Value, Value) {
+    let (fields, kinds) = match shape {
+        Shape::Realistic => (5 + index % 11, 8),
+        Shape::Large => (40, 14),
+    };
     let mut properties = serde_json::Map::new();
     let mut example = serde_json::Map::new();
     let mut required = Vec::new();
     for field in 0..fields {
         let name = format!("field_{field}");
-        let (schema, value) = match field % 8 {
+        let (schema, value) = match field % kinds {
             0 => (json!({"type": "string", "format": "uuid"}), json!("b6c57f3c-3cfe-4c05-9d4e-7e61b24f6f0e")),
             1 => (json!({"type": "string", "format": "date-time"}), json!("2026-01-04T18:22:19Z")),
             2 => (json!({"type": "string", "enum": ["alpha", "beta", "gamma"]}), json!("beta")),
@@ -156,7 +188,30 @@ fn event_schema(index: usize, shared_parts: usize) -> (Value, Value) {
             5 => (json!({"$ref": format!("../_shared/common.schema.json#/$defs/part_{}", (index + field) % shared_parts)}), json!({"code": "ABC", "amount": 1.5})),
             6 => (json!({"type": "object", "additionalProperties": false, "required": ["label"],
                     "properties": {"label": {"type": "string"}, "weight": {"type": "number"}}}), json!({"label": "x", "weight": 0.5})),
-            _ => (json!({"type": "boolean"}), json!(true)),
+            7 => (json!({"type": "boolean"}), json!(true)),
+            8 => nested(4),
+            9 => (
+                json!({"oneOf": [
+                    {"type": "object", "additionalProperties": false, "required": ["card_number"],
+                        "properties": {"card_number": {"type": "string", "pattern": "^[0-9]{16}$"}, "holder": {"type": "string"}}},
+                    {"type": "object", "additionalProperties": false, "required": ["iban"],
+                        "properties": {"iban": {"type": "string", "pattern": "^[A-Z]{2}[0-9]{20}$"}, "bic": {"type": "string", "maxLength": 11}}}
+                ]}),
+                json!({"iban": "DE12345678901234567890"}),
+            ),
+            10 => (json!({"anyOf": [{"type": "string", "maxLength": 20}, {"type": "integer"}, {"type": "null"}]}), json!("seven")),
+            11 => (
+                json!({"type": "array", "maxItems": 50, "items": {"type": "object", "additionalProperties": false, "required": ["sku", "quantity"],
+                    "properties": {"sku": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"}, "quantity": {"type": "integer", "minimum": 1},
+                        "tags": {"type": "array", "items": {"type": "string"}}}}}),
+                json!([{"sku": "ABC-0001", "quantity": 2, "tags": ["x"]}]),
+            ),
+            12 => (json!({"type": "object", "additionalProperties": {"type": "string", "maxLength": 30}}), json!({"colour": "blue"})),
+            _ => (
+                json!({"type": "object", "required": ["source"],
+                    "properties": {"source": {"type": "string"}, "attempt": {"type": "integer", "minimum": 0}, "at": {"type": "string", "format": "date-time"}}}),
+                json!({"source": "import", "attempt": 1, "extra": true}),
+            ),
         };
         let mut schema = schema;
         if schema.get("$ref").is_none() {
@@ -176,4 +231,27 @@ fn event_schema(index: usize, shared_parts: usize) -> (Value, Value) {
         "required": required, "properties": properties
     });
     (schema, Value::Object(example))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_shapes_generate_with_examples_their_schemas_accept() {
+        let runtime = std::path::absolute("../runtime").expect("a path");
+        for shape in [Shape::Realistic, Shape::Large] {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            write_set(dir.path(), 3, shape, &runtime).expect("written");
+            // Generation validates every `examples` entry against its schema.
+            event_contracts_codegen::Generator::from_config("schemas/events.toml")
+                .root(dir.path())
+                .run()
+                .unwrap_or_else(|error| panic!("{shape:?}: {error}: {:?}", error.diagnostics()));
+            let schema: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("schemas/domain_0/event_0.v1.schema.json")).expect("written"))
+                .expect("JSON");
+            let fields = schema["properties"].as_object().expect("properties").len();
+            assert_eq!(fields, if shape == Shape::Large { 40 } else { 5 }, "{shape:?}");
+        }
+    }
 }
