@@ -33,6 +33,11 @@ impl ByteSet {
         self.taken[byte as usize]
     }
 
+    /// The bytes in the set, in order.
+    pub fn members(&self) -> impl Iterator<Item = u8> + '_ {
+        (0..128).filter(|byte| self.contains(*byte))
+    }
+
     /// How many bytes at the start of `bytes` are in the set.
     pub fn span(&self, bytes: &[u8]) -> usize {
         #[cfg(target_arch = "x86_64")]

@@ -79,7 +79,7 @@ impl Runs {
             return None;
         }
         let bytes = body.as_bytes();
-        let mut runs: Vec<([bool; 256], usize, usize)> = Vec::new();
+        let mut runs: Vec<Run> = Vec::new();
         let mut at = 0;
         while at < bytes.len() {
             let mut set = [false; 256];
@@ -116,27 +116,27 @@ impl Runs {
             }
             let (min, max, length) = quantifier(&bytes[at..])?;
             at += length;
-            runs.push((set, min, max));
+            runs.push(Run { set: ByteSet::of(|b| set[b as usize]), min, max });
         }
         // Greedy is exact only where a run of variable length shares no
         // character with the runs that could take the character after it:
         // those up to and including the next one that cannot be empty.
-        for (i, (set, min, max)) in runs.iter().enumerate() {
-            if min == max {
+        for (i, run) in runs.iter().enumerate() {
+            if run.min == run.max {
                 continue;
             }
-            let reach = runs[i + 1..].iter().position(|(_, later_min, _)| *later_min > 0).map_or(runs.len(), |next| i + 1 + next + 1);
-            if runs[i + 1..reach].iter().any(|(later, _, _)| (0..128).any(|b| set[b] && later[b])) {
+            let reach = runs[i + 1..].iter().position(|later| later.min > 0).map_or(runs.len(), |next| i + 1 + next + 1);
+            if runs[i + 1..reach].iter().any(|later| run.set.members().any(|b| later.set.contains(b))) {
                 return None;
             }
         }
         let mut items: Vec<Item> = Vec::new();
-        for (set, min, max) in runs {
-            let single = (min, max) == (1, 1) && set.iter().filter(|taken| **taken).count() == 1;
+        for run in runs {
+            let single = (run.min, run.max) == (1, 1) && run.set.members().count() == 1;
             match (single, items.last_mut()) {
-                (true, Some(Item::Literal(literal))) => literal.extend(set.iter().position(|taken| *taken).map(|b| b as u8)),
-                (true, _) => items.push(Item::Literal(set.iter().position(|taken| *taken).map(|b| b as u8).into_iter().collect())),
-                (false, _) => items.push(Item::Run(Run { set: ByteSet::of(|b| set[b as usize]), min, max })),
+                (true, Some(Item::Literal(literal))) => literal.extend(run.set.members()),
+                (true, _) => items.push(Item::Literal(run.set.members().collect())),
+                (false, _) => items.push(Item::Run(run)),
             }
         }
         Some(Runs { items })

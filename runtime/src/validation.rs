@@ -177,7 +177,10 @@ pub struct FormatCheck {
 
 impl FormatCheck {
     pub const fn new(format: &'static str) -> Self {
-        let plainly_valid: Option<fn(&str) -> bool> = if same_text(format, "uri") { Some(crate::uri::plainly_valid) } else { None };
+        let plainly_valid: Option<fn(&str) -> bool> = match format.as_bytes() {
+            b"uri" => Some(crate::uri::plainly_valid),
+            _ => None,
+        };
         FormatCheck { format, plainly_valid, compiled: OnceLock::new() }
     }
 
@@ -211,22 +214,6 @@ impl FormatCheck {
             Err(_) => validator.is_valid(&Value::String(text.to_owned())),
         })
     }
-}
-
-/// `a == b`, where a `const fn` can ask it.
-const fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// Where a value checked by generated code sits: a JSON pointer, written
