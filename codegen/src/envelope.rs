@@ -59,6 +59,7 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
         /// `Envelope::new`, which takes any payload type. Its type, version,
         /// topic and registry row come from [`EventSet`](::event_contracts::EventSet).
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant, reason = "payloads are held by value: decoding allocates no box per event")]
         pub enum Event {
             #( #[doc = #docs] #deprecated #variants(#payloads), )*
         }

@@ -21,6 +21,7 @@ use crate::model::ContractSet;
 use crate::refs;
 
 mod builders;
+mod facts;
 mod input;
 mod passes;
 
@@ -142,9 +143,10 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     }
     let roots: std::collections::BTreeSet<&str> = set.events.iter().map(|e| e.payload_type.as_str()).chain(set.extra_types.iter().map(String::as_str)).chain([crate::model::HEADER_TYPE]).collect();
     for _ in 0..ROUNDS {
-        let definitions = typify_input(set, &bundle, &loose)?;
-        let file = match typify(&definitions) {
-            Ok(file) => file,
+        let input = typify_input(set, &bundle, &loose)?;
+        let definitions = input.definitions;
+        let (file, facts) = match typify(&definitions, &input.prepared) {
+            Ok(typed) => typed,
             Err(reason) => {
                 let failing = failing_definitions(&definitions);
                 if failing.is_empty() || failing.iter().all(|name| loose.contains(name)) {
@@ -163,7 +165,7 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
         };
         let renames: Vec<String> = duplicate_type_names(&file).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
         if renames.is_empty() {
-            return Ok(Types { file: finish(file, set), renamed: renamed.then_some(bundle), warnings });
+            return Ok(Types { file: finish(file, set, &facts), renamed: renamed.then_some(bundle), warnings });
         }
         for name in renames {
             let new_name = (1..).map(|n| if n == 1 { format!("{name}Def") } else { format!("{name}Def{n}") }).find(|candidate| !bundle.definitions.contains_key(candidate)).expect("a free name");
@@ -221,9 +223,10 @@ fn cyclic_merges(bundle: &refs::Bundle) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// typify's types for `definitions`, or why it could not make them (a
-/// panic caught).
-fn typify(definitions: &[(String, schemars08::schema::Schema)]) -> Result<syn::File, String> {
+/// typify's types for `definitions`, with the facts of their fields found
+/// in `prepared` (the same definitions, facts kept), or why typify could not
+/// make them (a panic caught).
+fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::collections::BTreeMap<String, Value>) -> Result<(syn::File, facts::Facts), String> {
     let mut settings = TypeSpaceSettings::default();
     settings
         .with_derive("PartialEq".to_owned())
@@ -240,7 +243,8 @@ fn typify(definitions: &[(String, schemars08::schema::Schema)]) -> Result<syn::F
         Err(panic) => return Err(format!("typify could not handle the contract set ({})", panic_reason(panic))),
     }
     let stream = catch_unwind(AssertUnwindSafe(|| space.to_stream())).map_err(|panic| format!("typify could not emit the types ({})", panic_reason(panic)))?;
-    syn::parse2(stream).map_err(|e| format!("typify emitted invalid Rust: {e}"))
+    let file = syn::parse2(stream).map_err(|e| format!("typify emitted invalid Rust: {e}"))?;
+    Ok((file, facts::gather(&space, prepared)))
 }
 
 /// The definitions typify cannot take on their own: each handed over with
@@ -251,7 +255,7 @@ fn failing_definitions(definitions: &[(String, schemars08::schema::Schema)]) -> 
         .iter()
         .filter(|(name, _)| {
             let alone: Vec<_> = definitions.iter().map(|(other, schema)| (other.clone(), if other == name { schema.clone() } else { any.clone() })).collect();
-            typify(&alone).is_err()
+            typify(&alone, &std::collections::BTreeMap::new()).is_err()
         })
         .map(|(name, _)| name.clone())
         .collect()
@@ -277,18 +281,18 @@ fn duplicate_type_names(file: &syn::File) -> Vec<String> {
 }
 
 /// typify's output made into the set's types.
-fn finish(mut file: syn::File, set: &ContractSet) -> syn::File {
+fn finish(mut file: syn::File, set: &ContractSet, facts: &facts::Facts) -> syn::File {
     FormatTypes.visit_file_mut(&mut file);
     derive_json_schema_everywhere(&mut file);
     drop_string_conversions_of_enums(&mut file);
     UnicodePatterns.visit_file_mut(&mut file);
     DropSchemaDocs.visit_file_mut(&mut file);
-    normalize_optional_fields(&mut file);
+    normalize_optional_fields(&mut file, facts);
     integers_as_json_schema_reads_them(&mut file);
     ascii_field_names(&mut file);
     distinct_field_names(&mut file);
     let unknown = if set.unknown_properties == crate::config::UnknownProperties::Keep { keep_unknown_properties(&mut file) } else { Default::default() };
-    redact_pii(&mut file, &unknown);
+    redact_pii(&mut file, &unknown, facts);
     derive_builders(&mut file, set, &unknown);
     document_payloads(&mut file, set);
     file

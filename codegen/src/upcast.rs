@@ -151,6 +151,7 @@ pub fn upcast_rs(set: &ContractSet) -> TokenStream {
         /// Every event type at its latest version: what
         /// [`Event::upcast`](crate::Event::upcast) returns.
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant, reason = "payloads are held by value: decoding allocates no box per event")]
         pub enum Latest {
             #(#latest_variants)*
         }

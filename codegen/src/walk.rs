@@ -57,7 +57,7 @@ pub fn schema_children<'v>(map: &'v serde_json::Map<String, Value>, at: &str) ->
 }
 
 /// Keywords whose value maps names to schemas.
-const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
+pub const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
 
 /// Calls `visit` with every schema object below `schema` (itself
 /// included), as [`for_each_object`] walks them.

@@ -45,3 +45,35 @@ fn every_construct_takes_its_valid_instances_and_refuses_its_invalid_ones() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The valid instances of one construct, decoded.
+fn decoded(event_type: &str) -> Vec<Event> {
+    let info = EVENTS.iter().find(|e| e.event_type == event_type).expect("the construct is in the fixture");
+    let schema: Value = serde_json::from_str(info.schema).unwrap();
+    let subject = schema["x-subject"].as_str().unwrap();
+    instances(&schema, "examples").iter().map(|instance| Event::from_subject_and_slice(subject, &serde_json::to_vec(instance).unwrap()).unwrap()).collect()
+}
+
+#[test]
+fn personal_data_never_prints_at_any_depth_nor_in_a_union_variant() {
+    let events = decoded("legal.personal_data_everywhere");
+    assert_eq!(events.len(), 3);
+    for event in &events {
+        let printed = format!("{event:?}");
+        assert!(!printed.contains("SECRET"), "{printed}");
+        assert!(printed.contains("[redacted]"), "{printed}");
+    }
+}
+
+#[test]
+fn redacted_clears_the_personal_data_of_a_union_variant() {
+    use legal_schemas_events::types::PersonalDataEverywhereV1Payment as Payment;
+    let Event::LegalPersonalDataEverywhereV1(payload) = &decoded("legal.personal_data_everywhere")[2] else { panic!("the construct's event") };
+    let payment = payload.payment.clone().expect("the third instance pays by card");
+    let Payment::Variant1 { card_number, holder } = payment.redacted() else { panic!("the card variant stays the card variant") };
+    assert_eq!(card_number, "[redacted]");
+    assert_eq!(holder, None);
+    // The original is untouched.
+    let Payment::Variant1 { card_number, .. } = payment else { unreachable!() };
+    assert_eq!(card_number, "SECRET-card-number");
+}

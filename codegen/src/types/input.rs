@@ -1,7 +1,7 @@
 //! What typify is given: each definition as a Rust type can read it. Rules
-//! no type expresses go to validation, unions and `$ref`s are read as the
-//! schema's dialect says, and facts typify does not carry (PII, nullable
-//! optional fields) are tagged for the passes over its output.
+//! no type expresses go to validation, and unions and `$ref`s are read as
+//! the schema's dialect says. `x-pii` stays in the prepared definitions for
+//! `facts`, which takes it out of typify's copy.
 
 use serde_json::{Map, Value};
 
@@ -40,9 +40,10 @@ pub(super) const VALIDATION_ONLY: &[&str] = &[
 pub(super) const ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "examples", "deprecated", "readOnly", "writeOnly"];
 
 /// The definitions as typify should see them; `loose` ones as any JSON.
-pub(super) fn typify_input(set: &ContractSet, bundle: &refs::Bundle, loose: &std::collections::BTreeSet<String>) -> Result<Vec<(String, schemars08::schema::Schema)>, Error> {
+pub(super) fn typify_input(set: &ContractSet, bundle: &refs::Bundle, loose: &std::collections::BTreeSet<String>) -> Result<Input, Error> {
     let mut problems = Diagnostics::default();
     let mut definitions = Vec::new();
+    let mut prepared_definitions = std::collections::BTreeMap::new();
     for (name, schema) in &bundle.definitions {
         let (file, base) = &bundle.origins[name];
         let prepared = if loose.contains(name) {
@@ -51,13 +52,21 @@ pub(super) fn typify_input(set: &ContractSet, bundle: &refs::Bundle, loose: &std
             let legacy = set.files.files.get(file).is_some_and(|f| crate::dialect::Dialect::of_or_default(&f.value).ref_hides_siblings());
             prepare(schema, &Reading { formats: &set.formats, legacy, definitions: &bundle.definitions }, true)
         };
-        match serde_json::from_value::<schemars08::schema::Schema>(prepared) {
+        match serde_json::from_value::<schemars08::schema::Schema>(super::facts::without_facts(&prepared)) {
             Ok(schema) => definitions.push((name.clone(), schema)),
             Err(e) => problems.push(refs::located(&set.files, file, base, "unsupported", format!("typify cannot read this schema: {e}"))),
         }
+        prepared_definitions.insert(name.clone(), prepared);
     }
     problems.finish()?;
-    Ok(definitions)
+    Ok(Input { definitions, prepared: prepared_definitions })
+}
+
+/// What typify is given, and the same definitions with the facts of their
+/// properties still in them (see `facts`).
+pub(super) struct Input {
+    pub definitions: Vec<(String, schemars08::schema::Schema)>,
+    pub prepared: std::collections::BTreeMap<String, Value>,
 }
 
 /// The schema as typify should see it.
@@ -79,7 +88,9 @@ pub(super) fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> V
     let mut out = Map::new();
     let has_ref = map.contains_key("$ref");
     for (key, value) in map {
-        if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") {
+        // `x-pii` stays for the facts of fields (see `facts`), which take
+        // it out before typify sees the schema.
+        if ANNOTATIONS.contains(&key.as_str()) || (key.starts_with("x-") && key != super::facts::PII) {
             continue;
         }
         // typify names types after nested titles and merges equal names
@@ -132,7 +143,6 @@ pub(super) fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> V
         && let Some(title) = map.get("title") {
             out.insert("description".to_owned(), title.clone());
         }
-    mark_properties(map, &mut out);
     Value::Object(out)
 }
 
@@ -266,38 +276,6 @@ pub(super) fn only_strings_or_null(value: &Value) -> bool {
     match value {
         Value::Array(values) => values.iter().all(plain),
         other => plain(other),
-    }
-}
-
-/// typify has no per-property hook, so properties that need more than
-/// typify gives are tagged in their description and found by the tag in the
-/// output: optional properties that allow `null`, and `x-pii` properties.
-pub(super) const NULLABLE_OPTIONAL_TAG: &str = "@@nullable-optional@@";
-pub(super) const PII_TAG: &str = "@@pii@@";
-
-pub(super) fn tag_description(schema: &mut Map<String, Value>, tag: &str) {
-    let description = schema.get("description").and_then(Value::as_str).unwrap_or_default();
-    let tagged = format!("{description}{tag}");
-    schema.insert("description".to_owned(), Value::String(tagged));
-}
-
-pub(super) fn mark_properties(source: &Map<String, Value>, out: &mut Map<String, Value>) {
-    let required: Vec<&str> = source
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let Some(Value::Object(properties)) = out.get_mut("properties") else { return };
-    for (name, schema) in properties.iter_mut() {
-        let Value::Object(schema_map) = schema else { continue };
-        let is_pii = source.get("properties").and_then(|p| p.get(name)).and_then(|p| p.get("x-pii")) == Some(&Value::Bool(true));
-        if is_pii {
-            tag_description(schema_map, PII_TAG);
-        }
-        if !required.contains(&name.as_str()) && allows_null(schema) {
-            let Value::Object(schema_map) = schema else { continue };
-            tag_description(schema_map, NULLABLE_OPTIONAL_TAG);
-        }
     }
 }
 

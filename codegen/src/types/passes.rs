@@ -5,7 +5,7 @@
 
 use syn::visit_mut::VisitMut;
 
-use super::input::{NULLABLE_OPTIONAL_TAG, PII_TAG};
+use super::facts::Facts;
 use crate::model::ContractSet;
 
 /// typify gives every string enum `TryFrom<&str>`, `TryFrom<&String>` and
@@ -178,27 +178,39 @@ pub(super) fn doc_text(attr: &syn::Attribute) -> Option<String> {
 /// same JSON and a `null` is never taken for absent: typify would otherwise write
 /// `[]` or a schema `default` for a property that was absent, and drop one
 /// that was an empty array.
-pub(super) fn normalize_optional_fields(file: &mut syn::File) {
+pub(super) fn normalize_optional_fields(file: &mut syn::File, facts: &Facts) {
     for item in &mut file.items {
-        let fields: Vec<&mut syn::Field> = match item {
-            syn::Item::Struct(item) => item.fields.iter_mut().collect(),
+        // Each field with the facts of the property it holds.
+        let fields: Vec<(&mut syn::Field, super::facts::FieldFacts)> = match item {
+            syn::Item::Struct(item) => {
+                let name = item.ident.to_string();
+                item.fields.iter_mut().enumerate().map(|(index, field)| (field, facts.of_struct_field(&name, index))).collect()
+            }
             // The struct variants of a `oneOf` of objects, alike.
-            syn::Item::Enum(item) => item.variants.iter_mut().flat_map(|v| v.fields.iter_mut()).filter(|f| f.ident.is_some()).collect(),
+            syn::Item::Enum(item) => {
+                let name = item.ident.to_string();
+                item.variants
+                    .iter_mut()
+                    .enumerate()
+                    .flat_map(|(variant, v)| v.fields.iter_mut().enumerate().map(move |(index, field)| (variant, index, field)))
+                    .filter(|(_, _, field)| field.ident.is_some())
+                    .map(|(variant, index, field)| (field, facts.of_variant_field(&name, variant, index)))
+                    .collect()
+            }
             _ => continue,
         };
-        for field in fields {
+        for (field, field_facts) in fields {
             let serde = serde_flags(&field.attrs);
             if !(serde.default || serde.skips_none) || serde.flatten {
                 continue;
             }
-            let tagged = strip_tag(&mut field.attrs, NULLABLE_OPTIONAL_TAG);
             let inner = if serde.skips_none {
                 option_inner(&field.ty).cloned().unwrap_or_else(|| field.ty.clone())
             } else {
                 field.ty.clone()
             };
             field.attrs.retain(|a| !a.path().is_ident("serde"));
-            if tagged {
+            if field_facts.nullable_optional {
                 field.ty = syn::parse_quote!(::std::option::Option<::std::option::Option<#inner>>);
                 field.attrs.push(syn::parse_quote!(#[serde(
                     default,
@@ -235,22 +247,6 @@ pub(super) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
         syn::GenericArgument::Type(inner) => Some(inner),
         _ => None,
     }
-}
-
-/// Removes a tag from a field's docs; true if it was there.
-pub(super) fn strip_tag(attrs: &mut Vec<syn::Attribute>, tag: &str) -> bool {
-    let mut found = false;
-    for attr in attrs.iter_mut() {
-        let Some(text) = doc_text(attr) else { continue };
-        if text.contains(tag) {
-            found = true;
-            let cleaned = text.replace(tag, "");
-            *attr = syn::parse_quote!(#[doc = #cleaned]);
-        }
-    }
-    // A doc that held only the tag says nothing.
-    attrs.retain(|attr| doc_text(attr).is_none_or(|text| !text.trim().is_empty()));
-    found
 }
 
 #[derive(Default)]
@@ -418,71 +414,154 @@ pub(crate) fn json_name_of(field: &syn::Field) -> String {
         .unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default())
 }
 
-/// `x-pii` fields never reach logs: structs holding one get a `Debug` that
-/// prints `[redacted]` for them (nested types redact themselves), and a
-/// `redacted()` copy with them cleared (`None`, or `"[redacted]"` for a
-/// required string).
-pub(super) fn redact_pii(file: &mut syn::File, unknown: &std::collections::BTreeMap<String, syn::Ident>) {
+/// `x-pii` fields never reach logs: structs and enums holding one get a
+/// `Debug` that prints `[redacted]` for them (nested types redact
+/// themselves), and a `redacted()` copy with them cleared (`None`, or
+/// `"[redacted]"` for a required string).
+pub(super) fn redact_pii(file: &mut syn::File, unknown: &std::collections::BTreeMap<String, syn::Ident>, facts: &Facts) {
     let mut impls = Vec::new();
     for item in &mut file.items {
-        let syn::Item::Struct(item) = item else { continue };
-        let syn::Fields::Named(fields) = &mut item.fields else { continue };
-        let mut pii = Vec::new();
-        for field in fields.named.iter_mut() {
-            if strip_tag(&mut field.attrs, PII_TAG) {
-                pii.push(field.ident.clone().expect("named field"));
-            }
+        match item {
+            syn::Item::Struct(item) => redact_struct(item, unknown, facts, &mut impls),
+            syn::Item::Enum(item) => redact_enum(item, facts, &mut impls),
+            _ => {}
         }
-        if pii.is_empty() {
-            continue;
-        }
-        // Beside personal data, what the schema does not declare may be
-        // personal too: redacted with it.
-        let unknown = unknown.get(&item.ident.to_string());
-        for attr in item.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-            let derives: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
-                attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).expect("a derive list");
-            let kept = derives.into_iter().filter(|p| !p.is_ident("Debug"));
-            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-        }
-        let name = &item.ident;
-        let name_text = name.to_string();
-        let debug_fields = fields.named.iter().map(|field| {
-            let ident = field.ident.as_ref().expect("named field");
-            let label = ident.to_string().trim_start_matches("r#").to_owned();
-            if pii.contains(ident) || unknown == Some(ident) {
-                quote::quote!(.field(#label, &::event_contracts::Redacted))
-            } else {
-                quote::quote!(.field(#label, &self.#ident))
-            }
-        });
-        let clears = fields.named.iter().filter(|f| pii.contains(f.ident.as_ref().expect("named field")) || f.ident.as_ref() == unknown).map(|field| {
-            let ident = field.ident.as_ref().expect("named field");
-            if unknown == Some(ident) {
-                quote::quote!(copy.#ident.clear();)
-            } else if option_inner(&field.ty).is_some() {
-                quote::quote!(copy.#ident = ::std::option::Option::None;)
-            } else {
-                quote::quote!(copy.#ident = ::std::convert::From::from(::event_contracts::REDACTED);)
-            }
-        });
-        impls.push(syn::parse_quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#name_text) #(#debug_fields)* .finish()
-                }
-            }
-        });
-        impls.push(syn::parse_quote! {
-            impl #name {
-                /// A copy without its personal data (`x-pii` fields), safe to log.
-                pub fn redacted(&self) -> Self {
-                    let mut copy = self.clone();
-                    #(#clears)*
-                    copy
-                }
-            }
-        });
     }
     file.items.extend(impls);
+}
+
+fn redact_struct(item: &mut syn::ItemStruct, unknown: &std::collections::BTreeMap<String, syn::Ident>, facts: &Facts, impls: &mut Vec<syn::Item>) {
+    let name_text = item.ident.to_string();
+    let syn::Fields::Named(fields) = &item.fields else { return };
+    let pii: Vec<&syn::Ident> = fields.named.iter().enumerate().filter(|(index, _)| facts.of_struct_field(&name_text, *index).pii).filter_map(|(_, f)| f.ident.as_ref()).collect();
+    if pii.is_empty() {
+        return;
+    }
+    // Beside personal data, what the schema does not declare may be
+    // personal too: redacted with it.
+    let unknown = unknown.get(&name_text);
+    let name = &item.ident;
+    let debug_fields = fields.named.iter().map(|field| {
+        let ident = field.ident.as_ref().expect("named field");
+        let label = ident.to_string().trim_start_matches("r#").to_owned();
+        if pii.contains(&ident) || unknown == Some(ident) {
+            quote::quote!(.field(#label, &::event_contracts::Redacted))
+        } else {
+            quote::quote!(.field(#label, &self.#ident))
+        }
+    });
+    let clears = fields.named.iter().filter(|f| f.ident.as_ref().is_some_and(|i| pii.contains(&i) || unknown == Some(i))).map(|field| {
+        let ident = field.ident.as_ref().expect("named field");
+        if unknown == Some(ident) { quote::quote!(copy.#ident.clear();) } else { clear(field, &quote::quote!(copy.#ident)) }
+    });
+    impls.push(syn::parse_quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name_text) #(#debug_fields)* .finish()
+            }
+        }
+    });
+    impls.push(syn::parse_quote! {
+        impl #name {
+            /// A copy without its personal data (`x-pii` fields), safe to log.
+            pub fn redacted(&self) -> Self {
+                let mut copy = self.clone();
+                #(#clears)*
+                copy
+            }
+        }
+    });
+    drop_debug_derive(&mut item.attrs);
+}
+
+/// An enum whose struct variants hold personal data (a `oneOf` of
+/// objects): its `Debug` and `redacted()` match each variant.
+fn redact_enum(item: &mut syn::ItemEnum, facts: &Facts, impls: &mut Vec<syn::Item>) {
+    let name_text = item.ident.to_string();
+    let is_pii = |variant: usize, index: usize| facts.of_variant_field(&name_text, variant, index).pii;
+    if !item.variants.iter().enumerate().any(|(v, variant)| (0..variant.fields.len()).any(|i| is_pii(v, i))) {
+        return;
+    }
+    let name = &item.ident;
+    let mut debug_arms = Vec::new();
+    let mut clear_arms = Vec::new();
+    for (v, variant) in item.variants.iter().enumerate() {
+        let ident = &variant.ident;
+        let label = ident.to_string();
+        match &variant.fields {
+            syn::Fields::Named(fields) => {
+                // Personal data is not bound: it is never read.
+                let bindings = fields.named.iter().enumerate().map(|(i, field)| {
+                    let binding = field.ident.as_ref().expect("named field");
+                    if is_pii(v, i) { quote::quote!(#binding: _) } else { quote::quote!(#binding) }
+                });
+                let shown = fields.named.iter().enumerate().map(|(i, field)| {
+                    let binding = field.ident.as_ref().expect("named field");
+                    let field_label = binding.to_string().trim_start_matches("r#").to_owned();
+                    if is_pii(v, i) { quote::quote!(.field(#field_label, &::event_contracts::Redacted)) } else { quote::quote!(.field(#field_label, #binding)) }
+                });
+                debug_arms.push(quote::quote!(Self::#ident { #(#bindings),* } => f.debug_struct(#label) #(#shown)* .finish()));
+                let cleared: Vec<&syn::Field> = fields.named.iter().enumerate().filter(|(i, _)| is_pii(v, *i)).map(|(_, f)| f).collect();
+                if !cleared.is_empty() {
+                    let bound = cleared.iter().filter_map(|f| f.ident.as_ref());
+                    let clears = cleared.iter().map(|field| {
+                        let binding = field.ident.as_ref().expect("named field");
+                        clear(field, &quote::quote!(*#binding))
+                    });
+                    clear_arms.push(quote::quote!(Self::#ident { #(#bound,)* .. } => { #(#clears)* }));
+                }
+            }
+            syn::Fields::Unnamed(fields) => {
+                let bindings: Vec<syn::Ident> = (0..fields.unnamed.len()).map(|i| quote::format_ident!("field_{i}")).collect();
+                debug_arms.push(quote::quote!(Self::#ident(#(#bindings),*) => f.debug_tuple(#label) #(.field(#bindings))* .finish()));
+            }
+            syn::Fields::Unit => debug_arms.push(quote::quote!(Self::#ident => f.write_str(#label))),
+        }
+    }
+    impls.push(syn::parse_quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#debug_arms,)*
+                }
+            }
+        }
+    });
+    let rest = (clear_arms.len() < item.variants.len()).then(|| quote::quote!(_ => {}));
+    let lint = (clear_arms.len() == 1 && rest.is_some()).then(|| quote::quote!(#[allow(clippy::single_match, reason = "one variant holds personal data")]));
+    impls.push(syn::parse_quote! {
+        impl #name {
+            /// A copy without its personal data (`x-pii` fields), safe to log.
+            pub fn redacted(&self) -> Self {
+                let mut copy = self.clone();
+                #lint
+                match &mut copy {
+                    #(#clear_arms)*
+                    #rest
+                }
+                copy
+            }
+        }
+    });
+    drop_debug_derive(&mut item.attrs);
+}
+
+/// The statement that clears personal data at `place`: `None`, or
+/// `"[redacted]"` for a required string.
+fn clear(field: &syn::Field, place: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    if option_inner(&field.ty).is_some() {
+        quote::quote!(#place = ::std::option::Option::None;)
+    } else {
+        quote::quote!(#place = ::std::convert::From::from(::event_contracts::REDACTED);)
+    }
+}
+
+/// A type whose `Debug` is written out loses the derived one.
+fn drop_debug_derive(attrs: &mut [syn::Attribute]) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let derives: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
+            attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).expect("a derive list");
+        let kept = derives.into_iter().filter(|p| !p.is_ident("Debug"));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
 }

@@ -14,6 +14,10 @@ pub trait Upcaster {
 /// Every event type at its latest version: what
 /// [`Event::upcast`](crate::Event::upcast) returns.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "payloads are held by value: decoding allocates no box per event"
+)]
 pub enum Latest {
     ///`ACTIVITY_RESULT_GENERATED`, at its latest version (v1).
     ResultsActivityResultGenerated(

@@ -12,6 +12,10 @@ impl Upcaster for Automatic {}
 /// Every event type at its latest version: what
 /// [`Event::upcast`](crate::Event::upcast) returns.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "payloads are held by value: decoding allocates no box per event"
+)]
 pub enum Latest {
     ///`alerts.high_latency`, at its latest version (v1).
     AlertsHighLatency(crate::alerts::high_latency::v1::HighLatencyV1),

@@ -7,6 +7,10 @@ use ::serde::Deserialize as _;
 /// `Envelope::new`, which takes any payload type. Its type, version,
 /// topic and registry row come from [`EventSet`](::event_contracts::EventSet).
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "payloads are held by value: decoding allocates no box per event"
+)]
 pub enum Event {
     ///`cache.entry.invalidated` v1: Cache entry invalidated.
     CacheEntryInvalidatedV1(crate::cache::entry_invalidated::v1::EntryInvalidatedV1),
