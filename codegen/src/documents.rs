@@ -351,11 +351,61 @@ impl Documents {
         }
     }
 
+    /// The `[remotes]` documents the set's files reach by `$ref`, directly
+    /// or through other remote documents: the only ones the generated
+    /// crate needs (a folder of remotes may hold a whole schema store).
+    pub fn reachable_remotes(&self) -> std::collections::BTreeSet<String> {
+        let remote = |place: &Place| match place {
+            Place::Remote { uri, .. } if self.remotes.contains_key(uri) => Some(uri.clone()),
+            _ => None,
+        };
+        let mut reached = std::collections::BTreeSet::new();
+        let mut queue: Vec<String> = self.references.values().filter_map(|(_, resolved)| resolved.as_ref().ok().and_then(remote)).collect();
+        while let Some(uri) = queue.pop() {
+            if !reached.insert(uri.clone()) {
+                continue;
+            }
+            let document = &self.remotes[&uri];
+            for target in references_in(document, root_base(&uri, document)) {
+                queue.extend(self.find(&target).ok().as_ref().and_then(remote));
+            }
+        }
+        reached
+    }
+
     /// The URIs of the set's documents, for a message about a reference
     /// that leads nowhere.
     pub fn known(&self) -> Vec<&str> {
         self.resources.keys().map(String::as_str).collect()
     }
+}
+
+/// Every `$ref` below `document` made absolute against the base URI in
+/// force where it stands (`base` at the root, changed by each `$id`).
+fn references_in(document: &Value, base: Url) -> Vec<Url> {
+    let dialect = crate::dialect::Dialect::of_or_default(document);
+    let legacy = dialect.ref_hides_siblings();
+    let mut found = Vec::new();
+    let mut stack = vec![(document, base)];
+    while let Some((node, mut base)) = stack.pop() {
+        let Value::Object(map) = node else { continue };
+        let reference = map.get("$ref").and_then(Value::as_str);
+        // In draft 7 and before, a `$ref` hides its siblings, `$id` too.
+        let id_applies = !(legacy && reference.is_some());
+        if let Some(id) = map.get(dialect.id_keyword()).and_then(Value::as_str).filter(|id| id_applies && !id.starts_with('#'))
+            && let Ok(joined) = base.join(id)
+        {
+            base = joined;
+        }
+        found.extend(reference.and_then(|reference| base.join(reference).ok()));
+        for (child, _) in crate::walk::schema_children(map, "") {
+            match child {
+                Value::Array(items) => stack.extend(items.iter().map(|item| (item, base.clone()))),
+                other => stack.push((other, base.clone())),
+            }
+        }
+    }
+    found
 }
 
 /// The base URI of a document read from `uri`: its root `$id` where it has

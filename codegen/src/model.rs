@@ -152,7 +152,7 @@ fn build(
     config_path: &Path,
     config_text: &str,
     files: SchemaFiles,
-    remotes: Vec<RemoteDocument>,
+    mut remotes: Vec<RemoteDocument>,
     mut problems: Diagnostics,
 ) -> Result<ContractSet, Error> {
     let mut warnings = Vec::new();
@@ -205,7 +205,12 @@ fn build(
         roots.push(((envelope.file.clone(), String::new()), HEADER_TYPE.to_owned()));
     }
     roots.extend(extra_types.iter().cloned());
-    let documents = Documents::index(&files, &remotes);
+    let mut documents = Documents::index(&files, &remotes);
+    let reached = documents.reachable_remotes();
+    if reached.len() < remotes.len() {
+        remotes.retain(|remote| reached.contains(&remote.uri));
+        documents = Documents::index(&files, &remotes);
+    }
     refs::unresolved_references(&files, &documents, &mut problems);
     let mut bundle = refs::bundle(&files, &documents, &roots);
     problems.finish()?;
