@@ -111,7 +111,7 @@ fn fields(set: &ContractSet, event: &EventContract) -> Vec<Field> {
             let description = property.get("description").or_else(|| resolved.get("description")).and_then(Value::as_str).unwrap_or_default();
             Field {
                 name: name.clone(),
-                ty: describe(set, property),
+                ty: describe(set, property, &mut Vec::new()),
                 required: required.contains(&name.as_str()),
                 description: description.to_owned(),
                 constraints: constraints(resolved),
@@ -121,9 +121,17 @@ fn fields(set: &ContractSet, event: &EventContract) -> Vec<Field> {
         .collect()
 }
 
-/// A schema's type in words.
-fn describe(set: &ContractSet, schema: &Value) -> String {
+/// A schema's type in words. `within` holds the definitions being
+/// described further out: a definition met again inside itself (a tree,
+/// a recursive union) is named, not described again.
+fn describe<'a>(set: &'a ContractSet, schema: &'a Value, within: &mut Vec<&'a str>) -> String {
     let (schema, name) = resolve(set, schema);
+    if let Some(name) = name {
+        if within.contains(&name) {
+            return name.to_owned();
+        }
+        within.push(name);
+    }
     let base = if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
         format!("enum {}", values.join(" | "))
@@ -139,7 +147,7 @@ fn describe(set: &ContractSet, schema: &Value) -> String {
             .iter()
             .map(|t| match t.as_str() {
                 "array" => match schema.get("items") {
-                    Some(items) => format!("array of {}", describe(set, items)),
+                    Some(items) => format!("array of {}", describe(set, items, within)),
                     None => "array".to_owned(),
                 },
                 "string" => match schema.get("format").and_then(Value::as_str) {
@@ -153,7 +161,7 @@ fn describe(set: &ContractSet, schema: &Value) -> String {
             ["oneOf", "anyOf", "allOf"]
                 .iter()
                 .find_map(|k| schema.get(*k).and_then(Value::as_array).map(|subs| {
-                    let parts: Vec<String> = subs.iter().map(|s| describe(set, s)).collect();
+                    let parts: Vec<String> = subs.iter().map(|s| describe(set, s, within)).collect();
                     format!("{} of ({})", k, parts.join(", "))
                 }))
                 .unwrap_or_else(|| "any".to_owned())
@@ -162,7 +170,10 @@ fn describe(set: &ContractSet, schema: &Value) -> String {
         }
     };
     match name {
-        Some(name) => format!("{name} ({base})"),
+        Some(name) => {
+            within.pop();
+            format!("{name} ({base})")
+        }
         None => base,
     }
 }

@@ -89,3 +89,10 @@ fn html_catalogs_render_every_event_in_a_headless_browser() {
         }
     }
 }
+
+#[test]
+fn a_definition_that_holds_itself_is_named_inside_itself_not_described_forever() {
+    let markdown = std::fs::read_to_string(repo_root().join("tests/fixtures/legal-schemas/events/CATALOG.md")).unwrap();
+    let row = markdown.lines().find(|line| line.starts_with("| `content` | RecursiveContentTreeV1ContentValue")).expect("the recursive field's row");
+    assert!(row.contains("RecursiveContentTreeV1List (array of RecursiveContentTreeV1ContentValue)"), "{row}");
+}
