@@ -22,6 +22,7 @@ use crate::refs;
 
 mod builders;
 mod facts;
+mod hoist;
 mod input;
 mod passes;
 
@@ -128,7 +129,7 @@ const ROUNDS: usize = 8;
 /// (`<Name>Def`) and the set handed over again.
 pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     let mut bundle = set.bundle.clone();
-    let mut renamed = false;
+    let mut renamed = hoist::hoist_parent_named(&mut bundle);
     let mut warnings = Vec::new();
     // typify merges the members of an `allOf` into one type; where a member
     // leads back to the schema being merged, it never ends (a stack
@@ -142,6 +143,7 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
         );
     }
     let roots: std::collections::BTreeSet<&str> = set.events.iter().map(|e| e.payload_type.as_str()).chain(set.extra_types.iter().map(String::as_str)).chain([crate::model::HEADER_TYPE]).collect();
+    let mut renamed_names = std::collections::BTreeSet::new();
     for _ in 0..ROUNDS {
         let input = typify_input(set, &bundle, &loose)?;
         let definitions = input.definitions;
@@ -168,12 +170,26 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
             return Ok(Types { file: finish(file, set, &facts), renamed: renamed.then_some(bundle), warnings });
         }
         for name in renames {
+            // Renamed once and named twice again: typify names a type inside
+            // this schema after the schema itself (the object of a nullable
+            // definition, the type of a property named `?`), whatever it is
+            // called. Such a schema is handed over as any JSON.
+            if renamed_names.contains(&name) && !loose.contains(&name) {
+                let (file, base) = &bundle.origins[&name];
+                warnings.push(
+                    refs::located(&set.files, file, base, "typify-loose", "typify names a type inside this schema after the schema itself: its type is `serde_json::Value`, and validation enforces the schema".to_owned())
+                        .help("the events that use it decode any JSON here and refuse what the schema refuses; give the inner object a definition of its own to get a typed field"),
+                );
+                loose.insert(name);
+                continue;
+            }
             let new_name = (1..).map(|n| if n == 1 { format!("{name}Def") } else { format!("{name}Def{n}") }).find(|candidate| !bundle.definitions.contains_key(candidate)).expect("a free name");
             refs::rename_definition(&mut bundle, &name, &new_name);
             renamed = true;
             if loose.remove(&name) {
-                loose.insert(new_name);
+                loose.insert(new_name.clone());
             }
+            renamed_names.insert(new_name);
         }
     }
     Err(typify_failure(set, format!("typify kept naming inline types like definitions after {ROUNDS} rounds of renaming")))
