@@ -98,6 +98,18 @@ pub struct Documents {
     /// Where each `$ref` of the set's files leads: (file, pointer of the
     /// object that holds it) -> the reference and its place, or why none.
     references: BTreeMap<(String, String), (String, Result<Place, Unresolved>)>,
+    /// `$id`s that two files of the set both give.
+    duplicate_ids: Vec<DuplicateId>,
+}
+
+/// One URI that two files of the set give as an `$id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateId {
+    pub uri: String,
+    /// The schema that took the URI first (files in path order).
+    pub first: Place,
+    /// The schema that gives it again.
+    pub second: Place,
 }
 
 impl Documents {
@@ -196,7 +208,18 @@ impl Documents {
                         let resolved = if pointer.is_empty() { Some(base.clone()) } else { base.join(id).ok() };
                         if let Some(resolved) = resolved {
                             let uri = without_fragment(&resolved);
-                            self.resources.entry(uri.clone()).or_insert_with(|| place(pointer.clone()));
+                            let here = place(pointer.clone());
+                            match self.resources.get(&uri) {
+                                None => {
+                                    self.resources.insert(uri.clone(), here);
+                                }
+                                // Two files of the set that name one URI: a
+                                // reference to it could mean either.
+                                Some(first @ Place::File { path, .. }) if matches!(&here, Place::File { path: other, .. } if other != path) => {
+                                    self.duplicate_ids.push(DuplicateId { uri: uri.clone(), first: first.clone(), second: here });
+                                }
+                                Some(_) => {}
+                            }
                             if uri != id {
                                 if let Some(Value::Object(target)) = rewritten.pointer_mut(&pointer) {
                                     target.insert(dialect.id_keyword().to_owned(), Value::String(uri));
@@ -262,6 +285,11 @@ impl Documents {
     /// them (ajv).
     pub fn resolve(&self, path: &str, pointer: &str) -> Option<&(String, Result<Place, Unresolved>)> {
         self.references.get(&(path.to_owned(), pointer.to_owned()))
+    }
+
+    /// Every `$id` that two files of the set give.
+    pub fn duplicate_ids(&self) -> &[DuplicateId] {
+        &self.duplicate_ids
     }
 
     /// Every reference that leads nowhere: (file, pointer of its object,

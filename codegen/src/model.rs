@@ -211,6 +211,7 @@ fn build(
         remotes.retain(|remote| reached.contains(&remote.uri));
         documents = Documents::index(&files, &remotes);
     }
+    refs::duplicate_ids(&files, &documents, &mut problems);
     refs::unresolved_references(&files, &documents, &mut problems);
     let mut bundle = refs::bundle(&files, &documents, &roots);
     problems.finish()?;

@@ -125,6 +125,21 @@ pub fn unresolved_references(files: &SchemaFiles, documents: &Documents, problem
     }
 }
 
+/// Every `$id` that two files of the set give: a reference to it could
+/// mean either schema, so neither is taken.
+pub fn duplicate_ids(files: &SchemaFiles, documents: &Documents, problems: &mut Diagnostics) {
+    for duplicate in documents.duplicate_ids() {
+        let (Place::File { path: first, pointer: first_at }, Place::File { path, pointer }) = (&duplicate.first, &duplicate.second) else { continue };
+        let first_at = if first_at.is_empty() { String::new() } else { format!(" at `{first_at}`") };
+        // `$id`, or draft-04's `id`.
+        let at = ["$id", "id"].iter().map(|key| format!("{pointer}/{key}")).find(|at| files.files[path].value.pointer(at).is_some()).unwrap_or_else(|| pointer.clone());
+        problems.push(
+            located(files, path, &at, "id-duplicate", format!("`$id` names `{}`, as `{first}`{first_at} does: a reference to it could mean either", duplicate.uri))
+                .help("give each schema an `$id` of its own (or none: a file is also known by its path)"),
+        );
+    }
+}
+
 /// What to do about a `$ref` that leads nowhere: the documents the set
 /// has, by the URIs a reference may name.
 fn unresolved_help(documents: &Documents, unresolved: &crate::documents::Unresolved) -> String {

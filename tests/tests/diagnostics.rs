@@ -266,3 +266,25 @@ fn an_inline_nested_header_loses_its_type_and_version() {
     assert_eq!(envelope_rs.matches(r#"rename = "type""#).count(), 1, "{envelope_rs}");
     assert!(envelope_rs.contains("from_slice_nested"), "{envelope_rs}");
 }
+
+/// Two files that give one `$id`: a reference to it could mean either, so
+/// the second is named, at its `$id`, with the first.
+#[test]
+fn two_files_with_one_id_are_named_at_the_second_id() {
+    let first = br#"{
+  "$id": "https://schemas.example.com/thing.json",
+  "type": "object",
+  "properties": {"name": {"type": "string"}}
+}"#;
+    let second = br#"{
+  "type": "object",
+  "$id": "https://schemas.example.com/thing.json",
+  "properties": {"size": {"type": "integer"}}
+}"#;
+    let d = only(&[("things/happened.v1.schema.json", first), ("things/moved.v1.schema.json", second)]);
+    assert_eq!(d.code, "id-duplicate");
+    assert_eq!(d.file, Path::new("schemas/things/moved.v1.schema.json"));
+    assert_eq!(d.pointer, "/$id");
+    assert_eq!(d.position, Some((3, 10)));
+    assert!(d.message.contains("https://schemas.example.com/thing.json") && d.message.contains("things/happened.v1.schema.json"), "{d}");
+}
