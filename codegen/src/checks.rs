@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::config::FormatMapping;
@@ -391,8 +391,8 @@ impl<'a> Generator<'a> {
     fn variant_checks(&mut self, name: &str, keyword: &str, branches: &[Value], value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
         let item = *self.enums.get(name).ok_or(Unsupported)?;
         // Without both, a value could decode into a variant its branch refuses.
-        let flags = item.attrs.iter().filter(|a| a.path().is_ident("serde")).map(|a| a.meta.to_token_stream().to_string()).collect::<String>();
-        if !(flags.contains("untagged") && flags.contains("deny_unknown_fields")) || item.variants.len() != branches.len() {
+        let flags = crate::types::serde_flags(&item.attrs);
+        if !(flags.untagged && flags.deny_unknown_fields) || item.variants.len() != branches.len() {
             return Err(Unsupported);
         }
         let ty = Ident::new(name, Span::call_site());

@@ -20,6 +20,7 @@ use crate::diagnostics::{Diagnostic, Error};
 use crate::model::ContractSet;
 use crate::refs;
 
+mod attrs;
 mod builders;
 mod facts;
 mod hoist;
@@ -28,6 +29,7 @@ mod passes;
 
 use builders::derive_builders;
 use input::typify_input;
+pub(crate) use attrs::serde_flags;
 pub(crate) use passes::json_name_of;
 use passes::{
     DropSchemaDocs, FormatTypes, UnicodePatterns, ascii_field_names, derive_json_schema_everywhere, distinct_field_names, document_payloads,

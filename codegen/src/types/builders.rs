@@ -1,6 +1,7 @@
 //! Typed builders of generated structs (bon's derive) and the checked
 //! `build()` of payloads.
 
+use super::attrs::{derives, is_path};
 use super::passes::option_inner;
 use crate::model::ContractSet;
 
@@ -20,7 +21,7 @@ pub(super) fn derive_builders(file: &mut syn::File, set: &ContractSet, unknown: 
         .iter()
         .filter_map(|item| match item {
             syn::Item::Struct(item) => match &item.fields {
-                syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 && quote::ToTokens::to_token_stream(&fields.unnamed[0].ty).to_string().replace(' ', "") == "::std::string::String" => {
+                syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 && is_path(&fields.unnamed[0].ty, &["std", "string", "String"]) => {
                     Some(item.ident.to_string())
                 }
                 _ => None,
@@ -48,7 +49,7 @@ pub(super) fn derive_builders(file: &mut syn::File, set: &ContractSet, unknown: 
             }
         }
         let all_optional = fields.named.iter().all(|f| option_inner(&f.ty).is_some() || unknown.get(&name) == f.ident.as_ref());
-        let derives_default = item.attrs.iter().any(|a| a.path().is_ident("derive") && quote::ToTokens::to_token_stream(a).to_string().contains("Default"));
+        let derives_default = derives(&item.attrs).iter().any(|path| path.is_ident("Default"));
         if all_optional && !derives_default {
             item.attrs.push(syn::parse_quote!(#[derive(Default)]));
         }

@@ -5,6 +5,7 @@
 
 use syn::visit_mut::VisitMut;
 
+use super::attrs::serde_flags;
 use super::facts::Facts;
 use crate::model::ContractSet;
 
@@ -26,8 +27,7 @@ pub(super) fn drop_string_conversions_of_enums(file: &mut syn::File) {
         let Some(last) = path.segments.last() else { return true };
         let syn::Type::Path(self_ty) = &*item.self_ty else { return true };
         let is_enum = self_ty.path.segments.last().is_some_and(|s| enums.contains(&s.ident.to_string()));
-        let from_text = quote::quote!(#last).to_string().replace(' ', "");
-        !(is_enum && matches!(from_text.as_str(), "TryFrom<&str>" | "TryFrom<&::std::string::String>" | "TryFrom<::std::string::String>"))
+        !(is_enum && super::attrs::is_try_from_text(last))
     });
 }
 
@@ -89,8 +89,7 @@ pub(super) fn integers_as_json_schema_reads_them(file: &mut syn::File) {
     for item in &mut file.items {
         let syn::Item::Struct(item) = item else { continue };
         for field in item.fields.iter_mut() {
-            let has_with = field.attrs.iter().any(|a| a.path().is_ident("serde") && quote::quote!(#a).to_string().contains("with"));
-            if has_with {
+            if serde_flags(&field.attrs).with {
                 continue;
             }
             if is_integer(&field.ty) {
@@ -249,42 +248,6 @@ pub(super) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
-#[derive(Default)]
-pub(super) struct SerdeFlags {
-    default: bool,
-    flatten: bool,
-    skips_none: bool,
-    rename: Option<String>,
-}
-
-pub(super) fn serde_flags(attrs: &[syn::Attribute]) -> SerdeFlags {
-    let mut flags = SerdeFlags::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-            let value = if meta.input.peek(syn::Token![=]) {
-                match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
-                    _ => None,
-                }
-            } else {
-                None
-            };
-            match key.as_str() {
-                "default" => flags.default = true,
-                "flatten" => flags.flatten = true,
-                "rename" => flags.rename = value,
-                "skip_serializing_if" => {
-                    flags.skips_none = value.is_some_and(|v| v.replace(' ', "").ends_with("Option::is_none"));
-                }
-                _ => {}
-            }
-            Ok(())
-        });
-    }
-    flags
-}
-
 /// Payload types open with the schema's title and the event they carry,
 /// above typify's description.
 pub(super) fn document_payloads(file: &mut syn::File, set: &ContractSet) {
@@ -388,7 +351,7 @@ pub(super) fn keep_unknown_properties(file: &mut syn::File) -> std::collections:
     let mut kept = std::collections::BTreeMap::new();
     for item in &mut file.items {
         let syn::Item::Struct(item) = item else { continue };
-        let closed = item.attrs.iter().any(|a| a.path().is_ident("serde") && quote::ToTokens::to_token_stream(a).to_string().contains("deny_unknown_fields"));
+        let closed = serde_flags(&item.attrs).deny_unknown_fields;
         let syn::Fields::Named(fields) = &mut item.fields else { continue };
         let has_map = fields.named.iter().any(|f| serde_flags(&f.attrs).flatten && type_name(&f.ty).is_some_and(|t| t.ends_with("Map")));
         if closed || has_map || flattened.contains(&item.ident.to_string()) {

@@ -1,0 +1,107 @@
+//! What the attributes typify writes say, read as syntax (serde's keys,
+//! derive paths, type paths), never as text.
+
+/// The serde keys of a field's or a type's `#[serde(..)]` attributes.
+#[derive(Default)]
+pub(crate) struct SerdeFlags {
+    pub default: bool,
+    pub flatten: bool,
+    /// `skip_serializing_if = "..Option::is_none"`.
+    pub skips_none: bool,
+    pub rename: Option<String>,
+    /// `with`, `deserialize_with` or `serialize_with`.
+    pub with: bool,
+    pub deny_unknown_fields: bool,
+    pub untagged: bool,
+}
+
+pub(crate) fn serde_flags(attrs: &[syn::Attribute]) -> SerdeFlags {
+    let mut flags = SerdeFlags::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let value = if meta.input.peek(syn::Token![=]) {
+                match meta.value()?.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            match key.as_str() {
+                "default" => flags.default = true,
+                "flatten" => flags.flatten = true,
+                "rename" => flags.rename = value,
+                "skip_serializing_if" => flags.skips_none = value.is_some_and(|v| v.replace(' ', "").ends_with("Option::is_none")),
+                "with" | "deserialize_with" | "serialize_with" => flags.with = true,
+                "deny_unknown_fields" => flags.deny_unknown_fields = true,
+                "untagged" => flags.untagged = true,
+                _ => {}
+            }
+            Ok(())
+        });
+    }
+    flags
+}
+
+/// The paths of a type's `#[derive(..)]` attributes.
+pub(super) fn derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated).ok())
+        .flatten()
+        .collect()
+}
+
+/// Whether `ty` is the path `segments` (`::std::string::String` is
+/// `["std", "string", "String"]`), without generic arguments.
+pub(super) fn is_path(ty: &syn::Type, segments: &[&str]) -> bool {
+    let syn::Type::Path(path) = ty else { return false };
+    path.qself.is_none() && path.path.segments.len() == segments.len() && path.path.segments.iter().zip(segments).all(|(s, name)| s.ident == name && s.arguments.is_none())
+}
+
+/// Whether a trait path is `TryFrom<&str>`, `TryFrom<&String>` or
+/// `TryFrom<String>`: conversions from text.
+pub(super) fn is_try_from_text(last: &syn::PathSegment) -> bool {
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
+    let [syn::GenericArgument::Type(ty)] = args.args.iter().collect::<Vec<_>>()[..] else { return false };
+    let ty = match ty {
+        syn::Type::Reference(reference) => &*reference.elem,
+        other => other,
+    };
+    last.ident == "TryFrom" && (is_path(ty, &["str"]) || is_path(ty, &["std", "string", "String"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_keys_are_read_from_the_attribute_not_its_text() {
+        let attrs: Vec<syn::Attribute> = vec![
+            syn::parse_quote!(#[serde(untagged, deny_unknown_fields)]),
+            syn::parse_quote!(#[doc = "deny_unknown_fields with untagged"]),
+            syn::parse_quote!(#[serde(rename = "with", deserialize_with = "x::y")]),
+        ];
+        let flags = serde_flags(&attrs);
+        assert!(flags.untagged && flags.deny_unknown_fields && flags.with);
+        assert_eq!(flags.rename.as_deref(), Some("with"));
+        let renamed: Vec<syn::Attribute> = vec![syn::parse_quote!(#[serde(rename = "deny_unknown_fields")])];
+        let flags = serde_flags(&renamed);
+        assert!(!flags.deny_unknown_fields && !flags.with);
+    }
+
+    #[test]
+    fn derives_paths_and_text_conversions_are_read_as_syntax() {
+        let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(#[derive(Clone, ::serde::Deserialize)]), syn::parse_quote!(#[doc = "Default"])];
+        let paths: Vec<String> = derives(&attrs).iter().map(|p| quote::quote!(#p).to_string().replace(' ', "")).collect();
+        assert_eq!(paths, ["Clone", "::serde::Deserialize"]);
+        assert!(is_path(&syn::parse_quote!(::std::string::String), &["std", "string", "String"]));
+        assert!(!is_path(&syn::parse_quote!(::std::string::StringLike), &["std", "string", "String"]));
+        for (text, expected) in [("TryFrom<&str>", true), ("TryFrom<&::std::string::String>", true), ("TryFrom<::std::string::String>", true), ("TryFrom<i64>", false), ("From<&str>", false)] {
+            let path: syn::Path = syn::parse_str(text).unwrap();
+            assert_eq!(is_try_from_text(path.segments.last().unwrap()), expected, "{text}");
+        }
+    }
+}
