@@ -77,3 +77,10 @@ fn redacted_clears_the_personal_data_of_a_union_variant() {
     let Payment::Variant1 { card_number, .. } = payment else { unreachable!() };
     assert_eq!(card_number, "SECRET-card-number");
 }
+
+#[test]
+fn properties_named_like_builder_methods_get_setters_of_their_own() {
+    use legal_schemas_events::BuilderMethodNamesV1;
+    let payload = BuilderMethodNamesV1::builder().build_field("b").build_unchecked_field(2).maybe_size("m").size_field(3).build().unwrap();
+    assert_eq!(serde_json::to_value(&payload).unwrap(), serde_json::json!({"build": "b", "build_unchecked": 2, "maybe_size": "m", "size": 3}));
+}

@@ -48,6 +48,7 @@ pub(super) fn derive_builders(file: &mut syn::File, set: &ContractSet, unknown: 
                 field.attrs.push(syn::parse_quote!(#[builder(skip)]));
             }
         }
+        distinct_setter_names(fields, unknown.get(&name));
         let all_optional = fields.named.iter().all(|f| option_inner(&f.ty).is_some() || unknown.get(&name) == f.ident.as_ref());
         let derives_default = derives(&item.attrs).iter().any(|path| path.is_ident("Default"));
         if all_optional && !derives_default {
@@ -94,4 +95,30 @@ pub(super) fn derive_builders(file: &mut syn::File, set: &ContractSet, unknown: 
         }
     }
     file.items.extend(impls);
+}
+
+/// The builder's own methods (`build`, and a payload's `build_unchecked`).
+const BUILDER_METHODS: &[&str] = &["build", "build_unchecked"];
+
+/// bon names a field's setters after it (`x`, and `maybe_x` where it is
+/// optional): a property called `build`, or `maybe_x` beside an optional
+/// `x`, would give two methods one name. In field order, a field one of
+/// whose setters is taken has them named `<field>_field` (numbered where
+/// that is taken too).
+fn distinct_setter_names(fields: &mut syn::FieldsNamed, skipped: Option<&syn::Ident>) {
+    let setters = |name: &str, optional: bool| if optional { vec![name.to_owned(), format!("maybe_{name}")] } else { vec![name.to_owned()] };
+    let mut taken: std::collections::BTreeSet<String> = BUILDER_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    for field in fields.named.iter_mut().filter(|f| f.ident.as_ref() != skipped) {
+        let name = field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default();
+        let optional = option_inner(&field.ty).is_some();
+        let free = |candidate: &str, taken: &std::collections::BTreeSet<String>| setters(candidate, optional).iter().all(|s| !taken.contains(s));
+        if !free(&name, &taken) {
+            let new_name = (1..).map(|n| if n == 1 { format!("{name}_field") } else { format!("{name}_field{n}") }).find(|n| free(n, &taken)).expect("a free name");
+            let ident = syn::Ident::new(&new_name, proc_macro2::Span::call_site());
+            field.attrs.push(syn::parse_quote!(#[builder(name = #ident)]));
+            taken.extend(setters(&new_name, optional));
+        } else {
+            taken.extend(setters(&name, optional));
+        }
+    }
 }
