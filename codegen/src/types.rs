@@ -25,6 +25,7 @@ mod builders;
 mod facts;
 mod hoist;
 mod input;
+mod merges;
 mod passes;
 
 use builders::derive_builders;
@@ -136,13 +137,24 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     // typify merges the members of an `allOf` into one type; where a member
     // leads back to the schema being merged, it never ends (a stack
     // overflow, which no catch can stop): those are not handed over typed.
-    let mut loose = cyclic_merges(&bundle);
+    let mut loose = merges::cyclic_merges(&bundle);
     for name in &loose {
         let (file, base) = &bundle.origins[name];
         warnings.push(
             refs::located(&set.files, file, base, "typify-loose", "this schema merges (`allOf`) a schema that refers back to it: its type is `serde_json::Value`, and validation enforces the schema".to_owned())
                 .help("the events that use it decode any JSON here and refuse what the schema refuses"),
         );
+    }
+    for (name, branches) in merges::costly_merges(&bundle) {
+        if loose.contains(&name) {
+            continue;
+        }
+        let (file, base) = &bundle.origins[&name];
+        warnings.push(
+            refs::located(&set.files, file, base, "typify-loose", format!("this schema merges (`allOf`) a union of {branches} branches with more: typify would merge each branch with every other (its memory grows past any machine's), so its type is `serde_json::Value`, and validation enforces the schema"))
+                .help("the events that use it decode any JSON here and refuse what the schema refuses; move the union out of the `allOf` to get a typed field"),
+        );
+        loose.insert(name);
     }
     let roots: std::collections::BTreeSet<&str> = set.events.iter().map(|e| e.payload_type.as_str()).chain(set.extra_types.iter().map(String::as_str)).chain([crate::model::HEADER_TYPE]).collect();
     let mut renamed_names = std::collections::BTreeSet::new();
@@ -197,49 +209,6 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     Err(typify_failure(set, format!("typify kept naming inline types like definitions after {ROUNDS} rounds of renaming")))
 }
 
-/// The definitions with an `allOf` one of whose members refers, directly
-/// or through other definitions, back to the definition.
-fn cyclic_merges(bundle: &refs::Bundle) -> std::collections::BTreeSet<String> {
-    let refs_in = |schema: &Value| {
-        let mut out = std::collections::BTreeSet::new();
-        crate::walk::for_each_object(schema, |map, _| {
-            if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
-                out.insert(name.to_owned());
-            }
-        });
-        out
-    };
-    let edges: std::collections::BTreeMap<&String, std::collections::BTreeSet<String>> = bundle.definitions.iter().map(|(name, schema)| (name, refs_in(schema))).collect();
-    let reaches = |from: &str, to: &str| {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack = vec![from.to_owned()];
-        while let Some(next) = stack.pop() {
-            if next == to {
-                return true;
-            }
-            if seen.insert(next.clone()) {
-                stack.extend(edges.get(&next).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
-    bundle
-        .definitions
-        .iter()
-        .filter(|(name, schema)| {
-            let mut merged = std::collections::BTreeSet::new();
-            crate::walk::for_each_object(schema, |map, _| {
-                if let Some(Value::Array(members)) = map.get("allOf") {
-                    for member in members {
-                        merged.extend(refs_in(member));
-                    }
-                }
-            });
-            merged.iter().any(|member| reaches(member, name))
-        })
-        .map(|(name, _)| name.clone())
-        .collect()
-}
 
 /// typify's types for `definitions`, with the facts of their fields found
 /// in `prepared` (the same definitions, facts kept), or why typify could not
