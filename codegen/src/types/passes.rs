@@ -348,26 +348,47 @@ pub(super) fn keep_unknown_properties(file: &mut syn::File) -> std::collections:
         .filter(|field| serde_flags(&field.attrs).flatten)
         .filter_map(|field| type_name(&field.ty))
         .collect();
+    let has_map = |fields: &syn::FieldsNamed| fields.named.iter().any(|f| serde_flags(&f.attrs).flatten && type_name(&f.ty).is_some_and(|t| t.ends_with("Map")));
     let mut kept = std::collections::BTreeMap::new();
     for item in &mut file.items {
-        let syn::Item::Struct(item) = item else { continue };
-        let closed = serde_flags(&item.attrs).deny_unknown_fields;
-        let syn::Fields::Named(fields) = &mut item.fields else { continue };
-        let has_map = fields.named.iter().any(|f| serde_flags(&f.attrs).flatten && type_name(&f.ty).is_some_and(|t| t.ends_with("Map")));
-        if closed || has_map || flattened.contains(&item.ident.to_string()) {
-            continue;
+        match item {
+            syn::Item::Struct(item) => {
+                let closed = serde_flags(&item.attrs).deny_unknown_fields;
+                let syn::Fields::Named(fields) = &mut item.fields else { continue };
+                if closed || has_map(fields) || flattened.contains(&item.ident.to_string()) {
+                    continue;
+                }
+                kept.insert(item.ident.to_string(), add_unknown_properties(fields, true));
+            }
+            // The object branches of a union of open objects, alike: a
+            // property only one branch declares is kept by the others.
+            syn::Item::Enum(item) if !serde_flags(&item.attrs).deny_unknown_fields => {
+                for variant in &mut item.variants {
+                    if let syn::Fields::Named(fields) = &mut variant.fields
+                        && !has_map(fields)
+                    {
+                        add_unknown_properties(fields, false);
+                    }
+                }
+            }
+            _ => {}
         }
-        let taken: std::collections::BTreeSet<String> = fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
-        let name = (1..).map(|n| if n == 1 { "unknown_properties".to_owned() } else { format!("unknown_properties_{n}") }).find(|n| !taken.contains(n)).expect("a free name");
-        let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
-        fields.named.push(syn::parse_quote! {
-            /// Properties the schema does not declare, kept as they came and written back on encode.
-            #[serde(flatten)]
-            pub #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
-        });
-        kept.insert(item.ident.to_string(), ident);
     }
     kept
+}
+
+/// Adds the flattened map of undeclared properties to `fields`.
+fn add_unknown_properties(fields: &mut syn::FieldsNamed, public: bool) -> syn::Ident {
+    let taken: std::collections::BTreeSet<String> = fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
+    let name = (1..).map(|n| if n == 1 { "unknown_properties".to_owned() } else { format!("unknown_properties_{n}") }).find(|n| !taken.contains(n)).expect("a free name");
+    let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+    let visibility: syn::Visibility = if public { syn::parse_quote!(pub) } else { syn::Visibility::Inherited };
+    fields.named.push(syn::parse_quote! {
+        /// Properties the schema does not declare, kept as they came and written back on encode.
+        #[serde(flatten)]
+        #visibility #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+    });
+    ident
 }
 
 /// The JSON property a generated field holds: its serde rename, or its name.
