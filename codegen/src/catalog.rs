@@ -92,7 +92,7 @@ fn resolve<'a>(set: &'a ContractSet, schema: &'a Value) -> (&'a Value, Option<&'
     let mut schema = schema;
     let mut name = None;
     for _ in 0..32 {
-        let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) else { break };
+        let Some(target) = crate::refs::definition_name(schema) else { break };
         let Some(definition) = set.bundle.definitions.get(target) else { break };
         name = Some(target);
         schema = definition;

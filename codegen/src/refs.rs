@@ -125,6 +125,23 @@ pub fn unresolved_references(files: &SchemaFiles, documents: &Documents, problem
     }
 }
 
+/// The definition a schema's `$ref` names in the bundle (`#/$defs/<name>`).
+pub fn definition_name(schema: &Value) -> Option<&str> {
+    schema.get("$ref").and_then(Value::as_str).and_then(|reference| reference.strip_prefix("#/$defs/"))
+}
+
+/// The schema a chain of `$ref`s to definitions ends at; a cycle of
+/// references stops after 32 steps.
+pub fn follow<'a>(definitions: &'a BTreeMap<String, Value>, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        match definition_name(schema).and_then(|name| definitions.get(name)) {
+            Some(target) => schema = target,
+            None => break,
+        }
+    }
+    schema
+}
+
 /// Every `$id` that two files of the set give: a reference to it could
 /// mean either schema, so neither is taken.
 pub fn duplicate_ids(files: &SchemaFiles, documents: &Documents, problems: &mut Diagnostics) {

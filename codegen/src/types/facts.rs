@@ -151,7 +151,7 @@ impl<'a> Walk<'a> {
         'a: 'v,
     {
         for _ in 0..64 {
-            if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")).and_then(|name| self.definitions.get(name)) {
+            if let Some(target) = crate::refs::definition_name(schema).and_then(|name| self.definitions.get(name)) {
                 schema = target;
             } else if let Some([only]) = schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice).filter(|_| !schema.get("properties").is_some_and(Value::is_object)) {
                 schema = only;

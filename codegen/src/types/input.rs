@@ -267,7 +267,7 @@ pub(super) fn only_strings(schema: &Value, definitions: &std::collections::BTree
     }
     map.get("enum").is_some_and(all_strings)
         || map.get("const").is_some_and(all_strings)
-        || map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")).and_then(|name| definitions.get(name)).is_some_and(|target| only_strings(target, definitions, depth + 1))
+        || refs::definition_name(schema).and_then(|name| definitions.get(name)).is_some_and(|target| only_strings(target, definitions, depth + 1))
         || ["anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(|b| only_strings(b, definitions, depth + 1))))
 }
 

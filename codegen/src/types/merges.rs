@@ -66,13 +66,13 @@ pub(super) fn costly_merges(bundle: &refs::Bundle) -> Vec<(String, usize)> {
     // bounded, so a recursive union is counted once.
     let branches = |schema: &Value| {
         let mut count = 0;
-        let mut stack = vec![(resolve_in(bundle, schema), 0)];
+        let mut stack = vec![(refs::follow(&bundle.definitions, schema), 0)];
         while let Some((node, depth)) = stack.pop() {
             let members: Vec<&Value> = ["oneOf", "anyOf"].iter().filter_map(|k| node.get(*k).and_then(Value::as_array)).flatten().collect();
             if members.is_empty() || depth > 4 {
                 count += 1;
             } else {
-                stack.extend(members.into_iter().map(|m| (resolve_in(bundle, m), depth + 1)));
+                stack.extend(members.into_iter().map(|m| (refs::follow(&bundle.definitions, m), depth + 1)));
             }
             if count > 10 * MERGED_UNION_BRANCHES {
                 break;
@@ -97,16 +97,6 @@ pub(super) fn costly_merges(bundle: &refs::Bundle) -> Vec<(String, usize)> {
     costly
 }
 
-/// The schema a `$ref` to a definition of the bundle stands for.
-fn resolve_in<'a>(bundle: &'a refs::Bundle, mut schema: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")).and_then(|name| bundle.definitions.get(name)) {
-            Some(target) => schema = target,
-            None => break,
-        }
-    }
-    schema
-}
 
 #[cfg(test)]
 mod tests {
