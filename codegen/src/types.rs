@@ -22,19 +22,21 @@ use crate::refs;
 
 mod attrs;
 mod builders;
+mod emit;
 mod facts;
 mod hoist;
 mod input;
 mod merges;
+mod model;
 mod passes;
 
-use builders::derive_builders;
+use builders::string_conversions;
 use input::typify_input;
 pub(crate) use attrs::serde_flags;
 pub(crate) use passes::json_name_of;
 use passes::{
-    DropSchemaDocs, FormatTypes, UnicodePatterns, ascii_field_names, derive_json_schema_everywhere, distinct_field_names, document_payloads,
-    drop_string_conversions_of_enums, integers_as_json_schema_reads_them, keep_unknown_properties, normalize_optional_fields, redact_pii,
+    DropSchemaDocs, FormatTypes, UnicodePatterns, derive_json_schema_everywhere, drop_string_conversions_of_enums, integers_of_newtypes, keep_unknown_properties_of_unions,
+    normalize_optional_fields_of_unions, redact_pii_of_unions,
 };
 
 /// The keywords whose rules the decoded value answers exactly as the JSON
@@ -131,6 +133,22 @@ const ROUNDS: usize = 8;
 /// definition whose name typify also gave to an inline type is renamed
 /// (`<Name>Def`) and the set handed over again.
 pub fn generate(set: &ContractSet) -> Result<Types, Error> {
+    let (typified, renamed, warnings) = typify_set(set)?;
+    Ok(Types { file: finish(typified, set), renamed, warnings })
+}
+
+/// What typify made of a set: its syntax tree, the facts of the schemas
+/// its types came from, and the model of its structs.
+struct Typified {
+    file: syn::File,
+    facts: facts::Facts,
+    structs: model::Structs,
+}
+
+/// typify's types of the set, handed over again with definitions renamed
+/// or left loose until it takes them all; with the bundle where any was
+/// renamed, and the warnings for the loose ones.
+fn typify_set(set: &ContractSet) -> Result<(Typified, Option<refs::Bundle>, Vec<Diagnostic>), Error> {
     let mut bundle = set.bundle.clone();
     let mut renamed = hoist::hoist_parent_named(&mut bundle);
     let mut warnings = Vec::new();
@@ -161,7 +179,7 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     for _ in 0..ROUNDS {
         let input = typify_input(set, &bundle, &loose)?;
         let definitions = input.definitions;
-        let (file, facts) = match typify(&definitions, &input.prepared) {
+        let typified = match typify(&definitions, &input.prepared) {
             Ok(typed) => typed,
             Err(reason) => {
                 let failing = failing_definitions(&definitions);
@@ -179,9 +197,9 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
                 continue;
             }
         };
-        let renames: Vec<String> = duplicate_type_names(&file).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
+        let renames: Vec<String> = duplicate_type_names(&typified.file).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
         if renames.is_empty() {
-            return Ok(Types { file: finish(file, set, &facts), renamed: renamed.then_some(bundle), warnings });
+            return Ok((typified, renamed.then_some(bundle), warnings));
         }
         for name in renames {
             // Renamed once and named twice again: typify names a type inside
@@ -211,9 +229,9 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
 
 
 /// typify's types for `definitions`, with the facts of their fields found
-/// in `prepared` (the same definitions, facts kept), or why typify could not
-/// make them (a panic caught).
-fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::collections::BTreeMap<String, Value>) -> Result<(syn::File, facts::Facts), String> {
+/// in `prepared` (the same definitions, facts kept) and the model of its
+/// structs, or why typify could not make them (a panic caught).
+fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::collections::BTreeMap<String, Value>) -> Result<Typified, String> {
     let mut settings = TypeSpaceSettings::default();
     settings
         .with_derive("PartialEq".to_owned())
@@ -231,7 +249,9 @@ fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::
     }
     let stream = catch_unwind(AssertUnwindSafe(|| space.to_stream())).map_err(|panic| format!("typify could not emit the types ({})", panic_reason(panic)))?;
     let file = syn::parse2(stream).map_err(|e| format!("typify emitted invalid Rust: {e}"))?;
-    Ok((file, facts::gather(&space, prepared)))
+    let facts = facts::gather(&space, prepared);
+    let structs = model::build(&space, &facts);
+    Ok(Typified { file, facts, structs })
 }
 
 /// The definitions typify cannot take on their own: each handed over with
@@ -267,21 +287,51 @@ fn duplicate_type_names(file: &syn::File) -> Vec<String> {
     twice.into_iter().collect()
 }
 
-/// typify's output made into the set's types.
-fn finish(mut file: syn::File, set: &ContractSet, facts: &facts::Facts) -> syn::File {
+/// The set's types: structs written from the type model in typify's place,
+/// typify's enums and newtypes adjusted where its output would lose
+/// information.
+fn finish(typified: Typified, set: &ContractSet) -> syn::File {
+    let Typified { mut file, facts, mut structs } = typified;
+    let facts = &facts;
+    structs.shape(set);
+    for item in &mut file.items {
+        let syn::Item::Struct(typified) = item else { continue };
+        let name = typified.ident.to_string();
+        if let Some(model) = structs.get(&name) {
+            *typified = emit::struct_item(model, &structs.string_newtypes);
+        } else if let Some(line) = model::payload_doc(set, &name) {
+            // A payload that is a newtype (a union, a `$ref`) opens its docs alike.
+            let blank = typified.attrs.iter().any(|a| a.path().is_ident("doc")).then(|| syn::parse_quote!(#[doc = ""]));
+            let docs: Vec<syn::Attribute> = std::iter::once(syn::parse_quote!(#[doc = #line])).chain(blank).collect();
+            typified.attrs.splice(0..0, docs);
+        }
+    }
     FormatTypes.visit_file_mut(&mut file);
     derive_json_schema_everywhere(&mut file);
     drop_string_conversions_of_enums(&mut file);
     UnicodePatterns.visit_file_mut(&mut file);
     DropSchemaDocs.visit_file_mut(&mut file);
-    normalize_optional_fields(&mut file, facts);
-    integers_as_json_schema_reads_them(&mut file);
-    ascii_field_names(&mut file);
-    distinct_field_names(&mut file);
-    let unknown = if set.unknown_properties == crate::config::UnknownProperties::Keep { keep_unknown_properties(&mut file) } else { Default::default() };
-    redact_pii(&mut file, &unknown, facts);
-    derive_builders(&mut file, set, &unknown);
-    document_payloads(&mut file, set);
+    normalize_optional_fields_of_unions(&mut file, facts);
+    integers_of_newtypes(&mut file);
+    if set.unknown_properties == crate::config::UnknownProperties::Keep {
+        keep_unknown_properties_of_unions(&mut file);
+    }
+    // Impls after the types, in the order of the types they belong to.
+    let mut impls = Vec::new();
+    for item in &mut file.items {
+        match item {
+            syn::Item::Struct(item) => impls.extend(structs.get(&item.ident.to_string()).map(emit::redaction).unwrap_or_default()),
+            syn::Item::Enum(item) => impls.extend(redact_pii_of_unions(item, facts)),
+            _ => {}
+        }
+    }
+    impls.extend(string_conversions(&structs.string_newtypes));
+    for item in &file.items {
+        if let syn::Item::Struct(item) = item {
+            impls.extend(structs.get(&item.ident.to_string()).and_then(emit::checked_build));
+        }
+    }
+    file.items.extend(impls);
     file
 }
 
@@ -323,4 +373,49 @@ pub fn field_path(types: &syn::File, root: &str, path: &[&str]) -> Option<Vec<sy
         idents.push(field.ident.clone()?);
     }
     Some(idents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the type model and the struct typify writes of one type
+    /// disagree on what typify's API does not say: the JSON property each
+    /// field holds, which fields are flattened in, whether the struct is
+    /// closed.
+    fn disagreements(typified: &Typified) -> Vec<String> {
+        let mut found = Vec::new();
+        for item in &typified.file.items {
+            let syn::Item::Struct(item) = item else { continue };
+            let syn::Fields::Named(fields) = &item.fields else { continue };
+            let Some(model) = typified.structs.get(&item.ident.to_string()) else {
+                found.push(format!("{}: not in the model", item.ident));
+                continue;
+            };
+            if serde_flags(&item.attrs).deny_unknown_fields != model.closed {
+                found.push(format!("{}: closed is {}", item.ident, model.closed));
+            }
+            for (field, modelled) in fields.named.iter().zip(&model.fields) {
+                let flags = serde_flags(&field.attrs);
+                let json = (!flags.flatten).then(|| flags.rename.clone().unwrap_or_else(|| modelled.typify_name.clone()));
+                if json != modelled.json_name {
+                    found.push(format!("{}.{}: typify holds {json:?}, the model {:?}", item.ident, modelled.typify_name, modelled.json_name));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_type_model_agrees_with_the_structs_typify_writes_in_every_set() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
+        let sets = crate::workspace::contract_sets(root).expect("the workspace's sets");
+        assert!(sets.len() >= 8, "{sets:?}");
+        for config in sets {
+            let set = ContractSet::load(root, &config).expect("a set that loads");
+            let (typified, _, _) = typify_set(&set).expect("typify takes the set");
+            assert!(!typified.structs.structs.is_empty(), "{}", config.display());
+            assert_eq!(disagreements(&typified), Vec::<String>::new(), "{}", config.display());
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! What the attributes typify writes say, read as syntax (serde's keys,
-//! derive paths, type paths), never as text.
+//! type paths), never as text.
 
 /// The serde keys of a field's or a type's `#[serde(..)]` attributes.
 #[derive(Default)]
@@ -44,16 +44,6 @@ pub(crate) fn serde_flags(attrs: &[syn::Attribute]) -> SerdeFlags {
     flags
 }
 
-/// The paths of a type's `#[derive(..)]` attributes.
-pub(super) fn derives(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated).ok())
-        .flatten()
-        .collect()
-}
-
 /// Whether `ty` is the path `segments` (`::std::string::String` is
 /// `["std", "string", "String"]`), without generic arguments.
 pub(super) fn is_path(ty: &syn::Type, segments: &[&str]) -> bool {
@@ -93,10 +83,7 @@ mod tests {
     }
 
     #[test]
-    fn derives_paths_and_text_conversions_are_read_as_syntax() {
-        let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(#[derive(Clone, ::serde::Deserialize)]), syn::parse_quote!(#[doc = "Default"])];
-        let paths: Vec<String> = derives(&attrs).iter().map(|p| quote::quote!(#p).to_string().replace(' ', "")).collect();
-        assert_eq!(paths, ["Clone", "::serde::Deserialize"]);
+    fn type_paths_and_text_conversions_are_read_as_syntax() {
         assert!(is_path(&syn::parse_quote!(::std::string::String), &["std", "string", "String"]));
         assert!(!is_path(&syn::parse_quote!(::std::string::StringLike), &["std", "string", "String"]));
         for (text, expected) in [("TryFrom<&str>", true), ("TryFrom<&::std::string::String>", true), ("TryFrom<::std::string::String>", true), ("TryFrom<i64>", false), ("From<&str>", false)] {

@@ -39,10 +39,22 @@ pub(super) struct FieldPlace {
     pub index: usize,
 }
 
-/// The facts of every field that has any.
+/// What the schema says of a struct typify made beyond its fields' types:
+/// its description, whether it is closed, and the JSON property each field
+/// holds (`None` for a field typify flattens in: an `anyOf` member or the
+/// map of `additionalProperties`), by the field's position.
+#[derive(Debug, Default)]
+pub(super) struct StructOrigin {
+    pub description: Option<String>,
+    pub closed: bool,
+    pub json_names: BTreeMap<usize, Option<String>>,
+}
+
+/// The facts of every field that has any, and where each struct came from.
 #[derive(Debug, Default)]
 pub(super) struct Facts {
     fields: BTreeMap<FieldPlace, FieldFacts>,
+    structs: BTreeMap<String, StructOrigin>,
 }
 
 impl Facts {
@@ -59,15 +71,23 @@ impl Facts {
     fn of(&self, place: FieldPlace) -> FieldFacts {
         self.fields.get(&place).copied().unwrap_or_default()
     }
+
+    /// Where struct `type_name` came from, if the walk reached it.
+    pub fn of_struct(&self, type_name: &str) -> Option<&StructOrigin> {
+        self.structs.get(type_name)
+    }
 }
 
 /// The facts of the fields of every type in `space`, whose definitions
 /// typify was given as `definitions` (with [`PII`] still in them).
 pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -> Facts {
-    let walk = Walk { space, definitions };
+    // typify re-cases a definition's name into its type's (`V1S3Uploader`
+    // becomes `V1s3Uploader`).
+    let roots: BTreeMap<String, &Value> = definitions.iter().map(|(name, schema)| (typify_name(name, Case::Pascal), schema)).collect();
+    let walk = Walk { space, definitions, roots: &roots };
     let mut facts = Facts::default();
     let mut seen = BTreeSet::new();
-    let mut stack: Vec<(Type<'_>, &Value)> = space.iter_types().filter_map(|ty| definitions.get(&ty.name()).map(|schema| (ty, schema))).collect();
+    let mut stack: Vec<(Type<'_>, &Value)> = space.iter_types().filter_map(|ty| roots.get(&ty.name()).map(|schema| (ty, *schema))).collect();
     // Named types first as their definitions, so an inline path to a
     // shared type never decides its schema.
     stack.reverse();
@@ -79,12 +99,15 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     continue;
                 }
                 let fields: Vec<(String, typify_impl::TypeId)> = details.properties().map(|(name, id)| (name.to_owned(), id)).collect();
-                for (index, (property, field_schema, field_facts)) in walk.pair(schema, &fields) {
-                    if field_facts != FieldFacts::default() {
-                        facts.fields.insert(FieldPlace { type_name: ty.name(), variant: None, index }, field_facts);
+                let mut origin = StructOrigin { description: walk.description(schema), closed: walk.closed(schema), json_names: BTreeMap::new() };
+                for (index, field) in walk.pair(schema, &fields) {
+                    if field.facts != FieldFacts::default() {
+                        facts.fields.insert(FieldPlace { type_name: ty.name(), variant: None, index }, field.facts);
                     }
-                    stack.extend(walk.child(&fields[index].1, field_schema.unwrap_or(property)));
+                    origin.json_names.insert(index, field.json_name.map(str::to_owned));
+                    stack.extend(walk.child(&fields[index].1, field.type_schema.unwrap_or(field.schema)));
                 }
+                facts.structs.insert(ty.name(), origin);
             }
             TypeDetails::Enum(details) => {
                 if !seen.insert(ty.name()) {
@@ -96,11 +119,14 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     match details {
                         TypeEnumVariant::Struct(fields) => {
                             let fields: Vec<(String, typify_impl::TypeId)> = fields.into_iter().map(|(name, id)| (name.to_owned(), id)).collect();
-                            for (index, (property, field_schema, field_facts)) in walk.pair(branch, &fields) {
-                                if field_facts != FieldFacts::default() {
-                                    facts.fields.insert(FieldPlace { type_name: ty.name(), variant: Some(variant), index }, field_facts);
+                            // typify merges the union's object (its own
+                            // properties) into each branch.
+                            let parent = schema.get("properties").is_some().then_some(schema);
+                            for (index, field) in walk.pair_variant(branch, parent, &fields) {
+                                if field.facts != FieldFacts::default() {
+                                    facts.fields.insert(FieldPlace { type_name: ty.name(), variant: Some(variant), index }, field.facts);
                                 }
-                                stack.extend(walk.child(&fields[index].1, field_schema.unwrap_or(property)));
+                                stack.extend(walk.child(&fields[index].1, field.type_schema.unwrap_or(field.schema)));
                             }
                         }
                         TypeEnumVariant::Tuple(ids) if ids.len() == 1 => stack.extend(walk.child(&ids[0], branch)),
@@ -110,7 +136,7 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
             }
             TypeDetails::Newtype(details) if seen.insert(ty.name()) => stack.extend(walk.child(&details.inner(), schema)),
             TypeDetails::Option(inner) | TypeDetails::Box(inner) => stack.extend(walk.child(&inner, walk.without_null(schema))),
-            TypeDetails::Vec(inner) | TypeDetails::Set(inner) => {
+            TypeDetails::Vec(inner) | TypeDetails::Set(inner) | TypeDetails::Array(inner, _) => {
                 if let Some(items) = schema.get("items").filter(|items| items.is_object()) {
                     stack.extend(walk.child(&inner, items));
                 }
@@ -129,23 +155,33 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
 struct Walk<'a> {
     space: &'a TypeSpace,
     definitions: &'a BTreeMap<String, Value>,
+    /// The definitions by the names of the types typify made of them.
+    roots: &'a BTreeMap<String, &'a Value>,
 }
 
-/// A field paired with its property: the property's schema, the schema its
-/// field's type follows where that is another (an `anyOf` member typify
-/// flattened in), and the property's facts.
-type Paired<'v> = (usize, (&'v Value, Option<&'v Value>, FieldFacts));
+/// A field paired with its property: the property's name (`None` for a
+/// field typify flattens in), its schema, the schema its field's type
+/// follows where that is another (the values of `additionalProperties`),
+/// and the property's facts.
+struct Paired<'v> {
+    json_name: Option<&'v str>,
+    schema: &'v Value,
+    type_schema: Option<&'v Value>,
+    facts: FieldFacts,
+}
 
 impl<'a> Walk<'a> {
-    /// The type `id` with the schema it was made from.
+    /// The type `id` with the schema it was made from; none for a type made
+    /// of a definition, which the walk starts from with its own schema (the
+    /// schema at hand may be a reference the walk cannot follow).
     fn child<'v>(&self, id: &typify_impl::TypeId, schema: &'v Value) -> Option<(Type<'a>, &'v Value)>
     where
         'a: 'v,
     {
-        self.space.get_type(id).ok().map(|ty| (ty, schema))
+        self.space.get_type(id).ok().filter(|ty| !self.roots.contains_key(&ty.name())).map(|ty| (ty, schema))
     }
 
-    /// The schema a `$ref` (or an `allOf` of one member) stands for.
+    /// The schema a `$ref` (or an `allOf`, `anyOf` or `oneOf` of one member) stands for.
     fn resolve<'v>(&self, mut schema: &'v Value) -> &'v Value
     where
         'a: 'v,
@@ -153,7 +189,12 @@ impl<'a> Walk<'a> {
         for _ in 0..64 {
             if let Some(target) = crate::refs::definition_name(schema).and_then(|name| self.definitions.get(name)) {
                 schema = target;
-            } else if let Some([only]) = schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice).filter(|_| !schema.get("properties").is_some_and(Value::is_object)) {
+            } else if let Some([only]) = ["allOf", "anyOf", "oneOf"]
+                .iter()
+                .find_map(|key| schema.get(*key).and_then(Value::as_array))
+                .map(Vec::as_slice)
+                .filter(|_| !schema.get("properties").is_some_and(Value::is_object))
+            {
                 schema = only;
             } else {
                 break;
@@ -181,11 +222,15 @@ impl<'a> Walk<'a> {
         schema
     }
 
-    /// The branches of the union an enum of `count` variants was made of.
+    /// The branches of the union an enum of `count` variants was made of,
+    /// one per variant.
     fn branches<'v>(&self, schema: &'v Value, count: usize) -> Vec<&'v Value>
     where
         'a: 'v,
     {
+        if let Some(slots) = external_variants(schema).filter(|slots| slots.len() == count) {
+            return slots.into_iter().map(|slot| self.resolve(slot)).collect();
+        }
         for key in ["oneOf", "anyOf"] {
             if let Some(branches) = schema.get(key).and_then(Value::as_array) {
                 let resolved: Vec<&Value> = branches.iter().map(|b| self.resolve(b)).collect();
@@ -198,7 +243,50 @@ impl<'a> Walk<'a> {
                 }
             }
         }
+        // A `type` of several names: a variant per type, each read from the
+        // whole schema (an object's properties, an array's items).
+        if schema.get("type").is_some_and(Value::is_array) {
+            return vec![schema; count];
+        }
         Vec::new()
+    }
+
+    /// The `anyOf` typify flattens into a struct: the schema's own, or one
+    /// an `allOf` member brings.
+    fn merged_any_of<'v>(&self, schema: &'v Value) -> Option<&'v Vec<Value>>
+    where
+        'a: 'v,
+    {
+        let schema = self.resolve(schema);
+        schema.get("anyOf").and_then(Value::as_array).or_else(|| {
+            schema.get("allOf").and_then(Value::as_array)?.iter().find_map(|member| self.resolve(member).get("anyOf").and_then(Value::as_array))
+        })
+    }
+
+    /// The description typify documents a struct of `schema` with.
+    fn description(&self, schema: &Value) -> Option<String> {
+        self.resolve(schema).get("description").and_then(Value::as_str).map(str::to_owned)
+    }
+
+    /// Whether an object schema, or any `allOf` member merged into it, says
+    /// `additionalProperties: false`: typify's struct then refuses
+    /// undeclared properties.
+    fn closed(&self, schema: &Value) -> bool {
+        let mut stack = vec![self.resolve(schema)];
+        let mut visited = 0;
+        while let Some(schema) = stack.pop() {
+            visited += 1;
+            if visited > 256 {
+                break;
+            }
+            if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
+                return true;
+            }
+            if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+                stack.extend(members.iter().map(|m| self.resolve(m)));
+            }
+        }
+        false
     }
 
     /// The properties of an object schema, its `allOf` members' merged in.
@@ -226,48 +314,119 @@ impl<'a> Walk<'a> {
             if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
                 stack.extend(members.iter().map(|m| self.resolve(m)));
             }
+            // typify merges an `anyOf`/`oneOf` of objects it cannot tell
+            // apart into one struct of every branch's properties.
+            for key in ["anyOf", "oneOf"] {
+                for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+                    let branch = self.resolve(branch);
+                    for (name, property) in branch.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                        out.entry(name.as_str()).or_default().schemas.push(property);
+                    }
+                }
+            }
         }
         out
     }
 
     /// Each field of `fields` (typify's names and types, in its order) that
     /// holds a property of `schema`, with the property.
-    fn pair<'v>(&self, schema: &'v Value, fields: &[(String, typify_impl::TypeId)]) -> Vec<Paired<'v>>
+    fn pair<'v>(&self, schema: &'v Value, fields: &[(String, typify_impl::TypeId)]) -> Vec<(usize, Paired<'v>)>
     where
         'a: 'v,
     {
-        let properties = self.properties(schema);
+        self.pair_variant(schema, None, fields)
+    }
+
+    /// Each field of `fields` that holds a property of `schema` or, where a
+    /// union's branch was merged with the object around the union, of
+    /// `parent`, with the property.
+    fn pair_variant<'v>(&self, schema: &'v Value, parent: Option<&'v Value>, fields: &[(String, typify_impl::TypeId)]) -> Vec<(usize, Paired<'v>)>
+    where
+        'a: 'v,
+    {
+        let mut properties = self.properties(schema);
+        for (name, property) in parent.map(|p| self.properties(p)).unwrap_or_default() {
+            let merged = properties.entry(name).or_default();
+            merged.schemas.extend(property.schemas);
+            merged.required |= property.required;
+        }
         // Rust name -> the properties typify gave it, in its order.
-        let mut by_rust: BTreeMap<String, Vec<&Property<'v>>> = BTreeMap::new();
+        let mut by_rust: BTreeMap<String, Vec<(&'v str, &Property<'v>)>> = BTreeMap::new();
         for (name, property) in &properties {
-            by_rust.entry(typify_field_name(name)).or_default().push(property);
+            by_rust.entry(typify_field_name(name)).or_default().push((*name, property));
         }
         for holders in by_rust.values_mut() {
             holders.reverse();
         }
         let mut paired = Vec::new();
         for (index, (rust, _)) in fields.iter().enumerate() {
-            if let Some(Property { schemas, required }) = by_rust.get_mut(rust).and_then(Vec::pop) {
-                let Some(first) = schemas.first() else { continue };
+            if let Some((json_name, Property { schemas, required })) = by_rust.get_mut(rust).and_then(Vec::pop) {
+                // The schema its type was made of: the first that says more
+                // than `{}` (a branch may name a property the object around
+                // it defines).
+                // A required property the schema does not define is any JSON.
+                let first = schemas.iter().find(|s| s.as_object().is_some_and(|m| !m.is_empty())).or(schemas.first()).copied().unwrap_or(&ANY);
                 let facts = FieldFacts {
                     pii: schemas.iter().any(|s| s.get(PII) == Some(&Value::Bool(true))),
                     nullable_optional: !*required && schemas.iter().all(|s| allows_null(s)),
                 };
-                paired.push((index, (*first, None, facts)));
+                paired.push((index, Paired { json_name: Some(json_name), schema: first, type_schema: None, facts }));
             } else if rust == "extra"
                 && let Some(values) = schema.get("additionalProperties").filter(|v| v.is_object())
             {
-                paired.push((index, (schema, Some(values), FieldFacts::default())));
+                let _ = values;
+                paired.push((index, Paired { json_name: None, schema, type_schema: None, facts: FieldFacts::default() }));
             } else if let Some(n) = rust.strip_prefix("subtype_").and_then(|n| n.parse::<usize>().ok())
-                && let Some(branch) = schema.get("anyOf").and_then(Value::as_array).and_then(|b| b.get(n))
+                && let Some(branch) = self.merged_any_of(schema).and_then(|b| b.get(n))
             {
                 // A member of an `anyOf` of objects, flattened in: its own struct.
-                paired.push((index, (self.resolve(branch), None, FieldFacts::default())));
+                paired.push((index, Paired { json_name: None, schema: self.resolve(branch), type_schema: None, facts: FieldFacts::default() }));
             }
         }
         paired
     }
 }
+
+/// The schemas of the variants of an externally tagged enum made of
+/// `schema`'s `oneOf`, one per variant: typify makes one when every branch
+/// is a plain string enumeration or constant (a variant per value, without
+/// data; the branch itself is given) or an object of exactly one, required,
+/// property (the variant's data is the property's schema).
+fn external_variants(schema: &Value) -> Option<Vec<&Value>> {
+    let branches = schema.get("oneOf")?.as_array()?;
+    let mut slots = Vec::new();
+    for branch in branches {
+        let map = branch.as_object()?;
+        let plain = |allowed: &[&str]| map.keys().all(|key| allowed.contains(&key.as_str()) || !is_keyword_of_a_plain_branch(key));
+        let typed_as = |name: &str| map.get("type").is_none_or(|t| t == name);
+        if let Some(values) = map.get("enum").and_then(Value::as_array) {
+            if !(typed_as("string") && values.iter().all(Value::is_string) && plain(&["enum", "type"])) {
+                return None;
+            }
+            slots.extend(values.iter().map(|_| branch));
+        } else if map.get("const").is_some_and(Value::is_string) && typed_as("string") && plain(&["const", "type"]) {
+            slots.push(branch);
+        } else {
+            let properties = map.get("properties")?.as_object()?;
+            let required = map.get("required")?.as_array()?;
+            let closed_or_open = map.get("additionalProperties").is_none_or(|a| a == &Value::Bool(false));
+            if !(typed_as("object") && properties.len() == 1 && required.len() == 1 && closed_or_open && plain(&["properties", "required", "additionalProperties", "type"])) {
+                return None;
+            }
+            slots.push(properties.values().next()?);
+        }
+    }
+    Some(slots)
+}
+
+/// Whether `key` is a keyword that keeps a branch from being a plain
+/// enumeration or single-property object for typify (annotations do not).
+fn is_keyword_of_a_plain_branch(key: &str) -> bool {
+    !matches!(key, "title" | "description" | "examples" | "default" | "deprecated" | "readOnly" | "writeOnly" | "$comment") && !key.starts_with("x-")
+}
+
+/// The schema of any JSON.
+static ANY: Value = Value::Bool(true);
 
 /// One property of an object schema: its schema in each `allOf` member
 /// that declares it, and whether any member requires it.
@@ -281,20 +440,38 @@ fn is_null(schema: &Value) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("null")
 }
 
-/// The field name typify gives a JSON property: snake case of the name with
-/// what cannot be in an identifier made a word break, `x` before a name
-/// that cannot start one, `_` after a keyword.
+/// The field name typify gives a JSON property.
 pub(super) fn typify_field_name(property: &str) -> String {
-    use heck::ToSnakeCase;
-    let name = match property {
+    typify_name(property, Case::Snake)
+}
+
+/// How typify cases a name.
+#[derive(Clone, Copy)]
+pub(super) enum Case {
+    /// Types.
+    Pascal,
+    /// Fields.
+    Snake,
+}
+
+/// The name typify makes of `raw`: the case of the name with what cannot
+/// be in an identifier made a word break, `x` before a name that cannot
+/// start one, `_` after a keyword.
+pub(super) fn typify_name(raw: &str, case: Case) -> String {
+    use heck::{ToPascalCase, ToSnakeCase};
+    let to_case = |text: &str| match case {
+        Case::Pascal => text.to_pascal_case(),
+        Case::Snake => text.to_snake_case(),
+    };
+    let name = match raw {
         "+1" => "plus1".to_owned(),
         "-1" => "minus1".to_owned(),
-        _ => property.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-").to_snake_case(),
+        _ => to_case(&raw.replace('\'', "").replace(|c: char| !unicode_ident::is_xid_continue(c), "-")),
     };
     let name = match name.chars().next() {
-        None => "x".to_owned(),
+        None => to_case("x"),
         Some(c) if unicode_ident::is_xid_start(c) => name,
-        Some(_) => format!("x{name}"),
+        Some(_) => format!("{}{name}", to_case("x")),
     };
     if typify_impl::accept_as_ident(&name) { name } else { format!("{name}_") }
 }

@@ -1,0 +1,195 @@
+//! The Rust of the generated structs, written from the type model: the
+//! struct with its serde, schemars and builder attributes, the `Debug` and
+//! `redacted()` of one holding personal data, and a payload's checked
+//! `build()`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::model::{Field, Presence, Struct};
+
+/// The struct item.
+pub(super) fn struct_item(item: &Struct, string_newtypes: &std::collections::BTreeSet<String>) -> syn::ItemStruct {
+    let name = &item.name;
+    let docs = &item.docs;
+    let pii = item.fields.iter().any(|f| f.pii);
+    // typify's derives, in its order; `Debug` is written out where personal
+    // data must not print.
+    let debug = (!pii).then(|| quote!(Debug,));
+    let default = item.every_property_optional.then(|| quote!(Default,));
+    let closed = item.closed.then(|| quote!(#[serde(deny_unknown_fields)]));
+    let all_optional = item.fields.iter().all(Field::is_option);
+    let derive_default = (all_optional && !item.every_property_optional).then(|| quote!(#[derive(Default)]));
+    let fields = item.fields.iter().map(field);
+    let unknown = item.unknown_properties.as_ref().map(|ident| {
+        quote! {
+            /// Properties the schema does not declare, kept as they came and written back on encode.
+            #[serde(flatten)]
+            #[builder(skip)]
+            pub #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+        }
+    });
+    let builder = builder_options(item, string_newtypes);
+    syn::parse_quote! {
+        #(#[doc = #docs])*
+        #[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, #debug #default PartialEq, ::event_contracts::bon::Builder)]
+        #closed
+        #derive_default
+        #[builder(#builder)]
+        pub struct #name {
+            #(#fields,)*
+            #unknown
+        }
+    }
+}
+
+/// A field with its attributes: typify's first (its rename, a required
+/// `null`), then how absent and `null` are told apart, then renames made
+/// after typify (ASCII, distinct names) and the builder's setter name.
+fn field(field: &Field) -> TokenStream {
+    let ident = &field.ident;
+    let ty = field.ty();
+    let docs = field.docs.as_ref().map(|d| quote!(#[doc = #d]));
+    let typify_rename = field.json_name.as_ref().filter(|json| **json != field.typify_name);
+    let value = &field.value;
+    let presence = match field.presence {
+        Presence::Required => {
+            let rename = typify_rename.map(|json| quote!(#[serde(rename = #json)]));
+            let integer = field.integer.then(|| quote!(#[serde(deserialize_with = "::event_contracts::integer::deserialize")]));
+            quote!(#rename #integer)
+        }
+        Presence::RequiredNullable => {
+            let rename = typify_rename.map(|json| quote!(rename = #json,));
+            quote!(#[serde(#rename deserialize_with = "::std::option::Option::deserialize")])
+        }
+        Presence::Optional => {
+            let rename = typify_rename.map(|json| quote!(#[serde(rename = #json)]));
+            // Present means a value of its type: `null` is not "absent".
+            quote! {
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "::event_contracts::optional::present")]
+                #rename
+            }
+        }
+        Presence::OptionalNullable => {
+            let rename = typify_rename.map(|json| quote!(#[serde(rename = #json)]));
+            // schemars reads serde's `with` as a type; say what the JSON is.
+            let schema_type = quote!(::std::option::Option<#value>).to_string();
+            quote! {
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "::event_contracts::double_option")]
+                #[schemars(with = #schema_type)]
+                #rename
+            }
+        }
+        Presence::Flattened { optional: false } => {
+            let integer = field.integer.then(|| quote!(#[serde(deserialize_with = "::event_contracts::integer::deserialize")]));
+            quote!(#[serde(flatten)] #integer)
+        }
+        Presence::Flattened { optional: true } => {
+            let integer = field.integer.then(|| quote!(#[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]));
+            quote!(#[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")] #integer)
+        }
+    };
+    let late_rename = match (&field.json_name, typify_rename) {
+        (Some(json), None) if *json != ident.to_string().trim_start_matches("r#") => Some(quote!(#[serde(rename = #json)])),
+        _ => None,
+    };
+    let setter = field.setter.as_ref().map(|setter| quote!(#[builder(name = #setter)]));
+    quote! {
+        #docs
+        #presence
+        #late_rename
+        #setter
+        pub #ident: #ty
+    }
+}
+
+/// bon's options: the runtime's crate, a payload's checked `build()`, and
+/// `impl Into` for the types this struct's fields hold (the attribute stays
+/// as short as the struct needs).
+fn builder_options(item: &Struct, string_newtypes: &std::collections::BTreeSet<String>) -> TokenStream {
+    let held: std::collections::BTreeSet<String> = item.fields.iter().filter_map(Field::held_type).collect();
+    let conversions = [
+        ("String", quote!(::std::string::String)),
+        ("Uuid", quote!(::event_contracts::formats::Uuid)),
+        ("DateTime", quote!(::event_contracts::formats::DateTime)),
+        ("Number", quote!(::event_contracts::Number)),
+    ]
+    .into_iter()
+    .filter(|(name, _)| held.contains(*name))
+    .map(|(_, path)| quote!(on(#path, into)))
+    .chain(held.iter().filter(|name| string_newtypes.contains(*name)).map(|name| {
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        quote!(on(#ident, into))
+    }));
+    let finish = item.payload.then(|| quote!(, finish_fn = build_unchecked));
+    quote!(crate = ::event_contracts::bon #finish #(, #conversions)*)
+}
+
+/// A payload's checked `build()`: runs the schema's checks and returns
+/// every violation at once (`build_unchecked()` does not).
+pub(super) fn checked_build(item: &Struct) -> Option<syn::Item> {
+    if !item.payload {
+        return None;
+    }
+    let ident = &item.name;
+    let builder = quote::format_ident!("{}Builder", ident);
+    let state = quote::format_ident!("{}", crate::naming::module_name(&format!("{ident}Builder")));
+    Some(syn::parse_quote!(::event_contracts::payload_build!(#ident, #builder, #state);))
+}
+
+/// `x-pii` fields never reach logs: a struct holding one gets a `Debug`
+/// that prints `[redacted]` for them (nested types redact themselves), and
+/// a `redacted()` copy with them cleared (`None`, or `"[redacted]"` for a
+/// required string). Beside personal data, what the schema does not
+/// declare may be personal too: redacted with it.
+pub(super) fn redaction(item: &Struct) -> Vec<syn::Item> {
+    if !item.fields.iter().any(|f| f.pii) {
+        return Vec::new();
+    }
+    let name = &item.name;
+    let name_text = name.to_string();
+    let label = |ident: &syn::Ident| ident.to_string().trim_start_matches("r#").to_owned();
+    let debug_fields = item.fields.iter().map(|field| {
+        let (ident, label) = (&field.ident, label(&field.ident));
+        if field.pii { quote!(.field(#label, &::event_contracts::Redacted)) } else { quote!(.field(#label, &self.#ident)) }
+    });
+    let unknown_debug = item.unknown_properties.as_ref().map(|ident| {
+        let label = label(ident);
+        quote!(.field(#label, &::event_contracts::Redacted))
+    });
+    let clears = item.fields.iter().filter(|f| f.pii).map(|field| {
+        let ident = &field.ident;
+        clear(field.is_option(), &quote!(copy.#ident))
+    });
+    let unknown_clear = item.unknown_properties.as_ref().map(|ident| quote!(copy.#ident.clear();));
+    vec![
+        syn::parse_quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#name_text) #(#debug_fields)* #unknown_debug .finish()
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl #name {
+                /// A copy without its personal data (`x-pii` fields), safe to log.
+                pub fn redacted(&self) -> Self {
+                    let mut copy = self.clone();
+                    #(#clears)*
+                    #unknown_clear
+                    copy
+                }
+            }
+        },
+    ]
+}
+
+/// The statement that clears personal data at `place`: `None`, or
+/// `"[redacted]"` for a required string.
+pub(super) fn clear(optional: bool, place: &TokenStream) -> TokenStream {
+    if optional {
+        quote!(#place = ::std::option::Option::None;)
+    } else {
+        quote!(#place = ::std::convert::From::from(::event_contracts::REDACTED);)
+    }
+}

@@ -1,0 +1,379 @@
+//! The type model of the generated structs: every struct typify made, as
+//! data (its fields with the JSON property each holds, the Rust type of a
+//! present value, whether it may be absent or `null`, and what the schema
+//! says of it beyond its type), built from typify's type space and the
+//! facts of the schemas typify was given. `emit.rs` writes the Rust.
+//!
+//! typify's API says each struct's fields, their Rust names, types and
+//! whether they are required; it does not say which JSON property a field
+//! holds, which fields it flattens in, or whether the struct is closed:
+//! those come from the schema, paired with the fields by `facts.rs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use typify_impl::{TypeDetails, TypeId, TypeSpace};
+
+use super::facts::Facts;
+use crate::config::UnknownProperties;
+use crate::model::ContractSet;
+
+/// A struct of the generated types.
+pub(super) struct Struct {
+    pub name: syn::Ident,
+    /// Doc lines: typify's (the schema's `description`, or the name), and
+    /// above them, for a payload, the event it carries.
+    pub docs: Vec<String>,
+    /// Undeclared properties are refused (`additionalProperties: false`).
+    pub closed: bool,
+    pub fields: Vec<Field>,
+    /// The field that keeps undeclared properties, where the struct is open.
+    pub unknown_properties: Option<syn::Ident>,
+    /// An event's payload: its builder's `build()` checks the schema.
+    pub payload: bool,
+    /// No property is required: typify derives `Default`.
+    pub every_property_optional: bool,
+}
+
+/// A field of a generated struct.
+pub(super) struct Field {
+    pub ident: syn::Ident,
+    /// The JSON property it holds; `None` for a field flattened in.
+    pub json_name: Option<String>,
+    /// The name typify gave the field: where it is not the JSON name, typify
+    /// renamed it in the attribute it writes first.
+    pub typify_name: String,
+    pub docs: Option<String>,
+    /// The type of a present value.
+    pub value: syn::Type,
+    pub presence: Presence,
+    /// The value is an integer, read as JSON Schema reads one (`1.0` is `1`).
+    pub integer: bool,
+    /// `x-pii`: redacted from `Debug` and `redacted()`.
+    pub pii: bool,
+    /// The builder's setter name, where the field's own name is taken.
+    pub setter: Option<syn::Ident>,
+}
+
+/// How a field's value may be missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Presence {
+    /// Always present, never `null`.
+    Required,
+    /// Always present, maybe `null` (`Option<T>`).
+    RequiredNullable,
+    /// Maybe absent, never `null` when present (`Option<T>`).
+    Optional,
+    /// Maybe absent, maybe `null`: two values (`Option<Option<T>>`).
+    OptionalNullable,
+    /// The members of another type merged into this object (an `anyOf`
+    /// member, `Option<T>`, or the map of `additionalProperties`).
+    Flattened { optional: bool },
+}
+
+impl Field {
+    /// The field's Rust type.
+    pub fn ty(&self) -> syn::Type {
+        let value = &self.value;
+        match self.presence {
+            Presence::Required | Presence::Flattened { optional: false } => value.clone(),
+            Presence::RequiredNullable | Presence::Optional | Presence::Flattened { optional: true } => {
+                syn::parse_quote!(::std::option::Option<#value>)
+            }
+            Presence::OptionalNullable => syn::parse_quote!(::std::option::Option<::std::option::Option<#value>>),
+        }
+    }
+
+    /// Whether the field may be left out of a builder (its type is an `Option`).
+    pub fn is_option(&self) -> bool {
+        !matches!(self.presence, Presence::Required | Presence::Flattened { optional: false })
+    }
+
+    /// The name of the type a builder's setter takes by `impl Into`, where
+    /// it takes one: the last segment of the value's path, unless `null` is
+    /// a value too.
+    pub fn held_type(&self) -> Option<String> {
+        if self.presence == Presence::OptionalNullable {
+            return None;
+        }
+        match &self.value {
+            syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// The structs of a type space, in typify's order, named and shaped as the
+/// set's types are.
+pub(super) struct Structs {
+    pub structs: Vec<Struct>,
+    /// Each struct's position in `structs`, by name.
+    by_name: BTreeMap<String, usize>,
+    /// Newtypes of a string (`StacItemId(String)`): made from `&str` too, and
+    /// builders take them by `impl Into`.
+    pub string_newtypes: BTreeSet<String>,
+}
+
+/// Builds the model of every struct in `space`.
+pub(super) fn build(space: &TypeSpace, facts: &Facts) -> Structs {
+    let mut structs = Vec::new();
+    let mut string_newtypes = BTreeSet::new();
+    for ty in space.iter_types() {
+        let name = ty.name();
+        match ty.details() {
+            TypeDetails::Struct(details) => {
+                let origin = facts.of_struct(&name);
+                let properties: Vec<_> = details.properties_info().collect();
+                let fields = properties
+                    .iter()
+                    .enumerate()
+                    .map(|(index, property)| {
+                        let json_name = match origin.and_then(|o| o.json_names.get(&index)) {
+                            Some(json_name) => json_name.clone(),
+                            // Not paired: typify's name is the property's.
+                            None => Some(property.name.to_owned()),
+                        };
+                        field(space, property, json_name, facts.of_struct_field(&name, index))
+                    })
+                    .collect();
+                // typify's doc: the description, else the name.
+                let docs = vec![origin.and_then(|o| o.description.clone()).unwrap_or_else(|| format!("`{name}`"))];
+                structs.push(Struct {
+                    docs,
+                    closed: origin.is_some_and(|o| o.closed),
+                    fields,
+                    unknown_properties: None,
+                    payload: false,
+                    every_property_optional: properties.iter().all(|p| !p.required),
+                    name: syn::Ident::new(&name, proc_macro2::Span::call_site()),
+                });
+            }
+            TypeDetails::Newtype(details) if space.get_type(&details.inner()).is_ok_and(|inner| matches!(inner.details(), TypeDetails::String)) => {
+                string_newtypes.insert(name);
+            }
+            _ => {}
+        }
+    }
+    let by_name = structs.iter().enumerate().map(|(index, s)| (s.name.to_string(), index)).collect();
+    Structs { structs, by_name, string_newtypes }
+}
+
+/// The field typify made of `property`.
+fn field(space: &TypeSpace, property: &typify_impl::TypeStructPropInfo<'_>, json_name: Option<String>, facts: super::facts::FieldFacts) -> Field {
+    // typify folds an option of an option into one: the innermost is the value.
+    let mut option_inner = None;
+    let mut id = property.type_id.clone();
+    while let Some(inner) = space.get_type(&id).ok().and_then(|ty| match ty.details() {
+        TypeDetails::Option(inner) => Some(inner),
+        _ => None,
+    }) {
+        option_inner = Some(inner.clone());
+        id = inner;
+    }
+    let presence = match (&json_name, property.required, option_inner.is_some()) {
+        (None, _, optional) => Presence::Flattened { optional },
+        (Some(_), true, true) => Presence::RequiredNullable,
+        (Some(_), true, false) => Presence::Required,
+        (Some(_), false, _) if facts.nullable_optional => Presence::OptionalNullable,
+        (Some(_), false, _) => Presence::Optional,
+    };
+    let value_id = option_inner.as_ref().unwrap_or(&property.type_id);
+    Field {
+        ident: syn::Ident::new(property.name, proc_macro2::Span::call_site()),
+        json_name,
+        typify_name: property.name.to_owned(),
+        docs: property.description.map(str::to_owned),
+        value: rust_type(space, value_id),
+        integer: is_integer(space, value_id),
+        presence,
+        pii: facts.pii,
+        setter: None,
+    }
+}
+
+/// Integer types typify gives a JSON Schema `integer`.
+const INTEGERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "NonZeroU8", "NonZeroU16", "NonZeroU32", "NonZeroU64", "NonZeroI8",
+    "NonZeroI16", "NonZeroI32", "NonZeroI64",
+];
+
+fn is_integer(space: &TypeSpace, id: &TypeId) -> bool {
+    space.get_type(id).is_ok_and(|ty| matches!(ty.details(), TypeDetails::Builtin(name) if INTEGERS.contains(&name.rsplit("::").next().unwrap_or(name))))
+}
+
+/// The Rust type of type `id`: typify's, with formats at the lossless types
+/// of `event-contracts` and JSON numbers at `event_contracts::Number` (an
+/// `f64` would turn `20` into `20.0` on re-encoding).
+pub(super) fn rust_type(space: &TypeSpace, id: &TypeId) -> syn::Type {
+    let Ok(ty) = space.get_type(id) else { return syn::parse_quote!(::serde_json::Value) };
+    match ty.details() {
+        // typify folds an option of an option into one.
+        TypeDetails::Option(inner) if space.get_type(&inner).is_ok_and(|t| matches!(t.details(), TypeDetails::Option(_))) => rust_type(space, &inner),
+        TypeDetails::Option(inner) => {
+            let inner = rust_type(space, &inner);
+            syn::parse_quote!(::std::option::Option<#inner>)
+        }
+        TypeDetails::Box(inner) => {
+            let inner = rust_type(space, &inner);
+            syn::parse_quote!(::std::boxed::Box<#inner>)
+        }
+        TypeDetails::Vec(inner) | TypeDetails::Set(inner) => {
+            let inner = rust_type(space, &inner);
+            syn::parse_quote!(::std::vec::Vec<#inner>)
+        }
+        TypeDetails::Map(key, value) => {
+            let any_value = space.get_type(&value).is_ok_and(|v| matches!(v.details(), TypeDetails::Builtin("::serde_json::Value")));
+            let string_key = space.get_type(&key).is_ok_and(|k| matches!(k.details(), TypeDetails::String));
+            if string_key && any_value {
+                syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+            } else {
+                let (key, value) = (rust_type(space, &key), rust_type(space, &value));
+                syn::parse_quote!(::std::collections::BTreeMap<#key, #value>)
+            }
+        }
+        TypeDetails::Tuple(items) => {
+            let items: Vec<syn::Type> = items.map(|item| rust_type(space, &item)).collect();
+            syn::parse_quote!((#(#items,)*))
+        }
+        TypeDetails::Array(item, length) => {
+            let item = rust_type(space, &item);
+            syn::parse_quote!([#item; #length])
+        }
+        TypeDetails::Builtin(name) if name.starts_with("::uuid::Uuid") => syn::parse_quote!(::event_contracts::formats::Uuid),
+        TypeDetails::Builtin(name) if name.starts_with("::chrono::DateTime") => syn::parse_quote!(::event_contracts::formats::DateTime),
+        TypeDetails::Builtin("f64") => syn::parse_quote!(::event_contracts::Number),
+        TypeDetails::String => syn::parse_quote!(::std::string::String),
+        TypeDetails::Unit => syn::parse_quote!(()),
+        _ => syn::parse2(ty.ident()).unwrap_or_else(|_| syn::parse_quote!(::serde_json::Value)),
+    }
+}
+
+impl Structs {
+    /// Shapes the structs as the set's types are: ASCII and distinct field
+    /// names, the map of undeclared properties, distinct setter names and
+    /// the docs of payloads.
+    pub fn shape(&mut self, set: &ContractSet) {
+        for item in &mut self.structs {
+            ascii_field_names(item);
+            distinct_field_names(item);
+        }
+        if set.unknown_properties == UnknownProperties::Keep {
+            self.keep_unknown_properties();
+        }
+        for item in &mut self.structs {
+            distinct_setter_names(item);
+            document_payload(item, set);
+        }
+    }
+
+    /// Open objects keep what their schema does not declare: every struct
+    /// that is not closed gets a map that decoding fills with the undeclared
+    /// properties and encoding writes back. Not a struct flattened into
+    /// another (a member of an `anyOf` of objects: it takes only its own
+    /// keys, the container keeps the rest), nor one that has the map of
+    /// `additionalProperties` already.
+    fn keep_unknown_properties(&mut self) {
+        let flattened: BTreeSet<String> = self
+            .structs
+            .iter()
+            .flat_map(|s| &s.fields)
+            .filter(|f| matches!(f.presence, Presence::Flattened { .. }))
+            .filter_map(Field::held_type)
+            .collect();
+        for item in &mut self.structs {
+            // A flattened map takes every undeclared property already.
+            let has_map = item.fields.iter().any(|f| matches!(f.presence, Presence::Flattened { .. }) && f.held_type().is_some_and(|t| t.ends_with("Map")));
+            if item.closed || has_map || flattened.contains(&item.name.to_string()) {
+                continue;
+            }
+            let taken: BTreeSet<String> = item.fields.iter().map(|f| f.ident.to_string()).collect();
+            let name = (1..).map(|n| if n == 1 { "unknown_properties".to_owned() } else { format!("unknown_properties_{n}") }).find(|n| !taken.contains(n)).expect("a free name");
+            item.unknown_properties = Some(syn::Ident::new(&name, proc_macro2::Span::call_site()));
+        }
+    }
+
+    /// The struct named `name`.
+    pub fn get(&self, name: &str) -> Option<&Struct> {
+        self.by_name.get(name).map(|&index| &self.structs[index])
+    }
+}
+
+/// Non-ASCII property names become ASCII fields renamed to the JSON name.
+fn ascii_field_names(item: &mut Struct) {
+    for field in &mut item.fields {
+        let name = field.ident.to_string();
+        if !name.is_ascii() {
+            field.ident = syn::parse_str(&crate::naming::ascii_field_name(&name)).expect("sanitised field name");
+        }
+    }
+}
+
+/// Two JSON properties that become one Rust field name (`asset-ref` and
+/// `asset_ref`, `#` and `@`, `self` and `Self`) get distinct field names:
+/// the property whose JSON name is the field name keeps it (else the first
+/// by JSON name), the others take the next free `<name>_2`, `<name>_3`, ...
+/// in the order of their JSON names. A schema the user does not own cannot
+/// be renamed, so this is never an error.
+fn distinct_field_names(item: &mut Struct) {
+    let mut by_name: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for (index, field) in item.fields.iter().enumerate() {
+        by_name.entry(field.ident.to_string()).or_default().push((json_name(field), index));
+    }
+    let mut taken: BTreeSet<String> = by_name.keys().cloned().collect();
+    for (rust, mut holders) in by_name {
+        if holders.len() < 2 {
+            continue;
+        }
+        let bare = rust.trim_start_matches("r#").to_owned();
+        holders.sort_by_key(|(json, _)| (json != &bare, json.clone()));
+        for (_, index) in holders.into_iter().skip(1) {
+            let name = (2..).map(|n| format!("{bare}_{n}")).find(|name| !taken.contains(name)).expect("a free name");
+            taken.insert(name.clone());
+            item.fields[index].ident = syn::parse_str(&crate::naming::module_name(&name)).expect("sanitised field name");
+        }
+    }
+}
+
+/// The JSON property a field holds, or (flattened in) its Rust name.
+pub(super) fn json_name(field: &Field) -> String {
+    field.json_name.clone().unwrap_or_else(|| field.ident.to_string().trim_start_matches("r#").to_owned())
+}
+
+/// The builder's own methods (`build`, and a payload's `build_unchecked`).
+const BUILDER_METHODS: &[&str] = &["build", "build_unchecked"];
+
+/// bon names a field's setters after it (`x`, and `maybe_x` where it is
+/// optional): a property called `build`, or `maybe_x` beside an optional
+/// `x`, would give two methods one name. In field order, a field one of
+/// whose setters is taken has them named `<field>_field` (numbered where
+/// that is taken too).
+fn distinct_setter_names(item: &mut Struct) {
+    let setters = |name: &str, optional: bool| if optional { vec![name.to_owned(), format!("maybe_{name}")] } else { vec![name.to_owned()] };
+    let mut taken: BTreeSet<String> = BUILDER_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    for field in &mut item.fields {
+        let name = field.ident.to_string().trim_start_matches("r#").to_owned();
+        let optional = field.is_option();
+        let free = |candidate: &str, taken: &BTreeSet<String>| setters(candidate, optional).iter().all(|s| !taken.contains(s));
+        if free(&name, &taken) {
+            taken.extend(setters(&name, optional));
+        } else {
+            let new_name = (1..).map(|n| if n == 1 { format!("{name}_field") } else { format!("{name}_field{n}") }).find(|n| free(n, &taken)).expect("a free name");
+            taken.extend(setters(&new_name, optional));
+            field.setter = Some(syn::Ident::new(&new_name, proc_macro2::Span::call_site()));
+        }
+    }
+}
+
+/// Payload types open with the schema's title and the event they carry.
+fn document_payload(item: &mut Struct, set: &ContractSet) {
+    let Some(line) = payload_doc(set, &item.name.to_string()) else { return };
+    item.payload = true;
+    let blank = (!item.docs.is_empty()).then(String::new);
+    item.docs.splice(0..0, std::iter::once(line).chain(blank));
+}
+
+/// The line a payload type's docs open with: the schema's title and the
+/// event it carries (`None` for a type that is no payload).
+pub(super) fn payload_doc(set: &ContractSet, type_name: &str) -> Option<String> {
+    let event = set.events.iter().find(|e| e.payload_type == type_name)?;
+    Some(format!("{} (`{}` version {}).", event.title.as_deref().unwrap_or(&event.event), event.event_type, event.version))
+}
