@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use crate::config::FormatMapping;
 use crate::model::ContractSet;
+use crate::types::Types;
 
 /// Keywords that annotate only; they need no check.
 const ANNOTATIONS: &[&str] = &[
@@ -38,19 +39,18 @@ pub struct Checks {
 }
 
 /// Generates checks for every event they can cover.
-pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
-    // The types by name, in one pass: structs, enums, and the newtypes and
-    // enums that enforce their own rules when built.
-    let mut structs: BTreeMap<String, &syn::ItemStruct> = BTreeMap::new();
+pub fn generate(set: &ContractSet, types: &Types) -> Checks {
+    // typify's newtypes and enums by name, in one pass (structs are asked
+    // of the type model): the newtypes and enums enforce their own rules
+    // when built.
+    let mut newtypes: BTreeMap<String, &syn::ItemStruct> = BTreeMap::new();
     let mut enums: BTreeMap<String, &syn::ItemEnum> = BTreeMap::new();
     let mut newtypes_and_enums: BTreeSet<String> = BTreeSet::new();
-    for item in &types.items {
+    for item in &types.file.items {
         match item {
-            syn::Item::Struct(s) => {
-                if matches!(s.fields, syn::Fields::Unnamed(_)) {
-                    newtypes_and_enums.insert(s.ident.to_string());
-                }
-                structs.insert(s.ident.to_string(), s);
+            syn::Item::Struct(s) if matches!(&s.fields, syn::Fields::Unnamed(_)) => {
+                newtypes_and_enums.insert(s.ident.to_string());
+                newtypes.insert(s.ident.to_string(), s);
             }
             syn::Item::Enum(e) => {
                 newtypes_and_enums.insert(e.ident.to_string());
@@ -61,7 +61,8 @@ pub fn generate(set: &ContractSet, types: &syn::File) -> Checks {
     }
     let mut generator = Generator {
         set,
-        structs,
+        types,
+        newtypes,
         enums,
         newtypes_and_enums,
         done: BTreeMap::new(),
@@ -188,7 +189,9 @@ struct Unsupported;
 
 struct Generator<'a> {
     set: &'a ContractSet,
-    structs: BTreeMap<String, &'a syn::ItemStruct>,
+    types: &'a Types,
+    /// typify's newtypes (`pub struct TenantId(pub Uuid)`).
+    newtypes: BTreeMap<String, &'a syn::ItemStruct>,
     /// Enums, for the variants of a `oneOf` of objects.
     enums: BTreeMap<String, &'a syn::ItemEnum>,
     newtypes_and_enums: BTreeSet<String>,
@@ -246,8 +249,7 @@ impl<'a> Generator<'a> {
     }
 
     fn struct_checks_numbered(&mut self, name: &str, schema: &Value) -> Result<(), Unsupported> {
-        let item = *self.structs.get(name).ok_or(Unsupported)?;
-        let syn::Fields::Named(fields) = &item.fields else { return Err(Unsupported) };
+        let fields = self.types.struct_fields(name).ok_or(Unsupported)?;
         let map = schema.as_object().ok_or(Unsupported)?;
         self.set_state(name, State::InProgress(false));
         for key in map.keys() {
@@ -261,12 +263,13 @@ impl<'a> Generator<'a> {
         let empty = serde_json::Map::new();
         let properties = map.get("properties").and_then(Value::as_object).unwrap_or(&empty);
         let mut body = Vec::new();
-        for field in &fields.named {
-            let ident = field.ident.clone().ok_or(Unsupported)?;
-            let json_name = json_name(field);
+        for (ident, json_name, ty) in fields {
+            // A field flattened in (or the map of undeclared properties)
+            // holds no one property.
+            let json_name = json_name.ok_or(Unsupported)?;
             let Some(property) = properties.get(&json_name) else { return Err(Unsupported) };
             let value = Val::place(quote!(self.#ident));
-            let checks = self.value_checks(property, &field.ty, value, quote!(&::event_contracts::validation::At::Member(at, #json_name)))?;
+            let checks = self.value_checks(property, &ty, value, quote!(&::event_contracts::validation::At::Member(at, #json_name)))?;
             body.push(checks);
         }
         let recursive = matches!(self.state(name), Some(State::InProgress(true)));
@@ -439,7 +442,7 @@ impl<'a> Generator<'a> {
     /// A value of a named generated type: a struct checks itself; enums
     /// and constrained newtypes enforce their rules when built.
     fn named_checks(&mut self, name: &str, schema: &Value, value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
-        if self.structs.get(name).is_some_and(|s| matches!(s.fields, syn::Fields::Named(_))) {
+        if self.types.struct_fields(name).is_some() {
             // Structs in progress belong to the attempt under way.
             if let Some(State::InProgress(recursive)) = self.attempt.get_mut(name) {
                 *recursive = true;
@@ -453,7 +456,7 @@ impl<'a> Generator<'a> {
                 }
             });
         }
-        if let Some(item) = self.structs.get(name).copied()
+        if let Some(item) = self.newtypes.get(name).copied()
             && let syn::Fields::Unnamed(fields) = &item.fields
             && fields.unnamed.len() == 1
             && matches!(fields.unnamed[0].vis, syn::Visibility::Public(_))
@@ -529,7 +532,7 @@ impl<'a> Generator<'a> {
     /// An enum of strings or a newtype around a string: Rust equality is
     /// JSON equality.
     fn is_string_like(&self, name: &str) -> bool {
-        match self.structs.get(name) {
+        match self.newtypes.get(name) {
             Some(item) => matches!(&item.fields, syn::Fields::Unnamed(f) if f.unnamed.len() == 1 && type_name(&f.unnamed[0].ty).as_deref() == Some("String")),
             None => self.newtypes_and_enums.contains(name),
         }

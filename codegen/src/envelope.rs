@@ -11,7 +11,7 @@ use quote::quote;
 
 use crate::config::VersionFormat;
 use crate::model::{ContractSet, EnvelopeSpec, EventContract, HEADER_TYPE};
-use crate::types::{find_field, find_struct};
+use crate::types::Types;
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -25,7 +25,7 @@ pub fn payload_path(event: &EventContract) -> TokenStream {
 }
 
 /// `src/event.rs`: the `Event` enum and its dispatch.
-pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
+pub fn event_enum(set: &ContractSet, type_file: &Types) -> TokenStream {
     let variants: Vec<Ident> = set.events.iter().map(|e| ident(&e.variant)).collect();
     let payloads: Vec<TokenStream> = set.events.iter().map(payload_path).collect();
     let docs = set.events.iter().map(|e| {
@@ -129,7 +129,7 @@ pub fn event_enum(set: &ContractSet, type_file: &syn::File) -> TokenStream {
 
 /// Routing without an envelope: each event version has a subject pattern,
 /// and its subject is filled from payload fields.
-fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
+fn subject_routing(set: &ContractSet, types: &Types) -> TokenStream {
     let key_arms = set.events.iter().map(|e| {
         let variant = ident(&e.variant);
         let event_type = &e.event_type;
@@ -137,7 +137,7 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
             .governance
             .idempotency_key
             .iter()
-            .find_map(|pointer| crate::types::field_ident(types, &e.payload_type, pointer.trim_start_matches('/')));
+            .find_map(|pointer| types.field_ident(&e.payload_type, pointer.trim_start_matches('/')));
         match field {
             Some(field) => quote!(Event::#variant(payload) => format!("{}:{}", #event_type, payload.#field),),
             // No id field: the whole payload is the identity.
@@ -159,7 +159,7 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
             match token.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
                 Some(field) => {
                     format.push_str("{}");
-                    let field = crate::types::field_ident(types, &e.payload_type, field)
+                    let field = types.field_ident(&e.payload_type, field)
                         .expect("subject fields are checked to be payload properties");
                     args.push(quote!(payload.#field));
                 }
@@ -198,7 +198,7 @@ fn subject_routing(set: &ContractSet, types: &syn::File) -> TokenStream {
 /// The header's governance methods (classification, partition key), and the
 /// idempotency key's parts with whether any reads the event (its type or
 /// version) rather than the header.
-fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File) -> Result<(TokenStream, Vec<TokenStream>, bool), crate::Error> {
+fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &Types) -> Result<(TokenStream, Vec<TokenStream>, bool), crate::Error> {
     let classify = match &set.governance.classification {
         Some(pointer) => {
             let path = header_path(set, types, "governance.classification", pointer)?;
@@ -240,9 +240,9 @@ fn header_expressions(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File)
 }
 
 /// A required header field's Rust path, or a diagnostic at the config key.
-fn header_path(set: &ContractSet, types: &syn::File, key: &str, pointer: &str) -> Result<Vec<Ident>, crate::Error> {
+fn header_path(set: &ContractSet, types: &Types, key: &str, pointer: &str) -> Result<Vec<Ident>, crate::Error> {
     let keys: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
-    crate::types::field_path(types, HEADER_TYPE, &keys).ok_or_else(|| {
+    types.field_path(HEADER_TYPE, &keys).ok_or_else(|| {
         let path: Vec<&str> = key.split('.').collect();
         crate::Error::one(crate::config::config_problem(
             &set.config_path,
@@ -255,7 +255,7 @@ fn header_path(set: &ContractSet, types: &syn::File, key: &str, pointer: &str) -
 }
 
 /// CloudEvents conversion, behind the generated crate's `cloudevents` feature.
-fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crate::Error> {
+fn cloudevents(set: &ContractSet, types: &Types) -> Result<TokenStream, crate::Error> {
     let Some(config) = &set.cloudevents else { return Ok(quote!()) };
     let id = header_path(set, types, "cloudevents.id", &config.id)?;
     let source = header_path(set, types, "cloudevents.source", &config.source)?;
@@ -286,56 +286,13 @@ fn cloudevents(set: &ContractSet, types: &syn::File) -> Result<TokenStream, crat
     })
 }
 
-/// A field's serde attribute without its encoding-only parts
-/// (`skip_serializing_if`, `serialize_with`): the wire types only decode.
-/// An attribute this cannot read is kept as it is.
-fn decoding_only(attr: &syn::Attribute) -> TokenStream {
-    let Some(items) = serde_items(attr) else {
-        return quote!(#attr);
-    };
-    let kept: Vec<&syn::Meta> = items.iter().filter(|item| !item.path().is_ident("skip_serializing_if") && !item.path().is_ident("serialize_with")).collect();
-    if kept.is_empty() { quote!() } else { quote!(#[serde(#(#kept),*)]) }
-}
-
-/// The items of a `#[serde(...)]` attribute; `None` where they do not parse.
-fn serde_items(attr: &syn::Attribute) -> Option<syn::punctuated::Punctuated<syn::Meta, syn::Token![,]>> {
-    attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).ok()
-}
-
-/// A struct's serde attributes, if it is a plain struct: a container
-/// attribute other than `deny_unknown_fields` (from, try_from, transparent,
-/// ...) changes what decoding the fields means.
-fn plain_serde_attrs(item: &syn::ItemStruct) -> Option<Vec<syn::Attribute>> {
-    let attrs: Vec<syn::Attribute> = item.attrs.iter().filter(|a| a.path().is_ident("serde")).cloned().collect();
-    let plain = attrs.iter().all(|a| a.parse_args::<Ident>().is_ok_and(|arg| arg == "deny_unknown_fields"));
-    plain.then_some(attrs)
-}
-
-/// A struct's named fields (but `skip`) as a wire type declares them: the
-/// same name, type and decoding attributes.
-fn wire_fields(item: &syn::ItemStruct, skip: Option<&Ident>) -> Option<Vec<(Ident, TokenStream)>> {
-    let syn::Fields::Named(named) = &item.fields else { return None };
-    Some(
-        named
-            .named
-            .iter()
-            .filter(|f| f.ident.as_ref() != skip)
-            .map(|f| {
-                let attrs = f.attrs.iter().filter(|a| a.path().is_ident("serde")).map(decoding_only);
-                let (ident, ty) = (f.ident.as_ref().expect("named field"), &f.ty);
-                (ident.clone(), quote!(#(#attrs)* #ident: #ty))
-            })
-            .collect(),
-    )
-}
-
 /// The wire type of a flat layout's root (type, version and payload beside
 /// the header's fields): the header's fields, and a mark where each of
 /// type, version and payload goes, so serde's derived visitor reads every
 /// key once (see `event_contracts::decode::FlatHeader`). `None` where the
 /// layout is nested or the header is not a plain struct; the generic
 /// decode serves then.
-fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
+fn flat_wire(spec: &EnvelopeSpec, types: &Types) -> Option<TokenStream> {
     let [type_key] = spec.type_path.as_slice() else { return None };
     let version_key = match spec.version_path.as_slice() {
         [] => None,
@@ -343,19 +300,12 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
         _ => return None,
     };
     let payload_key = &spec.payload_key;
-    let header = find_struct(types, HEADER_TYPE)?;
-    let header_attrs = plain_serde_attrs(header)?;
-    let fields = wire_fields(header, None)?;
+    let header = types.wire_struct(HEADER_TYPE, None)?;
+    let header_attrs = header.closed.then(|| quote!(#[serde(deny_unknown_fields)]));
+    let fields = header.fields;
     // A flattened field would take the marks' keys too.
-    // An attribute that does not parse counts as one.
-    let flattens = |f: &syn::Field| {
-        f.attrs
-            .iter()
-            .filter(|a| a.path().is_ident("serde"))
-            .any(|a| serde_items(a).is_none_or(|items| items.iter().any(|item| item.path().is_ident("flatten"))))
-    };
     let layout_keys = [Some(type_key), version_key, Some(payload_key)];
-    if header.fields.iter().any(flattens) || layout_keys.iter().flatten().any(|key| find_field(types, HEADER_TYPE, key).is_some()) {
+    if header.flattens || layout_keys.iter().flatten().any(|key| types.field_ident(HEADER_TYPE, key).is_some()) {
         return None;
     }
     // The marks are public, so not dead code: they are decoded, never read.
@@ -378,7 +328,7 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
 
             #[doc = #wire_doc]
             #[derive(::serde::Deserialize)]
-            #(#header_attrs)*
+            #header_attrs
             pub struct #wire_name {
                 #(#decls,)*
                 #[serde(rename = #type_key)]
@@ -405,23 +355,20 @@ fn flat_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
 /// fields, instead of key by key through the runtime's interception (see
 /// `event_contracts::decode::NestedHeader`). `None` where the layout is
 /// flat or the header is not a plain struct; the generic decode serves then.
-fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
+fn nested_wire(spec: &EnvelopeSpec, types: &Types) -> Option<TokenStream> {
     let [parent_key, type_leaf] = spec.type_path.as_slice() else { return None };
     let version_leaf = match spec.version_path.as_slice() {
         [parent, leaf] if parent == parent_key => Some(leaf),
         [_, _] => return None,
         _ => None,
     };
-    let header = find_struct(types, HEADER_TYPE)?;
-    let parent_field = find_field(types, HEADER_TYPE, parent_key)?;
-    let parent_ident = parent_field.ident.as_ref()?;
-    // A struct of the types module by its bare name (not an `Option`, a `Box`, ...).
-    let syn::Type::Path(parent_type) = &parent_field.ty else { return None };
-    let parent_name = parent_type.path.get_ident().filter(|_| parent_type.qself.is_none())?;
-    let parent = find_struct(types, &parent_name.to_string())?;
-    let (parent_attrs, header_attrs) = (plain_serde_attrs(parent)?, plain_serde_attrs(header)?);
-    let parent_fields = wire_fields(parent, None)?;
-    let rest_fields = wire_fields(header, Some(parent_ident))?;
+    let parent_ident = types.field_ident(HEADER_TYPE, parent_key)?;
+    // A struct of the types module, required (not an `Option`, a `Box`, ...).
+    let parent_name = ident(&types.field_struct(HEADER_TYPE, parent_key)?);
+    let (parent, header) = (types.wire_struct(&parent_name.to_string(), None)?, types.wire_struct(HEADER_TYPE, Some(parent_key))?);
+    let closed = |item: &crate::types::WireStruct| item.closed.then(|| quote!(#[serde(deny_unknown_fields)]));
+    let (parent_attrs, header_attrs) = (closed(&parent), closed(&header));
+    let (parent_fields, rest_fields) = (parent.fields, header.fields);
     let (wire_type, wire_version) = (ident("wire_event_type"), ident("wire_version"));
     if parent_fields.iter().any(|(f, _)| *f == wire_type || *f == wire_version) {
         return None;
@@ -452,7 +399,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
 
             #[doc = #wire_doc]
             #[derive(::serde::Deserialize)]
-            #(#parent_attrs)*
+            #parent_attrs
             pub struct #wire_name<'a> {
                 #(#parent_decls,)*
                 #[serde(rename = #type_leaf, borrow)]
@@ -462,7 +409,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
 
             #[doc = #rest_doc]
             #[derive(::serde::Deserialize)]
-            #(#header_attrs)*
+            #header_attrs
             pub struct #rest_name {
                 #(#rest_decls,)*
             }
@@ -490,7 +437,7 @@ fn nested_wire(spec: &EnvelopeSpec, types: &syn::File) -> Option<TokenStream> {
 /// `src/envelope.rs`: the header's [`Header`](event_contracts::Header)
 /// impl (the layout, its decoder, its checks, the governance fields) and
 /// `Envelope`, the runtime's envelope of this header.
-pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &syn::File, header_checks: Option<bool>) -> Result<TokenStream, crate::Error> {
+pub fn envelope(set: &ContractSet, spec: &EnvelopeSpec, types: &Types, header_checks: Option<bool>) -> Result<TokenStream, crate::Error> {
     let (governed, key_parts, key_reads_event) = header_expressions(set, spec, types)?;
     let cloudevents = cloudevents(set, types)?;
     let idempotency = if key_parts.is_empty() {
@@ -612,21 +559,50 @@ mod tests {
         }
     }
 
-    /// The flat wire type copies the header's fields; where a field is
-    /// flattened (it would take the marks' keys too), or an attribute does
-    /// not parse, there is none and the generic decode serves.
+    /// The types of the `relative-ids` fixture set with its envelope
+    /// schema's header changed by `edit`.
+    fn types_with_envelope(edit: impl FnOnce(&mut serde_json::Value)) -> Types {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/relative-ids/schemas");
+        let root = tempfile::tempdir().unwrap();
+        let schemas = root.path().join("schemas");
+        fn copy(from: &std::path::Path, to: &std::path::Path) {
+            std::fs::create_dir_all(to).unwrap();
+            for entry in std::fs::read_dir(from).unwrap().map(Result::unwrap) {
+                if entry.file_type().unwrap().is_dir() {
+                    copy(&entry.path(), &to.join(entry.file_name()));
+                } else {
+                    std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+                }
+            }
+        }
+        copy(&fixture, &schemas);
+        let envelope = schemas.join("_shared/envelope.schema.json");
+        let mut schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&envelope).unwrap()).unwrap();
+        edit(&mut schema);
+        std::fs::write(&envelope, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
+        let set = ContractSet::load(root.path(), std::path::Path::new("schemas/events.toml")).unwrap();
+        crate::types::generate(&set).unwrap()
+    }
+
+    /// The flat wire type copies the header's fields as a decoding type
+    /// declares them; where a field is flattened (it would take the marks'
+    /// keys too), there is none and the generic decode serves.
     #[test]
     fn a_flat_wire_type_only_for_a_plain_header() {
-        let header = |field_attr: &str| -> syn::File {
-            syn::parse_str(&format!("#[serde(deny_unknown_fields)] pub struct EnvelopeHeader {{ pub id: String, {field_attr} pub extra: Extra }}")).unwrap()
-        };
-        let plain = flat_wire(&flat_spec(), &header("#[serde(rename = \"x\", skip_serializing_if = \"f\")]")).expect("a plain header").to_string();
-        assert!(plain.contains("EnvelopeHeaderWire") && plain.contains("TypeMark") && plain.contains("PayloadMark"), "{plain}");
+        let spec = EnvelopeSpec { type_path: vec!["type".to_owned()], version_path: vec!["version".to_owned()], payload_key: "data".to_owned(), ..flat_spec() };
+        let optional_note = types_with_envelope(|schema| schema["properties"]["note"] = serde_json::json!({"type": "string"}));
+        let plain = flat_wire(&spec, &optional_note).expect("a plain header").to_string();
+        assert!(plain.contains("EnvelopeHeaderWire") && plain.contains("TypeMark") && plain.contains("PayloadMark") && plain.contains("note"), "{plain}");
+        assert!(plain.contains("deny_unknown_fields"), "{plain}");
         assert!(!plain.contains("skip_serializing_if"), "the wire type only decodes: {plain}");
-        assert!(flat_wire(&flat_spec(), &header("#[serde(flatten)]")).is_none());
-        assert!(flat_wire(&flat_spec(), &header("#[serde(default, flatten)]")).is_none());
-        assert!(flat_wire(&flat_spec(), &header("#[serde(= oops)]")).is_none());
+        let with_map = types_with_envelope(|schema| schema["additionalProperties"] = serde_json::json!({"type": "string"}));
+        assert!(flat_wire(&spec, &with_map).is_none());
+        let open = types_with_envelope(|schema| {
+            schema.as_object_mut().unwrap().remove("additionalProperties");
+        });
+        assert!(flat_wire(&spec, &open).is_none(), "undeclared properties are kept by a flattened map");
+        let header = types_with_envelope(|_| {});
         let nested = EnvelopeSpec { type_path: vec!["meta".to_owned(), "type".to_owned()], ..flat_spec() };
-        assert!(flat_wire(&nested, &header("")).is_none());
+        assert!(flat_wire(&nested, &header).is_none());
     }
 }

@@ -178,11 +178,12 @@ fn generate(repo_root: &Path, config_path: &Path) -> Result<(model::ContractSet,
     // generation, on another core; its errors come first, as if run first.
     let (examples, generated) = std::thread::scope(|scope| {
         let examples = scope.spawn(|| examples::check(&set));
-        let generated = types::generate(&set).and_then(|types| {
+        let generated = types::generate(&set).and_then(|mut types| {
             // Definitions typify named alike with an inline type were renamed.
-            let renamed = types.renamed.map(|bundle| model::ContractSet { bundle, ..set.clone() });
-            let files = output::files(renamed.as_ref().unwrap_or(&set), types.file)?;
-            Ok((files, types.warnings))
+            let renamed = types.renamed.take().map(|bundle| model::ContractSet { bundle, ..set.clone() });
+            let warnings = std::mem::take(&mut types.warnings);
+            let files = output::files(renamed.as_ref().unwrap_or(&set), types)?;
+            Ok((files, warnings))
         });
         (examples.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), generated)
     });

@@ -11,10 +11,10 @@ use crate::model::{ContractSet, EventContract};
 use crate::write::{self, GeneratedFile};
 
 /// Every file of the generated crate, with paths relative to the repository.
-pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, crate::Error> {
+pub fn files(set: &ContractSet, types: crate::types::Types) -> Result<Vec<GeneratedFile>, crate::Error> {
     let out = &set.output_dir;
     let source = format!("{}", set.config_path.display());
-    let reachable = reachable_types(&types, set);
+    let reachable = reachable_types(&types.file, set);
     let mut files = vec![GeneratedFile::text(out.join("Cargo.toml"), cargo_toml(set))];
     let mut rust = vec![
         write::rust(out.join("src/lib.rs"), &source, lib_rs(set)),
@@ -28,7 +28,7 @@ pub fn files(set: &ContractSet, types: syn::File) -> Result<Vec<GeneratedFile>, 
     }
     rust.push(write::rust(out.join("src/checks.rs"), &source, checks_rs(&checks, &extra_type_validation(set))));
     rust.push(write::rust(out.join("src/upcast.rs"), &source, crate::upcast::upcast_rs(set)));
-    rust.push(write::rust(out.join("src/types.rs"), &source, types_rs(types)));
+    rust.push(write::rust(out.join("src/types.rs"), &source, types_rs(types.file)));
     for event in &set.events {
         let mut path = out.join("src");
         path.extend(&event.module);

@@ -112,11 +112,13 @@ pub fn decoded_value_is_exact(schema: &Value) -> bool {
     exact
 }
 
-/// The types of a contract set: one syntax tree, the bundle the names in
+/// The types of a contract set: one syntax tree, the model of its structs
+/// (which other generated code asks about fields), the bundle the names in
 /// it come from (definitions renamed where typify named another type the
 /// same), and what was generated looser than the schema says.
 pub struct Types {
     pub file: syn::File,
+    structs: model::Structs,
     /// The set's bundle with the renamed definitions, where any was renamed.
     pub renamed: Option<refs::Bundle>,
     pub warnings: Vec<Diagnostic>,
@@ -134,7 +136,8 @@ const ROUNDS: usize = 8;
 /// (`<Name>Def`) and the set handed over again.
 pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     let (typified, renamed, warnings) = typify_set(set)?;
-    Ok(Types { file: finish(typified, set), renamed, warnings })
+    let (file, structs) = finish(typified, set);
+    Ok(Types { file, structs, renamed, warnings })
 }
 
 /// What typify made of a set: its syntax tree, the facts of the schemas
@@ -290,7 +293,7 @@ fn duplicate_type_names(file: &syn::File) -> Vec<String> {
 /// The set's types: structs written from the type model in typify's place,
 /// typify's enums and newtypes adjusted where its output would lose
 /// information.
-fn finish(typified: Typified, set: &ContractSet) -> syn::File {
+fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::Structs) {
     let Typified { mut file, facts, mut structs } = typified;
     let facts = &facts;
     structs.shape(set);
@@ -332,7 +335,7 @@ fn finish(typified: Typified, set: &ContractSet) -> syn::File {
         }
     }
     file.items.extend(impls);
-    file
+    (file, structs)
 }
 
 fn typify_failure(set: &ContractSet, message: String) -> Error {
@@ -342,37 +345,72 @@ fn typify_failure(set: &ContractSet, message: String) -> Error {
     )
 }
 
-/// The struct `name` among the generated types.
-pub fn find_struct<'a>(types: &'a syn::File, name: &str) -> Option<&'a syn::ItemStruct> {
-    types.items.iter().find_map(|item| match item {
-        syn::Item::Struct(item) if item.ident == name => Some(item),
-        _ => None,
-    })
+/// A struct as a type that only decodes it declares it (the wire types of
+/// envelopes): whether it is closed, whether any field is flattened in
+/// (undeclared properties kept included), and its fields.
+pub struct WireStruct {
+    pub closed: bool,
+    pub flattens: bool,
+    /// Each field's name, and the field as a decoding type declares it.
+    pub fields: Vec<(syn::Ident, proc_macro2::TokenStream)>,
 }
 
-/// The named field of struct `type_name` that holds JSON property `json_name`.
-pub fn find_field<'a>(types: &'a syn::File, type_name: &str, json_name: &str) -> Option<&'a syn::Field> {
-    find_struct(types, type_name)?.fields.iter().find(|field| field.ident.is_some() && json_name_of(field) == json_name)
-}
-
-/// The Rust field that holds JSON property `json_name` of struct `type_name`.
-pub fn field_ident(types: &syn::File, type_name: &str, json_name: &str) -> Option<syn::Ident> {
-    find_field(types, type_name, json_name)?.ident.clone()
-}
-
-/// The Rust fields along JSON object keys `path` from struct `root`, where
-/// each step is a required struct field.
-pub fn field_path(types: &syn::File, root: &str, path: &[&str]) -> Option<Vec<syn::Ident>> {
-    let mut current = root.to_owned();
-    let mut idents = Vec::new();
-    for key in path {
-        let field = find_field(types, &current, key)?;
-        if let syn::Type::Path(type_path) = &field.ty {
-            current = type_path.path.segments.last()?.ident.to_string();
-        }
-        idents.push(field.ident.clone()?);
+impl Types {
+    /// The Rust field of struct `type_name` that holds JSON property `json_name`.
+    pub fn field_ident(&self, type_name: &str, json_name: &str) -> Option<syn::Ident> {
+        Some(self.field(type_name, json_name)?.ident.clone())
     }
-    Some(idents)
+
+    /// The Rust fields along JSON object keys `path` from struct `root`,
+    /// each step but the last a required field holding a struct.
+    pub fn field_path(&self, root: &str, path: &[&str]) -> Option<Vec<syn::Ident>> {
+        let mut current = root.to_owned();
+        let mut idents = Vec::new();
+        for key in path {
+            let field = self.field(&current, key)?;
+            idents.push(field.ident.clone());
+            current = self.struct_held(field).unwrap_or_default();
+        }
+        Some(idents)
+    }
+
+    /// The struct that the required field of `type_name` holding JSON
+    /// property `json_name` holds, by name.
+    pub fn field_struct(&self, type_name: &str, json_name: &str) -> Option<String> {
+        self.struct_held(self.field(type_name, json_name)?)
+    }
+
+    /// Struct `name` as a decoding type declares it, leaving out the field
+    /// holding JSON property `skip`.
+    pub fn wire_struct(&self, name: &str, skip: Option<&str>) -> Option<WireStruct> {
+        let item = self.structs.get(name)?;
+        Some(WireStruct {
+            closed: item.closed,
+            flattens: item.unknown_properties.is_some() || item.fields.iter().any(|f| f.json_name.is_none()),
+            fields: item.fields.iter().filter(|f| skip.is_none() || f.json_name.as_deref() != skip).map(|f| (f.ident.clone(), emit::decoding_field(f))).collect(),
+        })
+    }
+
+    /// The fields of struct `name`: each one's name, the JSON property it
+    /// holds (`None` for one flattened in, the map of undeclared properties
+    /// last) and its type.
+    pub fn struct_fields(&self, name: &str) -> Option<Vec<(syn::Ident, Option<String>, syn::Type)>> {
+        let item = self.structs.get(name)?;
+        let declared = item.fields.iter().map(|f| (f.ident.clone(), f.json_name.clone(), f.ty()));
+        let unknown = item.unknown_properties.iter().map(|ident| (ident.clone(), None, syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)));
+        Some(declared.chain(unknown).collect())
+    }
+
+    fn field(&self, type_name: &str, json_name: &str) -> Option<&model::Field> {
+        self.structs.get(type_name)?.fields.iter().find(|f| f.json_name.as_deref() == Some(json_name))
+    }
+
+    /// The struct a required field holds, by name.
+    fn struct_held(&self, field: &model::Field) -> Option<String> {
+        let syn::Type::Path(path) = &field.value else { return None };
+        let name = path.path.get_ident().filter(|_| path.qself.is_none() && field.presence == model::Presence::Required)?.to_string();
+        self.structs.get(&name).map(|_| name)
+    }
 }
 
 #[cfg(test)]

@@ -43,64 +43,99 @@ pub(super) fn struct_item(item: &Struct, string_newtypes: &std::collections::BTr
     }
 }
 
-/// A field with its attributes: typify's first (its rename, a required
+/// One attribute of a field: serde's (its items, each with its key) or
+/// schemars'.
+enum Attribute {
+    Serde(Vec<(&'static str, TokenStream)>),
+    Schemars(TokenStream),
+}
+
+/// The serde and schemars attributes of a field, in the order the types
+/// have always written them: typify's first (its rename, a required
 /// `null`), then how absent and `null` are told apart, then renames made
-/// after typify (ASCII, distinct names) and the builder's setter name.
+/// after typify (ASCII, distinct names).
+fn attributes(field: &Field) -> Vec<Attribute> {
+    let typify_rename = field.json_name.as_ref().filter(|json| **json != field.typify_name);
+    let rename = |json: &String| Attribute::Serde(vec![("rename", quote!(rename = #json))]);
+    let skip_none = ("skip_serializing_if", quote!(skip_serializing_if = "::std::option::Option::is_none"));
+    let default = ("default", quote!(default));
+    let mut attributes = Vec::new();
+    match field.presence {
+        Presence::Required => {
+            attributes.extend(typify_rename.map(rename));
+            if field.integer {
+                attributes.push(Attribute::Serde(vec![("deserialize_with", quote!(deserialize_with = "::event_contracts::integer::deserialize"))]));
+            }
+        }
+        Presence::RequiredNullable => {
+            let rename = typify_rename.map(|json| ("rename", quote!(rename = #json)));
+            attributes.push(Attribute::Serde(rename.into_iter().chain([("deserialize_with", quote!(deserialize_with = "::std::option::Option::deserialize"))]).collect()));
+        }
+        Presence::Optional => {
+            // Present means a value of its type: `null` is not "absent".
+            attributes.push(Attribute::Serde(vec![default, skip_none, ("deserialize_with", quote!(deserialize_with = "::event_contracts::optional::present"))]));
+            attributes.extend(typify_rename.map(rename));
+        }
+        Presence::OptionalNullable => {
+            attributes.push(Attribute::Serde(vec![default, skip_none, ("with", quote!(with = "::event_contracts::double_option"))]));
+            // schemars reads serde's `with` as a type; say what the JSON is.
+            let value = &field.value;
+            let schema_type = quote!(::std::option::Option<#value>).to_string();
+            attributes.push(Attribute::Schemars(quote!(with = #schema_type)));
+            attributes.extend(typify_rename.map(rename));
+        }
+        Presence::Flattened { optional } => {
+            let flatten = ("flatten", quote!(flatten));
+            attributes.push(Attribute::Serde(if optional { vec![flatten, skip_none] } else { vec![flatten] }));
+            if field.integer {
+                let read = if optional { quote!(deserialize_with = "::event_contracts::integer::option::deserialize") } else { quote!(deserialize_with = "::event_contracts::integer::deserialize") };
+                attributes.push(Attribute::Serde(vec![("deserialize_with", read)]));
+            }
+        }
+    }
+    if let (Some(json), None) = (&field.json_name, typify_rename)
+        && *json != field.ident.to_string().trim_start_matches("r#")
+    {
+        attributes.push(rename(json));
+    }
+    attributes
+}
+
+/// A field of a struct: docs, serde and schemars attributes, the builder's
+/// setter name.
 fn field(field: &Field) -> TokenStream {
     let ident = &field.ident;
     let ty = field.ty();
     let docs = field.docs.as_ref().map(|d| quote!(#[doc = #d]));
-    let typify_rename = field.json_name.as_ref().filter(|json| **json != field.typify_name);
-    let value = &field.value;
-    let presence = match field.presence {
-        Presence::Required => {
-            let rename = typify_rename.map(|json| quote!(#[serde(rename = #json)]));
-            let integer = field.integer.then(|| quote!(#[serde(deserialize_with = "::event_contracts::integer::deserialize")]));
-            quote!(#rename #integer)
+    let attributes = attributes(field).into_iter().map(|attribute| match attribute {
+        Attribute::Serde(items) => {
+            let items = items.into_iter().map(|(_, item)| item);
+            quote!(#[serde(#(#items),*)])
         }
-        Presence::RequiredNullable => {
-            let rename = typify_rename.map(|json| quote!(rename = #json,));
-            quote!(#[serde(#rename deserialize_with = "::std::option::Option::deserialize")])
-        }
-        Presence::Optional => {
-            let rename = typify_rename.map(|json| quote!(#[serde(rename = #json)]));
-            // Present means a value of its type: `null` is not "absent".
-            quote! {
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "::event_contracts::optional::present")]
-                #rename
-            }
-        }
-        Presence::OptionalNullable => {
-            let rename = typify_rename.map(|json| quote!(#[serde(rename = #json)]));
-            // schemars reads serde's `with` as a type; say what the JSON is.
-            let schema_type = quote!(::std::option::Option<#value>).to_string();
-            quote! {
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "::event_contracts::double_option")]
-                #[schemars(with = #schema_type)]
-                #rename
-            }
-        }
-        Presence::Flattened { optional: false } => {
-            let integer = field.integer.then(|| quote!(#[serde(deserialize_with = "::event_contracts::integer::deserialize")]));
-            quote!(#[serde(flatten)] #integer)
-        }
-        Presence::Flattened { optional: true } => {
-            let integer = field.integer.then(|| quote!(#[serde(deserialize_with = "::event_contracts::integer::option::deserialize")]));
-            quote!(#[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")] #integer)
-        }
-    };
-    let late_rename = match (&field.json_name, typify_rename) {
-        (Some(json), None) if *json != ident.to_string().trim_start_matches("r#") => Some(quote!(#[serde(rename = #json)])),
-        _ => None,
-    };
+        Attribute::Schemars(items) => quote!(#[schemars(#items)]),
+    });
     let setter = field.setter.as_ref().map(|setter| quote!(#[builder(name = #setter)]));
     quote! {
         #docs
-        #presence
-        #late_rename
+        #(#attributes)*
         #setter
         pub #ident: #ty
     }
+}
+
+/// A field as a type that only decodes declares it: the same name, type
+/// and decoding attributes (without `skip_serializing_if`).
+pub(super) fn decoding_field(field: &Field) -> TokenStream {
+    let ident = &field.ident;
+    let ty = field.ty();
+    let attributes = attributes(field).into_iter().filter_map(|attribute| match attribute {
+        Attribute::Serde(items) => {
+            let kept: Vec<TokenStream> = items.into_iter().filter(|(key, _)| *key != "skip_serializing_if").map(|(_, item)| item).collect();
+            (!kept.is_empty()).then(|| quote!(#[serde(#(#kept),*)]))
+        }
+        Attribute::Schemars(_) => None,
+    });
+    quote!(#(#attributes)* #ident: #ty)
 }
 
 /// bon's options: the runtime's crate, a payload's checked `build()`, and
