@@ -126,51 +126,6 @@ impl VisitMut for FormatTypes {
     }
 }
 
-/// typify documents each type with its whole JSON schema; the schema is kept
-/// once per event (`SCHEMA`) instead, so the generated code stays lean.
-pub(super) struct DropSchemaDocs;
-
-impl VisitMut for DropSchemaDocs {
-    fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
-        let mut in_schema_block = false;
-        attrs.retain(|attr| {
-            let Some(text) = doc_text(attr) else { return true };
-            if text.contains("<details><summary>JSON schema</summary>") {
-                in_schema_block = true;
-            }
-            let keep = !in_schema_block;
-            if text.contains("</details>") {
-                in_schema_block = false;
-            }
-            keep
-        });
-        // Trailing empty doc lines left behind.
-        while attrs.last().and_then(doc_text).is_some_and(|t| t.trim().is_empty()) {
-            attrs.pop();
-        }
-    }
-    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
-        self.visit_attributes_mut(&mut item.attrs);
-        syn::visit_mut::visit_item_struct_mut(self, item);
-    }
-    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
-        self.visit_attributes_mut(&mut item.attrs);
-        syn::visit_mut::visit_item_enum_mut(self, item);
-    }
-}
-
-pub(super) fn doc_text(attr: &syn::Attribute) -> Option<String> {
-    if !attr.path().is_ident("doc") {
-        return None;
-    }
-    match &attr.meta {
-        syn::Meta::NameValue(nv) => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
 
 
 /// The fields of a union's struct variants (a `oneOf` of objects), as the
