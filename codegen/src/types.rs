@@ -22,7 +22,6 @@ use crate::model::ContractSet;
 use crate::refs;
 
 mod attrs;
-mod builders;
 mod emit;
 mod facts;
 mod hoist;
@@ -31,7 +30,6 @@ mod merges;
 mod model;
 mod passes;
 
-use builders::string_conversions;
 use input::typify_input;
 pub(crate) use attrs::serde_flags;
 pub(crate) use passes::json_name_of;
@@ -138,6 +136,17 @@ const ROUNDS: usize = 8;
 pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     let (typified, renamed, warnings) = typify_set(set)?;
     let (file, structs) = finish(typified, set);
+    let mut warnings = warnings;
+    for (item, fields) in structs.unredactable() {
+        let message = format!("`{}` has required personal data (`x-pii`) with no blank value ({}): it gets no `redacted()`, and its `Debug` still prints `[redacted]`", item.name, fields.join(", "));
+        // At the definition the struct is, else at the config.
+        let origin = set.bundle.origins.iter().find(|(name, _)| item.name == facts::typify_name(name, facts::Case::Pascal));
+        let warning = match origin {
+            Some((_, (file, base))) => refs::located(&set.files, file, base, "pii-kept", message),
+            None => Diagnostic::new(&set.config_path, "", "pii-kept", message),
+        };
+        warnings.push(warning.help("make the property optional, or a string, for `redacted()` to clear it"));
+    }
     Ok(Types { file, structs, renamed, warnings })
 }
 
@@ -328,7 +337,7 @@ fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::Structs) 
             _ => {}
         }
     }
-    impls.extend(string_conversions(&structs.string_newtypes));
+    impls.extend(emit::string_conversions(&structs.string_newtypes));
     for item in &file.items {
         if let syn::Item::Struct(item) = item {
             impls.extend(structs.get(&item.ident.to_string()).and_then(emit::checked_build));

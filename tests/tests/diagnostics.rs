@@ -6,6 +6,8 @@ use std::path::Path;
 
 use event_contracts_codegen::{Diagnostic, Error, Generator};
 
+mod support;
+
 const CONFIG: &str = r#"
 name = "demo"
 output = "../generated"
@@ -287,4 +289,21 @@ fn two_files_with_one_id_are_named_at_the_second_id() {
     assert_eq!(d.pointer, "/$id");
     assert_eq!(d.position, Some((3, 10)));
     assert!(d.message.contains("https://schemas.example.com/thing.json") && d.message.contains("things/happened.v1.schema.json"), "{d}");
+}
+
+/// A required personal property with no blank value (an enum) leaves its
+/// struct without `redacted()`: a warning at the definition says so, and
+/// the crate still compiles (the legal-schemas fixture holds the case).
+#[test]
+fn required_personal_data_without_a_blank_value_is_a_warning_at_its_definition() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/legal-schemas/schemas");
+    let dir = tempfile::tempdir().unwrap();
+    support::copy_dir(&fixture, &dir.path().join("schemas"));
+    let report = Generator::from_config("schemas/events.toml").root(dir.path()).run().unwrap();
+    let kept: Vec<_> = report.warnings.iter().filter(|d| d.code == "pii-kept").collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].file, Path::new("schemas/legal/personal_data_required.v1.schema.json"));
+    assert_eq!(kept[0].pointer, "/$defs/badge");
+    assert_eq!(kept[0].position, Some((9, 14)));
+    assert!(kept[0].message.contains("PersonalDataRequiredV1Badge") && kept[0].message.contains("tier"), "{}", kept[0]);
 }

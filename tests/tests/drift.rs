@@ -7,33 +7,19 @@ use std::path::{Path, PathBuf};
 
 use event_contracts_codegen::Generator;
 
+mod support;
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 const CONFIG: &str = "schemas/events.toml";
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    let mut entries: Vec<_> = fs::read_dir(from).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    // Reverse order on purpose: output must not depend on directory order.
-    entries.reverse();
-    for path in entries {
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// A scratch copy of the contract set and its generated crate.
 fn scratch_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo_root().join("schemas"), &dir.path().join("schemas"));
-    copy_dir(&repo_root().join("events-generated"), &dir.path().join("events-generated"));
+    support::copy_dir(&repo_root().join("schemas"), &dir.path().join("schemas"));
+    support::copy_dir(&repo_root().join("events-generated"), &dir.path().join("events-generated"));
     dir
 }
 

@@ -1,12 +1,13 @@
 //! The Rust of the generated structs, written from the type model: the
 //! struct with its serde, schemars and builder attributes, the `Debug` and
-//! `redacted()` of one holding personal data, and a payload's checked
-//! `build()`.
+//! `redacted()` of one holding personal data, a payload's checked
+//! `build()`, and `From<&str>` for the string newtypes builders take by
+//! `impl Into`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::model::{Field, Presence, Struct};
+use super::model::{Blank, Field, Presence, Struct};
 
 /// The struct item.
 pub(super) fn struct_item(item: &Struct, string_newtypes: &std::collections::BTreeSet<String>) -> syn::ItemStruct {
@@ -174,9 +175,12 @@ pub(super) fn checked_build(item: &Struct) -> Option<syn::Item> {
 
 /// `x-pii` fields never reach logs: a struct holding one gets a `Debug`
 /// that prints `[redacted]` for them (nested types redact themselves), and
-/// a `redacted()` copy with them cleared (`None`, or `"[redacted]"` for a
-/// required string). Beside personal data, what the schema does not
-/// declare may be personal too: redacted with it.
+/// a `redacted()` copy with them cleared (`None`; for a required field
+/// `"[redacted]"` in a string, its type's default in a number, flag, list
+/// or map; a struct with required personal data of any other type has no
+/// `redacted()`, see [`super::model::Structs::unredactable`]). Beside
+/// personal data, what the schema does not declare may be personal too:
+/// redacted with it.
 pub(super) fn redaction(item: &Struct) -> Vec<syn::Item> {
     if !item.fields.iter().any(|f| f.pii) {
         return Vec::new();
@@ -194,17 +198,21 @@ pub(super) fn redaction(item: &Struct) -> Vec<syn::Item> {
     });
     let clears = item.fields.iter().filter(|f| f.pii).map(|field| {
         let ident = &field.ident;
-        clear(field.is_option(), &quote!(copy.#ident))
+        clear(if field.is_option() { None } else { Some(field.blank) }, &quote!(copy.#ident))
     });
     let unknown_clear = item.unknown_properties.as_ref().map(|ident| quote!(copy.#ident.clear();));
-    vec![
-        syn::parse_quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_struct(#name_text) #(#debug_fields)* #unknown_debug .finish()
-                }
+    let debug = syn::parse_quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name_text) #(#debug_fields)* #unknown_debug .finish()
             }
-        },
+        }
+    };
+    if item.fields.iter().any(Field::keeps_personal_data) {
+        return vec![debug];
+    }
+    vec![
+        debug,
         syn::parse_quote! {
             impl #name {
                 /// A copy without its personal data (`x-pii` fields), safe to log.
@@ -219,12 +227,31 @@ pub(super) fn redaction(item: &Struct) -> Vec<syn::Item> {
     ]
 }
 
-/// The statement that clears personal data at `place`: `None`, or
-/// `"[redacted]"` for a required string.
-pub(super) fn clear(optional: bool, place: &TokenStream) -> TokenStream {
-    if optional {
-        quote!(#place = ::std::option::Option::None;)
-    } else {
-        quote!(#place = ::std::convert::From::from(::event_contracts::REDACTED);)
+/// The statement that clears personal data at `place`: `None` for an
+/// optional field (`blank` none), else the blank value of its type.
+pub(super) fn clear(blank: Option<Blank>, place: &TokenStream) -> TokenStream {
+    match blank {
+        None => quote!(#place = ::std::option::Option::None;),
+        Some(Blank::Text) => quote!(#place = ::std::convert::From::from(::event_contracts::REDACTED);),
+        Some(Blank::Default | Blank::None) => quote!(#place = ::std::default::Default::default();),
     }
+}
+
+/// `From<&str>` for each newtype of a string (`StacItemId(String)`): shared
+/// string types are made from `&str` too, so a builder takes them by
+/// `impl Into`.
+pub(super) fn string_conversions(string_newtypes: &std::collections::BTreeSet<String>) -> Vec<syn::Item> {
+    string_newtypes
+        .iter()
+        .map(|name| {
+            let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+            syn::parse_quote! {
+                impl ::std::convert::From<&str> for #ident {
+                    fn from(value: &str) -> Self {
+                        Self(value.to_owned())
+                    }
+                }
+            }
+        })
+        .collect()
 }

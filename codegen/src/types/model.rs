@@ -50,8 +50,21 @@ pub(super) struct Field {
     pub integer: bool,
     /// `x-pii`: redacted from `Debug` and `redacted()`.
     pub pii: bool,
+    /// What `redacted()` puts in the place of a present value.
+    pub blank: Blank,
     /// The builder's setter name, where the field's own name is taken.
     pub setter: Option<syn::Ident>,
+}
+
+/// The value that stands for a redacted one of a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Blank {
+    /// `"[redacted]"`: a string, or a newtype of one.
+    Text,
+    /// The type's `Default` (`0`, `false`, empty, `null`).
+    Default,
+    /// None the type has: an enum, a struct, a number or format type.
+    None,
 }
 
 /// How a field's value may be missing.
@@ -81,6 +94,11 @@ impl Field {
             }
             Presence::OptionalNullable => syn::parse_quote!(::std::option::Option<::std::option::Option<#value>>),
         }
+    }
+
+    /// Personal data `redacted()` cannot blank: required, with no blank value.
+    pub fn keeps_personal_data(&self) -> bool {
+        self.pii && !self.is_option() && self.blank == Blank::None
     }
 
     /// Whether the field may be left out of a builder (its type is an `Option`).
@@ -186,7 +204,21 @@ fn field(space: &TypeSpace, property: &typify_impl::TypeStructPropInfo<'_>, json
         integer: is_integer(space, value_id),
         presence,
         pii: facts.pii,
+        blank: blank(space, value_id),
         setter: None,
+    }
+}
+
+/// What stands for a redacted value of type `id`.
+fn blank(space: &TypeSpace, id: &TypeId) -> Blank {
+    let Ok(ty) = space.get_type(id) else { return Blank::None };
+    match ty.details() {
+        TypeDetails::String => Blank::Text,
+        TypeDetails::Newtype(newtype) if space.get_type(&newtype.inner()).is_ok_and(|inner| matches!(inner.details(), TypeDetails::String)) => Blank::Text,
+        TypeDetails::Vec(_) | TypeDetails::Set(_) | TypeDetails::Map(..) | TypeDetails::Unit => Blank::Default,
+        TypeDetails::Builtin("bool" | "::serde_json::Value") => Blank::Default,
+        TypeDetails::Builtin(_) if is_integer(space, id) => Blank::Default,
+        _ => Blank::None,
     }
 }
 
@@ -289,6 +321,17 @@ impl Structs {
             let name = (1..).map(|n| if n == 1 { "unknown_properties".to_owned() } else { format!("unknown_properties_{n}") }).find(|n| !taken.contains(n)).expect("a free name");
             item.unknown_properties = Some(syn::Ident::new(&name, proc_macro2::Span::call_site()));
         }
+    }
+
+    /// The structs holding required personal data that has no blank
+    /// value (see [`Blank`]), each with those fields' JSON names: they get
+    /// no `redacted()`.
+    pub fn unredactable(&self) -> Vec<(&Struct, Vec<String>)> {
+        self.structs
+            .iter()
+            .map(|item| (item, item.fields.iter().filter(|f| f.keeps_personal_data()).map(json_name).collect::<Vec<_>>()))
+            .filter(|(_, fields)| !fields.is_empty())
+            .collect()
     }
 
     /// The struct named `name`.

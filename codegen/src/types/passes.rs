@@ -271,7 +271,8 @@ pub(super) fn redact_pii_of_unions(item: &mut syn::ItemEnum, facts: &Facts) -> V
                     let bound = cleared.iter().filter_map(|f| f.ident.as_ref());
                     let clears = cleared.iter().map(|field| {
                         let binding = field.ident.as_ref().expect("named field");
-                        super::emit::clear(option_inner(&field.ty).is_some(), &quote::quote!(*#binding))
+                        let blank = option_inner(&field.ty).is_none().then_some(super::model::Blank::Text);
+                        super::emit::clear(blank, &quote::quote!(*#binding))
                     });
                     clear_arms.push(quote::quote!(Self::#ident { #(#bound,)* .. } => { #(#clears)* }));
                 }

@@ -1,5 +1,6 @@
 //! Shared by the golden tests of every contract set: wrap each schema
-//! example in its set's envelope, decode, and compare the re-encoding.
+//! example in its set's envelope, decode, and compare the re-encoding;
+//! and copying a contract set to generate it elsewhere.
 
 #![allow(dead_code)]
 
@@ -134,5 +135,22 @@ pub fn same_value(a: &Value, b: &Value) -> bool {
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(x, y)),
         (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w))),
         _ => a == b,
+    }
+}
+
+/// Copies the folder `from` to `to`, entries in reverse name order on
+/// purpose: output must not depend on directory order.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    let mut entries: Vec<_> = std::fs::read_dir(from).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    entries.reverse();
+    for path in entries {
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
     }
 }
