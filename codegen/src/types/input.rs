@@ -180,6 +180,14 @@ pub(super) fn typed_view(map: &Map<String, Value>, reading: &Reading<'_>) -> Map
             map.insert("type".to_owned(), Value::from("string"));
         }
     }
+    // An `anyOf` of objects is a struct of each branch flattened in, as an
+    // option: a branch that fails takes the properties it declares with it
+    // (serde's flattening consumes them), so where two branches give one
+    // property different schemas, a value of the later branch would lose
+    // it. The object is any JSON there; validation enforces the union.
+    if map.get("anyOf").and_then(Value::as_array).is_some_and(|branches| branches_disagree_on_a_property(branches, reading.definitions)) {
+        map.remove("anyOf");
+    }
     let widens_properties = map.contains_key("patternProperties");
     // 2020-12 `items` is the rest after `prefixItems`; draft-7 array `items` is a tuple.
     let items_is_partial = map.contains_key("prefixItems") || map.get("items").is_some_and(Value::is_array);
@@ -269,6 +277,34 @@ pub(super) fn only_strings(schema: &Value, definitions: &std::collections::BTree
         || map.get("const").is_some_and(all_strings)
         || refs::definition_name(schema).and_then(|name| definitions.get(name)).is_some_and(|target| only_strings(target, definitions, depth + 1))
         || ["anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(|b| only_strings(b, definitions, depth + 1))))
+}
+
+/// Whether two of `branches` (through a `$ref` to a definition) declare
+/// one property with schemas that differ in more than annotations.
+fn branches_disagree_on_a_property(branches: &[Value], definitions: &std::collections::BTreeMap<String, Value>) -> bool {
+    let rules = |schema: &Value| -> Value {
+        match schema {
+            Value::Object(map) => Value::Object(map.iter().filter(|(key, _)| !is_annotation(key)).map(|(k, v)| (k.clone(), v.clone())).collect()),
+            other => other.clone(),
+        }
+    };
+    let mut seen: std::collections::BTreeMap<&str, Value> = std::collections::BTreeMap::new();
+    for branch in branches {
+        let branch = refs::definition_name(branch).and_then(|name| definitions.get(name)).unwrap_or(branch);
+        for (name, schema) in branch.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            let schema = rules(schema);
+            if seen.get(name.as_str()).is_some_and(|other| *other != schema) {
+                return true;
+            }
+            seen.insert(name, schema);
+        }
+    }
+    false
+}
+
+/// Keywords that only annotate a schema.
+fn is_annotation(key: &str) -> bool {
+    ANNOTATIONS.contains(&key) || key.starts_with("x-") || matches!(key, "title" | "description" | "default" | "$comment" | "examples")
 }
 
 pub(super) fn only_strings_or_null(value: &Value) -> bool {
