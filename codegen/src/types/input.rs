@@ -171,13 +171,15 @@ pub(super) fn ref_with_siblings(map: &Map<String, Value>, legacy: bool) -> Map<S
 /// strings and so on, so a value of any type may be valid there.
 pub(super) fn typed_view(map: &Map<String, Value>, reading: &Reading<'_>) -> Map<String, Value> {
     let mut map = map.clone();
-    // A union whose every branch holds only strings (a known value or a
-    // pattern, an enum `$ref` or any string) takes any string: typify would
-    // make a struct of optional subtypes no string decodes into.
+    // A union whose every branch holds values of one primitive type (a
+    // known string or a pattern, an enum `$ref`, `0` or at least 60000)
+    // takes any value of that type: typify would make a struct of optional
+    // subtypes no such value decodes into.
     for key in ["anyOf", "oneOf"] {
-        if map.get(key).and_then(Value::as_array).is_some_and(|branches| !branches.is_empty() && branches.iter().all(|b| only_strings(b, reading.definitions, 0))) {
+        let branches = map.get(key).and_then(Value::as_array).filter(|branches| !branches.is_empty());
+        if let Some(primitive) = branches.and_then(|branches| Primitive::of_all(branches, reading.definitions, 0)) {
             map.remove(key);
-            map.insert("type".to_owned(), Value::from("string"));
+            map.insert("type".to_owned(), Value::from(primitive.name()));
         }
     }
     // An `anyOf` of objects is a struct of each branch flattened in, as an
@@ -256,27 +258,92 @@ pub(super) fn says_its_type(schema: &Value) -> bool {
         || ["allOf", "anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(says_its_type)))
 }
 
-/// Whether every value a schema accepts is a string: it says `type:
-/// string`, lists only strings, or refers to or unites such schemas.
-pub(super) fn only_strings(schema: &Value, definitions: &std::collections::BTreeMap<String, Value>, depth: usize) -> bool {
-    let Value::Object(map) = schema else { return false };
-    let all_strings = |values: &Value| match values {
-        Value::Array(values) => !values.is_empty() && values.iter().all(Value::is_string),
-        other => other.is_string(),
-    };
-    if depth > 16 {
-        return false;
+/// A primitive JSON type, as `type` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Primitive {
+    String,
+    Integer,
+    Number,
+    Boolean,
+}
+
+impl Primitive {
+    fn name(self) -> &'static str {
+        match self {
+            Primitive::String => "string",
+            Primitive::Integer => "integer",
+            Primitive::Number => "number",
+            Primitive::Boolean => "boolean",
+        }
     }
-    match map.get("type") {
-        Some(Value::String(t)) if t == "string" => return true,
-        Some(Value::Array(types)) if types.len() == 1 && types[0] == "string" => return true,
-        Some(_) => return false,
-        None => {}
+
+    fn named(name: &str) -> Option<Primitive> {
+        match name {
+            "string" => Some(Primitive::String),
+            "integer" => Some(Primitive::Integer),
+            "number" => Some(Primitive::Number),
+            "boolean" => Some(Primitive::Boolean),
+            _ => None,
+        }
     }
-    map.get("enum").is_some_and(all_strings)
-        || map.get("const").is_some_and(all_strings)
-        || refs::definition_name(schema).and_then(|name| definitions.get(name)).is_some_and(|target| only_strings(target, definitions, depth + 1))
-        || ["anyOf", "oneOf"].iter().any(|k| map.get(*k).and_then(Value::as_array).is_some_and(|b| !b.is_empty() && b.iter().all(|b| only_strings(b, definitions, depth + 1))))
+
+    /// The type of a JSON value, where it is primitive (`1.0` is an integer,
+    /// as JSON Schema reads it).
+    fn of_value(value: &Value) -> Option<Primitive> {
+        match value {
+            Value::String(_) => Some(Primitive::String),
+            Value::Bool(_) => Some(Primitive::Boolean),
+            Value::Number(n) if n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0) => Some(Primitive::Integer),
+            Value::Number(_) => Some(Primitive::Number),
+            _ => None,
+        }
+    }
+
+    /// The one type both hold: integers are numbers.
+    fn join(self, other: Primitive) -> Option<Primitive> {
+        match (self, other) {
+            (a, b) if a == b => Some(a),
+            (Primitive::Integer, Primitive::Number) | (Primitive::Number, Primitive::Integer) => Some(Primitive::Number),
+            _ => None,
+        }
+    }
+
+    /// The one type all of `types` hold; none where any is none, or there
+    /// are none.
+    fn join_all(mut types: impl Iterator<Item = Option<Primitive>>) -> Option<Primitive> {
+        let first = types.next()??;
+        types.try_fold(first, |joined, next| joined.join(next?))
+    }
+
+    /// The one primitive type of every value of every schema of `schemas`.
+    fn of_all(schemas: &[Value], definitions: &std::collections::BTreeMap<String, Value>, depth: usize) -> Option<Primitive> {
+        Primitive::join_all(schemas.iter().map(|schema| Primitive::of(schema, definitions, depth)))
+    }
+
+    /// The one primitive type every value `schema` accepts has: it says its
+    /// `type`, lists only values of it, or refers to or unites such schemas.
+    fn of(schema: &Value, definitions: &std::collections::BTreeMap<String, Value>, depth: usize) -> Option<Primitive> {
+        let map = schema.as_object()?;
+        if depth > 16 {
+            return None;
+        }
+        match map.get("type") {
+            Some(Value::String(name)) => return Primitive::named(name),
+            Some(Value::Array(names)) => return Primitive::join_all(names.iter().map(|n| n.as_str().and_then(Primitive::named))),
+            Some(_) => return None,
+            None => {}
+        }
+        if let Some(values) = map.get("enum") {
+            return Primitive::join_all(values.as_array()?.iter().map(Primitive::of_value));
+        }
+        if let Some(value) = map.get("const") {
+            return Primitive::of_value(value);
+        }
+        if let Some(target) = refs::definition_name(schema).and_then(|name| definitions.get(name)) {
+            return Primitive::of(target, definitions, depth + 1);
+        }
+        ["anyOf", "oneOf"].iter().find_map(|k| map.get(*k).and_then(Value::as_array).filter(|b| !b.is_empty())).and_then(|branches| Primitive::of_all(branches, definitions, depth + 1))
+    }
 }
 
 /// Whether two of `branches` (through a `$ref` to a definition) declare
