@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 use typify_impl::{Type, TypeDetails, TypeEnumVariant, TypeSpace};
 
-use super::input::allows_null;
 
 /// The extension that marks a property as personal data.
 pub(super) const PII: &str = "x-pii";
@@ -272,21 +271,27 @@ impl<'a> Walk<'a> {
     /// `additionalProperties: false`: typify's struct then refuses
     /// undeclared properties.
     fn closed(&self, schema: &Value) -> bool {
+        self.merged(schema).iter().any(|member| member.get("additionalProperties") == Some(&Value::Bool(false)))
+    }
+
+    /// An object schema and every `allOf` member typify merges into it,
+    /// through `$ref`s (at most 256: a cycle of members ends).
+    fn merged<'v>(&self, schema: &'v Value) -> Vec<&'v Value>
+    where
+        'a: 'v,
+    {
+        let mut merged = Vec::new();
         let mut stack = vec![self.resolve(schema)];
-        let mut visited = 0;
         while let Some(schema) = stack.pop() {
-            visited += 1;
-            if visited > 256 {
+            if merged.len() == 256 {
                 break;
             }
-            if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
-                return true;
-            }
+            merged.push(schema);
             if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
                 stack.extend(members.iter().map(|m| self.resolve(m)));
             }
         }
-        false
+        merged
     }
 
     /// The properties of an object schema, its `allOf` members' merged in.
@@ -295,13 +300,7 @@ impl<'a> Walk<'a> {
         'a: 'v,
     {
         let mut out: BTreeMap<&str, Property<'v>> = BTreeMap::new();
-        let mut stack = vec![self.resolve(schema)];
-        let mut visited = 0;
-        while let Some(schema) = stack.pop() {
-            visited += 1;
-            if visited > 256 {
-                break;
-            }
+        for schema in self.merged(schema) {
             let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
             if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
                 for (name, property) in properties {
@@ -310,9 +309,6 @@ impl<'a> Walk<'a> {
             }
             for name in required {
                 out.entry(name).or_default().required = true;
-            }
-            if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
-                stack.extend(members.iter().map(|m| self.resolve(m)));
             }
             // typify merges an `anyOf`/`oneOf` of objects it cannot tell
             // apart into one struct of every branch's properties.
@@ -423,6 +419,22 @@ fn external_variants(schema: &Value) -> Option<Vec<&Value>> {
 /// enumeration or single-property object for typify (annotations do not).
 fn is_keyword_of_a_plain_branch(key: &str) -> bool {
     !matches!(key, "title" | "description" | "examples" | "default" | "deprecated" | "readOnly" | "writeOnly" | "$comment") && !key.starts_with("x-")
+}
+
+/// Whether `null` is one of a schema's values (`type`, `enum`, `const`, or
+/// a branch of its union).
+fn allows_null(schema: &Value) -> bool {
+    let has_null = |v: Option<&Value>| match v {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(items)) => items.iter().any(|i| i == "null"),
+        _ => false,
+    };
+    has_null(schema.get("type"))
+        || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.contains(&Value::Null))
+        || schema.get("const") == Some(&Value::Null)
+        || ["anyOf", "oneOf"]
+            .iter()
+            .any(|k| schema.get(*k).and_then(Value::as_array).is_some_and(|subs| subs.iter().any(allows_null)))
 }
 
 /// The schema of any JSON.

@@ -382,16 +382,3 @@ pub(super) fn only_strings_or_null(value: &Value) -> bool {
     }
 }
 
-pub(super) fn allows_null(schema: &Value) -> bool {
-    let has_null = |v: Option<&Value>| match v {
-        Some(Value::String(t)) => t == "null",
-        Some(Value::Array(items)) => items.iter().any(|i| i == "null"),
-        _ => false,
-    };
-    has_null(schema.get("type"))
-        || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.contains(&Value::Null))
-        || schema.get("const") == Some(&Value::Null)
-        || ["anyOf", "oneOf"]
-            .iter()
-            .any(|k| schema.get(*k).and_then(Value::as_array).is_some_and(|subs| subs.iter().any(allows_null)))
-}
