@@ -5,6 +5,13 @@ use serde_json::Value;
 
 use crate::pointer::escape;
 
+/// Whether `key` only annotates a schema (a title, docs, examples, an
+/// `x-` extension): it says nothing of which values are valid.
+pub fn is_annotation(key: &str) -> bool {
+    matches!(key, "$schema" | "$id" | "$comment" | "title" | "description" | "default" | "examples" | "deprecated" | "readOnly" | "writeOnly")
+        || key.starts_with("x-")
+}
+
 /// Keywords whose values are data, not schemas: never look for `$ref` there.
 const DATA_KEYWORDS: &[&str] = &["enum", "const", "default", "examples", "example"];
 

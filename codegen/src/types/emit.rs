@@ -59,7 +59,6 @@ fn attributes(field: &Field) -> Vec<Attribute> {
     let typify_rename = field.json_name.as_ref().filter(|json| **json != field.typify_name);
     let rename = |json: &String| Attribute::Serde(vec![("rename", quote!(rename = #json))]);
     let skip_none = ("skip_serializing_if", quote!(skip_serializing_if = "::std::option::Option::is_none"));
-    let default = ("default", quote!(default));
     let mut attributes = Vec::new();
     match field.presence {
         Presence::Required => {
@@ -72,17 +71,8 @@ fn attributes(field: &Field) -> Vec<Attribute> {
             let rename = typify_rename.map(|json| ("rename", quote!(rename = #json)));
             attributes.push(Attribute::Serde(rename.into_iter().chain([("deserialize_with", quote!(deserialize_with = "::std::option::Option::deserialize"))]).collect()));
         }
-        Presence::Optional => {
-            // Present means a value of its type: `null` is not "absent".
-            attributes.push(Attribute::Serde(vec![default, skip_none, ("deserialize_with", quote!(deserialize_with = "::event_contracts::optional::present"))]));
-            attributes.extend(typify_rename.map(rename));
-        }
-        Presence::OptionalNullable => {
-            attributes.push(Attribute::Serde(vec![default, skip_none, ("with", quote!(with = "::event_contracts::double_option"))]));
-            // schemars reads serde's `with` as a type; say what the JSON is.
-            let value = &field.value;
-            let schema_type = quote!(::std::option::Option<#value>).to_string();
-            attributes.push(Attribute::Schemars(quote!(with = #schema_type)));
+        Presence::Optional | Presence::OptionalNullable => {
+            attributes.extend(optional(field.presence == Presence::OptionalNullable, &field.value));
             attributes.extend(typify_rename.map(rename));
         }
         Presence::Flattened { optional } => {
@@ -102,19 +92,45 @@ fn attributes(field: &Field) -> Vec<Attribute> {
     attributes
 }
 
+/// The attributes of a field that may be absent (`Option<T>`, skipped when
+/// `None`): present means a value of its type, `null` is not "absent";
+/// where `null` is a value too (`Option<Option<T>>`, `value` is `T`), the
+/// two are told apart.
+fn optional(nullable: bool, value: &syn::Type) -> Vec<Attribute> {
+    let (default, skip_none) = (("default", quote!(default)), ("skip_serializing_if", quote!(skip_serializing_if = "::std::option::Option::is_none")));
+    if !nullable {
+        return vec![Attribute::Serde(vec![default, skip_none, ("deserialize_with", quote!(deserialize_with = "::event_contracts::optional::present"))])];
+    }
+    // schemars reads serde's `with` as a type; say what the JSON is.
+    let schema_type = quote!(::std::option::Option<#value>).to_string();
+    vec![Attribute::Serde(vec![default, skip_none, ("with", quote!(with = "::event_contracts::double_option"))]), Attribute::Schemars(quote!(with = #schema_type))]
+}
+
+/// The attributes of an optional field of a union's struct variant, as
+/// struct fields have them (see [`optional`]).
+pub(super) fn optional_attributes(nullable: bool, value: &syn::Type) -> Vec<syn::Attribute> {
+    optional(nullable, value).into_iter().map(|attribute| syn::parse_quote!(#attribute)).collect()
+}
+
+impl quote::ToTokens for Attribute {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(match self {
+            Attribute::Serde(items) => {
+                let items = items.iter().map(|(_, item)| item);
+                quote!(#[serde(#(#items),*)])
+            }
+            Attribute::Schemars(items) => quote!(#[schemars(#items)]),
+        });
+    }
+}
+
 /// A field of a struct: docs, serde and schemars attributes, the builder's
 /// setter name.
 fn field(field: &Field) -> TokenStream {
     let ident = &field.ident;
     let ty = field.ty();
     let docs = field.docs.as_ref().map(|d| quote!(#[doc = #d]));
-    let attributes = attributes(field).into_iter().map(|attribute| match attribute {
-        Attribute::Serde(items) => {
-            let items = items.into_iter().map(|(_, item)| item);
-            quote!(#[serde(#(#items),*)])
-        }
-        Attribute::Schemars(items) => quote!(#[schemars(#items)]),
-    });
+    let attributes = attributes(field);
     let setter = field.setter.as_ref().map(|setter| quote!(#[builder(name = #setter)]));
     quote! {
         #docs

@@ -393,7 +393,8 @@ fn external_variants(schema: &Value) -> Option<Vec<&Value>> {
     let mut slots = Vec::new();
     for branch in branches {
         let map = branch.as_object()?;
-        let plain = |allowed: &[&str]| map.keys().all(|key| allowed.contains(&key.as_str()) || !is_keyword_of_a_plain_branch(key));
+        // Annotations do not keep a branch from being plain for typify.
+        let plain = |allowed: &[&str]| map.keys().all(|key| allowed.contains(&key.as_str()) || crate::walk::is_annotation(key));
         let typed_as = |name: &str| map.get("type").is_none_or(|t| t == name);
         if let Some(values) = map.get("enum").and_then(Value::as_array) {
             if !(typed_as("string") && values.iter().all(Value::is_string) && plain(&["enum", "type"])) {
@@ -413,12 +414,6 @@ fn external_variants(schema: &Value) -> Option<Vec<&Value>> {
         }
     }
     Some(slots)
-}
-
-/// Whether `key` is a keyword that keeps a branch from being a plain
-/// enumeration or single-property object for typify (annotations do not).
-fn is_keyword_of_a_plain_branch(key: &str) -> bool {
-    !matches!(key, "title" | "description" | "examples" | "default" | "deprecated" | "readOnly" | "writeOnly" | "$comment") && !key.starts_with("x-")
 }
 
 /// Whether `null` is one of a schema's values (`type`, `enum`, `const`, or

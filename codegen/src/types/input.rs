@@ -351,7 +351,7 @@ impl Primitive {
 fn branches_disagree_on_a_property(branches: &[Value], definitions: &std::collections::BTreeMap<String, Value>) -> bool {
     let rules = |schema: &Value| -> Value {
         match schema {
-            Value::Object(map) => Value::Object(map.iter().filter(|(key, _)| !is_annotation(key)).map(|(k, v)| (k.clone(), v.clone())).collect()),
+            Value::Object(map) => Value::Object(map.iter().filter(|(key, _)| !crate::walk::is_annotation(key)).map(|(k, v)| (k.clone(), v.clone())).collect()),
             other => other.clone(),
         }
     };
@@ -367,11 +367,6 @@ fn branches_disagree_on_a_property(branches: &[Value], definitions: &std::collec
         }
     }
     false
-}
-
-/// Keywords that only annotate a schema.
-fn is_annotation(key: &str) -> bool {
-    ANNOTATIONS.contains(&key) || key.starts_with("x-") || matches!(key, "title" | "description" | "default" | "$comment" | "examples")
 }
 
 pub(super) fn only_strings_or_null(value: &Value) -> bool {

@@ -165,7 +165,7 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> Structs {
                     name: syn::Ident::new(&name, proc_macro2::Span::call_site()),
                 });
             }
-            TypeDetails::Newtype(details) if space.get_type(&details.inner()).is_ok_and(|inner| matches!(inner.details(), TypeDetails::String)) => {
+            TypeDetails::Newtype(details) if wraps_a_string(space, &details) => {
                 string_newtypes.insert(name);
             }
             _ => {}
@@ -214,7 +214,7 @@ fn blank(space: &TypeSpace, id: &TypeId) -> Blank {
     let Ok(ty) = space.get_type(id) else { return Blank::None };
     match ty.details() {
         TypeDetails::String => Blank::Text,
-        TypeDetails::Newtype(newtype) if space.get_type(&newtype.inner()).is_ok_and(|inner| matches!(inner.details(), TypeDetails::String)) => Blank::Text,
+        TypeDetails::Newtype(newtype) if wraps_a_string(space, &newtype) => Blank::Text,
         TypeDetails::Vec(_) | TypeDetails::Set(_) | TypeDetails::Map(..) | TypeDetails::Unit => Blank::Default,
         TypeDetails::Builtin("bool" | "::serde_json::Value") => Blank::Default,
         TypeDetails::Builtin(_) if is_integer(space, id) => Blank::Default,
@@ -222,8 +222,13 @@ fn blank(space: &TypeSpace, id: &TypeId) -> Blank {
     }
 }
 
+/// Whether a newtype holds a `String` (`StacItemId(String)`).
+fn wraps_a_string(space: &TypeSpace, newtype: &typify_impl::TypeNewtype<'_>) -> bool {
+    space.get_type(&newtype.inner()).is_ok_and(|inner| matches!(inner.details(), TypeDetails::String))
+}
+
 /// Integer types typify gives a JSON Schema `integer`.
-const INTEGERS: &[&str] = &[
+pub(super) const INTEGERS: &[&str] = &[
     "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "NonZeroU8", "NonZeroU16", "NonZeroU32", "NonZeroU64", "NonZeroI8",
     "NonZeroI16", "NonZeroI32", "NonZeroI64",
 ];
@@ -318,8 +323,7 @@ impl Structs {
                 continue;
             }
             let taken: BTreeSet<String> = item.fields.iter().map(|f| f.ident.to_string()).collect();
-            let name = (1..).map(|n| if n == 1 { "unknown_properties".to_owned() } else { format!("unknown_properties_{n}") }).find(|n| !taken.contains(n)).expect("a free name");
-            item.unknown_properties = Some(syn::Ident::new(&name, proc_macro2::Span::call_site()));
+            item.unknown_properties = Some(unknown_properties_ident(&taken));
         }
     }
 
@@ -338,6 +342,13 @@ impl Structs {
     pub fn get(&self, name: &str) -> Option<&Struct> {
         self.by_name.get(name).map(|&index| &self.structs[index])
     }
+}
+
+/// The name of the map of undeclared properties beside fields named
+/// `taken`: `unknown_properties`, numbered where that is taken.
+pub(super) fn unknown_properties_ident(taken: &BTreeSet<String>) -> syn::Ident {
+    let name = (1..).map(|n| if n == 1 { "unknown_properties".to_owned() } else { format!("unknown_properties_{n}") }).find(|n| !taken.contains(n)).expect("a free name");
+    syn::Ident::new(&name, proc_macro2::Span::call_site())
 }
 
 /// Non-ASCII property names become ASCII fields renamed to the JSON name.

@@ -82,11 +82,7 @@ impl VisitMut for UnicodePatterns {
 /// A newtype of an integer reads `1.0` as `1`, as JSON Schema's `integer`
 /// does (struct fields say so from the type model).
 pub(super) fn integers_of_newtypes(file: &mut syn::File) {
-    const INTEGERS: &[&str] = &[
-        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "NonZeroU8", "NonZeroU16", "NonZeroU32", "NonZeroU64",
-        "NonZeroI8", "NonZeroI16", "NonZeroI32", "NonZeroI64",
-    ];
-    let is_integer = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| INTEGERS.contains(&s.ident.to_string().as_str())));
+    let is_integer = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| super::model::INTEGERS.contains(&s.ident.to_string().as_str())));
     for item in &mut file.items {
         let syn::Item::Struct(item) = item else { continue };
         let syn::Fields::Unnamed(fields) = &mut item.fields else { continue };
@@ -157,24 +153,12 @@ pub(super) fn normalize_optional_fields_of_unions(file: &mut syn::File, facts: &
                 field.ty.clone()
             };
             field.attrs.retain(|a| !a.path().is_ident("serde"));
-            if field_facts.nullable_optional {
-                field.ty = syn::parse_quote!(::std::option::Option<::std::option::Option<#inner>>);
-                field.attrs.push(syn::parse_quote!(#[serde(
-                    default,
-                    skip_serializing_if = "::std::option::Option::is_none",
-                    with = "::event_contracts::double_option"
-                )]));
-                // schemars reads serde's `with` as a type; say what the JSON is.
-                let schema_type = quote::quote!(::std::option::Option<#inner>).to_string();
-                field.attrs.push(syn::parse_quote!(#[schemars(with = #schema_type)]));
+            field.ty = if field_facts.nullable_optional {
+                syn::parse_quote!(::std::option::Option<::std::option::Option<#inner>>)
             } else {
-                field.ty = syn::parse_quote!(::std::option::Option<#inner>);
-                field.attrs.push(syn::parse_quote!(#[serde(
-                    default,
-                    skip_serializing_if = "::std::option::Option::is_none",
-                    deserialize_with = "::event_contracts::optional::present"
-                )]));
-            }
+                syn::parse_quote!(::std::option::Option<#inner>)
+            };
+            field.attrs.extend(super::emit::optional_attributes(field_facts.nullable_optional, &inner));
             if let Some(rename) = serde.rename {
                 field.attrs.push(syn::parse_quote!(#[serde(rename = #rename)]));
             }
@@ -220,8 +204,7 @@ pub(super) fn keep_unknown_properties_of_unions(file: &mut syn::File) {
 /// Adds the flattened map of undeclared properties to `fields`.
 fn add_unknown_properties(fields: &mut syn::FieldsNamed) {
     let taken: std::collections::BTreeSet<String> = fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
-    let name = (1..).map(|n| if n == 1 { "unknown_properties".to_owned() } else { format!("unknown_properties_{n}") }).find(|n| !taken.contains(n)).expect("a free name");
-    let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+    let ident = super::model::unknown_properties_ident(&taken);
     fields.named.push(syn::parse_quote! {
         /// Properties the schema does not declare, kept as they came and written back on encode.
         #[serde(flatten)]
