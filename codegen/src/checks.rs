@@ -442,7 +442,7 @@ impl<'a> Generator<'a> {
     /// A value of a named generated type: a struct checks itself; enums
     /// and constrained newtypes enforce their rules when built.
     fn named_checks(&mut self, name: &str, schema: &Value, value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
-        if self.types.struct_fields(name).is_some() {
+        if self.types.has_struct(name) {
             // Structs in progress belong to the attempt under way.
             if let Some(State::InProgress(recursive)) = self.attempt.get_mut(name) {
                 *recursive = true;

@@ -25,7 +25,7 @@ pub fn payload_path(event: &EventContract) -> TokenStream {
 }
 
 /// `src/event.rs`: the `Event` enum and its dispatch.
-pub fn event_enum(set: &ContractSet, type_file: &Types) -> TokenStream {
+pub fn event_enum(set: &ContractSet, types: &Types) -> TokenStream {
     let variants: Vec<Ident> = set.events.iter().map(|e| ident(&e.variant)).collect();
     let payloads: Vec<TokenStream> = set.events.iter().map(payload_path).collect();
     let docs = set.events.iter().map(|e| {
@@ -46,7 +46,7 @@ pub fn event_enum(set: &ContractSet, type_file: &Types) -> TokenStream {
     let count = set.events.len();
     let indices = 0..count;
     let subject_routing = match &set.envelope {
-        None => subject_routing(set, type_file),
+        None => subject_routing(set, types),
         Some(_) => quote!(),
     };
 

@@ -400,6 +400,11 @@ impl Types {
         })
     }
 
+    /// Whether `name` is a struct of the model.
+    pub fn has_struct(&self, name: &str) -> bool {
+        self.structs.get(name).is_some()
+    }
+
     /// The fields of struct `name`: each one's name, the JSON property it
     /// holds (`None` for one flattened in, the map of undeclared properties
     /// last) and its type.
