@@ -1,7 +1,8 @@
 //! Payload and header types: typify reads the bundled definitions, the
-//! type model (`model.rs`) says what each struct is, and the Rust is
-//! written from it (`emit.rs`); typify's enums and newtypes are kept, with
-//! the adjustments in `passes.rs`.
+//! type model (`model.rs`) says what each struct and each enum variant is,
+//! and the Rust is written from it (`emit.rs`): structs whole, the fields
+//! and redaction of struct variants; the rest of typify's enums and its
+//! newtypes are kept, with the adjustments in `passes.rs`.
 //!
 //! Before typify sees a schema, it sees only what a Rust type can say (see
 //! `input.rs`): rules no type expresses are left to validation, and the
@@ -33,10 +34,7 @@ mod passes;
 use input::typify_input;
 pub(crate) use attrs::serde_flags;
 pub(crate) use passes::json_name_of;
-use passes::{
-    FormatTypes, UnicodePatterns, derive_json_schema_everywhere, drop_string_conversions_of_enums, integers_of_newtypes, keep_unknown_properties_of_unions,
-    normalize_optional_fields_of_unions, redact_pii_of_unions,
-};
+use passes::{FormatTypes, UnicodePatterns, derive_json_schema_everywhere, drop_debug_derive, drop_string_conversions_of_enums, integers_of_newtypes};
 
 /// The keywords whose rules the decoded value answers exactly as the JSON
 /// it came from does. Where a schema uses anything else (`oneOf`,
@@ -137,24 +135,32 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     let (typified, renamed, warnings) = typify_set(set)?;
     let (file, structs) = finish(typified, set);
     let mut warnings = warnings;
-    for (item, fields) in structs.unredactable() {
-        let message = format!("`{}` has required personal data (`x-pii`) with no blank value ({}): it gets no `redacted()`, and its `Debug` still prints `[redacted]`", item.name, fields.join(", "));
-        // At the definition the struct is, else at the config.
-        let origin = set.bundle.origins.iter().find(|(name, _)| item.name == facts::typify_name(name, facts::Case::Pascal));
+    for (type_name, fields) in structs.unredactable() {
+        let message = format!("`{type_name}` has required personal data (`x-pii`) with no blank value ({}): it gets no `redacted()`, and its `Debug` still prints `[redacted]`", fields.join(", "));
+        // At the definition the type is, else at the config.
+        let origin = set.bundle.origins.iter().find(|(name, _)| type_name == facts::typify_name(name, facts::Case::Pascal));
         let warning = match origin {
             Some((_, (file, base))) => refs::located(&set.files, file, base, "pii-kept", message),
             None => Diagnostic::new(&set.config_path, "", "pii-kept", message),
         };
         warnings.push(warning.help("make the property optional, or a string, for `redacted()` to clear it"));
     }
+    for (type_name, fields) in &structs.unpaired {
+        let message = format!(
+            "the generator did not find the schema of `{type_name}`'s fields {}: each is taken to hold the JSON property of its own name, which may be wrong",
+            fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+        );
+        warnings.push(
+            Diagnostic::new(&set.config_path, "", "unpaired-field", message)
+                .help("report this with the schema attached; until then, check that the generated type decodes your data"),
+        );
+    }
     Ok(Types { file, structs, renamed, warnings })
 }
 
-/// What typify made of a set: its syntax tree, the facts of the schemas
-/// its types came from, and the model of its structs.
+/// What typify made of a set: its syntax tree and the model of its types.
 struct Typified {
     file: syn::File,
-    facts: facts::Facts,
     structs: model::Structs,
 }
 
@@ -264,7 +270,7 @@ fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::
     let file = syn::parse2(stream).map_err(|e| format!("typify emitted invalid Rust: {e}"))?;
     let facts = facts::gather(&space, prepared);
     let structs = model::build(&space, &facts);
-    Ok(Typified { file, facts, structs })
+    Ok(Typified { file, structs })
 }
 
 /// The definitions typify cannot take on their own: each handed over with
@@ -300,40 +306,53 @@ fn duplicate_type_names(file: &syn::File) -> Vec<String> {
     twice.into_iter().collect()
 }
 
-/// The set's types: structs written from the type model in typify's place,
-/// typify's enums and newtypes adjusted where its output would lose
-/// information.
+/// The set's types: structs and the fields of struct variants written from
+/// the type model in typify's place, typify's enums and newtypes adjusted
+/// where its output would lose information.
 fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::Structs) {
-    let Typified { mut file, facts, mut structs } = typified;
-    let facts = &facts;
+    let Typified { mut file, mut structs } = typified;
     structs.shape(set);
     for item in &mut file.items {
-        let syn::Item::Struct(typified) = item else { continue };
-        let name = typified.ident.to_string();
-        if let Some(model) = structs.get(&name) {
-            *typified = emit::struct_item(model, &structs.string_newtypes);
-        } else if let Some(line) = model::payload_doc(set, &name) {
-            // A payload that is a newtype (a union, a `$ref`) opens its docs alike.
-            let blank = typified.attrs.iter().any(|a| a.path().is_ident("doc")).then(|| syn::parse_quote!(#[doc = ""]));
-            let docs: Vec<syn::Attribute> = std::iter::once(syn::parse_quote!(#[doc = #line])).chain(blank).collect();
-            typified.attrs.splice(0..0, docs);
+        match item {
+            syn::Item::Struct(typified) => {
+                let name = typified.ident.to_string();
+                if let Some(model) = structs.get(&name) {
+                    *typified = emit::struct_item(model, &structs.string_newtypes);
+                } else if let Some(line) = model::payload_doc(set, &name) {
+                    // A payload that is a newtype (a union, a `$ref`) opens its docs alike.
+                    let blank = typified.attrs.iter().any(|a| a.path().is_ident("doc")).then(|| syn::parse_quote!(#[doc = ""]));
+                    let docs: Vec<syn::Attribute> = std::iter::once(syn::parse_quote!(#[doc = #line])).chain(blank).collect();
+                    typified.attrs.splice(0..0, docs);
+                }
+            }
+            syn::Item::Enum(typified) => {
+                let Some(model) = structs.get_enum(&typified.ident.to_string()) else { continue };
+                for (variant, modelled) in typified.variants.iter_mut().zip(&model.variants) {
+                    if let model::VariantData::Struct { fields, unknown_properties } = &modelled.data {
+                        variant.fields = syn::Fields::Named(emit::variant_fields(fields, unknown_properties.as_ref()));
+                    }
+                }
+            }
+            _ => {}
         }
     }
     FormatTypes.visit_file_mut(&mut file);
     derive_json_schema_everywhere(&mut file);
     drop_string_conversions_of_enums(&mut file);
     UnicodePatterns.visit_file_mut(&mut file);
-    normalize_optional_fields_of_unions(&mut file, facts);
     integers_of_newtypes(&mut file);
-    if set.unknown_properties == crate::config::UnknownProperties::Keep {
-        keep_unknown_properties_of_unions(&mut file);
-    }
     // Impls after the types, in the order of the types they belong to.
     let mut impls = Vec::new();
     for item in &mut file.items {
         match item {
             syn::Item::Struct(item) => impls.extend(structs.get(&item.ident.to_string()).map(emit::redaction).unwrap_or_default()),
-            syn::Item::Enum(item) => impls.extend(redact_pii_of_unions(item, facts)),
+            syn::Item::Enum(item) => {
+                let redaction = structs.get_enum(&item.ident.to_string()).map(emit::union_redaction).unwrap_or_default();
+                if !redaction.is_empty() {
+                    drop_debug_derive(&mut item.attrs);
+                }
+                impls.extend(redaction);
+            }
             _ => {}
         }
     }
@@ -431,43 +450,77 @@ impl Types {
 mod tests {
     use super::*;
 
-    /// Where the type model and the struct typify writes of one type
-    /// disagree on what typify's API does not say: the JSON property each
-    /// field holds, which fields are flattened in, whether the struct is
-    /// closed.
+    /// Where the type model and the struct or enum typify writes of one
+    /// type disagree on what typify's API does not say: the JSON property
+    /// each field holds, which fields are flattened in, whether a struct
+    /// variant's field is optional, whether the type is closed.
     fn disagreements(typified: &Typified) -> Vec<String> {
         let mut found = Vec::new();
-        for item in &typified.file.items {
-            let syn::Item::Struct(item) = item else { continue };
-            let syn::Fields::Named(fields) = &item.fields else { continue };
-            let Some(model) = typified.structs.get(&item.ident.to_string()) else {
-                found.push(format!("{}: not in the model", item.ident));
-                continue;
-            };
-            if serde_flags(&item.attrs).deny_unknown_fields != model.closed {
-                found.push(format!("{}: closed is {}", item.ident, model.closed));
+        let compare = |found: &mut Vec<String>, place: String, fields: &syn::FieldsNamed, modelled: &[model::Field], variant: bool| {
+            if fields.named.len() != modelled.len() {
+                found.push(format!("{place}: typify writes {} fields, the model {}", fields.named.len(), modelled.len()));
             }
-            for (field, modelled) in fields.named.iter().zip(&model.fields) {
+            for (field, modelled) in fields.named.iter().zip(modelled) {
                 let flags = serde_flags(&field.attrs);
                 let json = (!flags.flatten).then(|| flags.rename.clone().unwrap_or_else(|| modelled.typify_name.clone()));
                 if json != modelled.json_name {
-                    found.push(format!("{}.{}: typify holds {json:?}, the model {:?}", item.ident, modelled.typify_name, modelled.json_name));
+                    found.push(format!("{place}.{}: typify holds {json:?}, the model {:?}", modelled.typify_name, modelled.json_name));
                 }
+                let optional = !flags.flatten && (flags.default || flags.skips_none);
+                if variant && optional != matches!(modelled.presence, model::Presence::Optional | model::Presence::OptionalNullable) {
+                    found.push(format!("{place}.{}: optional is {optional} in typify's, {:?} in the model", modelled.typify_name, modelled.presence));
+                }
+            }
+        };
+        for item in &typified.file.items {
+            match item {
+                syn::Item::Struct(item) => {
+                    let syn::Fields::Named(fields) = &item.fields else { continue };
+                    let Some(model) = typified.structs.get(&item.ident.to_string()) else {
+                        found.push(format!("{}: not in the model", item.ident));
+                        continue;
+                    };
+                    if serde_flags(&item.attrs).deny_unknown_fields != model.closed {
+                        found.push(format!("{}: closed is {}", item.ident, model.closed));
+                    }
+                    compare(&mut found, item.ident.to_string(), fields, &model.fields, false);
+                }
+                syn::Item::Enum(item) => {
+                    let Some(model) = typified.structs.get_enum(&item.ident.to_string()) else {
+                        found.push(format!("{}: not in the model", item.ident));
+                        continue;
+                    };
+                    if serde_flags(&item.attrs).deny_unknown_fields != model.closed {
+                        found.push(format!("{}: closed is {}", item.ident, model.closed));
+                    }
+                    for (variant, modelled) in item.variants.iter().zip(&model.variants) {
+                        let place = format!("{}::{}", item.ident, variant.ident);
+                        match (&variant.fields, &modelled.data) {
+                            (syn::Fields::Named(fields), model::VariantData::Struct { fields: modelled, .. }) => compare(&mut found, place, fields, modelled, true),
+                            (syn::Fields::Unnamed(_), model::VariantData::Tuple { .. }) | (syn::Fields::Unit, model::VariantData::Unit) => {}
+                            _ => found.push(format!("{place}: another kind of variant in the model")),
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         found
     }
 
     #[test]
-    fn the_type_model_agrees_with_the_structs_typify_writes_in_every_set() {
+    fn the_type_model_agrees_with_the_structs_and_enums_typify_writes_in_every_set() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
         let sets = crate::workspace::contract_sets(root).expect("the workspace's sets");
         assert!(sets.len() >= 8, "{sets:?}");
+        let mut enums = 0;
         for config in sets {
             let set = ContractSet::load(root, &config).expect("a set that loads");
             let (typified, _, _) = typify_set(&set).expect("typify takes the set");
             assert!(!typified.structs.structs.is_empty(), "{}", config.display());
+            enums += typified.structs.enums.iter().filter(|e| e.fields().next().is_some()).count();
             assert_eq!(disagreements(&typified), Vec::<String>::new(), "{}", config.display());
         }
+        assert!(enums >= 3, "the sets hold {enums} unions with struct variants");
     }
 }

@@ -89,12 +89,19 @@ fn properties_named_like_builder_methods_get_setters_of_their_own() {
 fn redacted_puts_a_blank_value_in_place_of_required_personal_data_of_any_kind() {
     let Event::LegalPersonalDataRequiredV1(payload) = &decoded("legal.personal_data_required")[0] else { panic!("the construct's event") };
     let printed = format!("{payload:?}");
-    assert!(!printed.contains("SECRET") && !printed.contains("Gold") && !printed.contains("41"), "{printed}");
+    assert!(!printed.contains("SECRET") && !printed.contains("Gold") && !printed.contains("41") && !printed.contains("4321") && !printed.contains("4111"), "{printed}");
     let redacted = payload.redacted();
     assert_eq!(
         serde_json::to_value(&redacted).unwrap(),
-        serde_json::json!({"name": "[redacted]", "age": 0, "verified": false, "aliases": [], "notes": {}, "badge": {"tier": "gold", "label": "l"}})
+        serde_json::json!({"name": "[redacted]", "age": 0, "verified": false, "aliases": [], "notes": {}, "badge": {"tier": "gold", "label": "l"}, "contact": {"pin": 4321}, "card": {"number": 4111, "holder": "h"}})
     );
+    // Unions alike (`redacted()` clears a type's own personal data): a
+    // variant holding a personal integer, and a required personal integer
+    // of an object branch, are blanked to 0.
+    let contact = payload.contact.as_ref().expect("the instance has a contact");
+    assert_eq!(serde_json::to_value(contact.redacted()).unwrap(), serde_json::json!({"pin": 0}));
+    let card = payload.card.as_ref().expect("the instance has a card");
+    assert_eq!(serde_json::to_value(card.redacted()).unwrap(), serde_json::json!({"number": 0, "holder": "h"}));
     // The shared badge holds a required enum, which has no blank value: its
     // `Debug` hides the tier, and redacting is up to the struct holding it.
     assert!(!format!("{:?}", payload.badge).contains("Gold"));

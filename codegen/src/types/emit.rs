@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::model::{Blank, Field, Presence, Struct};
+use super::model::{Blank, Enum, Field, Presence, Struct, VariantData};
 
 /// The struct item.
 pub(super) fn struct_item(item: &Struct, string_newtypes: &std::collections::BTreeSet<String>) -> syn::ItemStruct {
@@ -106,12 +106,6 @@ fn optional(nullable: bool, value: &syn::Type) -> Vec<Attribute> {
     vec![Attribute::Serde(vec![default, skip_none, ("with", quote!(with = "::event_contracts::double_option"))]), Attribute::Schemars(quote!(with = #schema_type))]
 }
 
-/// The attributes of an optional field of a union's struct variant, as
-/// struct fields have them (see [`optional`]).
-pub(super) fn optional_attributes(nullable: bool, value: &syn::Type) -> Vec<syn::Attribute> {
-    optional(nullable, value).into_iter().map(|attribute| syn::parse_quote!(#attribute)).collect()
-}
-
 impl quote::ToTokens for Attribute {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         tokens.extend(match self {
@@ -138,6 +132,26 @@ fn field(field: &Field) -> TokenStream {
         #setter
         pub #ident: #ty
     }
+}
+
+/// The fields of a union's struct variant, as a struct's are (without
+/// `pub` and builder options), and the map of undeclared properties.
+pub(super) fn variant_fields(fields: &[Field], unknown_properties: Option<&syn::Ident>) -> syn::FieldsNamed {
+    let fields = fields.iter().map(|field| {
+        let ident = &field.ident;
+        let ty = field.ty();
+        let docs = field.docs.as_ref().map(|d| quote!(#[doc = #d]));
+        let attributes = attributes(field);
+        quote!(#docs #(#attributes)* #ident: #ty)
+    });
+    let unknown = unknown_properties.map(|ident| {
+        quote! {
+            /// Properties the schema does not declare, kept as they came and written back on encode.
+            #[serde(flatten)]
+            #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+        }
+    });
+    syn::parse_quote!({ #(#fields,)* #unknown })
 }
 
 /// A field as a type that only decodes declares it: the same name, type
@@ -270,4 +284,94 @@ pub(super) fn string_conversions(string_newtypes: &std::collections::BTreeSet<St
             }
         })
         .collect()
+}
+
+/// `x-pii` fields of a union never reach logs either: an enum whose struct
+/// variants hold personal data gets a `Debug` that prints `[redacted]` for
+/// them (and for what the schema does not declare), and a `redacted()` copy
+/// with them cleared, each matching every variant, as structs do (see
+/// [`redaction`]); none where a variant holds required personal data with
+/// no blank value.
+pub(super) fn union_redaction(item: &Enum) -> Vec<syn::Item> {
+    if !item.has_personal_data() {
+        return Vec::new();
+    }
+    let name = syn::Ident::new(&item.name, proc_macro2::Span::call_site());
+    let label = |ident: &syn::Ident| ident.to_string().trim_start_matches("r#").to_owned();
+    let mut debug_arms = Vec::new();
+    let mut clear_arms = Vec::new();
+    for variant in &item.variants {
+        let ident = &variant.ident;
+        let variant_label = ident.to_string();
+        match &variant.data {
+            VariantData::Struct { fields, unknown_properties } => {
+                // Personal data is not bound: it is never read.
+                let bindings = fields.iter().map(|field| {
+                    let binding = &field.ident;
+                    if field.pii { quote!(#binding: _) } else { quote!(#binding) }
+                });
+                let unknown_binding = unknown_properties.as_ref().map(|binding| quote!(#binding: _));
+                let shown = fields.iter().map(|field| {
+                    let (binding, field_label) = (&field.ident, label(&field.ident));
+                    if field.pii { quote!(.field(#field_label, &::event_contracts::Redacted)) } else { quote!(.field(#field_label, #binding)) }
+                });
+                let unknown_shown = unknown_properties.as_ref().map(|binding| {
+                    let field_label = label(binding);
+                    quote!(.field(#field_label, &::event_contracts::Redacted))
+                });
+                debug_arms.push(quote!(Self::#ident { #(#bindings,)* #unknown_binding } => f.debug_struct(#variant_label) #(#shown)* #unknown_shown .finish()));
+                let cleared: Vec<&Field> = fields.iter().filter(|f| f.pii).collect();
+                if !cleared.is_empty() {
+                    let bound = cleared.iter().map(|f| &f.ident).chain(unknown_properties);
+                    let clears = cleared.iter().map(|field| {
+                        let binding = &field.ident;
+                        clear(if field.is_option() { None } else { Some(field.blank) }, &quote!(*#binding))
+                    });
+                    let unknown_clear = unknown_properties.as_ref().map(|binding| quote!(#binding.clear();));
+                    clear_arms.push(quote!(Self::#ident { #(#bound,)* .. } => { #(#clears)* #unknown_clear }));
+                }
+            }
+            VariantData::Tuple { pii: true, blank, .. } => {
+                debug_arms.push(quote!(Self::#ident(_) => f.debug_tuple(#variant_label).field(&::event_contracts::Redacted).finish()));
+                let clear = clear(Some(*blank), &quote!(*value));
+                clear_arms.push(quote!(Self::#ident(value) => { #clear }));
+            }
+            VariantData::Tuple { count, .. } => {
+                let bindings: Vec<syn::Ident> = (0..*count).map(|i| quote::format_ident!("field_{i}")).collect();
+                debug_arms.push(quote!(Self::#ident(#(#bindings),*) => f.debug_tuple(#variant_label) #(.field(#bindings))* .finish()));
+            }
+            VariantData::Unit => debug_arms.push(quote!(Self::#ident => f.write_str(#variant_label))),
+        }
+    }
+    let debug = syn::parse_quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#debug_arms,)*
+                }
+            }
+        }
+    };
+    if !item.kept_personal_data().is_empty() {
+        return vec![debug];
+    }
+    let rest = (clear_arms.len() < item.variants.len()).then(|| quote!(_ => {}));
+    let lint = (clear_arms.len() == 1 && rest.is_some()).then(|| quote!(#[allow(clippy::single_match, reason = "one variant holds personal data")]));
+    vec![
+        debug,
+        syn::parse_quote! {
+            impl #name {
+                /// A copy without its personal data (`x-pii` fields), safe to log.
+                pub fn redacted(&self) -> Self {
+                    let mut copy = self.clone();
+                    #lint
+                    match &mut copy {
+                        #(#clear_arms)*
+                        #rest
+                    }
+                    copy
+                }
+            }
+        },
+    ]
 }

@@ -38,22 +38,37 @@ pub(super) struct FieldPlace {
     pub index: usize,
 }
 
-/// What the schema says of a struct typify made beyond its fields' types:
-/// its description, whether it is closed, and the JSON property each field
-/// holds (`None` for a field typify flattens in: an `anyOf` member or the
-/// map of `additionalProperties`), by the field's position.
+/// What the schema says of a struct typify made (or of an enum's struct
+/// variant) beyond its fields' types: its description, whether it is
+/// closed, and where each field came from, by the field's position.
 #[derive(Debug, Default)]
 pub(super) struct StructOrigin {
     pub description: Option<String>,
     pub closed: bool,
-    pub json_names: BTreeMap<usize, Option<String>>,
+    pub fields: BTreeMap<usize, FieldOrigin>,
 }
 
-/// The facts of every field that has any, and where each struct came from.
+/// The property a field holds: its JSON name (`None` for a field typify
+/// flattens in: an `anyOf` member or the map of `additionalProperties`),
+/// whether it is required, and its description.
+#[derive(Debug, Default)]
+pub(super) struct FieldOrigin {
+    pub json_name: Option<String>,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+/// The facts of every field that has any, and where each struct and
+/// struct variant came from.
 #[derive(Debug, Default)]
 pub(super) struct Facts {
     fields: BTreeMap<FieldPlace, FieldFacts>,
     structs: BTreeMap<String, StructOrigin>,
+    /// By enum name and variant position.
+    variants: BTreeMap<(String, usize), StructOrigin>,
+    /// The variants holding one value that is personal data (the property
+    /// of an externally tagged variant), by enum name and position.
+    personal_variants: BTreeSet<(String, usize)>,
 }
 
 impl Facts {
@@ -75,6 +90,18 @@ impl Facts {
     pub fn of_struct(&self, type_name: &str) -> Option<&StructOrigin> {
         self.structs.get(type_name)
     }
+
+    /// Whether the value variant `variant` of enum `type_name` holds is
+    /// personal data (`x-pii`).
+    pub fn variant_is_personal(&self, type_name: &str, variant: usize) -> bool {
+        self.personal_variants.contains(&(type_name.to_owned(), variant))
+    }
+
+    /// Where struct variant `variant` of enum `type_name` came from, if the
+    /// walk reached it.
+    pub fn of_variant(&self, type_name: &str, variant: usize) -> Option<&StructOrigin> {
+        self.variants.get(&(type_name.to_owned(), variant))
+    }
 }
 
 /// The facts of the fields of every type in `space`, whose definitions
@@ -83,7 +110,8 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
     // typify re-cases a definition's name into its type's (`V1S3Uploader`
     // becomes `V1s3Uploader`).
     let roots: BTreeMap<String, &Value> = definitions.iter().map(|(name, schema)| (typify_name(name, Case::Pascal), schema)).collect();
-    let walk = Walk { space, definitions, roots: &roots };
+    let merges = typed_arena::Arena::new();
+    let walk = Walk { space, definitions, roots: &roots, merges: &merges };
     let mut facts = Facts::default();
     let mut seen = BTreeSet::new();
     let mut stack: Vec<(Type<'_>, &Value)> = space.iter_types().filter_map(|ty| roots.get(&ty.name()).map(|schema| (ty, *schema))).collect();
@@ -98,13 +126,13 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     continue;
                 }
                 let fields: Vec<(String, typify_impl::TypeId)> = details.properties().map(|(name, id)| (name.to_owned(), id)).collect();
-                let mut origin = StructOrigin { description: walk.description(schema), closed: walk.closed(schema), json_names: BTreeMap::new() };
+                let mut origin = StructOrigin { description: walk.description(schema), closed: walk.closed(schema), fields: BTreeMap::new() };
                 for (index, field) in walk.pair(schema, &fields) {
                     if field.facts != FieldFacts::default() {
                         facts.fields.insert(FieldPlace { type_name: ty.name(), variant: None, index }, field.facts);
                     }
-                    origin.json_names.insert(index, field.json_name.map(str::to_owned));
                     stack.extend(walk.child(&fields[index].1, field.type_schema.unwrap_or(field.schema)));
+                    origin.fields.insert(index, field.origin());
                 }
                 facts.structs.insert(ty.name(), origin);
             }
@@ -113,22 +141,31 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     continue;
                 }
                 let variants: Vec<TypeEnumVariant<'_>> = details.variants().map(|(_, variant)| variant).collect();
-                let branches = walk.branches(schema, variants.len());
-                for (variant, (details, branch)) in variants.into_iter().zip(branches).enumerate() {
+                let (branches, parent) = walk.branches(schema, variants.len());
+                let aligned = walk.align(&variants, &branches, parent);
+                for (variant, (details, branch)) in variants.into_iter().zip(aligned).enumerate() {
+                    let Some(branch) = branch else { continue };
                     match details {
                         TypeEnumVariant::Struct(fields) => {
                             let fields: Vec<(String, typify_impl::TypeId)> = fields.into_iter().map(|(name, id)| (name.to_owned(), id)).collect();
-                            // typify merges the union's object (its own
-                            // properties) into each branch.
-                            let parent = schema.get("properties").is_some().then_some(schema);
+                            // typify merges the object around the union into each branch.
+                            let closed = walk.closed(branch) || parent.is_some_and(|p| walk.closed(p));
+                            let mut origin = StructOrigin { description: None, closed, fields: BTreeMap::new() };
                             for (index, field) in walk.pair_variant(branch, parent, &fields) {
                                 if field.facts != FieldFacts::default() {
                                     facts.fields.insert(FieldPlace { type_name: ty.name(), variant: Some(variant), index }, field.facts);
                                 }
                                 stack.extend(walk.child(&fields[index].1, field.type_schema.unwrap_or(field.schema)));
+                                origin.fields.insert(index, field.origin());
                             }
+                            facts.variants.insert((ty.name(), variant), origin);
                         }
-                        TypeEnumVariant::Tuple(ids) if ids.len() == 1 => stack.extend(walk.child(&ids[0], branch)),
+                        TypeEnumVariant::Tuple(ids) if ids.len() == 1 => {
+                            if branch.get(PII) == Some(&Value::Bool(true)) {
+                                facts.personal_variants.insert((ty.name(), variant));
+                            }
+                            stack.extend(walk.child(&ids[0], branch));
+                        }
                         _ => {}
                     }
                 }
@@ -141,7 +178,8 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                 }
             }
             TypeDetails::Map(_, value) => {
-                if let Some(values) = schema.get("additionalProperties").filter(|values| values.is_object()) {
+                // The values of `additionalProperties`, the object's own or an `allOf` member's.
+                if let Some(values) = walk.merged(schema).into_iter().find_map(|member| member.get("additionalProperties").filter(|values| values.is_object())) {
                     stack.extend(walk.child(&value, values));
                 }
             }
@@ -156,6 +194,8 @@ struct Walk<'a> {
     definitions: &'a BTreeMap<String, Value>,
     /// The definitions by the names of the types typify made of them.
     roots: &'a BTreeMap<String, &'a Value>,
+    /// Schemas the walk makes: the objects typify merges into one type.
+    merges: &'a typed_arena::Arena<Value>,
 }
 
 /// A field paired with its property: the property's name (`None` for a
@@ -166,7 +206,18 @@ struct Paired<'v> {
     json_name: Option<&'v str>,
     schema: &'v Value,
     type_schema: Option<&'v Value>,
+    required: bool,
     facts: FieldFacts,
+}
+
+impl Paired<'_> {
+    fn origin(&self) -> FieldOrigin {
+        FieldOrigin {
+            json_name: self.json_name.map(str::to_owned),
+            required: self.required,
+            description: self.schema.get("description").and_then(Value::as_str).map(str::to_owned),
+        }
+    }
 }
 
 impl<'a> Walk<'a> {
@@ -222,32 +273,100 @@ impl<'a> Walk<'a> {
     }
 
     /// The branches of the union an enum of `count` variants was made of,
-    /// one per variant.
-    fn branches<'v>(&self, schema: &'v Value, count: usize) -> Vec<&'v Value>
+    /// one per variant, and the object typify merged into each branch (the
+    /// schema around the union, where it says more than the union).
+    fn branches<'v>(&self, schema: &'v Value, count: usize) -> (Vec<&'v Value>, Option<&'v Value>)
     where
         'a: 'v,
     {
         if let Some(slots) = external_variants(schema).filter(|slots| slots.len() == count) {
-            return slots.into_iter().map(|slot| self.resolve(slot)).collect();
+            return (slots.into_iter().map(|slot| self.resolve(slot)).collect(), None);
         }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(branches) = schema.get(key).and_then(Value::as_array) {
-                let resolved: Vec<&Value> = branches.iter().map(|b| self.resolve(b)).collect();
-                if resolved.len() == count {
-                    return resolved;
-                }
-                let not_null: Vec<&Value> = resolved.into_iter().filter(|b| !is_null(b)).collect();
-                if not_null.len() == count {
-                    return not_null;
-                }
+        let around = schema.get("properties").is_some().then_some(schema);
+        if let Some(branches) = self.union_branches(schema, count) {
+            return (branches, around);
+        }
+        // A union an `allOf` member brings: typify merges the other members
+        // into each of its branches.
+        for member in self.merged(schema).into_iter().skip(1) {
+            if let Some(branches) = self.union_branches(member, count) {
+                return (branches, Some(schema));
             }
         }
         // A `type` of several names: a variant per type, each read from the
         // whole schema (an object's properties, an array's items).
         if schema.get("type").is_some_and(Value::is_array) {
-            return vec![schema; count];
+            return (vec![schema; count], None);
         }
-        Vec::new()
+        // typify dropped branches it found no value for: every branch, for
+        // the variants to be aligned with (see [`Walk::align`]).
+        for (member, around) in std::iter::once((self.resolve(schema), around)).chain(self.merged(schema).into_iter().skip(1).map(|m| (m, Some(schema)))) {
+            if let Some(branches) = ["oneOf", "anyOf"].iter().find_map(|key| member.get(*key).and_then(Value::as_array)) {
+                return (branches.iter().map(|b| self.resolve(b)).filter(|b| !is_null(b)).collect(), around);
+            }
+        }
+        (Vec::new(), None)
+    }
+
+    /// The branch each variant was made of: the branches in order where
+    /// there is one per variant, else (typify dropped some) each variant's
+    /// the next branch it fits, a struct variant one whose properties hold
+    /// all its fields.
+    fn align<'v>(&self, variants: &[TypeEnumVariant<'_>], branches: &[&'v Value], parent: Option<&'v Value>) -> Vec<Option<&'v Value>>
+    where
+        'a: 'v,
+    {
+        if branches.len() == variants.len() {
+            return branches.iter().map(|b| Some(*b)).collect();
+        }
+        let mut next = 0;
+        variants
+            .iter()
+            .map(|variant| {
+                let fits = |branch: &&'v Value| match variant {
+                    TypeEnumVariant::Struct(fields) => {
+                        let fields: Vec<(String, typify_impl::TypeId)> = fields.iter().map(|(name, id)| ((*name).to_owned(), id.clone())).collect();
+                        self.pair_variant(branch, parent, &fields).len() == fields.len()
+                    }
+                    _ => true,
+                };
+                let found = branches.iter().skip(next).position(fits)?;
+                next += found + 1;
+                Some(branches[next - 1])
+            })
+            .collect()
+    }
+
+    /// The `oneOf` or `anyOf` branches of `schema`, where `count` of them
+    /// are left once those typify drops are: `null` (an `Option` holds
+    /// it), and branches of another type than the schema's own (merged
+    /// with it, they hold no value).
+    fn union_branches<'v>(&self, schema: &'v Value, count: usize) -> Option<Vec<&'v Value>>
+    where
+        'a: 'v,
+    {
+        let own_type = schema.get("type").and_then(Value::as_str);
+        let of_own_type = |branch: &Value| match (own_type, branch.get("type")) {
+            (Some(own), Some(Value::String(theirs))) => own == theirs || (own == "number" && theirs == "integer"),
+            (Some(own), Some(Value::Array(theirs))) => theirs.iter().any(|t| t == own),
+            _ => true,
+        };
+        for key in ["oneOf", "anyOf"] {
+            let Some(branches) = schema.get(key).and_then(Value::as_array) else { continue };
+            let resolved: Vec<&Value> = branches.iter().map(|b| self.resolve(b)).collect();
+            if resolved.len() == count {
+                return Some(resolved);
+            }
+            let not_null: Vec<&Value> = resolved.into_iter().filter(|b| !is_null(b)).collect();
+            if not_null.len() == count {
+                return Some(not_null);
+            }
+            let typed: Vec<&Value> = not_null.into_iter().filter(|b| of_own_type(b)).collect();
+            if typed.len() == count {
+                return Some(typed);
+            }
+        }
+        None
     }
 
     /// The `anyOf` typify flattens into a struct: the schema's own, or one
@@ -357,26 +476,35 @@ impl<'a> Walk<'a> {
         let mut paired = Vec::new();
         for (index, (rust, _)) in fields.iter().enumerate() {
             if let Some((json_name, Property { schemas, required })) = by_rust.get_mut(rust).and_then(Vec::pop) {
-                // The schema its type was made of: the first that says more
-                // than `{}` (a branch may name a property the object around
-                // it defines).
+                // The schema its type was made of: the first that says the
+                // most (a branch may name a property the object around it
+                // defines; two `allOf` members may define one, one of them
+                // narrowing a few of its properties).
                 // A required property the schema does not define is any JSON.
-                let first = schemas.iter().find(|s| s.as_object().is_some_and(|m| !m.is_empty())).or(schemas.first()).copied().unwrap_or(&ANY);
+                let first = schemas.iter().rev().max_by_key(|s| says(s)).copied().unwrap_or(&ANY);
+                // Objects declared in two places are one type of both.
+                let objects: Vec<&Value> = schemas.iter().map(|s| self.resolve(s)).filter(|s| s.get("properties").is_some_and(Value::is_object)).collect();
+                let type_schema = (objects.len() > 1).then(|| {
+                    let mut merged = serde_json::json!({ "allOf": objects });
+                    if let Some(description) = first.get("description") {
+                        merged["description"] = description.clone();
+                    }
+                    &*self.merges.alloc(merged)
+                });
                 let facts = FieldFacts {
                     pii: schemas.iter().any(|s| s.get(PII) == Some(&Value::Bool(true))),
                     nullable_optional: !*required && schemas.iter().all(|s| allows_null(s)),
                 };
-                paired.push((index, Paired { json_name: Some(json_name), schema: first, type_schema: None, facts }));
+                paired.push((index, Paired { json_name: Some(json_name), schema: first, type_schema, required: *required, facts }));
             } else if rust == "extra"
-                && let Some(values) = schema.get("additionalProperties").filter(|v| v.is_object())
+                && self.merged(schema).iter().any(|member| member.get("additionalProperties").is_some_and(Value::is_object))
             {
-                let _ = values;
-                paired.push((index, Paired { json_name: None, schema, type_schema: None, facts: FieldFacts::default() }));
+                paired.push((index, Paired { json_name: None, schema, type_schema: None, required: true, facts: FieldFacts::default() }));
             } else if let Some(n) = rust.strip_prefix("subtype_").and_then(|n| n.parse::<usize>().ok())
                 && let Some(branch) = self.merged_any_of(schema).and_then(|b| b.get(n))
             {
                 // A member of an `anyOf` of objects, flattened in: its own struct.
-                paired.push((index, Paired { json_name: None, schema: self.resolve(branch), type_schema: None, facts: FieldFacts::default() }));
+                paired.push((index, Paired { json_name: None, schema: self.resolve(branch), type_schema: None, required: false, facts: FieldFacts::default() }));
             }
         }
         paired
@@ -430,6 +558,14 @@ fn allows_null(schema: &Value) -> bool {
         || ["anyOf", "oneOf"]
             .iter()
             .any(|k| schema.get(*k).and_then(Value::as_array).is_some_and(|subs| subs.iter().any(allows_null)))
+}
+
+/// How much a schema says of a type: its keywords other than
+/// annotations, and its properties.
+fn says(schema: &Value) -> usize {
+    let Some(map) = schema.as_object() else { return 0 };
+    let properties = map.get("properties").and_then(Value::as_object).map_or(0, serde_json::Map::len);
+    map.keys().filter(|key| !crate::walk::is_annotation(key)).count() + properties
 }
 
 /// The schema of any JSON.

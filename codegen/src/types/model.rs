@@ -1,17 +1,20 @@
-//! The type model of the generated structs: every struct typify made, as
-//! data (its fields with the JSON property each holds, the Rust type of a
-//! present value, whether it may be absent or `null`, and what the schema
-//! says of it beyond its type), built from typify's type space and the
-//! facts of the schemas typify was given. `emit.rs` writes the Rust.
+//! The type model of the generated structs and enums: every struct typify
+//! made, and every enum's variants, as data (fields with the JSON property
+//! each holds, the Rust type of a present value, whether it may be absent
+//! or `null`, and what the schema says of it beyond its type), built from
+//! typify's type space and the facts of the schemas typify was given.
+//! `emit.rs` writes the Rust.
 //!
 //! typify's API says each struct's fields, their Rust names, types and
-//! whether they are required; it does not say which JSON property a field
-//! holds, which fields it flattens in, or whether the struct is closed:
-//! those come from the schema, paired with the fields by `facts.rs`.
+//! whether they are required, and each enum's variants with their fields'
+//! names and types; it does not say which JSON property a field holds,
+//! which fields it flattens in, whether a variant's field is required, or
+//! whether a type is closed: those come from the schema, paired with the
+//! fields by `facts.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use typify_impl::{TypeDetails, TypeId, TypeSpace};
+use typify_impl::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace};
 
 use super::facts::Facts;
 use crate::config::UnknownProperties;
@@ -65,6 +68,55 @@ pub(super) enum Blank {
     Default,
     /// None the type has: an enum, a struct, a number or format type.
     None,
+}
+
+/// An enum of the generated types (a union, or an enumeration of strings):
+/// its variants, and whether its struct variants refuse undeclared
+/// properties.
+pub(super) struct Enum {
+    pub name: String,
+    pub closed: bool,
+    pub variants: Vec<Variant>,
+}
+
+/// A variant of an enum, with the data it holds.
+pub(super) struct Variant {
+    pub ident: syn::Ident,
+    pub data: VariantData,
+}
+
+/// What a variant holds.
+pub(super) enum VariantData {
+    Unit,
+    /// Values of `count` types, by position; where it is one, whether it is
+    /// personal data and what stands for it redacted.
+    Tuple { count: usize, pii: bool, blank: Blank },
+    /// Fields, as a struct's are, and the map of undeclared properties where
+    /// the enum is open.
+    Struct { fields: Vec<Field>, unknown_properties: Option<syn::Ident> },
+}
+
+impl Enum {
+    /// Whether any variant holds personal data.
+    pub fn has_personal_data(&self) -> bool {
+        self.fields().any(|f| f.pii) || self.variants.iter().any(|v| matches!(v.data, VariantData::Tuple { pii: true, .. }))
+    }
+
+    /// The personal data `redacted()` cannot blank, by JSON name (a
+    /// variant's value, by the variant's name).
+    pub fn kept_personal_data(&self) -> Vec<String> {
+        let fields = self.fields().filter(|f| f.keeps_personal_data()).map(json_name);
+        let values = self.variants.iter().filter(|v| matches!(v.data, VariantData::Tuple { pii: true, blank: Blank::None, .. })).map(|v| v.ident.to_string());
+        fields.chain(values).collect()
+    }
+
+    /// The fields of every struct variant.
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        self.variants.iter().flat_map(|v| match &v.data {
+            VariantData::Struct { fields, .. } => fields.as_slice(),
+            _ => &[],
+        })
+    }
 }
 
 /// How a field's value may be missing.
@@ -126,14 +178,21 @@ pub(super) struct Structs {
     pub structs: Vec<Struct>,
     /// Each struct's position in `structs`, by name.
     by_name: BTreeMap<String, usize>,
+    pub enums: Vec<Enum>,
+    enums_by_name: BTreeMap<String, usize>,
+    /// The fields no property of the schemas was found for, by type: their
+    /// JSON names are taken to be their Rust names.
+    pub unpaired: BTreeMap<String, Vec<String>>,
     /// Newtypes of a string (`StacItemId(String)`): made from `&str` too, and
     /// builders take them by `impl Into`.
     pub string_newtypes: BTreeSet<String>,
 }
 
-/// Builds the model of every struct in `space`.
+/// Builds the model of every struct and enum in `space`.
 pub(super) fn build(space: &TypeSpace, facts: &Facts) -> Structs {
     let mut structs = Vec::new();
+    let mut enums = Vec::new();
+    let mut unpaired = BTreeMap::new();
     let mut string_newtypes = BTreeSet::new();
     for ty in space.iter_types() {
         let name = ty.name();
@@ -145,12 +204,16 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> Structs {
                     .iter()
                     .enumerate()
                     .map(|(index, property)| {
-                        let json_name = match origin.and_then(|o| o.json_names.get(&index)) {
-                            Some(json_name) => json_name.clone(),
+                        let json_name = match origin.and_then(|o| o.fields.get(&index)) {
+                            Some(field) => field.json_name.clone(),
                             // Not paired: typify's name is the property's.
-                            None => Some(property.name.to_owned()),
+                            None => {
+                                unpaired.entry(name.clone()).or_insert_with(Vec::new).push(property.name.to_owned());
+                                Some(property.name.to_owned())
+                            }
                         };
-                        field(space, property, json_name, facts.of_struct_field(&name, index))
+                        let held = Held { name: property.name, type_id: &property.type_id, required: property.required, docs: property.description };
+                        field(space, held, json_name, facts.of_struct_field(&name, index))
                     })
                     .collect();
                 // typify's doc: the description, else the name.
@@ -165,6 +228,7 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> Structs {
                     name: syn::Ident::new(&name, proc_macro2::Span::call_site()),
                 });
             }
+            TypeDetails::Enum(details) => enums.push(union(space, facts, &name, &details, &mut unpaired)),
             TypeDetails::Newtype(details) if wraps_a_string(space, &details) => {
                 string_newtypes.insert(name);
             }
@@ -172,14 +236,75 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> Structs {
         }
     }
     let by_name = structs.iter().enumerate().map(|(index, s)| (s.name.to_string(), index)).collect();
-    Structs { structs, by_name, string_newtypes }
+    let enums_by_name = enums.iter().enumerate().map(|(index, e)| (e.name.to_string(), index)).collect();
+    Structs { structs, by_name, enums, enums_by_name, string_newtypes, unpaired }
 }
 
-/// The field typify made of `property`.
-fn field(space: &TypeSpace, property: &typify_impl::TypeStructPropInfo<'_>, json_name: Option<String>, facts: super::facts::FieldFacts) -> Field {
+/// The model of enum `name`: its variants, with the fields of struct
+/// variants as struct fields are (a property typify declares optional
+/// is optional, the paired property says whether it is required).
+fn union(space: &TypeSpace, facts: &Facts, name: &str, details: &typify_impl::TypeEnum<'_>, unpaired: &mut BTreeMap<String, Vec<String>>) -> Enum {
+    let mut closed = false;
+    let variants = details
+        .variants_info()
+        .enumerate()
+        .map(|(index, info)| {
+            let ident = syn::Ident::new(info.name, proc_macro2::Span::call_site());
+            let data = match info.details {
+                TypeEnumVariant::Simple => VariantData::Unit,
+                TypeEnumVariant::Tuple(ids) => {
+                    let blank = match ids.as_slice() {
+                        [only] => blank(space, only),
+                        _ => Blank::None,
+                    };
+                    VariantData::Tuple { count: ids.len(), pii: facts.variant_is_personal(name, index), blank }
+                }
+                TypeEnumVariant::Struct(properties) => {
+                    let origin = facts.of_variant(name, index);
+                    closed |= origin.is_some_and(|o| o.closed);
+                    let fields = properties
+                        .iter()
+                        .enumerate()
+                        .map(|(position, (property, type_id))| {
+                            let paired = origin.and_then(|o| o.fields.get(&position));
+                            if paired.is_none() {
+                                unpaired.entry(name.to_owned()).or_default().push(format!("{}.{property}", info.name));
+                            }
+                            // Not paired: the property typify named so, required where its type is no `Option`.
+                            let json_name = paired.map_or_else(|| Some((*property).to_owned()), |p| p.json_name.clone());
+                            let required = paired.map_or_else(|| !is_option(space, type_id), |p| p.required);
+                            let docs = paired.and_then(|p| p.description.as_deref());
+                            let held = Held { name: property, type_id, required, docs };
+                            field(space, held, json_name, facts.of_variant_field(name, index, position))
+                        })
+                        .collect();
+                    VariantData::Struct { fields, unknown_properties: None }
+                }
+            };
+            Variant { ident, data }
+        })
+        .collect();
+    Enum { name: name.to_owned(), closed, variants }
+}
+
+fn is_option(space: &TypeSpace, id: &TypeId) -> bool {
+    space.get_type(id).is_ok_and(|ty| matches!(ty.details(), TypeDetails::Option(_)))
+}
+
+/// A property as typify holds it in a struct or a struct variant.
+struct Held<'a> {
+    /// typify's field name.
+    name: &'a str,
+    type_id: &'a TypeId,
+    required: bool,
+    docs: Option<&'a str>,
+}
+
+/// The field typify made of property `held`.
+fn field(space: &TypeSpace, held: Held<'_>, json_name: Option<String>, facts: super::facts::FieldFacts) -> Field {
     // typify folds an option of an option into one: the innermost is the value.
     let mut option_inner = None;
-    let mut id = property.type_id.clone();
+    let mut id = held.type_id.clone();
     while let Some(inner) = space.get_type(&id).ok().and_then(|ty| match ty.details() {
         TypeDetails::Option(inner) => Some(inner),
         _ => None,
@@ -187,19 +312,19 @@ fn field(space: &TypeSpace, property: &typify_impl::TypeStructPropInfo<'_>, json
         option_inner = Some(inner.clone());
         id = inner;
     }
-    let presence = match (&json_name, property.required, option_inner.is_some()) {
+    let presence = match (&json_name, held.required, option_inner.is_some()) {
         (None, _, optional) => Presence::Flattened { optional },
         (Some(_), true, true) => Presence::RequiredNullable,
         (Some(_), true, false) => Presence::Required,
         (Some(_), false, _) if facts.nullable_optional => Presence::OptionalNullable,
         (Some(_), false, _) => Presence::Optional,
     };
-    let value_id = option_inner.as_ref().unwrap_or(&property.type_id);
+    let value_id = option_inner.as_ref().unwrap_or(held.type_id);
     Field {
-        ident: syn::Ident::new(property.name, proc_macro2::Span::call_site()),
+        ident: syn::Ident::new(held.name, proc_macro2::Span::call_site()),
         json_name,
-        typify_name: property.name.to_owned(),
-        docs: property.description.map(str::to_owned),
+        typify_name: held.name.to_owned(),
+        docs: held.docs.map(str::to_owned),
         value: rust_type(space, value_id),
         integer: is_integer(space, value_id),
         presence,
@@ -289,9 +414,13 @@ impl Structs {
     /// names, the map of undeclared properties, distinct setter names and
     /// the docs of payloads.
     pub fn shape(&mut self, set: &ContractSet) {
-        for item in &mut self.structs {
-            ascii_field_names(item);
-            distinct_field_names(item);
+        let variant_fields = self.enums.iter_mut().flat_map(|e| &mut e.variants).filter_map(|v| match &mut v.data {
+            VariantData::Struct { fields, .. } => Some(fields),
+            _ => None,
+        });
+        for fields in self.structs.iter_mut().map(|s| &mut s.fields).chain(variant_fields) {
+            ascii_field_names(fields);
+            distinct_field_names(fields);
         }
         if set.unknown_properties == UnknownProperties::Keep {
             self.keep_unknown_properties();
@@ -318,29 +447,42 @@ impl Structs {
             .collect();
         for item in &mut self.structs {
             // A flattened map takes every undeclared property already.
-            let has_map = item.fields.iter().any(|f| matches!(f.presence, Presence::Flattened { .. }) && f.held_type().is_some_and(|t| t.ends_with("Map")));
-            if item.closed || has_map || flattened.contains(&item.name.to_string()) {
+            if item.closed || item.fields.iter().any(is_flattened_map) || flattened.contains(&item.name.to_string()) {
                 continue;
             }
             let taken: BTreeSet<String> = item.fields.iter().map(|f| f.ident.to_string()).collect();
             item.unknown_properties = Some(unknown_properties_ident(&taken));
         }
+        // The struct variants of an open union alike: a property only one
+        // branch declares is kept by the others.
+        for item in self.enums.iter_mut().filter(|e| !e.closed) {
+            for variant in &mut item.variants {
+                let VariantData::Struct { fields, unknown_properties } = &mut variant.data else { continue };
+                if !fields.iter().any(is_flattened_map) {
+                    let taken: BTreeSet<String> = fields.iter().map(|f| f.ident.to_string()).collect();
+                    *unknown_properties = Some(unknown_properties_ident(&taken));
+                }
+            }
+        }
     }
 
-    /// The structs holding required personal data that has no blank
-    /// value (see [`Blank`]), each with those fields' JSON names: they get
-    /// no `redacted()`.
-    pub fn unredactable(&self) -> Vec<(&Struct, Vec<String>)> {
-        self.structs
-            .iter()
-            .map(|item| (item, item.fields.iter().filter(|f| f.keeps_personal_data()).map(json_name).collect::<Vec<_>>()))
-            .filter(|(_, fields)| !fields.is_empty())
-            .collect()
+    /// The structs and enums holding required personal data that has no
+    /// blank value (see [`Blank`]), each by name with those fields' JSON
+    /// names: they get no `redacted()`.
+    pub fn unredactable(&self) -> Vec<(String, Vec<String>)> {
+        let structs = self.structs.iter().map(|item| (item.name.to_string(), item.fields.iter().filter(|f| f.keeps_personal_data()).map(json_name).collect::<Vec<_>>()));
+        let enums = self.enums.iter().map(|item| (item.name.clone(), item.kept_personal_data()));
+        structs.chain(enums).filter(|(_, fields)| !fields.is_empty()).collect()
     }
 
     /// The struct named `name`.
     pub fn get(&self, name: &str) -> Option<&Struct> {
         self.by_name.get(name).map(|&index| &self.structs[index])
+    }
+
+    /// The enum named `name`.
+    pub fn get_enum(&self, name: &str) -> Option<&Enum> {
+        self.enums_by_name.get(name).map(|&index| &self.enums[index])
     }
 }
 
@@ -351,9 +493,14 @@ pub(super) fn unknown_properties_ident(taken: &BTreeSet<String>) -> syn::Ident {
     syn::Ident::new(&name, proc_macro2::Span::call_site())
 }
 
+/// A map flattened in: it takes every undeclared property.
+fn is_flattened_map(field: &Field) -> bool {
+    matches!(field.presence, Presence::Flattened { .. }) && field.held_type().is_some_and(|t| t.ends_with("Map"))
+}
+
 /// Non-ASCII property names become ASCII fields renamed to the JSON name.
-fn ascii_field_names(item: &mut Struct) {
-    for field in &mut item.fields {
+fn ascii_field_names(fields: &mut [Field]) {
+    for field in fields {
         let name = field.ident.to_string();
         if !name.is_ascii() {
             field.ident = syn::parse_str(&crate::naming::ascii_field_name(&name)).expect("sanitised field name");
@@ -367,9 +514,9 @@ fn ascii_field_names(item: &mut Struct) {
 /// by JSON name), the others take the next free `<name>_2`, `<name>_3`, ...
 /// in the order of their JSON names. A schema the user does not own cannot
 /// be renamed, so this is never an error.
-fn distinct_field_names(item: &mut Struct) {
+fn distinct_field_names(fields: &mut [Field]) {
     let mut by_name: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-    for (index, field) in item.fields.iter().enumerate() {
+    for (index, field) in fields.iter().enumerate() {
         by_name.entry(field.ident.to_string()).or_default().push((json_name(field), index));
     }
     let mut taken: BTreeSet<String> = by_name.keys().cloned().collect();
@@ -382,7 +529,7 @@ fn distinct_field_names(item: &mut Struct) {
         for (_, index) in holders.into_iter().skip(1) {
             let name = (2..).map(|n| format!("{bare}_{n}")).find(|name| !taken.contains(name)).expect("a free name");
             taken.insert(name.clone());
-            item.fields[index].ident = syn::parse_str(&crate::naming::module_name(&name)).expect("sanitised field name");
+            fields[index].ident = syn::parse_str(&crate::naming::module_name(&name)).expect("sanitised field name");
         }
     }
 }

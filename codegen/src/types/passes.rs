@@ -1,13 +1,11 @@
-//! Passes over the enums and newtypes typify writes (structs are written
-//! from the type model, `model.rs` and `emit.rs`): formats at the lossless
-//! types, patterns in Unicode mode, and in a union's struct variants
-//! optional-and-nullable fields as `Option<Option<T>>`, kept unknown
-//! properties and PII redaction.
+//! Passes over the enums and newtypes typify writes (structs and the fields
+//! of struct variants are written from the type model, `model.rs` and
+//! `emit.rs`): formats at the lossless types, patterns in Unicode mode, the
+//! `JsonSchema` derive, integer reading of newtypes.
 
 use syn::visit_mut::VisitMut;
 
 use super::attrs::serde_flags;
-use super::facts::Facts;
 
 /// typify gives every string enum `TryFrom<&str>`, `TryFrom<&String>` and
 /// `TryFrom<String>` beside `FromStr`: `.parse()` says the same, so the
@@ -124,48 +122,6 @@ impl VisitMut for FormatTypes {
 
 
 
-/// The fields of a union's struct variants (a `oneOf` of objects), as the
-/// type model's struct fields are: every optional property is `Option<T>`
-/// skipped when `None` that refuses a `null` its type refuses (and
-/// `Option<Option<T>>` when it also allows `null`), so that decoding and
-/// re-encoding gives back the same JSON and a `null` is never taken for
-/// absent: typify would otherwise write `[]` for a property that was
-/// absent, and drop one that was an empty array.
-pub(super) fn normalize_optional_fields_of_unions(file: &mut syn::File, facts: &Facts) {
-    for item in &mut file.items {
-        let syn::Item::Enum(item) = item else { continue };
-        let name = item.ident.to_string();
-        let fields = item
-            .variants
-            .iter_mut()
-            .enumerate()
-            .flat_map(|(variant, v)| v.fields.iter_mut().enumerate().map(move |(index, field)| (variant, index, field)))
-            .filter(|(_, _, field)| field.ident.is_some());
-        for (variant, index, field) in fields {
-            let field_facts = facts.of_variant_field(&name, variant, index);
-            let serde = serde_flags(&field.attrs);
-            if !(serde.default || serde.skips_none) || serde.flatten {
-                continue;
-            }
-            let inner = if serde.skips_none {
-                option_inner(&field.ty).cloned().unwrap_or_else(|| field.ty.clone())
-            } else {
-                field.ty.clone()
-            };
-            field.attrs.retain(|a| !a.path().is_ident("serde"));
-            field.ty = if field_facts.nullable_optional {
-                syn::parse_quote!(::std::option::Option<::std::option::Option<#inner>>)
-            } else {
-                syn::parse_quote!(::std::option::Option<#inner>)
-            };
-            field.attrs.extend(super::emit::optional_attributes(field_facts.nullable_optional, &inner));
-            if let Some(rename) = serde.rename {
-                field.attrs.push(syn::parse_quote!(#[serde(rename = #rename)]));
-            }
-        }
-    }
-}
-
 pub(super) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
@@ -179,39 +135,6 @@ pub(super) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
-/// The object branches of a union of open objects keep what their schema
-/// does not declare, as open structs do (see the type model): a property
-/// only one branch declares is kept by the others.
-pub(super) fn keep_unknown_properties_of_unions(file: &mut syn::File) {
-    let has_map = |fields: &syn::FieldsNamed| {
-        fields.named.iter().any(|f| serde_flags(&f.attrs).flatten && matches!(&f.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident.to_string().ends_with("Map"))))
-    };
-    for item in &mut file.items {
-        let syn::Item::Enum(item) = item else { continue };
-        if serde_flags(&item.attrs).deny_unknown_fields {
-            continue;
-        }
-        for variant in &mut item.variants {
-            if let syn::Fields::Named(fields) = &mut variant.fields
-                && !has_map(fields)
-            {
-                add_unknown_properties(fields);
-            }
-        }
-    }
-}
-
-/// Adds the flattened map of undeclared properties to `fields`.
-fn add_unknown_properties(fields: &mut syn::FieldsNamed) {
-    let taken: std::collections::BTreeSet<String> = fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
-    let ident = super::model::unknown_properties_ident(&taken);
-    fields.named.push(syn::parse_quote! {
-        /// Properties the schema does not declare, kept as they came and written back on encode.
-        #[serde(flatten)]
-        #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
-    });
-}
-
 /// The JSON property a generated field holds: its serde rename, or its name.
 pub(crate) fn json_name_of(field: &syn::Field) -> String {
     serde_flags(&field.attrs)
@@ -219,85 +142,8 @@ pub(crate) fn json_name_of(field: &syn::Field) -> String {
         .unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default())
 }
 
-/// `x-pii` fields never reach logs: an enum whose struct variants hold
-/// personal data (a `oneOf` of objects) gets a `Debug` that prints
-/// `[redacted]` for them and a `redacted()` copy with them cleared, each
-/// matching every variant, as structs do (see `emit.rs`). Returns the impls.
-pub(super) fn redact_pii_of_unions(item: &mut syn::ItemEnum, facts: &Facts) -> Vec<syn::Item> {
-    let mut impls = Vec::new();
-    let name_text = item.ident.to_string();
-    let is_pii = |variant: usize, index: usize| facts.of_variant_field(&name_text, variant, index).pii;
-    if !item.variants.iter().enumerate().any(|(v, variant)| (0..variant.fields.len()).any(|i| is_pii(v, i))) {
-        return impls;
-    }
-    let name = &item.ident;
-    let mut debug_arms = Vec::new();
-    let mut clear_arms = Vec::new();
-    for (v, variant) in item.variants.iter().enumerate() {
-        let ident = &variant.ident;
-        let label = ident.to_string();
-        match &variant.fields {
-            syn::Fields::Named(fields) => {
-                // Personal data is not bound: it is never read.
-                let bindings = fields.named.iter().enumerate().map(|(i, field)| {
-                    let binding = field.ident.as_ref().expect("named field");
-                    if is_pii(v, i) { quote::quote!(#binding: _) } else { quote::quote!(#binding) }
-                });
-                let shown = fields.named.iter().enumerate().map(|(i, field)| {
-                    let binding = field.ident.as_ref().expect("named field");
-                    let field_label = binding.to_string().trim_start_matches("r#").to_owned();
-                    if is_pii(v, i) { quote::quote!(.field(#field_label, &::event_contracts::Redacted)) } else { quote::quote!(.field(#field_label, #binding)) }
-                });
-                debug_arms.push(quote::quote!(Self::#ident { #(#bindings),* } => f.debug_struct(#label) #(#shown)* .finish()));
-                let cleared: Vec<&syn::Field> = fields.named.iter().enumerate().filter(|(i, _)| is_pii(v, *i)).map(|(_, f)| f).collect();
-                if !cleared.is_empty() {
-                    let bound = cleared.iter().filter_map(|f| f.ident.as_ref());
-                    let clears = cleared.iter().map(|field| {
-                        let binding = field.ident.as_ref().expect("named field");
-                        let blank = option_inner(&field.ty).is_none().then_some(super::model::Blank::Text);
-                        super::emit::clear(blank, &quote::quote!(*#binding))
-                    });
-                    clear_arms.push(quote::quote!(Self::#ident { #(#bound,)* .. } => { #(#clears)* }));
-                }
-            }
-            syn::Fields::Unnamed(fields) => {
-                let bindings: Vec<syn::Ident> = (0..fields.unnamed.len()).map(|i| quote::format_ident!("field_{i}")).collect();
-                debug_arms.push(quote::quote!(Self::#ident(#(#bindings),*) => f.debug_tuple(#label) #(.field(#bindings))* .finish()));
-            }
-            syn::Fields::Unit => debug_arms.push(quote::quote!(Self::#ident => f.write_str(#label))),
-        }
-    }
-    impls.push(syn::parse_quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#debug_arms,)*
-                }
-            }
-        }
-    });
-    let rest = (clear_arms.len() < item.variants.len()).then(|| quote::quote!(_ => {}));
-    let lint = (clear_arms.len() == 1 && rest.is_some()).then(|| quote::quote!(#[allow(clippy::single_match, reason = "one variant holds personal data")]));
-    impls.push(syn::parse_quote! {
-        impl #name {
-            /// A copy without its personal data (`x-pii` fields), safe to log.
-            pub fn redacted(&self) -> Self {
-                let mut copy = self.clone();
-                #lint
-                match &mut copy {
-                    #(#clear_arms)*
-                    #rest
-                }
-                copy
-            }
-        }
-    });
-    drop_debug_derive(&mut item.attrs);
-    impls
-}
-
 /// A type whose `Debug` is written out loses the derived one.
-fn drop_debug_derive(attrs: &mut [syn::Attribute]) {
+pub(super) fn drop_debug_derive(attrs: &mut [syn::Attribute]) {
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let derives: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
             attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).expect("a derive list");
