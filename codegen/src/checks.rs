@@ -40,30 +40,21 @@ pub struct Checks {
 
 /// Generates checks for every event they can cover.
 pub fn generate(set: &ContractSet, types: &Types) -> Checks {
-    // typify's newtypes and enums by name, in one pass (structs are asked
-    // of the type model): the newtypes and enums enforce their own rules
-    // when built.
+    // typify's newtypes by name (structs and enums are asked of the type
+    // model): the newtypes and enums enforce their own rules when built.
     let mut newtypes: BTreeMap<String, &syn::ItemStruct> = BTreeMap::new();
-    let mut enums: BTreeMap<String, &syn::ItemEnum> = BTreeMap::new();
-    let mut newtypes_and_enums: BTreeSet<String> = BTreeSet::new();
     for item in &types.file.items {
-        match item {
-            syn::Item::Struct(s) if matches!(&s.fields, syn::Fields::Unnamed(_)) => {
-                newtypes_and_enums.insert(s.ident.to_string());
-                newtypes.insert(s.ident.to_string(), s);
-            }
-            syn::Item::Enum(e) => {
-                newtypes_and_enums.insert(e.ident.to_string());
-                enums.insert(e.ident.to_string(), e);
-            }
-            _ => {}
+        if let syn::Item::Struct(s) = item
+            && matches!(&s.fields, syn::Fields::Unnamed(_))
+        {
+            newtypes.insert(s.ident.to_string(), s);
         }
     }
+    let newtypes_and_enums = newtypes.keys().cloned().chain(types.enum_names().map(str::to_owned)).collect();
     let mut generator = Generator {
         set,
         types,
         newtypes,
-        enums,
         newtypes_and_enums,
         done: BTreeMap::new(),
         attempt: BTreeMap::new(),
@@ -192,8 +183,6 @@ struct Generator<'a> {
     types: &'a Types,
     /// typify's newtypes (`pub struct TenantId(pub Uuid)`).
     newtypes: BTreeMap<String, &'a syn::ItemStruct>,
-    /// Enums, for the variants of a `oneOf` of objects.
-    enums: BTreeMap<String, &'a syn::ItemEnum>,
     newtypes_and_enums: BTreeSet<String>,
     /// Struct name -> what its checks came to.
     done: BTreeMap<String, State>,
@@ -392,35 +381,34 @@ impl<'a> Generator<'a> {
     /// value valid under no branch, one violation of `keyword` at the
     /// value, as the validator reports it.
     fn variant_checks(&mut self, name: &str, keyword: &str, branches: &[Value], value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
-        let item = *self.enums.get(name).ok_or(Unsupported)?;
-        // Without both, a value could decode into a variant its branch refuses.
-        let flags = crate::types::serde_flags(&item.attrs);
-        if !(flags.untagged && flags.deny_unknown_fields) || item.variants.len() != branches.len() {
+        let union = self.types.union(name).ok_or(Unsupported)?;
+        // Untagged and closed, with a variant per branch holding that
+        // branch's properties: else a value could decode into a variant its
+        // branch refuses.
+        if !union.closed || union.externally_tagged || union.variants.len() != branches.len() {
             return Err(Unsupported);
         }
         let ty = Ident::new(name, Span::call_site());
         let mut arms = Vec::new();
         let mut any_checks = false;
-        for (variant, branch) in item.variants.iter().zip(branches) {
-            let syn::Fields::Named(fields) = &variant.fields else { return Err(Unsupported) };
+        for ((variant, fields), branch) in union.variants.iter().zip(branches) {
+            let fields = fields.as_ref().ok_or(Unsupported)?;
             let properties = branch.get("properties").and_then(Value::as_object).ok_or(Unsupported)?;
-            if fields.named.len() != properties.len() {
+            if fields.len() != properties.len() {
                 return Err(Unsupported);
             }
             let (mut bindings, mut body) = (Vec::new(), Vec::new());
-            for field in &fields.named {
-                let ident = field.ident.clone().ok_or(Unsupported)?;
-                let json_name = json_name(field);
-                let property = properties.get(&json_name).ok_or(Unsupported)?;
+            for (ident, json_name, field_ty) in fields {
+                let json_name = json_name.as_ref().ok_or(Unsupported)?;
+                let property = properties.get(json_name).ok_or(Unsupported)?;
                 let binding = self.fresh("v");
-                let checks = self.value_checks(property, &field.ty, Val::reference(quote!(#binding)), quote!(&::event_contracts::validation::At::Member(#pointer, #json_name)))?;
+                let checks = self.value_checks(property, field_ty, Val::reference(quote!(#binding)), quote!(&::event_contracts::validation::At::Member(#pointer, #json_name)))?;
                 if !checks.is_empty() {
                     bindings.push(quote!(#ident: #binding));
                     body.push(checks);
                 }
             }
             any_checks |= !body.is_empty();
-            let variant = &variant.ident;
             arms.push(quote!(crate::types::#ty::#variant { #(#bindings,)* .. } => { #(#body)* }));
         }
         if !any_checks {
@@ -618,11 +606,6 @@ fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &
     // A non-finite number is refused as no number at all (`type`), not by its bounds.
     let test = if name == "Number" { quote!(::event_contracts::Number::is_finite(#value) && #test) } else { test };
     Ok(quote!(if #test { out.push(::event_contracts::validation::violation(#pointer, #key, #message)); }))
-}
-
-/// The JSON name of a generated field.
-fn json_name(field: &syn::Field) -> String {
-    crate::types::json_name_of(field)
 }
 
 /// `T` of `Wrapper<T>` (`Option`, `Box`, `Vec`), by the last path segment.

@@ -32,8 +32,8 @@ mod model;
 mod passes;
 
 use input::typify_input;
-pub(crate) use attrs::serde_flags;
-pub(crate) use passes::json_name_of;
+#[cfg(test)]
+use attrs::serde_flags;
 use passes::{FormatTypes, UnicodePatterns, derive_json_schema_everywhere, drop_debug_derive, drop_string_conversions_of_enums, integers_of_newtypes};
 
 /// The keywords whose rules the decoded value answers exactly as the JSON
@@ -373,6 +373,21 @@ fn typify_failure(set: &ContractSet, message: String) -> Error {
     )
 }
 
+/// Fields as other generated code asks of them: each one's name, the JSON
+/// property it holds (`None` for one flattened in) and its type.
+pub type FieldList = Vec<(syn::Ident, Option<String>, syn::Type)>;
+
+/// A union as checks read its values: whether it refuses undeclared
+/// properties, whether its values are tagged by their variant's name (an
+/// object of one property), and each variant's name with its fields (name,
+/// JSON property where it holds one, type), `None` for a variant holding
+/// no fields.
+pub struct UnionVariants {
+    pub closed: bool,
+    pub externally_tagged: bool,
+    pub variants: Vec<(syn::Ident, Option<FieldList>)>,
+}
+
 /// A struct as a type that only decodes it declares it (the wire types of
 /// envelopes): whether it is closed, whether any field is flattened in
 /// (undeclared properties kept included), and its fields.
@@ -419,6 +434,28 @@ impl Types {
         })
     }
 
+    /// Union `name` as checks read it.
+    pub fn union(&self, name: &str) -> Option<UnionVariants> {
+        let item = self.structs.get_enum(name)?;
+        let variants = item
+            .variants
+            .iter()
+            .map(|variant| {
+                let fields = match &variant.data {
+                    model::VariantData::Struct { fields, .. } => Some(fields.iter().map(|f| (f.ident.clone(), f.json_name.clone(), f.ty())).collect()),
+                    _ => None,
+                };
+                (variant.ident.clone(), fields)
+            })
+            .collect();
+        Some(UnionVariants { closed: item.closed, externally_tagged: item.externally_tagged, variants })
+    }
+
+    /// The names of the enums of the model.
+    pub fn enum_names(&self) -> impl Iterator<Item = &str> {
+        self.structs.enums.iter().map(|e| e.name.as_str())
+    }
+
     /// Whether `name` is a struct of the model.
     pub fn has_struct(&self, name: &str) -> bool {
         self.structs.get(name).is_some()
@@ -427,7 +464,7 @@ impl Types {
     /// The fields of struct `name`: each one's name, the JSON property it
     /// holds (`None` for one flattened in, the map of undeclared properties
     /// last) and its type.
-    pub fn struct_fields(&self, name: &str) -> Option<Vec<(syn::Ident, Option<String>, syn::Type)>> {
+    pub fn struct_fields(&self, name: &str) -> Option<FieldList> {
         let item = self.structs.get(name)?;
         let declared = item.fields.iter().map(|f| (f.ident.clone(), f.json_name.clone(), f.ty()));
         let unknown = item.unknown_properties.iter().map(|ident| (ident.clone(), None, syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)));

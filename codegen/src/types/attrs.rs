@@ -3,7 +3,7 @@
 
 /// The serde keys of a field's or a type's `#[serde(..)]` attributes.
 #[derive(Default)]
-pub(crate) struct SerdeFlags {
+pub(super) struct SerdeFlags {
     pub default: bool,
     pub flatten: bool,
     /// `skip_serializing_if = "..Option::is_none"`.
@@ -15,7 +15,7 @@ pub(crate) struct SerdeFlags {
     pub untagged: bool,
 }
 
-pub(crate) fn serde_flags(attrs: &[syn::Attribute]) -> SerdeFlags {
+pub(super) fn serde_flags(attrs: &[syn::Attribute]) -> SerdeFlags {
     let mut flags = SerdeFlags::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {

@@ -69,6 +69,8 @@ pub(super) struct Facts {
     /// The variants holding one value that is personal data (the property
     /// of an externally tagged variant), by enum name and position.
     personal_variants: BTreeSet<(String, usize)>,
+    /// The enums typify tags externally (`{"<variant>": value}`).
+    externally_tagged: BTreeSet<String>,
 }
 
 impl Facts {
@@ -89,6 +91,12 @@ impl Facts {
     /// Where struct `type_name` came from, if the walk reached it.
     pub fn of_struct(&self, type_name: &str) -> Option<&StructOrigin> {
         self.structs.get(type_name)
+    }
+
+    /// Whether typify tags enum `type_name` externally: each value is an
+    /// object of one property named after its variant.
+    pub fn is_externally_tagged(&self, type_name: &str) -> bool {
+        self.externally_tagged.contains(type_name)
     }
 
     /// Whether the value variant `variant` of enum `type_name` holds is
@@ -141,6 +149,9 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     continue;
                 }
                 let variants: Vec<TypeEnumVariant<'_>> = details.variants().map(|(_, variant)| variant).collect();
+                if external_variants(schema).is_some_and(|slots| slots.len() == variants.len()) {
+                    facts.externally_tagged.insert(ty.name());
+                }
                 let (branches, parent) = walk.branches(schema, variants.len());
                 let aligned = walk.align(&variants, &branches, parent);
                 for (variant, (details, branch)) in variants.into_iter().zip(aligned).enumerate() {

@@ -76,6 +76,9 @@ pub(super) enum Blank {
 pub(super) struct Enum {
     pub name: String,
     pub closed: bool,
+    /// Each value an object of one property named after its variant;
+    /// otherwise untagged, or tagged by a property of the value.
+    pub externally_tagged: bool,
     pub variants: Vec<Variant>,
 }
 
@@ -284,7 +287,7 @@ fn union(space: &TypeSpace, facts: &Facts, name: &str, details: &typify_impl::Ty
             Variant { ident, data }
         })
         .collect();
-    Enum { name: name.to_owned(), closed, variants }
+    Enum { name: name.to_owned(), closed, externally_tagged: facts.is_externally_tagged(name), variants }
 }
 
 fn is_option(space: &TypeSpace, id: &TypeId) -> bool {

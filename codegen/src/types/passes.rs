@@ -135,12 +135,6 @@ pub(super) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
-/// The JSON property a generated field holds: its serde rename, or its name.
-pub(crate) fn json_name_of(field: &syn::Field) -> String {
-    serde_flags(&field.attrs)
-        .rename
-        .unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default())
-}
 
 /// A type whose `Debug` is written out loses the derived one.
 pub(super) fn drop_debug_derive(attrs: &mut [syn::Attribute]) {
