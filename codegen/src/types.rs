@@ -29,6 +29,7 @@ mod hoist;
 mod input;
 mod merges;
 mod model;
+mod names;
 mod passes;
 
 use input::typify_input;
@@ -138,7 +139,7 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     for (type_name, fields) in structs.unredactable() {
         let message = format!("`{type_name}` has required personal data (`x-pii`) with no blank value ({}): it gets no `redacted()`, and its `Debug` still prints `[redacted]`", fields.join(", "));
         // At the definition the type is, else at the config.
-        let origin = set.bundle.origins.iter().find(|(name, _)| type_name == facts::typify_name(name, facts::Case::Pascal));
+        let origin = set.bundle.origins.iter().find(|(name, _)| type_name == names::typify_name(name, names::Case::Pascal));
         let warning = match origin {
             Some((_, (file, base))) => refs::located(&set.files, file, base, "pii-kept", message),
             None => Diagnostic::new(&set.config_path, "", "pii-kept", message),

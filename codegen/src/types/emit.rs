@@ -241,20 +241,22 @@ pub(super) fn redaction(item: &Struct) -> Vec<syn::Item> {
     if item.fields.iter().any(Field::keeps_personal_data) {
         return vec![debug];
     }
-    vec![
-        debug,
-        syn::parse_quote! {
-            impl #name {
-                /// A copy without its personal data (`x-pii` fields), safe to log.
-                pub fn redacted(&self) -> Self {
-                    let mut copy = self.clone();
-                    #(#clears)*
-                    #unknown_clear
-                    copy
-                }
+    vec![debug, redacted(name, quote!(#(#clears)* #unknown_clear))]
+}
+
+/// `redacted()`: a clone of the value with personal data cleared by `clears`
+/// (statements on `copy`).
+fn redacted(name: &syn::Ident, clears: TokenStream) -> syn::Item {
+    syn::parse_quote! {
+        impl #name {
+            /// A copy without its personal data (`x-pii` fields), safe to log.
+            pub fn redacted(&self) -> Self {
+                let mut copy = self.clone();
+                #clears
+                copy
             }
-        },
-    ]
+        }
+    }
 }
 
 /// The statement that clears personal data at `place`: `None` for an
@@ -357,21 +359,12 @@ pub(super) fn union_redaction(item: &Enum) -> Vec<syn::Item> {
     }
     let rest = (clear_arms.len() < item.variants.len()).then(|| quote!(_ => {}));
     let lint = (clear_arms.len() == 1 && rest.is_some()).then(|| quote!(#[allow(clippy::single_match, reason = "one variant holds personal data")]));
-    vec![
-        debug,
-        syn::parse_quote! {
-            impl #name {
-                /// A copy without its personal data (`x-pii` fields), safe to log.
-                pub fn redacted(&self) -> Self {
-                    let mut copy = self.clone();
-                    #lint
-                    match &mut copy {
-                        #(#clear_arms)*
-                        #rest
-                    }
-                    copy
-                }
-            }
-        },
-    ]
+    let clears = quote! {
+        #lint
+        match &mut copy {
+            #(#clear_arms)*
+            #rest
+        }
+    };
+    vec![debug, redacted(&name, clears)]
 }
