@@ -172,14 +172,19 @@ pub(super) fn ref_with_siblings(map: &Map<String, Value>, legacy: bool) -> Map<S
 pub(super) fn typed_view(map: &Map<String, Value>, reading: &Reading<'_>) -> Map<String, Value> {
     let mut map = map.clone();
     // A union whose every branch holds values of one primitive type (a
-    // known string or a pattern, an enum `$ref`, `0` or at least 60000)
-    // takes any value of that type: typify would make a struct of optional
-    // subtypes no such value decodes into.
+    // known string or a pattern, an enum `$ref`, `0` or at least 60000),
+    // `null` aside, takes any value of that type (or `null`): typify would
+    // make a struct of optional subtypes no such value decodes into.
     for key in ["anyOf", "oneOf"] {
-        let branches = map.get(key).and_then(Value::as_array).filter(|branches| !branches.is_empty());
-        if let Some(primitive) = branches.and_then(|branches| Primitive::of_all(branches, reading.definitions, 0)) {
+        let Some(branches) = map.get(key).and_then(Value::as_array) else { continue };
+        let (nulls, others): (Vec<Value>, Vec<Value>) = branches.iter().cloned().partition(only_null);
+        if others.is_empty() {
+            continue;
+        }
+        if let Some(primitive) = Primitive::of_all(&others, reading.definitions, 0) {
             map.remove(key);
-            map.insert("type".to_owned(), Value::from(primitive.name()));
+            let name = Value::from(primitive.name());
+            map.insert("type".to_owned(), if nulls.is_empty() { name } else { Value::Array(vec![name, Value::from("null")]) });
         }
     }
     // An `anyOf` of objects is a struct of each branch flattened in, as an
@@ -367,6 +372,12 @@ fn branches_disagree_on_a_property(branches: &[Value], definitions: &std::collec
         }
     }
     false
+}
+
+/// Whether `null` is the only value of a schema (`type: null`, or an
+/// `enum`/`const` of `null`).
+fn only_null(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("null") || schema.get("const") == Some(&Value::Null) || schema.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().all(Value::is_null) && !values.is_empty())
 }
 
 pub(super) fn only_strings_or_null(value: &Value) -> bool {
