@@ -110,13 +110,13 @@ pub fn decoded_value_is_exact(schema: &Value) -> bool {
     exact
 }
 
-/// The types of a contract set: one syntax tree, the model of its structs
+/// The types of a contract set: one syntax tree, the model of its types
 /// (which other generated code asks about fields), the bundle the names in
 /// it come from (definitions renamed where typify named another type the
 /// same), and what was generated looser than the schema says.
 pub struct Types {
     pub file: syn::File,
-    structs: model::Structs,
+    model: model::TypeModel,
     /// The set's bundle with the renamed definitions, where any was renamed.
     pub renamed: Option<refs::Bundle>,
     pub warnings: Vec<Diagnostic>,
@@ -134,9 +134,9 @@ const ROUNDS: usize = 8;
 /// (`<Name>Def`) and the set handed over again.
 pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     let (typified, renamed, warnings) = typify_set(set)?;
-    let (file, structs) = finish(typified, set);
+    let (file, model) = finish(typified, set);
     let mut warnings = warnings;
-    for (type_name, fields) in structs.unredactable() {
+    for (type_name, fields) in model.unredactable() {
         let message = format!("`{type_name}` has required personal data (`x-pii`) with no blank value ({}): it gets no `redacted()`, and its `Debug` still prints `[redacted]`", fields.join(", "));
         // At the definition the type is, else at the config.
         let origin = set.bundle.origins.iter().find(|(name, _)| type_name == names::typify_name(name, names::Case::Pascal));
@@ -146,7 +146,7 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
         };
         warnings.push(warning.help("make the property optional, or a string, for `redacted()` to clear it"));
     }
-    for (type_name, fields) in &structs.unpaired {
+    for (type_name, fields) in &model.unpaired {
         let message = format!(
             "the generator did not find the schema of `{type_name}`'s fields {}: each is taken to hold the JSON property of its own name, which may be wrong",
             fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
@@ -156,13 +156,13 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
                 .help("report this with the schema attached; until then, check that the generated type decodes your data"),
         );
     }
-    Ok(Types { file, structs, renamed, warnings })
+    Ok(Types { file, model, renamed, warnings })
 }
 
 /// What typify made of a set: its syntax tree and the model of its types.
 struct Typified {
     file: syn::File,
-    structs: model::Structs,
+    model: model::TypeModel,
 }
 
 /// typify's types of the set, handed over again with definitions renamed
@@ -250,7 +250,7 @@ fn typify_set(set: &ContractSet) -> Result<(Typified, Option<refs::Bundle>, Vec<
 
 /// typify's types for `definitions`, with the facts of their fields found
 /// in `prepared` (the same definitions, facts kept) and the model of its
-/// structs, or why typify could not make them (a panic caught).
+/// types, or why typify could not make them (a panic caught).
 fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::collections::BTreeMap<String, Value>) -> Result<Typified, String> {
     let mut settings = TypeSpaceSettings::default();
     settings
@@ -270,8 +270,8 @@ fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::
     let stream = catch_unwind(AssertUnwindSafe(|| space.to_stream())).map_err(|panic| format!("typify could not emit the types ({})", panic_reason(panic)))?;
     let file = syn::parse2(stream).map_err(|e| format!("typify emitted invalid Rust: {e}"))?;
     let facts = facts::gather(&space, prepared);
-    let structs = model::build(&space, &facts);
-    Ok(Typified { file, structs })
+    let model = model::build(&space, &facts);
+    Ok(Typified { file, model })
 }
 
 /// The definitions typify cannot take on their own: each handed over with
@@ -310,15 +310,15 @@ fn duplicate_type_names(file: &syn::File) -> Vec<String> {
 /// The set's types: structs and the fields of struct variants written from
 /// the type model in typify's place, typify's enums and newtypes adjusted
 /// where its output would lose information.
-fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::Structs) {
-    let Typified { mut file, mut structs } = typified;
-    structs.shape(set);
+fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::TypeModel) {
+    let Typified { mut file, model: mut types } = typified;
+    types.shape(set);
     for item in &mut file.items {
         match item {
             syn::Item::Struct(typified) => {
                 let name = typified.ident.to_string();
-                if let Some(model) = structs.get(&name) {
-                    *typified = emit::struct_item(model, &structs.string_newtypes);
+                if let Some(modelled) = types.get(&name) {
+                    *typified = emit::struct_item(modelled, &types.string_newtypes);
                 } else if let Some(line) = model::payload_doc(set, &name) {
                     // A payload that is a newtype (a union, a `$ref`) opens its docs alike.
                     let blank = typified.attrs.iter().any(|a| a.path().is_ident("doc")).then(|| syn::parse_quote!(#[doc = ""]));
@@ -327,8 +327,8 @@ fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::Structs) 
                 }
             }
             syn::Item::Enum(typified) => {
-                let Some(model) = structs.get_enum(&typified.ident.to_string()) else { continue };
-                for (variant, modelled) in typified.variants.iter_mut().zip(&model.variants) {
+                let Some(modelled) = types.get_enum(&typified.ident.to_string()) else { continue };
+                for (variant, modelled) in typified.variants.iter_mut().zip(&modelled.variants) {
                     if let model::VariantData::Struct { fields, unknown_properties } = &modelled.data {
                         variant.fields = syn::Fields::Named(emit::variant_fields(fields, unknown_properties.as_ref()));
                     }
@@ -346,9 +346,9 @@ fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::Structs) 
     let mut impls = Vec::new();
     for item in &mut file.items {
         match item {
-            syn::Item::Struct(item) => impls.extend(structs.get(&item.ident.to_string()).map(emit::redaction).unwrap_or_default()),
+            syn::Item::Struct(item) => impls.extend(types.get(&item.ident.to_string()).map(emit::redaction).unwrap_or_default()),
             syn::Item::Enum(item) => {
-                let redaction = structs.get_enum(&item.ident.to_string()).map(emit::union_redaction).unwrap_or_default();
+                let redaction = types.get_enum(&item.ident.to_string()).map(emit::union_redaction).unwrap_or_default();
                 if !redaction.is_empty() {
                     drop_debug_derive(&mut item.attrs);
                 }
@@ -357,14 +357,14 @@ fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::Structs) 
             _ => {}
         }
     }
-    impls.extend(emit::string_conversions(&structs.string_newtypes));
+    impls.extend(emit::string_conversions(&types.string_newtypes));
     for item in &file.items {
         if let syn::Item::Struct(item) = item {
-            impls.extend(structs.get(&item.ident.to_string()).and_then(emit::checked_build));
+            impls.extend(types.get(&item.ident.to_string()).and_then(emit::checked_build));
         }
     }
     file.items.extend(impls);
-    (file, structs)
+    (file, types)
 }
 
 fn typify_failure(set: &ContractSet, message: String) -> Error {
@@ -427,7 +427,7 @@ impl Types {
     /// Struct `name` as a decoding type declares it, leaving out the field
     /// holding JSON property `skip`.
     pub fn wire_struct(&self, name: &str, skip: Option<&str>) -> Option<WireStruct> {
-        let item = self.structs.get(name)?;
+        let item = self.model.get(name)?;
         Some(WireStruct {
             closed: item.closed,
             flattens: item.unknown_properties.is_some() || item.fields.iter().any(|f| f.json_name.is_none()),
@@ -437,7 +437,7 @@ impl Types {
 
     /// Union `name` as checks read it.
     pub fn union(&self, name: &str) -> Option<UnionVariants> {
-        let item = self.structs.get_enum(name)?;
+        let item = self.model.get_enum(name)?;
         let variants = item
             .variants
             .iter()
@@ -454,33 +454,33 @@ impl Types {
 
     /// The names of the enums of the model.
     pub fn enum_names(&self) -> impl Iterator<Item = &str> {
-        self.structs.enums.iter().map(|e| e.name.as_str())
+        self.model.enums.iter().map(|e| e.name.as_str())
     }
 
     /// Whether `name` is a struct of the model.
     pub fn has_struct(&self, name: &str) -> bool {
-        self.structs.get(name).is_some()
+        self.model.get(name).is_some()
     }
 
     /// The fields of struct `name`: each one's name, the JSON property it
     /// holds (`None` for one flattened in, the map of undeclared properties
     /// last) and its type.
     pub fn struct_fields(&self, name: &str) -> Option<FieldList> {
-        let item = self.structs.get(name)?;
+        let item = self.model.get(name)?;
         let declared = item.fields.iter().map(|f| (f.ident.clone(), f.json_name.clone(), f.ty()));
         let unknown = item.unknown_properties.iter().map(|ident| (ident.clone(), None, syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)));
         Some(declared.chain(unknown).collect())
     }
 
     fn field(&self, type_name: &str, json_name: &str) -> Option<&model::Field> {
-        self.structs.get(type_name)?.fields.iter().find(|f| f.json_name.as_deref() == Some(json_name))
+        self.model.get(type_name)?.fields.iter().find(|f| f.json_name.as_deref() == Some(json_name))
     }
 
     /// The struct a required field holds, by name.
     fn struct_held(&self, field: &model::Field) -> Option<String> {
         let syn::Type::Path(path) = &field.value else { return None };
         let name = path.path.get_ident().filter(|_| path.qself.is_none() && field.presence == model::Presence::Required)?.to_string();
-        self.structs.get(&name).map(|_| name)
+        self.model.get(&name).map(|_| name)
     }
 }
 
@@ -514,7 +514,7 @@ mod tests {
             match item {
                 syn::Item::Struct(item) => {
                     let syn::Fields::Named(fields) = &item.fields else { continue };
-                    let Some(model) = typified.structs.get(&item.ident.to_string()) else {
+                    let Some(model) = typified.model.get(&item.ident.to_string()) else {
                         found.push(format!("{}: not in the model", item.ident));
                         continue;
                     };
@@ -524,7 +524,7 @@ mod tests {
                     compare(&mut found, item.ident.to_string(), fields, &model.fields, false);
                 }
                 syn::Item::Enum(item) => {
-                    let Some(model) = typified.structs.get_enum(&item.ident.to_string()) else {
+                    let Some(model) = typified.model.get_enum(&item.ident.to_string()) else {
                         found.push(format!("{}: not in the model", item.ident));
                         continue;
                     };
@@ -555,8 +555,8 @@ mod tests {
         for config in sets {
             let set = ContractSet::load(root, &config).expect("a set that loads");
             let (typified, _, _) = typify_set(&set).expect("typify takes the set");
-            assert!(!typified.structs.structs.is_empty(), "{}", config.display());
-            enums += typified.structs.enums.iter().filter(|e| e.fields().next().is_some()).count();
+            assert!(!typified.model.structs.is_empty(), "{}", config.display());
+            enums += typified.model.enums.iter().filter(|e| e.fields().next().is_some()).count();
             assert_eq!(disagreements(&typified), Vec::<String>::new(), "{}", config.display());
         }
         assert!(enums >= 3, "the sets hold {enums} unions with struct variants");

@@ -21,7 +21,7 @@ pub(super) fn struct_item(item: &Struct, string_newtypes: &std::collections::BTr
     let closed = item.closed.then(|| quote!(#[serde(deny_unknown_fields)]));
     let all_optional = item.fields.iter().all(Field::is_option);
     let derive_default = (all_optional && !item.every_property_optional).then(|| quote!(#[derive(Default)]));
-    let fields = item.fields.iter().map(field);
+    let fields = item.fields.iter().map(|f| field(f, true));
     let unknown = item.unknown_properties.as_ref().map(|ident| {
         quote! {
             /// Properties the schema does not declare, kept as they came and written back on encode.
@@ -118,32 +118,27 @@ impl quote::ToTokens for Attribute {
     }
 }
 
-/// A field of a struct: docs, serde and schemars attributes, the builder's
-/// setter name.
-fn field(field: &Field) -> TokenStream {
+/// A field of a struct (`pub`) or of a struct variant: docs, serde and
+/// schemars attributes, the builder's setter name.
+fn field(field: &Field, public: bool) -> TokenStream {
     let ident = &field.ident;
     let ty = field.ty();
     let docs = field.docs.as_ref().map(|d| quote!(#[doc = #d]));
     let attributes = attributes(field);
     let setter = field.setter.as_ref().map(|setter| quote!(#[builder(name = #setter)]));
+    let vis = public.then(|| quote!(pub));
     quote! {
         #docs
         #(#attributes)*
         #setter
-        pub #ident: #ty
+        #vis #ident: #ty
     }
 }
 
 /// The fields of a union's struct variant, as a struct's are (without
 /// `pub` and builder options), and the map of undeclared properties.
 pub(super) fn variant_fields(fields: &[Field], unknown_properties: Option<&syn::Ident>) -> syn::FieldsNamed {
-    let fields = fields.iter().map(|field| {
-        let ident = &field.ident;
-        let ty = field.ty();
-        let docs = field.docs.as_ref().map(|d| quote!(#[doc = #d]));
-        let attributes = attributes(field);
-        quote!(#docs #(#attributes)* #ident: #ty)
-    });
+    let fields = fields.iter().map(|f| field(f, false));
     let unknown = unknown_properties.map(|ident| {
         quote! {
             /// Properties the schema does not declare, kept as they came and written back on encode.
@@ -208,7 +203,7 @@ pub(super) fn checked_build(item: &Struct) -> Option<syn::Item> {
 /// a `redacted()` copy with them cleared (`None`; for a required field
 /// `"[redacted]"` in a string, its type's default in a number, flag, list
 /// or map; a struct with required personal data of any other type has no
-/// `redacted()`, see [`super::model::Structs::unredactable`]). Beside
+/// `redacted()`, see [`super::model::TypeModel::unredactable`]). Beside
 /// personal data, what the schema does not declare may be personal too:
 /// redacted with it.
 pub(super) fn redaction(item: &Struct) -> Vec<syn::Item> {

@@ -151,10 +151,10 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     continue;
                 }
                 let variants: Vec<TypeEnumVariant<'_>> = details.variants().map(|(_, variant)| variant).collect();
-                if external_variants(schema).is_some_and(|slots| slots.len() == variants.len()) {
+                let Union { branches, around: parent, external } = walk.union(schema, variants.len());
+                if external {
                     facts.externally_tagged.insert(ty.name());
                 }
-                let (branches, parent) = walk.branches(schema, variants.len());
                 let aligned = walk.align(&variants, &branches, parent);
                 for (variant, (details, branch)) in variants.into_iter().zip(aligned).enumerate() {
                     let Some(branch) = branch else { continue };
@@ -209,6 +209,16 @@ struct Walk<'a> {
     roots: &'a BTreeMap<String, &'a Value>,
     /// Schemas the walk makes: the objects typify merges into one type.
     merges: &'a typed_arena::Arena<Value>,
+}
+
+/// The union an enum was made of: its branches (one per variant, or where
+/// typify dropped some, all of them: see [`Walk::align`]), the object
+/// typify merged into each branch (the schema around the union, where it
+/// says more than the union), and whether typify tags it externally.
+struct Union<'v> {
+    branches: Vec<&'v Value>,
+    around: Option<&'v Value>,
+    external: bool,
 }
 
 /// A field paired with its property: the property's name (`None` for a
@@ -285,40 +295,34 @@ impl<'a> Walk<'a> {
         schema
     }
 
-    /// The branches of the union an enum of `count` variants was made of,
-    /// one per variant, and the object typify merged into each branch (the
-    /// schema around the union, where it says more than the union).
-    fn branches<'v>(&self, schema: &'v Value, count: usize) -> (Vec<&'v Value>, Option<&'v Value>)
+    /// The union an enum of `count` variants was made of (see [`Union`]).
+    fn union<'v>(&self, schema: &'v Value, count: usize) -> Union<'v>
     where
         'a: 'v,
     {
         if let Some(slots) = external_variants(schema).filter(|slots| slots.len() == count) {
-            return (slots.into_iter().map(|slot| self.resolve(slot)).collect(), None);
+            return Union { branches: slots.into_iter().map(|slot| self.resolve(slot)).collect(), around: None, external: true };
         }
-        let around = schema.get("properties").is_some().then_some(schema);
-        if let Some(branches) = self.union_branches(schema, count) {
-            return (branches, around);
-        }
-        // A union an `allOf` member brings: typify merges the other members
-        // into each of its branches.
-        for member in self.merged(schema).into_iter().skip(1) {
-            if let Some(branches) = self.union_branches(member, count) {
-                return (branches, Some(schema));
-            }
+        // The schema's own union, or one an `allOf` member brings: typify
+        // merges the other members into each of its branches.
+        let own = (schema, schema.get("properties").is_some().then_some(schema));
+        let unions: Vec<(&'v Value, Option<&'v Value>)> = std::iter::once(own)
+            .chain(self.merged(schema).into_iter().skip(1).map(|member| (member, Some(schema))))
+            .filter(|(member, _)| ["oneOf", "anyOf"].iter().any(|key| member.get(*key).is_some_and(Value::is_array)))
+            .collect();
+        if let Some((branches, around)) = unions.iter().find_map(|(member, around)| Some((self.union_branches(member, count)?, *around))) {
+            return Union { branches, around, external: false };
         }
         // A `type` of several names: a variant per type, each read from the
         // whole schema (an object's properties, an array's items).
         if schema.get("type").is_some_and(Value::is_array) {
-            return (vec![schema; count], None);
+            return Union { branches: vec![schema; count], around: None, external: false };
         }
         // typify dropped branches it found no value for: every branch, for
         // the variants to be aligned with (see [`Walk::align`]).
-        for (member, around) in std::iter::once((self.resolve(schema), around)).chain(self.merged(schema).into_iter().skip(1).map(|m| (m, Some(schema)))) {
-            if let Some(branches) = ["oneOf", "anyOf"].iter().find_map(|key| member.get(*key).and_then(Value::as_array)) {
-                return (branches.iter().map(|b| self.resolve(b)).filter(|b| !is_null(b)).collect(), around);
-            }
-        }
-        (Vec::new(), None)
+        let Some((member, around)) = unions.first() else { return Union { branches: Vec::new(), around: None, external: false } };
+        let branches = ["oneOf", "anyOf"].iter().find_map(|key| member.get(*key).and_then(Value::as_array)).into_iter().flatten();
+        Union { branches: branches.map(|b| self.resolve(b)).filter(|b| !is_null(b)).collect(), around: *around, external: false }
     }
 
     /// The branch each variant was made of: the branches in order where

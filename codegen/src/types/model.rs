@@ -177,7 +177,7 @@ impl Field {
 
 /// The structs of a type space, in typify's order, named and shaped as the
 /// set's types are.
-pub(super) struct Structs {
+pub(super) struct TypeModel {
     pub structs: Vec<Struct>,
     /// Each struct's position in `structs`, by name.
     by_name: BTreeMap<String, usize>,
@@ -192,7 +192,7 @@ pub(super) struct Structs {
 }
 
 /// Builds the model of every struct and enum in `space`.
-pub(super) fn build(space: &TypeSpace, facts: &Facts) -> Structs {
+pub(super) fn build(space: &TypeSpace, facts: &Facts) -> TypeModel {
     let mut structs = Vec::new();
     let mut enums = Vec::new();
     let mut unpaired = BTreeMap::new();
@@ -240,7 +240,7 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> Structs {
     }
     let by_name = structs.iter().enumerate().map(|(index, s)| (s.name.to_string(), index)).collect();
     let enums_by_name = enums.iter().enumerate().map(|(index, e)| (e.name.to_string(), index)).collect();
-    Structs { structs, by_name, enums, enums_by_name, string_newtypes, unpaired }
+    TypeModel { structs, by_name, enums, enums_by_name, string_newtypes, unpaired }
 }
 
 /// The model of enum `name`: its variants, with the fields of struct
@@ -412,7 +412,7 @@ pub(super) fn rust_type(space: &TypeSpace, id: &TypeId) -> syn::Type {
     }
 }
 
-impl Structs {
+impl TypeModel {
     /// Shapes the structs as the set's types are: ASCII and distinct field
     /// names, the map of undeclared properties, distinct setter names and
     /// the docs of payloads.
