@@ -50,7 +50,7 @@ pub fn generate(set: &ContractSet, types: &Types) -> Checks {
             newtypes.insert(s.ident.to_string(), s);
         }
     }
-    let newtypes_and_enums = newtypes.keys().cloned().chain(types.enum_names().map(str::to_owned)).collect();
+    let newtypes_and_enums = newtypes.keys().cloned().chain(types.enum_names()).collect();
     let mut generator = Generator {
         set,
         types,

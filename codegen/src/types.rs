@@ -24,6 +24,7 @@ use crate::refs;
 
 mod attrs;
 mod emit;
+mod enums;
 mod facts;
 mod hoist;
 mod input;
@@ -31,11 +32,12 @@ mod merges;
 mod model;
 mod names;
 mod passes;
+mod tagging;
 
 use input::typify_input;
 #[cfg(test)]
 use attrs::serde_flags;
-use passes::{FormatTypes, UnicodePatterns, derive_json_schema_everywhere, drop_debug_derive, drop_string_conversions_of_enums, integers_of_newtypes};
+use passes::{FormatTypes, UnicodePatterns, derive_json_schema_everywhere, integers_of_newtypes};
 
 /// The keywords whose rules the decoded value answers exactly as the JSON
 /// it came from does. Where a schema uses anything else (`oneOf`,
@@ -151,6 +153,13 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
             "the generator did not find the schema of `{type_name}`'s fields {}: each is taken to hold the JSON property of its own name, which may be wrong",
             fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
         );
+        warnings.push(
+            Diagnostic::new(&set.config_path, "", "unpaired-field", message)
+                .help("report this with the schema attached; until then, check that the generated type decodes your data"),
+        );
+    }
+    for type_name in &model.unreached {
+        let message = format!("the generator did not find the schema of union `{type_name}`: its values are taken to be untagged, which may be wrong");
         warnings.push(
             Diagnostic::new(&set.config_path, "", "unpaired-field", message)
                 .help("report this with the schema attached; until then, check that the generated type decodes your data"),
@@ -307,64 +316,74 @@ fn duplicate_type_names(file: &syn::File) -> Vec<String> {
     twice.into_iter().collect()
 }
 
-/// The set's types: structs and the fields of struct variants written from
-/// the type model in typify's place, typify's enums and newtypes adjusted
-/// where its output would lose information.
+/// The set's types: structs and enums written from the type model in
+/// typify's place (in its order, by name), typify's newtypes adjusted
+/// where its output would lose information; then the impls the model adds.
 fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::TypeModel) {
     let Typified { mut file, model: mut types } = typified;
     types.shape(set);
-    for item in &mut file.items {
-        match item {
-            syn::Item::Struct(typified) => {
-                let name = typified.ident.to_string();
-                if let Some(modelled) = types.get(&name) {
-                    *typified = emit::struct_item(modelled, &types.string_newtypes);
-                } else if let Some(line) = model::payload_doc(set, &name) {
-                    // A payload that is a newtype (a union, a `$ref`) opens its docs alike.
-                    let blank = typified.attrs.iter().any(|a| a.path().is_ident("doc")).then(|| syn::parse_quote!(#[doc = ""]));
-                    let docs: Vec<syn::Attribute> = std::iter::once(syn::parse_quote!(#[doc = #line])).chain(blank).collect();
-                    typified.attrs.splice(0..0, docs);
-                }
-            }
-            syn::Item::Enum(typified) => {
-                let Some(modelled) = types.get_enum(&typified.ident.to_string()) else { continue };
-                for (variant, modelled) in typified.variants.iter_mut().zip(&modelled.variants) {
-                    if let model::VariantData::Struct { fields, unknown_properties } = &modelled.data {
-                        variant.fields = syn::Fields::Named(emit::variant_fields(fields, unknown_properties.as_ref()));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    FormatTypes.visit_file_mut(&mut file);
-    derive_json_schema_everywhere(&mut file);
-    drop_string_conversions_of_enums(&mut file);
-    UnicodePatterns.visit_file_mut(&mut file);
-    integers_of_newtypes(&mut file);
+    let (by_type, rest) = items_by_type(std::mem::take(&mut file.items));
+    let mut items = Vec::new();
     // Impls after the types, in the order of the types they belong to.
     let mut impls = Vec::new();
-    for item in &mut file.items {
-        match item {
-            syn::Item::Struct(item) => impls.extend(types.get(&item.ident.to_string()).map(emit::redaction).unwrap_or_default()),
-            syn::Item::Enum(item) => {
-                let redaction = types.get_enum(&item.ident.to_string()).map(emit::union_redaction).unwrap_or_default();
-                if !redaction.is_empty() {
-                    drop_debug_derive(&mut item.attrs);
-                }
-                impls.extend(redaction);
-            }
-            _ => {}
+    let mut builds = Vec::new();
+    for (name, typified) in by_type {
+        if let Some(modelled) = types.get(&name) {
+            items.push(syn::Item::Struct(emit::struct_item(modelled, &types.string_newtypes)));
+            impls.extend(emit::redaction(modelled));
+            builds.extend(emit::checked_build(modelled));
+        } else if let Some(modelled) = types.get_enum(&name) {
+            items.extend(enums::enum_items(modelled));
+            impls.extend(enums::union_redaction(modelled));
+        } else {
+            items.extend(typified.into_iter().map(|item| newtype_item(item, set, &name)));
         }
     }
-    impls.extend(emit::string_conversions(&types.string_newtypes));
-    for item in &file.items {
-        if let syn::Item::Struct(item) = item {
-            impls.extend(types.get(&item.ident.to_string()).and_then(emit::checked_build));
-        }
-    }
+    items.extend(rest);
+    file.items = items;
+    FormatTypes.visit_file_mut(&mut file);
+    derive_json_schema_everywhere(&mut file);
+    UnicodePatterns.visit_file_mut(&mut file);
+    integers_of_newtypes(&mut file);
     file.items.extend(impls);
+    file.items.extend(emit::string_conversions(&types.string_newtypes));
+    file.items.extend(builds);
     (file, types)
+}
+
+/// typify's items cut by type, in its order: each type (struct, enum,
+/// alias) with the impls after it, by name; then what follows the types
+/// (its `error` module).
+fn items_by_type(items: Vec<syn::Item>) -> (Vec<(String, Vec<syn::Item>)>, Vec<syn::Item>) {
+    let mut by_type: Vec<(String, Vec<syn::Item>)> = Vec::new();
+    let mut rest = Vec::new();
+    for item in items {
+        let name = match &item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        };
+        match (name, by_type.last_mut()) {
+            (Some(name), _) => by_type.push((name, vec![item])),
+            (None, Some((_, items))) if matches!(item, syn::Item::Impl(_)) && rest.is_empty() => items.push(item),
+            (None, _) => rest.push(item),
+        }
+    }
+    (by_type, rest)
+}
+
+/// An item of one of typify's newtypes: a payload that is a newtype (a
+/// union, a `$ref`) opens its docs as payload structs do.
+fn newtype_item(mut item: syn::Item, set: &ContractSet, name: &str) -> syn::Item {
+    if let syn::Item::Struct(newtype) = &mut item
+        && let Some(line) = model::payload_doc(set, name)
+    {
+        let blank = newtype.attrs.iter().any(|a| a.path().is_ident("doc")).then(|| syn::parse_quote!(#[doc = ""]));
+        let docs: Vec<syn::Attribute> = std::iter::once(syn::parse_quote!(#[doc = #line])).chain(blank).collect();
+        newtype.attrs.splice(0..0, docs);
+    }
+    item
 }
 
 fn typify_failure(set: &ContractSet, message: String) -> Error {
@@ -449,12 +468,12 @@ impl Types {
                 (variant.ident.clone(), fields)
             })
             .collect();
-        Some(UnionVariants { closed: item.closed, externally_tagged: item.externally_tagged, variants })
+        Some(UnionVariants { closed: item.closed, externally_tagged: item.tagging == facts::Tagging::External, variants })
     }
 
     /// The names of the enums of the model.
-    pub fn enum_names(&self) -> impl Iterator<Item = &str> {
-        self.model.enums.iter().map(|e| e.name.as_str())
+    pub fn enum_names(&self) -> impl Iterator<Item = String> {
+        self.model.enums.iter().map(|e| e.name.to_string())
     }
 
     /// Whether `name` is a struct of the model.
@@ -491,7 +510,8 @@ mod tests {
     /// Where the type model and the struct or enum typify writes of one
     /// type disagree on what typify's API does not say: the JSON property
     /// each field holds, which fields are flattened in, whether a struct
-    /// variant's field is optional, whether the type is closed.
+    /// variant's field is optional, whether the type is closed; an enum's
+    /// tagging, docs, and each variant's name in JSON and tuple shape.
     fn disagreements(typified: &Typified) -> Vec<String> {
         let mut found = Vec::new();
         let compare = |found: &mut Vec<String>, place: String, fields: &syn::FieldsNamed, modelled: &[model::Field], variant: bool| {
@@ -528,14 +548,41 @@ mod tests {
                         found.push(format!("{}: not in the model", item.ident));
                         continue;
                     };
-                    if serde_flags(&item.attrs).deny_unknown_fields != model.closed {
+                    let flags = serde_flags(&item.attrs);
+                    if flags.deny_unknown_fields != model.closed {
                         found.push(format!("{}: closed is {}", item.ident, model.closed));
+                    }
+                    let tagging = match (flags.untagged, flags.tag, flags.content) {
+                        (true, _, _) => facts::Tagging::Untagged,
+                        (false, Some(tag), Some(content)) => facts::Tagging::Adjacent { tag, content },
+                        (false, Some(tag), None) => facts::Tagging::Internal { tag },
+                        (false, None, _) => facts::Tagging::External,
+                    };
+                    if tagging != model.tagging {
+                        found.push(format!("{}: typify tags it {tagging:?}, the model {:?}", item.ident, model.tagging));
+                    }
+                    let docs: Vec<String> = item.attrs.iter().filter_map(|a| match &a.meta {
+                        syn::Meta::NameValue(syn::MetaNameValue { path, value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(doc), .. }), .. }) if path.is_ident("doc") => Some(doc.value()),
+                        _ => None,
+                    }).collect();
+                    if docs != [model.docs.clone()] {
+                        found.push(format!("{}: typify documents it {docs:?}, the model {:?}", item.ident, model.docs));
                     }
                     for (variant, modelled) in item.variants.iter().zip(&model.variants) {
                         let place = format!("{}::{}", item.ident, variant.ident);
+                        let json = serde_flags(&variant.attrs).rename.unwrap_or_else(|| variant.ident.to_string());
+                        if json != modelled.json_name.clone().unwrap_or_else(|| modelled.ident.to_string()) {
+                            found.push(format!("{place}: typify names it {json:?} in JSON, the model {:?}", modelled.json_name));
+                        }
                         match (&variant.fields, &modelled.data) {
                             (syn::Fields::Named(fields), model::VariantData::Struct { fields: modelled, .. }) => compare(&mut found, place, fields, modelled, true),
-                            (syn::Fields::Unnamed(_), model::VariantData::Tuple { .. }) | (syn::Fields::Unit, model::VariantData::Unit) => {}
+                            (syn::Fields::Unnamed(fields), model::VariantData::Tuple { types, tuple_of_one, .. }) => {
+                                let one = matches!(fields.unnamed.iter().collect::<Vec<_>>()[..], [only] if matches!(&only.ty, syn::Type::Tuple(t) if t.elems.len() == 1));
+                                if fields.unnamed.len() != types.len() || one != *tuple_of_one {
+                                    found.push(format!("{place}: typify holds {} values (a tuple of one: {one}), the model {}", fields.unnamed.len(), types.len()));
+                                }
+                            }
+                            (syn::Fields::Unit, model::VariantData::Unit) => {}
                             _ => found.push(format!("{place}: another kind of variant in the model")),
                         }
                     }

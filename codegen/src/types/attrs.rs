@@ -13,6 +13,8 @@ pub(super) struct SerdeFlags {
     pub with: bool,
     pub deny_unknown_fields: bool,
     pub untagged: bool,
+    pub tag: Option<String>,
+    pub content: Option<String>,
 }
 
 pub(super) fn serde_flags(attrs: &[syn::Attribute]) -> SerdeFlags {
@@ -36,31 +38,14 @@ pub(super) fn serde_flags(attrs: &[syn::Attribute]) -> SerdeFlags {
                 "with" | "deserialize_with" | "serialize_with" => flags.with = true,
                 "deny_unknown_fields" => flags.deny_unknown_fields = true,
                 "untagged" => flags.untagged = true,
+                "tag" => flags.tag = value,
+                "content" => flags.content = value,
                 _ => {}
             }
             Ok(())
         });
     }
     flags
-}
-
-/// Whether `ty` is the path `segments` (`::std::string::String` is
-/// `["std", "string", "String"]`), without generic arguments.
-pub(super) fn is_path(ty: &syn::Type, segments: &[&str]) -> bool {
-    let syn::Type::Path(path) = ty else { return false };
-    path.qself.is_none() && path.path.segments.len() == segments.len() && path.path.segments.iter().zip(segments).all(|(s, name)| s.ident == name && s.arguments.is_none())
-}
-
-/// Whether a trait path is `TryFrom<&str>`, `TryFrom<&String>` or
-/// `TryFrom<String>`: conversions from text.
-pub(super) fn is_try_from_text(last: &syn::PathSegment) -> bool {
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
-    let [syn::GenericArgument::Type(ty)] = args.args.iter().collect::<Vec<_>>()[..] else { return false };
-    let ty = match ty {
-        syn::Type::Reference(reference) => &*reference.elem,
-        other => other,
-    };
-    last.ident == "TryFrom" && (is_path(ty, &["str"]) || is_path(ty, &["std", "string", "String"]))
 }
 
 #[cfg(test)]
@@ -80,15 +65,5 @@ mod tests {
         let renamed: Vec<syn::Attribute> = vec![syn::parse_quote!(#[serde(rename = "deny_unknown_fields")])];
         let flags = serde_flags(&renamed);
         assert!(!flags.deny_unknown_fields && !flags.with);
-    }
-
-    #[test]
-    fn type_paths_and_text_conversions_are_read_as_syntax() {
-        assert!(is_path(&syn::parse_quote!(::std::string::String), &["std", "string", "String"]));
-        assert!(!is_path(&syn::parse_quote!(::std::string::StringLike), &["std", "string", "String"]));
-        for (text, expected) in [("TryFrom<&str>", true), ("TryFrom<&::std::string::String>", true), ("TryFrom<::std::string::String>", true), ("TryFrom<i64>", false), ("From<&str>", false)] {
-            let path: syn::Path = syn::parse_str(text).unwrap();
-            assert_eq!(is_try_from_text(path.segments.last().unwrap()), expected, "{text}");
-        }
     }
 }

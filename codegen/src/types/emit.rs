@@ -2,12 +2,13 @@
 //! struct with its serde, schemars and builder attributes, the `Debug` and
 //! `redacted()` of one holding personal data, a payload's checked
 //! `build()`, and `From<&str>` for the string newtypes builders take by
-//! `impl Into`.
+//! `impl Into`; the fields of enums' struct variants alike (`enums.rs`
+//! writes the rest of an enum).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::model::{Blank, Enum, Field, Presence, Struct, VariantData};
+use super::model::{Blank, Field, Presence, Struct};
 
 /// The struct item.
 pub(super) fn struct_item(item: &Struct, string_newtypes: &std::collections::BTreeSet<String>) -> syn::ItemStruct {
@@ -241,7 +242,7 @@ pub(super) fn redaction(item: &Struct) -> Vec<syn::Item> {
 
 /// `redacted()`: a clone of the value with personal data cleared by `clears`
 /// (statements on `copy`).
-fn redacted(name: &syn::Ident, clears: TokenStream) -> syn::Item {
+pub(super) fn redacted(name: &syn::Ident, clears: TokenStream) -> syn::Item {
     syn::parse_quote! {
         impl #name {
             /// A copy without its personal data (`x-pii` fields), safe to log.
@@ -281,85 +282,4 @@ pub(super) fn string_conversions(string_newtypes: &std::collections::BTreeSet<St
             }
         })
         .collect()
-}
-
-/// `x-pii` fields of a union never reach logs either: an enum whose struct
-/// variants hold personal data gets a `Debug` that prints `[redacted]` for
-/// them (and for what the schema does not declare), and a `redacted()` copy
-/// with them cleared, each matching every variant, as structs do (see
-/// [`redaction`]); none where a variant holds required personal data with
-/// no blank value.
-pub(super) fn union_redaction(item: &Enum) -> Vec<syn::Item> {
-    if !item.has_personal_data() {
-        return Vec::new();
-    }
-    let name = syn::Ident::new(&item.name, proc_macro2::Span::call_site());
-    let label = |ident: &syn::Ident| ident.to_string().trim_start_matches("r#").to_owned();
-    let mut debug_arms = Vec::new();
-    let mut clear_arms = Vec::new();
-    for variant in &item.variants {
-        let ident = &variant.ident;
-        let variant_label = ident.to_string();
-        match &variant.data {
-            VariantData::Struct { fields, unknown_properties } => {
-                // Personal data is not bound: it is never read.
-                let bindings = fields.iter().map(|field| {
-                    let binding = &field.ident;
-                    if field.pii { quote!(#binding: _) } else { quote!(#binding) }
-                });
-                let unknown_binding = unknown_properties.as_ref().map(|binding| quote!(#binding: _));
-                let shown = fields.iter().map(|field| {
-                    let (binding, field_label) = (&field.ident, label(&field.ident));
-                    if field.pii { quote!(.field(#field_label, &::event_contracts::Redacted)) } else { quote!(.field(#field_label, #binding)) }
-                });
-                let unknown_shown = unknown_properties.as_ref().map(|binding| {
-                    let field_label = label(binding);
-                    quote!(.field(#field_label, &::event_contracts::Redacted))
-                });
-                debug_arms.push(quote!(Self::#ident { #(#bindings,)* #unknown_binding } => f.debug_struct(#variant_label) #(#shown)* #unknown_shown .finish()));
-                let cleared: Vec<&Field> = fields.iter().filter(|f| f.pii).collect();
-                if !cleared.is_empty() {
-                    let bound = cleared.iter().map(|f| &f.ident).chain(unknown_properties);
-                    let clears = cleared.iter().map(|field| {
-                        let binding = &field.ident;
-                        clear(if field.is_option() { None } else { Some(field.blank) }, &quote!(*#binding))
-                    });
-                    let unknown_clear = unknown_properties.as_ref().map(|binding| quote!(#binding.clear();));
-                    clear_arms.push(quote!(Self::#ident { #(#bound,)* .. } => { #(#clears)* #unknown_clear }));
-                }
-            }
-            VariantData::Tuple { pii: true, blank, .. } => {
-                debug_arms.push(quote!(Self::#ident(_) => f.debug_tuple(#variant_label).field(&::event_contracts::Redacted).finish()));
-                let clear = clear(Some(*blank), &quote!(*value));
-                clear_arms.push(quote!(Self::#ident(value) => { #clear }));
-            }
-            VariantData::Tuple { count, .. } => {
-                let bindings: Vec<syn::Ident> = (0..*count).map(|i| quote::format_ident!("field_{i}")).collect();
-                debug_arms.push(quote!(Self::#ident(#(#bindings),*) => f.debug_tuple(#variant_label) #(.field(#bindings))* .finish()));
-            }
-            VariantData::Unit => debug_arms.push(quote!(Self::#ident => f.write_str(#variant_label))),
-        }
-    }
-    let debug = syn::parse_quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#debug_arms,)*
-                }
-            }
-        }
-    };
-    if !item.kept_personal_data().is_empty() {
-        return vec![debug];
-    }
-    let rest = (clear_arms.len() < item.variants.len()).then(|| quote!(_ => {}));
-    let lint = (clear_arms.len() == 1 && rest.is_some()).then(|| quote!(#[allow(clippy::single_match, reason = "one variant holds personal data")]));
-    let clears = quote! {
-        #lint
-        match &mut copy {
-            #(#clear_arms)*
-            #rest
-        }
-    };
-    vec![debug, redacted(&name, clears)]
 }

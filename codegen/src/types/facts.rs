@@ -15,6 +15,8 @@ use serde_json::Value;
 use typify_impl::{Type, TypeDetails, TypeEnumVariant, TypeSpace};
 
 use super::names::{Case, typify_field_name, typify_name};
+pub(super) use super::tagging::Tagging;
+use super::tagging;
 
 
 /// The extension that marks a property as personal data.
@@ -71,8 +73,19 @@ pub(super) struct Facts {
     /// The variants holding one value that is personal data (the property
     /// of an externally tagged variant), by enum name and position.
     personal_variants: BTreeSet<(String, usize)>,
-    /// The enums typify tags externally (`{"<variant>": value}`).
-    externally_tagged: BTreeSet<String>,
+    enums: BTreeMap<String, EnumOrigin>,
+}
+
+/// What the schema says of an enum typify made beyond its variants: its
+/// description, how its values are tagged, each variant's name in JSON
+/// (where it is not the variant's own), and which variants hold a tuple
+/// of one value (`V((T,))`; typify's API says `V(T)` for both).
+#[derive(Debug)]
+pub(super) struct EnumOrigin {
+    pub description: Option<String>,
+    pub tagging: Tagging,
+    pub json_names: Vec<Option<String>>,
+    pub one_tuples: BTreeSet<usize>,
 }
 
 impl Facts {
@@ -95,10 +108,9 @@ impl Facts {
         self.structs.get(type_name)
     }
 
-    /// Whether typify tags enum `type_name` externally: each value is an
-    /// object of one property named after its variant.
-    pub fn is_externally_tagged(&self, type_name: &str) -> bool {
-        self.externally_tagged.contains(type_name)
+    /// Where enum `type_name` came from, if the walk reached it.
+    pub fn of_enum(&self, type_name: &str) -> Option<&EnumOrigin> {
+        self.enums.get(type_name)
     }
 
     /// Whether the value variant `variant` of enum `type_name` holds is
@@ -129,6 +141,10 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
     // shared type never decides its schema.
     stack.reverse();
     while let Some((ty, schema)) = stack.pop() {
+        // A type's children are walked in typify's order (a shared type
+        // takes its description from the first place typify made it).
+        let children = stack.len();
+        let raw = schema;
         let schema = walk.resolve(schema);
         match ty.details() {
             TypeDetails::Struct(details) => {
@@ -151,13 +167,31 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     continue;
                 }
                 let variants: Vec<TypeEnumVariant<'_>> = details.variants().map(|(_, variant)| variant).collect();
-                let Union { branches, around: parent, external } = walk.union(schema, variants.len());
-                if external {
-                    facts.externally_tagged.insert(ty.name());
-                }
+                let Union { branches, around: parent, tagging, json_names } = walk.union(schema, variants.len());
                 let aligned = walk.align(&variants, &branches, parent);
+                let mut origin = EnumOrigin {
+                    // typify merges the members of an `allOf` with the rules
+                    // beside them, keeping only the description beside them.
+                    description: if merges_all_of(raw) { raw.get("description").and_then(Value::as_str).map(str::to_owned) } else { walk.description(schema) },
+                    json_names: aligned.iter().map(|index| index.and_then(|i| json_names[i].clone())).collect(),
+                    tagging,
+                    one_tuples: BTreeSet::new(),
+                };
+                // An enumeration of strings: a variant per value.
+                if branches.is_empty() && variants.iter().all(|v| matches!(v, TypeEnumVariant::Simple)) {
+                    // The values every member allows, in the first's order.
+                    let mut lists = walk.merged(schema).into_iter().filter_map(enumeration);
+                    let mut values = lists.next().unwrap_or_default();
+                    for list in lists {
+                        values.retain(|value| list.contains(value));
+                    }
+                    if values.len() == variants.len() {
+                        origin.tagging = Tagging::External;
+                        origin.json_names = values.into_iter().map(|value| Some(value.to_owned())).collect();
+                    }
+                }
                 for (variant, (details, branch)) in variants.into_iter().zip(aligned).enumerate() {
-                    let Some(branch) = branch else { continue };
+                    let Some(branch) = branch.map(|index| branches[index]) else { continue };
                     match details {
                         TypeEnumVariant::Struct(fields) => {
                             let fields: Vec<(String, typify_impl::TypeId)> = fields.into_iter().map(|(name, id)| (name.to_owned(), id)).collect();
@@ -177,14 +211,28 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                             if branch.get(PII) == Some(&Value::Bool(true)) {
                                 facts.personal_variants.insert((ty.name(), variant));
                             }
+                            if is_tuple_of_one(branch) {
+                                origin.one_tuples.insert(variant);
+                            }
                             stack.extend(walk.child(&ids[0], branch));
                         }
                         _ => {}
                     }
                 }
+                // Names typify did not name the variants after are another
+                // schema's: none rather than wrong ones.
+                let idents: Vec<&str> = details.variants().map(|(name, _)| name).collect();
+                if origin.json_names.iter().zip(&idents).all(|(json, ident)| json.as_deref().is_none_or(|json| names_variant(json, ident))) {
+                    facts.enums.insert(ty.name(), origin);
+                }
             }
             TypeDetails::Newtype(details) if seen.insert(ty.name()) => stack.extend(walk.child(&details.inner(), schema)),
-            TypeDetails::Option(inner) | TypeDetails::Box(inner) => stack.extend(walk.child(&inner, walk.without_null(schema))),
+            TypeDetails::Option(inner) | TypeDetails::Box(inner) => {
+                // The schema as it was given where `null` is not a branch of
+                // it: the type inside reads its description there.
+                let without_null = walk.without_null(schema);
+                stack.extend(walk.child(&inner, if std::ptr::eq(without_null, schema) { raw } else { without_null }));
+            }
             TypeDetails::Vec(inner) | TypeDetails::Set(inner) | TypeDetails::Array(inner, _) => {
                 if let Some(items) = schema.get("items").filter(|items| items.is_object()) {
                     stack.extend(walk.child(&inner, items));
@@ -198,8 +246,46 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
             }
             _ => {}
         }
+        stack[children..].reverse();
     }
+    enumerations_not_reached(space, definitions, &mut facts);
     facts
+}
+
+/// The enumerations of strings the walk did not reach, or reached where
+/// they are not said (a type typify made of schemas merged where the walk
+/// follows one): each is the first
+/// enumeration in the definitions whose values typify names as it named
+/// the variants, in order.
+fn enumerations_not_reached(space: &TypeSpace, definitions: &BTreeMap<String, Value>, facts: &mut Facts) {
+    // Each enumeration's values, and its description.
+    let mut lists: Vec<(Vec<String>, Option<String>)> = Vec::new();
+    for schema in definitions.values() {
+        crate::walk::for_each_schema(schema, |map| {
+            let description = map.get("description").and_then(Value::as_str).map(str::to_owned);
+            lists.extend(enumeration_in(map).map(|values| (values.into_iter().map(str::to_owned).collect(), description)));
+        });
+    }
+    for ty in space.iter_types() {
+        let TypeDetails::Enum(details) = ty.details() else { continue };
+        // Reached, with the names of its values.
+        if facts.enums.get(&ty.name()).is_some_and(|origin| origin.json_names.iter().any(Option::is_some)) {
+            continue;
+        }
+        let idents: Vec<&str> = details.variants().map(|(name, _)| name).collect();
+        if idents.is_empty() || details.variants().any(|(_, v)| !matches!(v, TypeEnumVariant::Simple)) {
+            continue;
+        }
+        let named_as = |values: &Vec<String>| values.len() == idents.len() && values.iter().zip(&idents).all(|(value, ident)| names_variant(value, ident));
+        let mut found = lists.iter().filter(|(values, _)| named_as(values));
+        if let Some((values, description)) = found.next() {
+            let json_names = values.iter().map(|value| Some(value.clone())).collect();
+            // Where other enumerations of the same values say another
+            // description, any may be the one: none is taken.
+            let description = if found.all(|(_, other)| other == description) { description.clone() } else { None };
+            facts.enums.insert(ty.name(), EnumOrigin { description, tagging: Tagging::External, json_names, one_tuples: BTreeSet::new() });
+        }
+    }
 }
 
 struct Walk<'a> {
@@ -218,7 +304,9 @@ struct Walk<'a> {
 struct Union<'v> {
     branches: Vec<&'v Value>,
     around: Option<&'v Value>,
-    external: bool,
+    tagging: Tagging,
+    /// Each branch's variant's name in JSON, where it has one.
+    json_names: Vec<Option<String>>,
 }
 
 /// A field paired with its property: the property's name (`None` for a
@@ -301,7 +389,8 @@ impl<'a> Walk<'a> {
         'a: 'v,
     {
         if let Some(slots) = external_variants(schema).filter(|slots| slots.len() == count) {
-            return Union { branches: slots.into_iter().map(|slot| self.resolve(slot)).collect(), around: None, external: true };
+            let (json_names, slots): (Vec<_>, Vec<_>) = slots.into_iter().map(|(name, slot)| (Some(name), self.resolve(slot))).unzip();
+            return Union { branches: slots, around: None, tagging: Tagging::External, json_names };
         }
         // The schema's own union, or one an `allOf` member brings: typify
         // merges the other members into each of its branches.
@@ -310,31 +399,51 @@ impl<'a> Walk<'a> {
             .chain(self.merged(schema).into_iter().skip(1).map(|member| (member, Some(schema))))
             .filter(|(member, _)| ["oneOf", "anyOf"].iter().any(|key| member.get(*key).is_some_and(Value::is_array)))
             .collect();
-        if let Some((branches, around)) = unions.iter().find_map(|(member, around)| Some((self.union_branches(member, count)?, *around))) {
-            return Union { branches, around, external: false };
+        if let Some((member, branches, around)) = unions.iter().find_map(|(member, around)| Some((*member, self.union_branches(member, count)?, *around))) {
+            return self.tagged(member, branches, around);
         }
         // A `type` of several names: a variant per type, each read from the
         // whole schema (an object's properties, an array's items).
         if schema.get("type").is_some_and(Value::is_array) {
-            return Union { branches: vec![schema; count], around: None, external: false };
+            return Union { branches: vec![schema; count], around: None, tagging: Tagging::Untagged, json_names: vec![None; count] };
         }
         // typify dropped branches it found no value for: every branch, for
         // the variants to be aligned with (see [`Walk::align`]).
-        let Some((member, around)) = unions.first() else { return Union { branches: Vec::new(), around: None, external: false } };
+        let Some((member, around)) = unions.first() else { return Union { branches: Vec::new(), around: None, tagging: Tagging::Untagged, json_names: Vec::new() } };
         let branches = ["oneOf", "anyOf"].iter().find_map(|key| member.get(*key).and_then(Value::as_array)).into_iter().flatten();
-        Union { branches: branches.map(|b| self.resolve(b)).filter(|b| !is_null(b)).collect(), around: *around, external: false }
+        self.tagged(member, branches.map(|b| self.resolve(b)).filter(|b| !is_null(b)).collect(), *around)
     }
 
-    /// The branch each variant was made of: the branches in order where
+    /// The union of `branches` (of `member`'s `oneOf` or `anyOf`), tagged
+    /// as typify tags it: reading the branches as given.
+    fn tagged<'v>(&self, member: &'v Value, branches: Vec<&'v Value>, around: Option<&'v Value>) -> Union<'v>
+    where
+        'a: 'v,
+    {
+        let (tagging, json_names) = match around {
+            // typify merges each branch with the object around as an
+            // `allOf` of both: no branch is a plain object to tag by.
+            Some(_) => (Tagging::Untagged, vec![None; branches.len()]),
+            None => {
+                let given: Vec<&Value> = ["oneOf", "anyOf"].iter().find_map(|key| member.get(*key).and_then(Value::as_array)).into_iter().flatten().collect();
+                let (tagging, names) = tagging::tagging(&given);
+                // Tagged only where typify kept every branch.
+                if given.len() == branches.len() { (tagging, names) } else { (Tagging::Untagged, vec![None; branches.len()]) }
+            }
+        };
+        Union { branches, around, tagging, json_names }
+    }
+
+    /// The branch each variant was made of, by position: the branches in order where
     /// there is one per variant, else (typify dropped some) each variant's
     /// the next branch it fits, a struct variant one whose properties hold
     /// all its fields.
-    fn align<'v>(&self, variants: &[TypeEnumVariant<'_>], branches: &[&'v Value], parent: Option<&'v Value>) -> Vec<Option<&'v Value>>
+    fn align<'v>(&self, variants: &[TypeEnumVariant<'_>], branches: &[&'v Value], parent: Option<&'v Value>) -> Vec<Option<usize>>
     where
         'a: 'v,
     {
         if branches.len() == variants.len() {
-            return branches.iter().map(|b| Some(*b)).collect();
+            return (0..branches.len()).map(Some).collect();
         }
         let mut next = 0;
         variants
@@ -349,7 +458,7 @@ impl<'a> Walk<'a> {
                 };
                 let found = branches.iter().skip(next).position(fits)?;
                 next += found + 1;
-                Some(branches[next - 1])
+                Some(next - 1)
             })
             .collect()
     }
@@ -435,6 +544,16 @@ impl<'a> Walk<'a> {
     where
         'a: 'v,
     {
+        self.properties_with(schema, true)
+    }
+
+    /// The properties of an object schema, its `allOf` members' merged in,
+    /// and where `with_unions`, those of the branches of its `anyOf` or
+    /// `oneOf` (the object around a union has its own without them).
+    fn properties_with<'v>(&self, schema: &'v Value, with_unions: bool) -> BTreeMap<&'v str, Property<'v>>
+    where
+        'a: 'v,
+    {
         let mut out: BTreeMap<&str, Property<'v>> = BTreeMap::new();
         for schema in self.merged(schema) {
             let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
@@ -448,7 +567,7 @@ impl<'a> Walk<'a> {
             }
             // typify merges an `anyOf`/`oneOf` of objects it cannot tell
             // apart into one struct of every branch's properties.
-            for key in ["anyOf", "oneOf"] {
+            for key in ["anyOf", "oneOf"].into_iter().filter(|_| with_unions) {
                 for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
                     let branch = self.resolve(branch);
                     for (name, property) in branch.get("properties").and_then(Value::as_object).into_iter().flatten() {
@@ -477,6 +596,13 @@ impl<'a> Walk<'a> {
         'a: 'v,
     {
         let mut properties = self.properties(schema);
+        // Each property's schemas in this branch and the object around it
+        // itself, without the other branches' (which the walk's reading of
+        // the object around takes in).
+        let mut own: BTreeMap<&str, Vec<&Value>> = properties.iter().map(|(name, p)| (*name, p.schemas.clone())).collect();
+        for (name, property) in parent.map(|p| self.properties_with(p, false)).unwrap_or_default() {
+            own.entry(name).or_default().extend(property.schemas);
+        }
         for (name, property) in parent.map(|p| self.properties(p)).unwrap_or_default() {
             let merged = properties.entry(name).or_default();
             merged.schemas.extend(property.schemas);
@@ -508,6 +634,21 @@ impl<'a> Walk<'a> {
                     }
                     &*self.merges.alloc(merged)
                 });
+                // Enumerations narrowing a property declared in several
+                // places: typify's type holds the values all of them allow
+                // (see `enumeration`).
+                let type_schema = type_schema.or_else(|| {
+                    let narrowing = own.get(json_name).unwrap_or(schemas);
+                    let enumerating: Vec<&Value> = narrowing.iter().copied().filter(|s| enumeration(self.resolve(s)).is_some()).collect();
+                    let lists: Vec<Option<Vec<&str>>> = enumerating.iter().map(|s| enumeration(self.resolve(s))).collect();
+                    match enumerating.as_slice() {
+                        [] => None,
+                        // One enumeration, said alike wherever it is said.
+                        _ if enumerating.iter().any(|s| std::ptr::eq(*s, first)) && lists.windows(2).all(|pair| pair[0] == pair[1]) => None,
+                        // Merged, the type keeps no description.
+                        _ => Some(&*self.merges.alloc(serde_json::json!({ "allOf": narrowing }))),
+                    }
+                });
                 let facts = FieldFacts {
                     pii: schemas.iter().any(|s| s.get(PII) == Some(&Value::Bool(true))),
                     nullable_optional: !*required && schemas.iter().all(|s| allows_null(s)),
@@ -529,12 +670,16 @@ impl<'a> Walk<'a> {
 }
 
 /// The schemas of the variants of an externally tagged enum made of
-/// `schema`'s `oneOf`, one per variant: typify makes one when every branch
+/// `schema`'s `oneOf`, one per variant with its name in JSON: typify makes
+/// one when every branch
 /// is a plain string enumeration or constant (a variant per value, without
 /// data; the branch itself is given) or an object of exactly one, required,
 /// property (the variant's data is the property's schema).
-fn external_variants(schema: &Value) -> Option<Vec<&Value>> {
-    let branches = schema.get("oneOf")?.as_array()?;
+fn external_variants(schema: &Value) -> Option<Vec<(String, &Value)>> {
+    // An `anyOf` typify takes for a `oneOf` (its branches exclude each
+    // other), where no object around it is merged into each.
+    let any_of = schema.get("anyOf").filter(|_| !schema.as_object().is_some_and(|map| map.contains_key("properties")));
+    let branches = schema.get("oneOf").or(any_of)?.as_array()?;
     let mut slots = Vec::new();
     for branch in branches {
         let map = branch.as_object()?;
@@ -545,9 +690,12 @@ fn external_variants(schema: &Value) -> Option<Vec<&Value>> {
             if !(typed_as("string") && values.iter().all(Value::is_string) && plain(&["enum", "type"])) {
                 return None;
             }
-            slots.extend(values.iter().map(|_| branch));
-        } else if map.get("const").is_some_and(Value::is_string) && typed_as("string") && plain(&["const", "type"]) {
-            slots.push(branch);
+            slots.extend(values.iter().filter_map(Value::as_str).map(|value| (value.to_owned(), branch)));
+        } else if let Some(value) = map.get("const").and_then(Value::as_str)
+            && typed_as("string")
+            && plain(&["const", "type"])
+        {
+            slots.push((value.to_owned(), branch));
         } else {
             let properties = map.get("properties")?.as_object()?;
             let required = map.get("required")?.as_array()?;
@@ -555,7 +703,8 @@ fn external_variants(schema: &Value) -> Option<Vec<&Value>> {
             if !(typed_as("object") && properties.len() == 1 && required.len() == 1 && closed_or_open && plain(&["properties", "required", "additionalProperties", "type"])) {
                 return None;
             }
-            slots.push(properties.values().next()?);
+            let (name, property) = properties.iter().next()?;
+            slots.push((name.clone(), property));
         }
     }
     Some(slots)
@@ -594,6 +743,40 @@ static ANY: Value = Value::Bool(true);
 struct Property<'v> {
     schemas: Vec<&'v Value>,
     required: bool,
+}
+
+/// Whether typify names a variant `ident` after JSON name `json`: as it
+/// names types, or (where that names two alike) with what cannot be in a
+/// name and `_` made `X`.
+fn names_variant(json: &str, ident: &str) -> bool {
+    typify_name(json, Case::Pascal) == ident || typify_name(&json.replace(|c: char| c == '_' || !unicode_ident::is_xid_continue(c), "X"), Case::Pascal) == ident
+}
+
+/// Whether typify merges a schema's `allOf` members with the rules beside
+/// them.
+fn merges_all_of(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else { return false };
+    map.get("allOf").and_then(Value::as_array).is_some_and(|members| members.len() > 1 || map.keys().any(|key| key != "allOf" && !crate::walk::is_annotation(key)))
+}
+
+/// The strings an enumeration allows (`enum`, `const`), `null` aside.
+fn enumeration(schema: &Value) -> Option<Vec<&str>> {
+    enumeration_in(schema.as_object()?)
+}
+
+fn enumeration_in(schema: &serde_json::Map<String, Value>) -> Option<Vec<&str>> {
+    match (schema.get("enum"), schema.get("const")) {
+        (Some(Value::Array(values)), _) => Some(values.iter().filter_map(Value::as_str).collect()),
+        (None, Some(Value::String(value))) => Some(vec![value.as_str()]),
+        _ => None,
+    }
+}
+
+/// Whether typify makes a tuple of one value of an array schema: one item
+/// schema, exactly one item.
+fn is_tuple_of_one(schema: &Value) -> bool {
+    let one = |key: &str| schema.get(key).and_then(Value::as_u64) == Some(1);
+    schema.get("items").is_some_and(Value::is_array) && one("minItems") && one("maxItems")
 }
 
 fn is_null(schema: &Value) -> bool {

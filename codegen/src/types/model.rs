@@ -14,9 +14,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use typify_impl::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace};
+use typify_impl::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace, TypeSpaceImpl};
 
-use super::facts::Facts;
+use super::facts::{Facts, Tagging};
 use crate::config::UnknownProperties;
 use crate::model::ContractSet;
 
@@ -71,29 +71,47 @@ pub(super) enum Blank {
 }
 
 /// An enum of the generated types (a union, or an enumeration of strings):
-/// its variants, and whether its struct variants refuse undeclared
-/// properties.
+/// its variants, how its values say their variant, and whether its struct
+/// variants refuse undeclared properties.
 pub(super) struct Enum {
-    pub name: String,
+    pub name: syn::Ident,
+    /// typify's doc: the schema's description, or the name.
+    pub docs: String,
     pub closed: bool,
-    /// Each value an object of one property named after its variant;
-    /// otherwise untagged, or tagged by a property of the value.
-    pub externally_tagged: bool,
+    pub tagging: Tagging,
     pub variants: Vec<Variant>,
+    pub text: Text,
+}
+
+/// How an enum converts from and to text (`FromStr`, `Display`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Text {
+    None,
+    /// Every variant a unit: its name in JSON.
+    Names,
+    /// Untagged: the text of the value its variant holds, where each
+    /// variant's type has one.
+    Held { from_str: bool, display: bool },
 }
 
 /// A variant of an enum, with the data it holds.
 pub(super) struct Variant {
     pub ident: syn::Ident,
+    /// Its name in JSON (the value of a string enumeration, the property
+    /// of an externally tagged value, the tag's value), where it has one.
+    pub json_name: Option<String>,
+    pub docs: Option<String>,
     pub data: VariantData,
 }
 
 /// What a variant holds.
 pub(super) enum VariantData {
     Unit,
-    /// Values of `count` types, by position; where it is one, whether it is
-    /// personal data and what stands for it redacted.
-    Tuple { count: usize, pii: bool, blank: Blank },
+    /// Values of these types, by position (`V((T,))` where `tuple_of_one`);
+    /// where it is one, whether it is personal data and what stands for it
+    /// redacted; whether the enum is made `From` them (no other variant
+    /// holds the same).
+    Tuple { types: Vec<syn::Type>, tuple_of_one: bool, from: bool, pii: bool, blank: Blank },
     /// Fields, as a struct's are, and the map of undeclared properties where
     /// the enum is open.
     Struct { fields: Vec<Field>, unknown_properties: Option<syn::Ident> },
@@ -186,6 +204,8 @@ pub(super) struct TypeModel {
     /// The fields no property of the schemas was found for, by type: their
     /// JSON names are taken to be their Rust names.
     pub unpaired: BTreeMap<String, Vec<String>>,
+    /// The unions no schema was found for: taken to be untagged.
+    pub unreached: Vec<String>,
     /// Newtypes of a string (`StacItemId(String)`): made from `&str` too, and
     /// builders take them by `impl Into`.
     pub string_newtypes: BTreeSet<String>,
@@ -196,6 +216,7 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> TypeModel {
     let mut structs = Vec::new();
     let mut enums = Vec::new();
     let mut unpaired = BTreeMap::new();
+    let mut unreached = Vec::new();
     let mut string_newtypes = BTreeSet::new();
     for ty in space.iter_types() {
         let name = ty.name();
@@ -231,7 +252,7 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> TypeModel {
                     name: syn::Ident::new(&name, proc_macro2::Span::call_site()),
                 });
             }
-            TypeDetails::Enum(details) => enums.push(union(space, facts, &name, &details, &mut unpaired)),
+            TypeDetails::Enum(details) => enums.push(union(space, facts, &ty, &details, &mut unpaired, &mut unreached)),
             TypeDetails::Newtype(details) if wraps_a_string(space, &details) => {
                 string_newtypes.insert(name);
             }
@@ -240,30 +261,52 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> TypeModel {
     }
     let by_name = structs.iter().enumerate().map(|(index, s)| (s.name.to_string(), index)).collect();
     let enums_by_name = enums.iter().enumerate().map(|(index, e)| (e.name.to_string(), index)).collect();
-    TypeModel { structs, by_name, enums, enums_by_name, string_newtypes, unpaired }
+    TypeModel { structs, by_name, enums, enums_by_name, string_newtypes, unpaired, unreached }
 }
 
-/// The model of enum `name`: its variants, with the fields of struct
-/// variants as struct fields are (a property typify declares optional
-/// is optional, the paired property says whether it is required).
-fn union(space: &TypeSpace, facts: &Facts, name: &str, details: &typify_impl::TypeEnum<'_>, unpaired: &mut BTreeMap<String, Vec<String>>) -> Enum {
+/// The model of enum `ty`: its variants, with the fields of struct
+/// variants as struct fields are (a property typify declares optional is
+/// optional, the paired property says whether it is required).
+fn union(space: &TypeSpace, facts: &Facts, ty: &typify_impl::Type<'_>, details: &typify_impl::TypeEnum<'_>, unpaired: &mut BTreeMap<String, Vec<String>>, unreached: &mut Vec<String>) -> Enum {
+    let name = ty.name();
+    let origin = facts.of_enum(&name);
+    if origin.is_none() {
+        unreached.push(name.clone());
+    }
+    let infos: Vec<_> = details.variants_info().collect();
+    // typify makes the enum `From` the types of each variant no other holds,
+    // a `String` aside.
+    let mut holders: BTreeMap<Vec<TypeId>, usize> = BTreeMap::new();
+    for info in &infos {
+        if let TypeEnumVariant::Tuple(ids) = &info.details {
+            *holders.entry(ids.clone()).or_default() += 1;
+        }
+    }
     let mut closed = false;
-    let variants = details
-        .variants_info()
+    let variants = infos
+        .into_iter()
         .enumerate()
         .map(|(index, info)| {
             let ident = syn::Ident::new(info.name, proc_macro2::Span::call_site());
             let data = match info.details {
                 TypeEnumVariant::Simple => VariantData::Unit,
                 TypeEnumVariant::Tuple(ids) => {
+                    let tuple_of_one = origin.is_some_and(|o| o.one_tuples.contains(&index));
+                    let string = !tuple_of_one && matches!(ids.as_slice(), [only] if space.get_type(only).is_ok_and(|t| matches!(t.details(), TypeDetails::String)));
                     let blank = match ids.as_slice() {
                         [only] => blank(space, only),
                         _ => Blank::None,
                     };
-                    VariantData::Tuple { count: ids.len(), pii: facts.variant_is_personal(name, index), blank }
+                    VariantData::Tuple {
+                        types: ids.iter().map(|id| rust_type(space, id)).collect(),
+                        tuple_of_one,
+                        from: holders[&ids] == 1 && !string,
+                        pii: facts.variant_is_personal(&name, index),
+                        blank,
+                    }
                 }
                 TypeEnumVariant::Struct(properties) => {
-                    let origin = facts.of_variant(name, index);
+                    let origin = facts.of_variant(&name, index);
                     closed |= origin.is_some_and(|o| o.closed);
                     let fields = properties
                         .iter()
@@ -271,23 +314,45 @@ fn union(space: &TypeSpace, facts: &Facts, name: &str, details: &typify_impl::Ty
                         .map(|(position, (property, type_id))| {
                             let paired = origin.and_then(|o| o.fields.get(&position));
                             if paired.is_none() {
-                                unpaired.entry(name.to_owned()).or_default().push(format!("{}.{property}", info.name));
+                                unpaired.entry(name.clone()).or_default().push(format!("{}.{property}", info.name));
                             }
                             // Not paired: the property typify named so, required where its type is no `Option`.
                             let json_name = paired.map_or_else(|| Some((*property).to_owned()), |p| p.json_name.clone());
                             let required = paired.map_or_else(|| !is_option(space, type_id), |p| p.required);
                             let docs = paired.and_then(|p| p.description.as_deref());
                             let held = Held { name: property, type_id, required, docs };
-                            field(space, held, json_name, facts.of_variant_field(name, index, position))
+                            field(space, held, json_name, facts.of_variant_field(&name, index, position))
                         })
                         .collect();
                     VariantData::Struct { fields, unknown_properties: None }
                 }
             };
-            Variant { ident, data }
+            let json_name = origin.and_then(|o| o.json_names.get(index).cloned().flatten());
+            Variant { ident, json_name, docs: info.description.map(str::to_owned), data }
         })
-        .collect();
-    Enum { name: name.to_owned(), closed, externally_tagged: facts.is_externally_tagged(name), variants }
+        .collect::<Vec<_>>();
+    let all_units = !variants.is_empty() && variants.iter().all(|v| matches!(v.data, VariantData::Unit));
+    // Units with text are an enumeration of strings (an untagged enum has
+    // at most one unit, and no text).
+    let names = all_units && ty.has_impl(TypeSpaceImpl::Display);
+    // No variant: typify's enum of no value (a schema nothing satisfies).
+    let tagging = if variants.is_empty() { Tagging::External } else { origin.map_or(if names { Tagging::External } else { Tagging::Untagged }, |o| o.tagging.clone()) };
+    closed |= variants.is_empty();
+    let text = if names {
+        Text::Names
+    } else if ty.has_impl(TypeSpaceImpl::FromStr) || ty.has_impl(TypeSpaceImpl::Display) {
+        Text::Held { from_str: ty.has_impl(TypeSpaceImpl::FromStr), display: ty.has_impl(TypeSpaceImpl::Display) }
+    } else {
+        Text::None
+    };
+    Enum {
+        docs: origin.and_then(|o| o.description.clone()).unwrap_or_else(|| format!("`{name}`")),
+        name: syn::Ident::new(&name, proc_macro2::Span::call_site()),
+        closed,
+        tagging,
+        variants,
+        text,
+    }
 }
 
 fn is_option(space: &TypeSpace, id: &TypeId) -> bool {
@@ -474,7 +539,7 @@ impl TypeModel {
     /// names: they get no `redacted()`.
     pub fn unredactable(&self) -> Vec<(String, Vec<String>)> {
         let structs = self.structs.iter().map(|item| (item.name.to_string(), item.fields.iter().filter(|f| f.keeps_personal_data()).map(json_name).collect::<Vec<_>>()));
-        let enums = self.enums.iter().map(|item| (item.name.clone(), item.kept_personal_data()));
+        let enums = self.enums.iter().map(|item| (item.name.to_string(), item.kept_personal_data()));
         structs.chain(enums).filter(|(_, fields)| !fields.is_empty()).collect()
     }
 

@@ -7,28 +7,6 @@ use syn::visit_mut::VisitMut;
 
 use super::attrs::serde_flags;
 
-/// typify gives every string enum `TryFrom<&str>`, `TryFrom<&String>` and
-/// `TryFrom<String>` beside `FromStr`: `.parse()` says the same, so the
-/// three go (a set of hundreds of events has hundreds of enums).
-pub(super) fn drop_string_conversions_of_enums(file: &mut syn::File) {
-    let enums: std::collections::BTreeSet<String> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            _ => None,
-        })
-        .collect();
-    file.items.retain(|item| {
-        let syn::Item::Impl(item) = item else { return true };
-        let Some((path, _)) = &item.trait_ else { return true };
-        let Some(last) = path.segments.last() else { return true };
-        let syn::Type::Path(self_ty) = &*item.self_ty else { return true };
-        let is_enum = self_ty.path.segments.last().is_some_and(|s| enums.contains(&s.ident.to_string()));
-        !(is_enum && super::attrs::is_try_from_text(last))
-    });
-}
-
 /// typify writes `JsonSchema` by hand for constrained newtypes, against
 /// schemars 0.8; the generated crate uses schemars 1, so those impls are
 /// replaced by the derive.
@@ -132,16 +110,5 @@ pub(super) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     match args.args.first()? {
         syn::GenericArgument::Type(inner) => Some(inner),
         _ => None,
-    }
-}
-
-
-/// A type whose `Debug` is written out loses the derived one.
-pub(super) fn drop_debug_derive(attrs: &mut [syn::Attribute]) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let derives: syn::punctuated::Punctuated<syn::Path, syn::Token![,]> =
-            attr.parse_args_with(syn::punctuated::Punctuated::parse_terminated).expect("a derive list");
-        let kept = derives.into_iter().filter(|p| !p.is_ident("Debug"));
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
     }
 }
