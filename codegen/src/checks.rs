@@ -40,21 +40,11 @@ pub struct Checks {
 
 /// Generates checks for every event they can cover.
 pub fn generate(set: &ContractSet, types: &Types) -> Checks {
-    // typify's newtypes by name (structs and enums are asked of the type
-    // model): the newtypes and enums enforce their own rules when built.
-    let mut newtypes: BTreeMap<String, &syn::ItemStruct> = BTreeMap::new();
-    for item in &types.file.items {
-        if let syn::Item::Struct(s) = item
-            && matches!(&s.fields, syn::Fields::Unnamed(_))
-        {
-            newtypes.insert(s.ident.to_string(), s);
-        }
-    }
-    let newtypes_and_enums = newtypes.keys().cloned().chain(types.enum_names()).collect();
+    // The newtypes and enums enforce their own rules when built.
+    let newtypes_and_enums = types.newtype_names().chain(types.enum_names()).collect();
     let mut generator = Generator {
         set,
         types,
-        newtypes,
         newtypes_and_enums,
         done: BTreeMap::new(),
         attempt: BTreeMap::new(),
@@ -181,8 +171,6 @@ struct Unsupported;
 struct Generator<'a> {
     set: &'a ContractSet,
     types: &'a Types,
-    /// typify's newtypes (`pub struct TenantId(pub Uuid)`).
-    newtypes: BTreeMap<String, &'a syn::ItemStruct>,
     newtypes_and_enums: BTreeSet<String>,
     /// Struct name -> what its checks came to.
     done: BTreeMap<String, State>,
@@ -444,13 +432,8 @@ impl<'a> Generator<'a> {
                 }
             });
         }
-        if let Some(item) = self.newtypes.get(name).copied()
-            && let syn::Fields::Unnamed(fields) = &item.fields
-            && fields.unnamed.len() == 1
-            && matches!(fields.unnamed[0].vis, syn::Visibility::Public(_))
-        {
-            // A plain newtype (`pub struct TenantId(pub Uuid)`): check inside.
-            let inner = fields.unnamed[0].ty.clone();
+        if let Some(inner) = self.types.newtype_inner(name) {
+            // A newtype (`pub struct TenantId(pub Uuid)`): check inside.
             let receiver = value.m();
             return self.value_checks(schema, &inner, Val::place(quote!(#receiver.0)), pointer);
         }
@@ -520,8 +503,8 @@ impl<'a> Generator<'a> {
     /// An enum of strings or a newtype around a string: Rust equality is
     /// JSON equality.
     fn is_string_like(&self, name: &str) -> bool {
-        match self.newtypes.get(name) {
-            Some(item) => matches!(&item.fields, syn::Fields::Unnamed(f) if f.unnamed.len() == 1 && type_name(&f.unnamed[0].ty).as_deref() == Some("String")),
+        match self.types.newtype_inner(name) {
+            Some(inner) => type_name(&inner).as_deref() == Some("String"),
             None => self.newtypes_and_enums.contains(name),
         }
     }

@@ -14,7 +14,8 @@ use crate::write::{self, GeneratedFile};
 pub fn files(set: &ContractSet, types: crate::types::Types) -> Result<Vec<GeneratedFile>, crate::Error> {
     let out = &set.output_dir;
     let source = format!("{}", set.config_path.display());
-    let reachable = reachable_types(&types.file, set);
+    // For each event, the generated types its payload uses (transitively).
+    let reachable: BTreeMap<&str, BTreeSet<String>> = set.events.iter().map(|e| (e.payload_type.as_str(), types.reachable(&e.payload_type))).collect();
     let mut files = vec![GeneratedFile::text(out.join("Cargo.toml"), cargo_toml(set))];
     let mut rust = vec![
         write::rust(out.join("src/lib.rs"), &source, lib_rs(set)),
@@ -34,7 +35,7 @@ pub fn files(set: &ContractSet, types: crate::types::Types) -> Result<Vec<Genera
         path.extend(&event.module);
         path.set_extension("rs");
         let path = PathBuf::from(path.to_string_lossy().replace("r#", ""));
-        rust.push(write::rust(path, &source, event_module(event, &reachable[&event.payload_type], set.formats.assert, checks.covered.get(&event.payload_type).copied())));
+        rust.push(write::rust(path, &source, event_module(event, &reachable[event.payload_type.as_str()], set.formats.assert, checks.covered.get(&event.payload_type).copied())));
     }
     // The header is the envelope schema minus type, version and payload:
     // a document of its own for run-time validation. Payloads validate
@@ -296,54 +297,6 @@ fn event_module(event: &EventContract, types: &BTreeSet<String>, assert_formats:
             }
         }
     }
-}
-
-/// For each event, the generated types its payload uses (transitively).
-fn reachable_types(types: &syn::File, set: &ContractSet) -> BTreeMap<String, BTreeSet<String>> {
-    use syn::visit::Visit;
-    struct Names<'a>(&'a BTreeSet<String>, BTreeSet<String>);
-    impl<'ast> Visit<'ast> for Names<'_> {
-        fn visit_path(&mut self, path: &'ast syn::Path) {
-            if let Some(last) = path.segments.last() {
-                let name = last.ident.to_string();
-                if self.0.contains(&name) {
-                    self.1.insert(name);
-                }
-            }
-            syn::visit::visit_path(self, path);
-        }
-    }
-    let mut defined = BTreeSet::new();
-    for item in &types.items {
-        match item {
-            syn::Item::Struct(s) => drop(defined.insert(s.ident.to_string())),
-            syn::Item::Enum(e) => drop(defined.insert(e.ident.to_string())),
-            _ => {}
-        }
-    }
-    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for item in &types.items {
-        let (name, mut names) = match item {
-            syn::Item::Struct(s) => (s.ident.to_string(), Names(&defined, BTreeSet::new())),
-            syn::Item::Enum(e) => (e.ident.to_string(), Names(&defined, BTreeSet::new())),
-            _ => continue,
-        };
-        names.visit_item(item);
-        uses.insert(name, names.1);
-    }
-    set.events
-        .iter()
-        .map(|event| {
-            let mut seen = BTreeSet::new();
-            let mut stack = vec![event.payload_type.clone()];
-            while let Some(name) = stack.pop() {
-                if seen.insert(name.clone()) {
-                    stack.extend(uses.get(&name).into_iter().flatten().cloned());
-                }
-            }
-            (event.payload_type.clone(), seen)
-        })
-        .collect()
 }
 
 #[cfg(test)]

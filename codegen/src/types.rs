@@ -15,13 +15,13 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
-use syn::visit_mut::VisitMut;
 use typify_impl::{TypeSpace, TypeSpaceSettings};
 
 use crate::diagnostics::{Diagnostic, Error};
 use crate::model::ContractSet;
 use crate::refs;
 
+#[cfg(test)]
 mod attrs;
 mod emit;
 mod enums;
@@ -31,13 +31,10 @@ mod input;
 mod merges;
 mod model;
 mod names;
-mod passes;
+mod newtypes;
 mod tagging;
 
 use input::typify_input;
-#[cfg(test)]
-use attrs::serde_flags;
-use passes::{FormatTypes, UnicodePatterns, derive_json_schema_everywhere, integers_of_newtypes};
 
 /// The keywords whose rules the decoded value answers exactly as the JSON
 /// it came from does. Where a schema uses anything else (`oneOf`,
@@ -168,10 +165,14 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
     Ok(Types { file, model, renamed, warnings })
 }
 
-/// What typify made of a set: its syntax tree and the model of its types.
+/// What typify made of a set: the model of its types, the names of the
+/// types it made (a name twice is a crate that would not compile), and
+/// (for the tests that compare the model with it) typify's own Rust.
 struct Typified {
-    file: syn::File,
     model: model::TypeModel,
+    names: Vec<String>,
+    #[cfg(test)]
+    file: syn::File,
 }
 
 /// typify's types of the set, handed over again with definitions renamed
@@ -226,7 +227,7 @@ fn typify_set(set: &ContractSet) -> Result<(Typified, Option<refs::Bundle>, Vec<
                 continue;
             }
         };
-        let renames: Vec<String> = duplicate_type_names(&typified.file).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
+        let renames: Vec<String> = duplicate_type_names(&typified.names).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
         if renames.is_empty() {
             return Ok((typified, renamed.then_some(bundle), warnings));
         }
@@ -276,11 +277,26 @@ fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::
         Ok(Err(e)) => return Err(format!("typify rejected the contract set: {e}")),
         Err(panic) => return Err(format!("typify could not handle the contract set ({})", panic_reason(panic))),
     }
+    // typify's Rust is not used (the model's is written instead), but where
+    // typify cannot write it, the model would be of types it half made.
     let stream = catch_unwind(AssertUnwindSafe(|| space.to_stream())).map_err(|panic| format!("typify could not emit the types ({})", panic_reason(panic)))?;
+    #[cfg(test)]
     let file = syn::parse2(stream).map_err(|e| format!("typify emitted invalid Rust: {e}"))?;
+    #[cfg(not(test))]
+    drop(stream);
+    let names = space
+        .iter_types()
+        .filter(|ty| matches!(ty.details(), typify_impl::TypeDetails::Struct(_) | typify_impl::TypeDetails::Enum(_) | typify_impl::TypeDetails::Newtype(_)))
+        .map(|ty| ty.name())
+        .collect();
     let facts = facts::gather(&space, prepared);
     let model = model::build(&space, &facts);
-    Ok(Typified { file, model })
+    Ok(Typified {
+        model,
+        names,
+        #[cfg(test)]
+        file,
+    })
 }
 
 /// The definitions typify cannot take on their own: each handed over with
@@ -299,91 +315,43 @@ fn failing_definitions(definitions: &[(String, schemars08::schema::Schema)]) -> 
 
 /// Type names typify gave twice (a definition and an inline type named
 /// alike): the crate would not compile.
-fn duplicate_type_names(file: &syn::File) -> Vec<String> {
+fn duplicate_type_names(names: &[String]) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
-    let mut twice = std::collections::BTreeSet::new();
-    for item in &file.items {
-        let name = match item {
-            syn::Item::Struct(s) => s.ident.to_string(),
-            syn::Item::Enum(e) => e.ident.to_string(),
-            syn::Item::Type(t) => t.ident.to_string(),
-            _ => continue,
-        };
-        if !seen.insert(name.clone()) {
-            twice.insert(name);
-        }
-    }
-    twice.into_iter().collect()
+    let twice: std::collections::BTreeSet<&String> = names.iter().filter(|name| !seen.insert(*name)).collect();
+    twice.into_iter().cloned().collect()
 }
 
-/// The set's types: structs and enums written from the type model in
-/// typify's place (in its order, by name), typify's newtypes adjusted
-/// where its output would lose information; then the impls the model adds.
+/// The set's types, written from the type model, in typify's order (by
+/// name): structs, enums and newtypes, the error their conversions return,
+/// then the impls the model adds.
 fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::TypeModel) {
-    let Typified { mut file, model: mut types } = typified;
+    let mut types = typified.model;
     types.shape(set);
-    let (by_type, rest) = items_by_type(std::mem::take(&mut file.items));
+    let mut names: Vec<&String> = typified.names.iter().collect();
+    names.sort();
     let mut items = Vec::new();
     // Impls after the types, in the order of the types they belong to.
     let mut impls = Vec::new();
     let mut builds = Vec::new();
-    for (name, typified) in by_type {
-        if let Some(modelled) = types.get(&name) {
+    for name in names {
+        if let Some(modelled) = types.get(name) {
             items.push(syn::Item::Struct(emit::struct_item(modelled, &types.string_newtypes)));
             impls.extend(emit::redaction(modelled));
             builds.extend(emit::checked_build(modelled));
-        } else if let Some(modelled) = types.get_enum(&name) {
+        } else if let Some(modelled) = types.get_enum(name) {
             items.extend(enums::enum_items(modelled));
             impls.extend(enums::union_redaction(modelled));
-        } else {
-            items.extend(typified.into_iter().map(|item| newtype_item(item, set, &name)));
+        } else if let Some(modelled) = types.get_newtype(name) {
+            items.extend(newtypes::newtype_items(modelled));
         }
     }
-    items.extend(rest);
+    items.push(newtypes::error_module());
+    items.extend(impls);
+    items.extend(emit::string_conversions(&types.string_newtypes));
+    items.extend(builds);
+    let mut file: syn::File = syn::parse_quote!();
     file.items = items;
-    FormatTypes.visit_file_mut(&mut file);
-    derive_json_schema_everywhere(&mut file);
-    UnicodePatterns.visit_file_mut(&mut file);
-    integers_of_newtypes(&mut file);
-    file.items.extend(impls);
-    file.items.extend(emit::string_conversions(&types.string_newtypes));
-    file.items.extend(builds);
     (file, types)
-}
-
-/// typify's items cut by type, in its order: each type (struct, enum,
-/// alias) with the impls after it, by name; then what follows the types
-/// (its `error` module).
-fn items_by_type(items: Vec<syn::Item>) -> (Vec<(String, Vec<syn::Item>)>, Vec<syn::Item>) {
-    let mut by_type: Vec<(String, Vec<syn::Item>)> = Vec::new();
-    let mut rest = Vec::new();
-    for item in items {
-        let name = match &item {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            syn::Item::Type(t) => Some(t.ident.to_string()),
-            _ => None,
-        };
-        match (name, by_type.last_mut()) {
-            (Some(name), _) => by_type.push((name, vec![item])),
-            (None, Some((_, items))) if matches!(item, syn::Item::Impl(_)) && rest.is_empty() => items.push(item),
-            (None, _) => rest.push(item),
-        }
-    }
-    (by_type, rest)
-}
-
-/// An item of one of typify's newtypes: a payload that is a newtype (a
-/// union, a `$ref`) opens its docs as payload structs do.
-fn newtype_item(mut item: syn::Item, set: &ContractSet, name: &str) -> syn::Item {
-    if let syn::Item::Struct(newtype) = &mut item
-        && let Some(line) = model::payload_doc(set, name)
-    {
-        let blank = newtype.attrs.iter().any(|a| a.path().is_ident("doc")).then(|| syn::parse_quote!(#[doc = ""]));
-        let docs: Vec<syn::Attribute> = std::iter::once(syn::parse_quote!(#[doc = #line])).chain(blank).collect();
-        newtype.attrs.splice(0..0, docs);
-    }
-    item
 }
 
 fn typify_failure(set: &ContractSet, message: String) -> Error {
@@ -471,6 +439,29 @@ impl Types {
         Some(UnionVariants { closed: item.closed, externally_tagged: item.tagging == facts::Tagging::External, variants })
     }
 
+    /// The type newtype `name` holds (`pub struct TenantId(pub Uuid)`).
+    pub fn newtype_inner(&self, name: &str) -> Option<syn::Type> {
+        Some(self.model.get_newtype(name)?.inner.clone())
+    }
+
+    /// The names of the newtypes of the model.
+    pub fn newtype_names(&self) -> impl Iterator<Item = String> {
+        self.model.newtypes.iter().map(|n| n.name.to_string())
+    }
+
+    /// The named types a value of type `root` holds, through any depth,
+    /// `root` among them.
+    pub fn reachable(&self, root: &str) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![root.to_owned()];
+        while let Some(name) = stack.pop() {
+            if seen.insert(name.clone()) {
+                stack.extend(self.model.uses.get(&name).into_iter().flatten().cloned());
+            }
+        }
+        seen
+    }
+
     /// The names of the enums of the model.
     pub fn enum_names(&self) -> impl Iterator<Item = String> {
         self.model.enums.iter().map(|e| e.name.to_string())
@@ -506,12 +497,14 @@ impl Types {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use attrs::serde_flags;
 
     /// Where the type model and the struct or enum typify writes of one
     /// type disagree on what typify's API does not say: the JSON property
     /// each field holds, which fields are flattened in, whether a struct
     /// variant's field is optional, whether the type is closed; an enum's
-    /// tagging, docs, and each variant's name in JSON and tuple shape.
+    /// tagging, docs, and each variant's name in JSON and tuple shape; a
+    /// newtype's docs.
     fn disagreements(typified: &Typified) -> Vec<String> {
         let mut found = Vec::new();
         let compare = |found: &mut Vec<String>, place: String, fields: &syn::FieldsNamed, modelled: &[model::Field], variant: bool| {
@@ -532,6 +525,15 @@ mod tests {
         };
         for item in &typified.file.items {
             match item {
+                syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Unnamed(_)) => {
+                    let Some(model) = typified.model.get_newtype(&item.ident.to_string()) else {
+                        found.push(format!("{}: not in the model", item.ident));
+                        continue;
+                    };
+                    if docs_of(&item.attrs) != model.docs {
+                        found.push(format!("{}: typify documents it {:?}, the model {:?}", item.ident, docs_of(&item.attrs), model.docs));
+                    }
+                }
                 syn::Item::Struct(item) => {
                     let syn::Fields::Named(fields) = &item.fields else { continue };
                     let Some(model) = typified.model.get(&item.ident.to_string()) else {
@@ -561,10 +563,7 @@ mod tests {
                     if tagging != model.tagging {
                         found.push(format!("{}: typify tags it {tagging:?}, the model {:?}", item.ident, model.tagging));
                     }
-                    let docs: Vec<String> = item.attrs.iter().filter_map(|a| match &a.meta {
-                        syn::Meta::NameValue(syn::MetaNameValue { path, value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(doc), .. }), .. }) if path.is_ident("doc") => Some(doc.value()),
-                        _ => None,
-                    }).collect();
+                    let docs = docs_of(&item.attrs);
                     if docs != [model.docs.clone()] {
                         found.push(format!("{}: typify documents it {docs:?}, the model {:?}", item.ident, model.docs));
                     }
@@ -593,8 +592,19 @@ mod tests {
         found
     }
 
+    /// The doc lines of an item.
+    fn docs_of(attrs: &[syn::Attribute]) -> Vec<String> {
+        attrs
+            .iter()
+            .filter_map(|a| match &a.meta {
+                syn::Meta::NameValue(syn::MetaNameValue { path, value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(doc), .. }), .. }) if path.is_ident("doc") => Some(doc.value()),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
-    fn the_type_model_agrees_with_the_structs_and_enums_typify_writes_in_every_set() {
+    fn the_type_model_agrees_with_the_types_typify_writes_in_every_set() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
         let sets = crate::workspace::contract_sets(root).expect("the workspace's sets");
         assert!(sets.len() >= 8, "{sets:?}");

@@ -74,6 +74,8 @@ pub(super) struct Facts {
     /// of an externally tagged variant), by enum name and position.
     personal_variants: BTreeSet<(String, usize)>,
     enums: BTreeMap<String, EnumOrigin>,
+    /// Each newtype's description, by name.
+    newtypes: BTreeMap<String, Option<String>>,
 }
 
 /// What the schema says of an enum typify made beyond its variants: its
@@ -106,6 +108,11 @@ impl Facts {
     /// Where struct `type_name` came from, if the walk reached it.
     pub fn of_struct(&self, type_name: &str) -> Option<&StructOrigin> {
         self.structs.get(type_name)
+    }
+
+    /// The description of newtype `type_name`, if the walk reached it.
+    pub fn newtype_description(&self, type_name: &str) -> Option<&str> {
+        self.newtypes.get(type_name)?.as_deref()
     }
 
     /// Where enum `type_name` came from, if the walk reached it.
@@ -170,9 +177,7 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                 let Union { branches, around: parent, tagging, json_names } = walk.union(schema, variants.len());
                 let aligned = walk.align(&variants, &branches, parent);
                 let mut origin = EnumOrigin {
-                    // typify merges the members of an `allOf` with the rules
-                    // beside them, keeping only the description beside them.
-                    description: if merges_all_of(raw) { raw.get("description").and_then(Value::as_str).map(str::to_owned) } else { walk.description(schema) },
+                    description: walk.description_of(raw, schema),
                     json_names: aligned.iter().map(|index| index.and_then(|i| json_names[i].clone())).collect(),
                     tagging,
                     one_tuples: BTreeSet::new(),
@@ -226,7 +231,11 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     facts.enums.insert(ty.name(), origin);
                 }
             }
-            TypeDetails::Newtype(details) if seen.insert(ty.name()) => stack.extend(walk.child(&details.inner(), schema)),
+            TypeDetails::Newtype(details) if seen.insert(ty.name()) => {
+                // A newtype is the schema itself under its name: its own description.
+                facts.newtypes.insert(ty.name(), raw.get("description").and_then(Value::as_str).map(str::to_owned));
+                stack.extend(walk.child(&details.inner(), schema));
+            }
             TypeDetails::Option(inner) | TypeDetails::Box(inner) => {
                 // The schema as it was given where `null` is not a branch of
                 // it: the type inside reads its description there.
@@ -505,6 +514,13 @@ impl<'a> Walk<'a> {
         schema.get("anyOf").and_then(Value::as_array).or_else(|| {
             schema.get("allOf").and_then(Value::as_array)?.iter().find_map(|member| self.resolve(member).get("anyOf").and_then(Value::as_array))
         })
+    }
+
+    /// The description typify documents an enum or newtype with, made of
+    /// `raw` (`schema` resolved): typify merges the members of an `allOf`
+    /// with the rules beside them, keeping only the description beside them.
+    fn description_of(&self, raw: &Value, schema: &Value) -> Option<String> {
+        if merges_all_of(raw) { raw.get("description").and_then(Value::as_str).map(str::to_owned) } else { self.description(schema) }
     }
 
     /// The description typify documents a struct of `schema` with.

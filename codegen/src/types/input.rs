@@ -113,6 +113,16 @@ pub(super) fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> V
         if (key == "enum" || key == "const") && !only_strings_or_null(value) {
             continue;
         }
+        // Strings where the type allows none: no value is valid, which
+        // validation says; typify would make a newtype that checks them.
+        let admits_strings = match map.get("type") {
+            Some(Value::String(name)) => name == "string",
+            Some(Value::Array(names)) => names.iter().any(|name| name == "string"),
+            _ => true,
+        };
+        if (key == "enum" || key == "const") && !admits_strings && value.as_array().is_none_or(|values| values.iter().any(Value::is_string)) && !value.is_null() {
+            continue;
+        }
         if key == "format" {
             let mapping = match value.as_str() {
                 Some("uuid") => formats.uuid,

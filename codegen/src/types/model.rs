@@ -140,6 +140,30 @@ impl Enum {
     }
 }
 
+/// A newtype of the generated types (`pub struct TenantId(pub Uuid)`): a
+/// definition that is another type under its own name.
+pub(super) struct Newtype {
+    pub name: syn::Ident,
+    /// typify's doc: the schema's description, or the name.
+    pub docs: Vec<String>,
+    pub inner: syn::Type,
+    /// It holds a `String`: ordered, hashed, and made of any text.
+    pub string: bool,
+    /// It holds an integer (or an `Option` of one), read as JSON Schema
+    /// reads one (`1.0` is `1`).
+    pub integer: Option<IntegerRead>,
+    /// The inner type has `Display`, `FromStr`.
+    pub display: bool,
+    pub from_str: bool,
+}
+
+/// How an integer inside a newtype is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum IntegerRead {
+    Value,
+    Option,
+}
+
 /// How a field's value may be missing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Presence {
@@ -206,9 +230,13 @@ pub(super) struct TypeModel {
     pub unpaired: BTreeMap<String, Vec<String>>,
     /// The unions no schema was found for: taken to be untagged.
     pub unreached: Vec<String>,
+    pub newtypes: Vec<Newtype>,
+    newtypes_by_name: BTreeMap<String, usize>,
     /// Newtypes of a string (`StacItemId(String)`): made from `&str` too, and
     /// builders take them by `impl Into`.
     pub string_newtypes: BTreeSet<String>,
+    /// The named types each named type holds, by name.
+    pub uses: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Builds the model of every struct and enum in `space`.
@@ -218,8 +246,11 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> TypeModel {
     let mut unpaired = BTreeMap::new();
     let mut unreached = Vec::new();
     let mut string_newtypes = BTreeSet::new();
+    let mut newtypes = Vec::new();
+    let mut uses = BTreeMap::new();
     for ty in space.iter_types() {
         let name = ty.name();
+        uses.insert(name.clone(), held_names(space, &ty));
         match ty.details() {
             TypeDetails::Struct(details) => {
                 let origin = facts.of_struct(&name);
@@ -253,15 +284,79 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> TypeModel {
                 });
             }
             TypeDetails::Enum(details) => enums.push(union(space, facts, &ty, &details, &mut unpaired, &mut unreached)),
-            TypeDetails::Newtype(details) if wraps_a_string(space, &details) => {
-                string_newtypes.insert(name);
+            TypeDetails::Newtype(details) => {
+                if wraps_a_string(space, &details) {
+                    string_newtypes.insert(name.clone());
+                }
+                newtypes.push(newtype(space, facts, &name, &details));
             }
             _ => {}
         }
     }
     let by_name = structs.iter().enumerate().map(|(index, s)| (s.name.to_string(), index)).collect();
     let enums_by_name = enums.iter().enumerate().map(|(index, e)| (e.name.to_string(), index)).collect();
-    TypeModel { structs, by_name, enums, enums_by_name, string_newtypes, unpaired, unreached }
+    let newtypes_by_name = newtypes.iter().enumerate().map(|(index, n)| (n.name.to_string(), index)).collect();
+    TypeModel { structs, by_name, enums, enums_by_name, newtypes, newtypes_by_name, string_newtypes, uses, unpaired, unreached }
+}
+
+/// The model of newtype `name`.
+fn newtype(space: &TypeSpace, facts: &Facts, name: &str, details: &typify_impl::TypeNewtype<'_>) -> Newtype {
+    let inner_id = details.inner();
+    let inner = space.get_type(&inner_id);
+    let has = |what: TypeSpaceImpl| inner.as_ref().is_ok_and(|t| t.has_impl(what));
+    let string = wraps_a_string(space, details);
+    let option_inner = inner.as_ref().ok().and_then(|t| match t.details() {
+        TypeDetails::Option(held) => Some(held),
+        _ => None,
+    });
+    let integer = if is_integer(space, &inner_id) {
+        Some(IntegerRead::Value)
+    } else {
+        option_inner.filter(|held| is_integer(space, held)).map(|_| IntegerRead::Option)
+    };
+    Newtype {
+        name: syn::Ident::new(name, proc_macro2::Span::call_site()),
+        docs: vec![facts.newtype_description(name).map_or_else(|| format!("`{name}`"), str::to_owned)],
+        inner: rust_type(space, &inner_id),
+        string,
+        integer,
+        display: has(TypeSpaceImpl::Display),
+        from_str: !string && has(TypeSpaceImpl::FromStr),
+    }
+}
+
+/// The named types (structs, enums, newtypes) type `ty` holds: its fields',
+/// its variants' and its inner type's, through options, lists and maps.
+fn held_names(space: &TypeSpace, ty: &typify_impl::Type<'_>) -> BTreeSet<String> {
+    let mut ids: Vec<TypeId> = match ty.details() {
+        TypeDetails::Struct(details) => details.properties().map(|(_, id)| id).collect(),
+        TypeDetails::Enum(details) => details
+            .variants()
+            .flat_map(|(_, variant)| match variant {
+                TypeEnumVariant::Simple => Vec::new(),
+                TypeEnumVariant::Tuple(ids) => ids,
+                TypeEnumVariant::Struct(fields) => fields.into_iter().map(|(_, id)| id).collect(),
+            })
+            .collect(),
+        TypeDetails::Newtype(details) => vec![details.inner()],
+        _ => Vec::new(),
+    };
+    let mut names = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    while let Some(id) = ids.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let Ok(held) = space.get_type(&id) else { continue };
+        match held.details() {
+            TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_) => drop(names.insert(held.name())),
+            TypeDetails::Option(inner) | TypeDetails::Box(inner) | TypeDetails::Vec(inner) | TypeDetails::Set(inner) | TypeDetails::Array(inner, _) => ids.push(inner),
+            TypeDetails::Map(key, value) => ids.extend([key, value]),
+            TypeDetails::Tuple(items) => ids.extend(items),
+            _ => {}
+        }
+    }
+    names
 }
 
 /// The model of enum `ty`: its variants, with the fields of struct
@@ -497,6 +592,12 @@ impl TypeModel {
             distinct_setter_names(item);
             document_payload(item, set);
         }
+        for item in &mut self.newtypes {
+            // A payload that is a newtype (a union, a `$ref`) opens its docs alike.
+            if let Some(line) = payload_doc(set, &item.name.to_string()) {
+                item.docs.splice(0..0, [line, String::new()]);
+            }
+        }
     }
 
     /// Open objects keep what their schema does not declare: every struct
@@ -551,6 +652,11 @@ impl TypeModel {
     /// The enum named `name`.
     pub fn get_enum(&self, name: &str) -> Option<&Enum> {
         self.enums_by_name.get(name).map(|&index| &self.enums[index])
+    }
+
+    /// The newtype named `name`.
+    pub fn get_newtype(&self, name: &str) -> Option<&Newtype> {
+        self.newtypes_by_name.get(name).map(|&index| &self.newtypes[index])
     }
 }
 
