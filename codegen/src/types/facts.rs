@@ -88,6 +88,11 @@ pub(super) struct EnumOrigin {
     pub tagging: Tagging,
     pub json_names: Vec<Option<String>>,
     pub one_tuples: BTreeSet<usize>,
+    /// Whether a tagged union refuses undeclared properties, where its
+    /// branches say so: internally tagged, where any branch is closed (as
+    /// typify reads them); adjacently tagged, where every branch is (the
+    /// tag and the content are all a value holds).
+    pub closed: Option<bool>,
 }
 
 impl Facts {
@@ -181,6 +186,12 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     json_names: aligned.iter().map(|index| index.and_then(|i| json_names[i].clone())).collect(),
                     tagging,
                     one_tuples: BTreeSet::new(),
+                    closed: None,
+                };
+                origin.closed = match origin.tagging {
+                    Tagging::Internal { .. } => Some(branches.iter().any(|b| walk.closed(b))),
+                    Tagging::Adjacent { .. } => Some(!branches.is_empty() && branches.iter().all(|b| walk.closed(b))),
+                    _ => None,
                 };
                 // An enumeration of strings: a variant per value.
                 if branches.is_empty() && variants.iter().all(|v| matches!(v, TypeEnumVariant::Simple)) {
@@ -292,7 +303,7 @@ fn enumerations_not_reached(space: &TypeSpace, definitions: &BTreeMap<String, Va
             // Where other enumerations of the same values say another
             // description, any may be the one: none is taken.
             let description = if found.all(|(_, other)| other == description) { description.clone() } else { None };
-            facts.enums.insert(ty.name(), EnumOrigin { description, tagging: Tagging::External, json_names, one_tuples: BTreeSet::new() });
+            facts.enums.insert(ty.name(), EnumOrigin { description, tagging: Tagging::External, json_names, one_tuples: BTreeSet::new(), closed: None });
         }
     }
 }

@@ -433,6 +433,9 @@ fn union(space: &TypeSpace, facts: &Facts, ty: &typify_impl::Type<'_>, details: 
     // No variant: typify's enum of no value (a schema nothing satisfies).
     let tagging = if variants.is_empty() { Tagging::External } else { origin.map_or(if names { Tagging::External } else { Tagging::Untagged }, |o| o.tagging.clone()) };
     closed |= variants.is_empty();
+    if let Some(tagged) = origin.and_then(|o| o.closed) {
+        closed = tagged;
+    }
     let text = if names {
         Text::Names
     } else if ty.has_impl(TypeSpaceImpl::FromStr) || ty.has_impl(TypeSpaceImpl::Display) {
@@ -625,7 +628,15 @@ impl TypeModel {
         // The struct variants of an open union alike: a property only one
         // branch declares is kept by the others.
         for item in self.enums.iter_mut().filter(|e| !e.closed) {
+            let internal = matches!(item.tagging, Tagging::Internal { .. });
             for variant in &mut item.variants {
+                // A value of a variant that holds only its tag is an object
+                // all the same: it keeps what it does not declare too (and
+                // is no longer text alone).
+                if internal && matches!(variant.data, VariantData::Unit) {
+                    variant.data = VariantData::Struct { fields: Vec::new(), unknown_properties: None };
+                    item.text = Text::None;
+                }
                 let VariantData::Struct { fields, unknown_properties } = &mut variant.data else { continue };
                 if !fields.iter().any(is_flattened_map) {
                     let taken: BTreeSet<String> = fields.iter().map(|f| f.ident.to_string()).collect();
