@@ -1,8 +1,7 @@
 //! Payload and header types: typify reads the bundled definitions, the
-//! type model (`model.rs`) says what each struct and each enum variant is,
-//! and the Rust is written from it (`emit.rs`): structs whole, the fields
-//! and redaction of struct variants; the rest of typify's enums and its
-//! newtypes are kept, with the adjustments in `passes.rs`.
+//! type model (`model.rs`) says what each struct, enum and newtype typify
+//! made is, and the Rust is written from the model alone (`emit.rs`,
+//! `enums.rs`, `newtypes.rs`); typify's own Rust is not used.
 //!
 //! Before typify sees a schema, it sees only what a Rust type can say (see
 //! `input.rs`): rules no type expresses are left to validation, and the
@@ -32,6 +31,8 @@ mod merges;
 mod model;
 mod names;
 mod newtypes;
+mod reading;
+mod shape;
 mod tagging;
 
 use input::typify_input;
