@@ -421,6 +421,13 @@ impl<'a> Checker<'a> {
         {
             return true;
         }
+        // Arrays of lengths that do not meet (tuples of 1 and of 2 items).
+        if common == ty::ARR
+            && let (Some(hi), Some(lo)) = (&a.max_items, &b.min_items)
+            && hi.value < lo.value
+        {
+            return true;
+        }
         false
     }
 

@@ -715,6 +715,13 @@ fn all_of_one_of_any_of() {
         json!({"oneOf": [{"type": "number"}]}),
         ChangeKind::SumTypeChanged
     ));
+    // Branches told apart by their lengths are disjoint: the union is
+    // itself, and one branch of it is within it.
+    let one = json!({"type": "array", "items": [{"type": "string"}], "minItems": 1, "maxItems": 1});
+    let two = json!({"type": "array", "items": [{"type": "string"}, {"type": "integer"}], "minItems": 2, "maxItems": 2});
+    let pair = json!({"oneOf": [one.clone(), two]});
+    equivalent(pair.clone(), pair.clone());
+    widening(one, pair);
 }
 
 #[test]
