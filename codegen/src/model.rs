@@ -358,7 +358,7 @@ fn event_contract(
     problems: &mut Diagnostics,
 ) -> EventContract {
     let value = &files.files[file].value;
-    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(doc_text);
     let event_type = config.event_type(domain, event);
     if let Some(declared) = value.get("x-event-type")
         && declared.as_str() != Some(event_type.as_str()) {
@@ -724,4 +724,11 @@ fn remove_inline<'p>(schema: &mut Value, path: &'p [String]) -> Option<(String, 
         Some(reference) => Some((reference.strip_prefix("#/$defs/")?.to_owned(), rest)),
         None => remove_inline(child, rest),
     }
+}
+
+/// Schema text as generated docs hold it: a carriage return in a doc
+/// comment does not compile (`bare CR not allowed`), so every line break
+/// is `\n`.
+pub fn doc_text(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }

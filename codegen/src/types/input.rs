@@ -47,7 +47,7 @@ pub(super) fn typify_input(set: &ContractSet, bundle: &refs::Bundle, loose: &std
     for (name, schema) in &bundle.definitions {
         let (file, base) = &bundle.origins[name];
         let prepared = if loose.contains(name) {
-            serde_json::json!({"description": schema.get("description").cloned().unwrap_or(Value::Null)}).as_object().map(|m| Value::Object(m.clone().into_iter().filter(|(_, v)| !v.is_null()).collect())).unwrap_or_default()
+            serde_json::json!({"description": schema.get("description").and_then(Value::as_str).map(crate::model::doc_text)}).as_object().map(|m| Value::Object(m.clone().into_iter().filter(|(_, v)| !v.is_null()).collect())).unwrap_or_default()
         } else {
             let legacy = set.files.files.get(file).is_some_and(|f| crate::dialect::Dialect::of_or_default(&f.value).ref_hides_siblings());
             prepare(schema, &Reading { formats: &set.formats, legacy, definitions: &bundle.definitions }, true)
@@ -135,6 +135,8 @@ pub(super) fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> V
         }
         let value = match key.as_str() {
             "enum" | "const" | "default" => value.clone(),
+            // Docs are made of these.
+            "description" | "title" if value.is_string() => Value::from(crate::model::doc_text(value.as_str().unwrap_or_default())),
             "properties" | "$defs" | "definitions" => Value::Object(
                 value
                     .as_object()
@@ -151,7 +153,8 @@ pub(super) fn prepare(schema: &Value, reading: &Reading<'_>, is_root: bool) -> V
     }
     if !is_root && !map.contains_key("description")
         && let Some(title) = map.get("title") {
-            out.insert("description".to_owned(), title.clone());
+            let title = title.as_str().map_or_else(|| title.clone(), |t| Value::from(crate::model::doc_text(t)));
+            out.insert("description".to_owned(), title);
         }
     Value::Object(out)
 }
