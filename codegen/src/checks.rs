@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::config::FormatMapping;
 use crate::model::ContractSet;
-use crate::types::Types;
+use crate::types::{TypeRef, Types};
 
 /// Keywords that annotate only; they need no check.
 const ANNOTATIONS: &[&str] = &[
@@ -276,26 +276,26 @@ impl<'a> Generator<'a> {
     /// Checks of `value` (an expression of type `&ty`) against `schema`;
     /// `pointer` is an expression of its JSON pointer (built only when a
     /// check fails, or when descending).
-    fn value_checks(&mut self, schema: &Value, ty: &syn::Type, value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
+    fn value_checks(&mut self, schema: &Value, ty: &TypeRef, value: Val, pointer: TokenStream) -> Result<TokenStream, Unsupported> {
         if let Value::Bool(true) = schema {
             return Ok(quote!());
         }
         let map = schema.as_object().ok_or(Unsupported)?;
         // Optional and nullable layers: check what is there.
-        if let Some(inner) = generic_inner(ty, "Option") {
+        if let Some(inner) = ty.option_inner() {
             let v = self.fresh("v");
             let checks = self.value_checks(schema, inner, Val::reference(quote!(#v)), pointer)?;
             let option = value.r();
             return Ok(if checks.is_empty() { quote!() } else { quote!(if let ::std::option::Option::Some(#v) = #option { #checks }) });
         }
-        if let Some(inner) = generic_inner(ty, "Box") {
+        if let Some(inner) = ty.box_inner() {
             let boxed = value.r();
             return self.value_checks(schema, inner, Val::reference(quote!(::std::ops::Deref::deref(#boxed))), pointer);
         }
         if let Some(Value::String(reference)) = map.get("$ref") {
             let only_ref = map.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
             let target = reference.strip_prefix("#/$defs/").ok_or(Unsupported)?;
-            if !only_ref || type_name(ty).as_deref() != Some(target) {
+            if !only_ref || ty.name().as_deref() != Some(target) {
                 return Err(Unsupported);
             }
             let definition = self.set.bundle.definitions.get(target).ok_or(Unsupported)?;
@@ -308,7 +308,7 @@ impl<'a> Generator<'a> {
             if !alone || (map.contains_key("oneOf") && map.contains_key("anyOf")) || !crate::types::exclusive_object_branches(branches) {
                 return Err(Unsupported);
             }
-            let name = type_name(ty).ok_or(Unsupported)?;
+            let name = ty.name().ok_or(Unsupported)?;
             let keyword = if map.contains_key("oneOf") { "oneOf" } else { "anyOf" };
             return self.variant_checks(&name, keyword, branches.as_array().ok_or(Unsupported)?, value, pointer);
         }
@@ -316,7 +316,7 @@ impl<'a> Generator<'a> {
         let mut rest = Vec::new();
         // NaN and infinity are no JSON numbers (written as `null`): refused
         // where a number is what the schema asks for, before any bound.
-        let is_number = type_name(ty).as_deref() == Some("Number");
+        let is_number = ty.name().as_deref() == Some("Number");
         if is_number {
             let v = value.r();
             checks.push(quote!(::event_contracts::validation::check_finite(#v, #pointer, out);));
@@ -333,7 +333,7 @@ impl<'a> Generator<'a> {
                 "format" => checks.push(self.format_check(rule, ty, &value, &pointer)?),
                 "enum" | "const" => {
                     // A string enum is a Rust enum (or newtype) that enforces it.
-                    let name = type_name(ty).ok_or(Unsupported)?;
+                    let name = ty.name().ok_or(Unsupported)?;
                     if !self.newtypes_and_enums.contains(&name) {
                         return Err(Unsupported);
                     }
@@ -348,7 +348,7 @@ impl<'a> Generator<'a> {
             let members = map.contains_key("properties") || map.contains_key("required");
             let map_of = map.get("additionalProperties").filter(|_| !members);
             let free_form = !members && map_of.is_none_or(|a| a == &Value::Bool(true));
-            match (type_name(ty), map_value_type(ty), map_of) {
+            match (ty.name(), ty.map_values(), map_of) {
                 (Some(name), _, _) => checks.push(self.named_checks(&name, schema, value.clone(), pointer.clone())?),
                 // Any object (`serde_json::Map`): nothing to check.
                 (None, _, _) if free_form => {}
@@ -450,13 +450,10 @@ impl<'a> Generator<'a> {
         Err(Unsupported)
     }
 
-    fn array_checks(&mut self, map: &serde_json::Map<String, Value>, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+    fn array_checks(&mut self, map: &serde_json::Map<String, Value>, ty: &TypeRef, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
         let array = value.m();
-        let item_ty = match ty {
-            // typify's `[T; N]` for `minItems` = `maxItems` = N: the length is the type's.
-            syn::Type::Array(array) => &*array.elem,
-            _ => generic_inner(ty, "Vec").ok_or(Unsupported)?,
-        };
+        // typify's `[T; N]` for `minItems` = `maxItems` = N: the length is the type's.
+        let item_ty = ty.items().ok_or(Unsupported)?;
         let mut checks = Vec::new();
         if let Some(min) = map.get("minItems").and_then(Value::as_u64) {
             let min = min as usize;
@@ -471,7 +468,7 @@ impl<'a> Generator<'a> {
         }
         if map.get("uniqueItems") == Some(&Value::Bool(true)) {
             // Rust equality is JSON equality for strings and integers only.
-            let hashable = type_name(item_ty).is_some_and(|n| n == "String" || INTEGERS.contains(&n.as_str()) || self.is_string_like(&n));
+            let hashable = item_ty.name().is_some_and(|n| n == "String" || INTEGERS.contains(&n.as_str()) || self.is_string_like(&n));
             if !hashable {
                 return Err(Unsupported);
             }
@@ -492,7 +489,7 @@ impl<'a> Generator<'a> {
 
     /// Checks of every value of a map (`BTreeMap<String, T>`) against the
     /// schema of its `additionalProperties`.
-    fn map_checks(&mut self, values: &Value, value_ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+    fn map_checks(&mut self, values: &Value, value_ty: &TypeRef, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
         let map = value.m();
         let key = self.fresh("key");
         let item = self.fresh("item");
@@ -504,7 +501,7 @@ impl<'a> Generator<'a> {
     /// JSON equality.
     fn is_string_like(&self, name: &str) -> bool {
         match self.types.newtype_inner(name) {
-            Some(inner) => type_name(&inner).as_deref() == Some("String"),
+            Some(inner) => inner.name().as_deref() == Some("String"),
             None => self.newtypes_and_enums.contains(name),
         }
     }
@@ -512,17 +509,17 @@ impl<'a> Generator<'a> {
     /// A format the type asserts needs nothing, nor one that only
     /// annotates; an asserted format on a plain string is checked by the
     /// validator's own format rule, compiled once.
-    fn format_check(&mut self, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+    fn format_check(&mut self, rule: &Value, ty: &TypeRef, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
         let typed = match rule.as_str() {
             Some("uuid") => self.set.formats.uuid == FormatMapping::Typed,
             Some("date-time") => self.set.formats.date_time == FormatMapping::Typed,
             _ => false,
         };
-        let lossless_type = type_name(ty).is_some_and(|n| n == "Uuid" || n == "DateTime");
+        let lossless_type = ty.name().is_some_and(|n| n == "Uuid" || n == "DateTime");
         if (typed && lossless_type) || !self.set.formats.assert {
             return Ok(quote!());
         }
-        let (Some(format), true) = (rule.as_str(), type_name(ty).is_some_and(|n| n == "String")) else {
+        let (Some(format), true) = (rule.as_str(), ty.name().is_some_and(|n| n == "String")) else {
             return Err(Unsupported);
         };
         let text = value.r();
@@ -532,9 +529,9 @@ impl<'a> Generator<'a> {
         Ok(quote!(if !#check.is_valid(#text) { out.push(::event_contracts::validation::violation(#pointer, "format", #message)); }))
     }
 
-    fn string_check(&mut self, key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+    fn string_check(&mut self, key: &str, rule: &Value, ty: &TypeRef, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
         let text = value.r();
-        let name = type_name(ty).ok_or(Unsupported)?;
+        let name = ty.name().ok_or(Unsupported)?;
         if self.newtypes_and_enums.contains(&name) {
             return Ok(quote!()); // typify's constrained newtype checks it when built
         }
@@ -566,8 +563,8 @@ impl<'a> Generator<'a> {
 
 const INTEGERS: &[&str] = &["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"];
 
-fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
-    let name = type_name(ty).ok_or(Unsupported)?;
+fn number_check(key: &str, rule: &Value, ty: &TypeRef, value: &Val, pointer: &TokenStream) -> Result<TokenStream, Unsupported> {
+    let name = ty.name().ok_or(Unsupported)?;
     let value = value.r();
     let as_number = if name == "Number" || INTEGERS.contains(&name.trim_start_matches("NonZero").to_ascii_lowercase().as_str()) {
         quote!(&::event_contracts::validation::AsJsonNumber::as_json_number(#value))
@@ -589,39 +586,4 @@ fn number_check(key: &str, rule: &Value, ty: &syn::Type, value: &Val, pointer: &
     // A non-finite number is refused as no number at all (`type`), not by its bounds.
     let test = if name == "Number" { quote!(::event_contracts::Number::is_finite(#value) && #test) } else { test };
     Ok(quote!(if #test { out.push(::event_contracts::validation::violation(#pointer, #key, #message)); }))
-}
-
-/// `T` of `Wrapper<T>` (`Option`, `Box`, `Vec`), by the last path segment.
-fn generic_inner<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != wrapper {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
-}
-
-/// `T` of a map type keyed by strings: `BTreeMap<String, T>`.
-fn map_value_type(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "BTreeMap" && last.ident != "HashMap" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match (args.args.first()?, args.args.get(1)?) {
-        (syn::GenericArgument::Type(key), syn::GenericArgument::Type(value)) if type_name(key).as_deref() == Some("String") => Some(value),
-        _ => None,
-    }
-}
-
-/// The last path segment of a type without generics: `String`, `Number`, `Foo`.
-fn type_name(ty: &syn::Type) -> Option<String> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    matches!(last.arguments, syn::PathArguments::None).then(|| last.ident.to_string())
 }

@@ -34,8 +34,10 @@ mod newtypes;
 mod reading;
 mod shape;
 mod tagging;
+mod type_ref;
 
 use input::typify_input;
+pub use type_ref::TypeRef;
 
 /// The keywords whose rules the decoded value answers exactly as the JSON
 /// it came from does. Where a schema uses anything else (`oneOf`,
@@ -364,7 +366,7 @@ fn typify_failure(set: &ContractSet, message: String) -> Error {
 
 /// Fields as other generated code asks of them: each one's name, the JSON
 /// property it holds (`None` for one flattened in) and its type.
-pub type FieldList = Vec<(syn::Ident, Option<String>, syn::Type)>;
+pub type FieldList = Vec<(syn::Ident, Option<String>, TypeRef)>;
 
 /// A union as checks read its values: whether it refuses undeclared
 /// properties, whether its values are tagged by their variant's name (an
@@ -441,7 +443,7 @@ impl Types {
     }
 
     /// The type newtype `name` holds (`pub struct TenantId(pub Uuid)`).
-    pub fn newtype_inner(&self, name: &str) -> Option<syn::Type> {
+    pub fn newtype_inner(&self, name: &str) -> Option<TypeRef> {
         Some(self.model.get_newtype(name)?.inner.clone())
     }
 
@@ -479,7 +481,8 @@ impl Types {
     pub fn struct_fields(&self, name: &str) -> Option<FieldList> {
         let item = self.model.get(name)?;
         let declared = item.fields.iter().map(|f| (f.ident.clone(), f.json_name.clone(), f.ty()));
-        let unknown = item.unknown_properties.iter().map(|ident| (ident.clone(), None, syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)));
+        let json_object = TypeRef::Map(Box::new(TypeRef::String), Box::new(TypeRef::Builtin("::serde_json::Value".to_owned())));
+        let unknown = item.unknown_properties.iter().map(|ident| (ident.clone(), None, json_object.clone()));
         Some(declared.chain(unknown).collect())
     }
 
@@ -489,9 +492,8 @@ impl Types {
 
     /// The struct a required field holds, by name.
     fn struct_held(&self, field: &model::Field) -> Option<String> {
-        let syn::Type::Path(path) = &field.value else { return None };
-        let name = path.path.get_ident().filter(|_| path.qself.is_none() && field.presence == model::Presence::Required)?.to_string();
-        self.model.get(&name).map(|_| name)
+        let TypeRef::Named(name) = &field.value else { return None };
+        (field.presence == model::Presence::Required && self.model.get(name).is_some()).then(|| name.clone())
     }
 }
 

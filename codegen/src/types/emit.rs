@@ -97,7 +97,7 @@ fn attributes(field: &Field) -> Vec<Attribute> {
 /// `None`): present means a value of its type, `null` is not "absent";
 /// where `null` is a value too (`Option<Option<T>>`, `value` is `T`), the
 /// two are told apart.
-fn optional(nullable: bool, value: &syn::Type) -> Vec<Attribute> {
+fn optional(nullable: bool, value: &super::type_ref::TypeRef) -> Vec<Attribute> {
     let (default, skip_none) = (("default", quote!(default)), ("skip_serializing_if", quote!(skip_serializing_if = "::std::option::Option::is_none")));
     if !nullable {
         return vec![Attribute::Serde(vec![default, skip_none, ("deserialize_with", quote!(deserialize_with = "::event_contracts::optional::present"))])];

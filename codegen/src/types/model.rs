@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use typify_impl::{TypeDetails, TypeEnumVariant, TypeId, TypeSpace, TypeSpaceImpl};
 
 use super::facts::{Facts, Tagging};
+use super::type_ref::TypeRef;
 
 /// A struct of the generated types.
 pub(super) struct Struct {
@@ -47,7 +48,7 @@ pub(super) struct Field {
     pub typify_name: String,
     pub docs: Option<String>,
     /// The type of a present value.
-    pub value: syn::Type,
+    pub value: TypeRef,
     pub presence: Presence,
     /// The value is an integer, read as JSON Schema reads one (`1.0` is `1`).
     pub integer: bool,
@@ -111,7 +112,7 @@ pub(super) enum VariantData {
     /// where it is one, whether it is personal data and what stands for it
     /// redacted; whether the enum is made `From` them (no other variant
     /// holds the same).
-    Tuple { types: Vec<syn::Type>, tuple_of_one: bool, from: bool, pii: bool, blank: Blank },
+    Tuple { types: Vec<TypeRef>, tuple_of_one: bool, from: bool, pii: bool, blank: Blank },
     /// Fields, as a struct's are, and the map of undeclared properties where
     /// the enum is open.
     Struct { fields: Vec<Field>, unknown_properties: Option<syn::Ident> },
@@ -146,7 +147,7 @@ pub(super) struct Newtype {
     pub name: syn::Ident,
     /// typify's doc: the schema's description, or the name.
     pub docs: Vec<String>,
-    pub inner: syn::Type,
+    pub inner: TypeRef,
     /// It holds a `String`: ordered, hashed, and made of any text.
     pub string: bool,
     /// It holds an integer (or an `Option` of one), read as JSON Schema
@@ -182,14 +183,12 @@ pub(super) enum Presence {
 
 impl Field {
     /// The field's Rust type.
-    pub fn ty(&self) -> syn::Type {
-        let value = &self.value;
+    pub fn ty(&self) -> TypeRef {
+        let value = self.value.clone();
         match self.presence {
-            Presence::Required | Presence::Flattened { optional: false } => value.clone(),
-            Presence::RequiredNullable | Presence::Optional | Presence::Flattened { optional: true } => {
-                syn::parse_quote!(::std::option::Option<#value>)
-            }
-            Presence::OptionalNullable => syn::parse_quote!(::std::option::Option<::std::option::Option<#value>>),
+            Presence::Required | Presence::Flattened { optional: false } => value,
+            Presence::RequiredNullable | Presence::Optional | Presence::Flattened { optional: true } => TypeRef::Option(Box::new(value)),
+            Presence::OptionalNullable => TypeRef::Option(Box::new(TypeRef::Option(Box::new(value)))),
         }
     }
 
@@ -210,10 +209,7 @@ impl Field {
         if self.presence == Presence::OptionalNullable {
             return None;
         }
-        match &self.value {
-            syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        }
+        self.value.last_segment()
     }
 }
 
@@ -317,7 +313,7 @@ fn newtype(space: &TypeSpace, facts: &Facts, name: &str, details: &typify_impl::
     Newtype {
         name: syn::Ident::new(name, proc_macro2::Span::call_site()),
         docs: vec![facts.newtype_description(name).map_or_else(|| format!("`{name}`"), str::to_owned)],
-        inner: rust_type(space, &inner_id),
+        inner: TypeRef::of(space, &inner_id),
         string,
         integer,
         display: has(TypeSpaceImpl::Display),
@@ -393,7 +389,7 @@ fn union(space: &TypeSpace, facts: &Facts, ty: &typify_impl::Type<'_>, details: 
                         _ => Blank::None,
                     };
                     VariantData::Tuple {
-                        types: ids.iter().map(|id| rust_type(space, id)).collect(),
+                        types: ids.iter().map(|id| TypeRef::of(space, id)).collect(),
                         tuple_of_one,
                         from: holders[&ids] == 1 && !string,
                         pii: facts.variant_is_personal(&name, index),
@@ -491,7 +487,7 @@ fn field(space: &TypeSpace, held: Held<'_>, json_name: Option<String>, facts: su
         json_name,
         typify_name: held.name.to_owned(),
         docs: held.docs.map(str::to_owned),
-        value: rust_type(space, value_id),
+        value: TypeRef::of(space, value_id),
         integer: is_integer(space, value_id),
         presence,
         pii: facts.pii,
@@ -526,53 +522,6 @@ pub(super) const INTEGERS: &[&str] = &[
 
 fn is_integer(space: &TypeSpace, id: &TypeId) -> bool {
     space.get_type(id).is_ok_and(|ty| matches!(ty.details(), TypeDetails::Builtin(name) if INTEGERS.contains(&name.rsplit("::").next().unwrap_or(name))))
-}
-
-/// The Rust type of type `id`: typify's, with formats at the lossless types
-/// of `event-contracts` and JSON numbers at `event_contracts::Number` (an
-/// `f64` would turn `20` into `20.0` on re-encoding).
-pub(super) fn rust_type(space: &TypeSpace, id: &TypeId) -> syn::Type {
-    let Ok(ty) = space.get_type(id) else { return syn::parse_quote!(::serde_json::Value) };
-    match ty.details() {
-        // typify folds an option of an option into one.
-        TypeDetails::Option(inner) if space.get_type(&inner).is_ok_and(|t| matches!(t.details(), TypeDetails::Option(_))) => rust_type(space, &inner),
-        TypeDetails::Option(inner) => {
-            let inner = rust_type(space, &inner);
-            syn::parse_quote!(::std::option::Option<#inner>)
-        }
-        TypeDetails::Box(inner) => {
-            let inner = rust_type(space, &inner);
-            syn::parse_quote!(::std::boxed::Box<#inner>)
-        }
-        TypeDetails::Vec(inner) | TypeDetails::Set(inner) => {
-            let inner = rust_type(space, &inner);
-            syn::parse_quote!(::std::vec::Vec<#inner>)
-        }
-        TypeDetails::Map(key, value) => {
-            let any_value = space.get_type(&value).is_ok_and(|v| matches!(v.details(), TypeDetails::Builtin("::serde_json::Value")));
-            let string_key = space.get_type(&key).is_ok_and(|k| matches!(k.details(), TypeDetails::String));
-            if string_key && any_value {
-                syn::parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
-            } else {
-                let (key, value) = (rust_type(space, &key), rust_type(space, &value));
-                syn::parse_quote!(::std::collections::BTreeMap<#key, #value>)
-            }
-        }
-        TypeDetails::Tuple(items) => {
-            let items: Vec<syn::Type> = items.map(|item| rust_type(space, &item)).collect();
-            syn::parse_quote!((#(#items,)*))
-        }
-        TypeDetails::Array(item, length) => {
-            let item = rust_type(space, &item);
-            syn::parse_quote!([#item; #length])
-        }
-        TypeDetails::Builtin(name) if name.starts_with("::uuid::Uuid") => syn::parse_quote!(::event_contracts::formats::Uuid),
-        TypeDetails::Builtin(name) if name.starts_with("::chrono::DateTime") => syn::parse_quote!(::event_contracts::formats::DateTime),
-        TypeDetails::Builtin("f64") => syn::parse_quote!(::event_contracts::Number),
-        TypeDetails::String => syn::parse_quote!(::std::string::String),
-        TypeDetails::Unit => syn::parse_quote!(()),
-        _ => syn::parse2(ty.ident()).unwrap_or_else(|_| syn::parse_quote!(::serde_json::Value)),
-    }
 }
 
 impl TypeModel {
