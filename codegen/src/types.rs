@@ -158,6 +158,13 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
                 .help("report this with the schema attached; until then, check that the generated type decodes your data"),
         );
     }
+    for type_name in &model.shared_names {
+        let message = format!("typify gave two schemas of different shapes the name `{type_name}`: the later one takes the first one's type, which may refuse its values or drop its properties");
+        warnings.push(
+            Diagnostic::new(&set.config_path, "", "type-name-shared", message)
+                .help("give one of the two schemas a definition of its own (or a `title`), so its type gets another name"),
+        );
+    }
     for type_name in &model.unreached {
         let message = format!("the generator did not find the schema of union `{type_name}`: its values are taken to be untagged, which may be wrong");
         warnings.push(

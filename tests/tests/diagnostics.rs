@@ -307,3 +307,30 @@ fn required_personal_data_without_a_blank_value_is_a_warning_at_its_definition()
     assert_eq!(kept[0].position, Some((9, 14)));
     assert!(kept[0].message.contains("PersonalDataRequiredV1Badge") && kept[0].message.contains("tier"), "{}", kept[0]);
 }
+
+/// typify names an inline type after where it stands; a definition's inner
+/// type can get the same name (the values of a root `metrics` map and of a
+/// `metrics` definition's map), and typify then gives the second schema
+/// the first one's type. A warning names the type instead of a silent
+/// wrong type.
+#[test]
+fn two_schemas_typify_names_alike_are_a_warning_naming_the_type() {
+    let event = br##"{
+  "title": "Thing happened",
+  "type": "object",
+  "properties": {
+    "metrics": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
+    "probe": {"type": "object", "properties": {"metrics": {"$ref": "#/definitions/metrics"}}}
+  },
+  "definitions": {
+    "metrics": {"type": "object", "additionalProperties": {"type": "object", "properties": {"unit": {"type": "string"}}}}
+  },
+  "examples": [{"metrics": {"a": 1, "b": "x"}}]
+}
+"##;
+    let dir = contract_set(&[("things/happened.v1.schema.json", event)]);
+    let report = Generator::from_config("schemas/events.toml").root(dir.path()).run().unwrap();
+    let shared: Vec<_> = report.warnings.iter().filter(|d| d.code == "type-name-shared").collect();
+    assert_eq!(shared.len(), 1, "{:?}", report.warnings);
+    assert!(shared[0].message.contains("MetricsValue"), "{}", shared[0]);
+}

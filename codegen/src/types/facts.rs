@@ -53,6 +53,9 @@ pub(super) struct Facts {
     enums: BTreeMap<String, EnumOrigin>,
     /// Each newtype's description, by name.
     newtypes: BTreeMap<String, Option<String>>,
+    /// The names typify gave schemas of different shapes: the later ones
+    /// took the first one's type.
+    pub shared_names: BTreeSet<String>,
 }
 
 /// What the schema says of an enum typify made beyond its variants: its
@@ -125,6 +128,9 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
     let walk = Walk { space, definitions, roots: &roots, merges: &merges };
     let mut facts = Facts::default();
     let mut seen = BTreeSet::new();
+    // The shape of the schema each named type was first made of: typify
+    // gives a second schema of the same name the first one's type.
+    let mut shapes: BTreeMap<String, Value> = BTreeMap::new();
     let mut stack: Vec<(Type<'_>, &Value)> = space.iter_types().filter_map(|ty| roots.get(&ty.name()).map(|schema| (ty, *schema))).collect();
     // Named types first as their definitions, so an inline path to a
     // shared type never decides its schema.
@@ -135,6 +141,14 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
         let children = stack.len();
         let raw = schema;
         let schema = walk.resolve(schema);
+        if matches!(ty.details(), TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)) {
+            let shape = walk.shape(schema);
+            match shapes.get(&ty.name()) {
+                Some(first) if *first != shape => drop(facts.shared_names.insert(ty.name())),
+                Some(_) => {}
+                None => drop(shapes.insert(ty.name(), shape)),
+            }
+        }
         match ty.details() {
             TypeDetails::Struct(details) => {
                 if !seen.insert(ty.name()) {

@@ -226,6 +226,8 @@ pub(super) struct TypeModel {
     pub unpaired: BTreeMap<String, Vec<String>>,
     /// The unions no schema was found for: taken to be untagged.
     pub unreached: Vec<String>,
+    /// The names typify gave schemas of different shapes (see `Facts`).
+    pub shared_names: BTreeSet<String>,
     pub newtypes: Vec<Newtype>,
     newtypes_by_name: BTreeMap<String, usize>,
     /// Newtypes of a string (`StacItemId(String)`): made from `&str` too, and
@@ -292,7 +294,7 @@ pub(super) fn build(space: &TypeSpace, facts: &Facts) -> TypeModel {
     let by_name = structs.iter().enumerate().map(|(index, s)| (s.name.to_string(), index)).collect();
     let enums_by_name = enums.iter().enumerate().map(|(index, e)| (e.name.to_string(), index)).collect();
     let newtypes_by_name = newtypes.iter().enumerate().map(|(index, n)| (n.name.to_string(), index)).collect();
-    TypeModel { structs, by_name, enums, enums_by_name, newtypes, newtypes_by_name, string_newtypes, uses, unpaired, unreached }
+    TypeModel { structs, by_name, enums, enums_by_name, newtypes, newtypes_by_name, string_newtypes, uses, unpaired, unreached, shared_names: facts.shared_names.clone() }
 }
 
 /// The model of newtype `name`.

@@ -262,6 +262,15 @@ impl<'a> Walk<'a> {
         if merges_all_of(raw) { raw.get("description").and_then(Value::as_str).map(str::to_owned) } else { self.description(schema) }
     }
 
+    /// What tells two schemas' types apart: their properties (`allOf`
+    /// members' and union branches' merged in), types and values.
+    pub(super) fn shape(&self, schema: &Value) -> Value {
+        let members = self.merged(schema);
+        let keyword = |key: &str| members.iter().find_map(|m| m.get(key)).cloned().unwrap_or(Value::Null);
+        let properties: Vec<&str> = self.properties(schema).into_keys().collect();
+        serde_json::json!({ "type": keyword("type"), "enum": keyword("enum"), "const": keyword("const"), "properties": properties })
+    }
+
     /// The description typify documents a struct of `schema` with.
     pub(super) fn description(&self, schema: &Value) -> Option<String> {
         self.resolve(schema).get("description").and_then(Value::as_str).map(str::to_owned)
