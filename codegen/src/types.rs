@@ -158,7 +158,7 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
                 .help("report this with the schema attached; until then, check that the generated type decodes your data"),
         );
     }
-    for type_name in &model.shared_names {
+    for type_name in model.shared_names.keys() {
         let message = format!("typify gave two schemas of different shapes the name `{type_name}`: the later one takes the first one's type, which may refuse its values or drop its properties");
         warnings.push(
             Diagnostic::new(&set.config_path, "", "type-name-shared", message)
@@ -238,6 +238,12 @@ fn typify_set(set: &ContractSet) -> Result<(Typified, Option<refs::Bundle>, Vec<
             }
         };
         let renames: Vec<String> = duplicate_type_names(&typified.names).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
+        // A schema typify gave another's name (and type) gets a definition
+        // of its own, and the set is handed over again.
+        if hoist::give_own_names(&mut bundle, &typified.model.shared_names) {
+            renamed = true;
+            continue;
+        }
         if renames.is_empty() {
             return Ok((typified, renamed.then_some(bundle), warnings));
         }

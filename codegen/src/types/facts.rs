@@ -53,9 +53,10 @@ pub(super) struct Facts {
     enums: BTreeMap<String, EnumOrigin>,
     /// Each newtype's description, by name.
     newtypes: BTreeMap<String, Option<String>>,
-    /// The names typify gave schemas of different shapes: the later ones
-    /// took the first one's type.
-    pub shared_names: BTreeSet<String>,
+    /// The names typify gave schemas of different shapes (the later ones
+    /// took the first one's type), each with the places of the later
+    /// schemas in the definitions it was given, where found.
+    pub shared_names: BTreeMap<String, Vec<(String, String)>>,
 }
 
 /// What the schema says of an enum typify made beyond its variants: its
@@ -144,7 +145,7 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
         if matches!(ty.details(), TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)) {
             let shape = walk.shape(schema);
             match shapes.get(&ty.name()) {
-                Some(first) if *first != shape => drop(facts.shared_names.insert(ty.name())),
+                Some(first) if *first != shape => facts.shared_names.entry(ty.name()).or_default().extend(place_of(definitions, raw)),
                 Some(_) => {}
                 None => drop(shapes.insert(ty.name(), shape)),
             }
@@ -297,6 +298,25 @@ fn enumerations_not_reached(space: &TypeSpace, definitions: &BTreeMap<String, Va
             facts.enums.insert(ty.name(), EnumOrigin { description, tagging: Tagging::External, json_names, one_tuples: BTreeSet::new(), closed: None });
         }
     }
+}
+
+/// Where `target` (a schema inside one of `definitions`) stands: the
+/// definition's name and the JSON pointer in it.
+fn place_of(definitions: &BTreeMap<String, Value>, target: &Value) -> Option<(String, String)> {
+    for (name, schema) in definitions {
+        let mut stack: Vec<(&Value, String)> = vec![(schema, String::new())];
+        while let Some((value, at)) = stack.pop() {
+            if std::ptr::eq(value, target) {
+                return Some((name.clone(), at));
+            }
+            match value {
+                Value::Object(map) => stack.extend(map.iter().map(|(key, child)| (child, format!("{at}/{}", crate::pointer::escape(key))))),
+                Value::Array(items) => stack.extend(items.iter().enumerate().map(|(index, child)| (child, format!("{at}/{index}")))),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Drops [`PII`] from a schema and every schema below it: typify is given

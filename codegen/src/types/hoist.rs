@@ -1,5 +1,6 @@
-//! Inline schemas typify would name after the schema that holds them get
-//! definitions of their own, so every type name is unique by construction.
+//! Inline schemas typify would name after the schema that holds them, or
+//! did name as another, get definitions of their own, so every type name
+//! is unique by construction.
 //!
 //! typify names an inline type after its parent and the property
 //! (`{parent}_{property}` in Pascal case); a property whose name has no
@@ -40,6 +41,32 @@ pub(super) fn hoist_parent_named(bundle: &mut Bundle) -> bool {
             let Some(slot) = bundle.definitions.get_mut(&name).and_then(|schema| schema.pointer_mut(&at)) else { continue };
             let inner = std::mem::replace(slot, serde_json::json!({ "$ref": format!("#/$defs/{new_name}") }));
             let origin = bundle.origins[&name].clone();
+            bundle.definitions.insert(new_name.clone(), inner);
+            bundle.origins.insert(new_name, origin);
+            moved = true;
+        }
+    }
+    moved
+}
+
+/// Moves each schema typify gave a name already taken (`shared`: by type
+/// name, the places of the later schemas, by definition and pointer) into
+/// a definition of its own (`<Name>2`, numbered further where taken), so
+/// its type is its own; true if any moved.
+pub(super) fn give_own_names(bundle: &mut Bundle, shared: &std::collections::BTreeMap<String, Vec<(String, String)>>) -> bool {
+    let mut moved = false;
+    for (type_name, places) in shared {
+        let mut places = places.clone();
+        places.sort();
+        places.dedup();
+        for (definition, at) in places {
+            let new_name = (2..).map(|n| format!("{type_name}{n}")).find(|candidate| !bundle.definitions.contains_key(candidate)).expect("a free name");
+            let Some(slot) = bundle.definitions.get_mut(&definition).and_then(|schema| schema.pointer_mut(&at)) else { continue };
+            if at.is_empty() || slot.get("$ref").is_some() {
+                continue;
+            }
+            let inner = std::mem::replace(slot, serde_json::json!({ "$ref": format!("#/$defs/{new_name}") }));
+            let origin = bundle.origins[&definition].clone();
             bundle.definitions.insert(new_name.clone(), inner);
             bundle.origins.insert(new_name, origin);
             moved = true;

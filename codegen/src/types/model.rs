@@ -226,8 +226,9 @@ pub(super) struct TypeModel {
     pub unpaired: BTreeMap<String, Vec<String>>,
     /// The unions no schema was found for: taken to be untagged.
     pub unreached: Vec<String>,
-    /// The names typify gave schemas of different shapes (see `Facts`).
-    pub shared_names: BTreeSet<String>,
+    /// The names typify gave schemas of different shapes, with the places
+    /// of the later schemas (see `Facts`).
+    pub shared_names: BTreeMap<String, Vec<(String, String)>>,
     pub newtypes: Vec<Newtype>,
     newtypes_by_name: BTreeMap<String, usize>,
     /// Newtypes of a string (`StacItemId(String)`): made from `&str` too, and
