@@ -148,39 +148,27 @@ pub fn generate(set: &ContractSet) -> Result<Types, Error> {
         };
         warnings.push(warning.help("make the property optional, or a string, for `redacted()` to clear it"));
     }
+    // What the generator could not pair with a schema, said at the config.
+    let at_config = |code: &'static str, message: String, help: &str| Diagnostic::new(&set.config_path, "", code, message).help(help);
+    let report = "report this with the schema attached; until then, check that the generated type decodes your data";
     for (type_name, fields) in &model.unpaired {
-        let message = format!(
-            "the generator did not find the schema of `{type_name}`'s fields {}: each is taken to hold the JSON property of its own name, which may be wrong",
-            fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
-        );
-        warnings.push(
-            Diagnostic::new(&set.config_path, "", "unpaired-field", message)
-                .help("report this with the schema attached; until then, check that the generated type decodes your data"),
-        );
+        let fields = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+        warnings.push(at_config("unpaired-field", format!("the generator did not find the schema of `{type_name}`'s fields {fields}: each is taken to hold the JSON property of its own name, which may be wrong"), report));
     }
     for type_name in model.shared_names.keys() {
         let message = format!("typify gave two schemas of different shapes the name `{type_name}`: the later one takes the first one's type, which may refuse its values or drop its properties");
-        warnings.push(
-            Diagnostic::new(&set.config_path, "", "type-name-shared", message)
-                .help("give one of the two schemas a definition of its own (or a `title`), so its type gets another name"),
-        );
+        warnings.push(at_config("type-name-shared", message, "give one of the two schemas a definition of its own (or a `title`), so its type gets another name"));
     }
     for type_name in &model.unreached {
-        let message = format!("the generator did not find the schema of union `{type_name}`: its values are taken to be untagged, which may be wrong");
-        warnings.push(
-            Diagnostic::new(&set.config_path, "", "unpaired-field", message)
-                .help("report this with the schema attached; until then, check that the generated type decodes your data"),
-        );
+        warnings.push(at_config("unpaired-field", format!("the generator did not find the schema of union `{type_name}`: its values are taken to be untagged, which may be wrong"), report));
     }
     Ok(Types { file, model, renamed, warnings })
 }
 
-/// What typify made of a set: the model of its types, the names of the
-/// types it made (a name twice is a crate that would not compile), and
-/// (for the tests that compare the model with it) typify's own Rust.
+/// What typify made of a set: the model of its types, and (for the tests
+/// that compare the model with it) typify's own Rust.
 struct Typified {
     model: model::TypeModel,
-    names: Vec<String>,
     #[cfg(test)]
     file: syn::File,
 }
@@ -237,7 +225,7 @@ fn typify_set(set: &ContractSet) -> Result<(Typified, Option<refs::Bundle>, Vec<
                 continue;
             }
         };
-        let renames: Vec<String> = duplicate_type_names(&typified.names).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
+        let renames: Vec<String> = duplicate_type_names(&typified.model.names()).into_iter().filter(|name| bundle.definitions.contains_key(name) && !roots.contains(name.as_str())).collect();
         // A schema typify gave another's name (and type) gets a definition
         // of its own, and the set is handed over again.
         if hoist::give_own_names(&mut bundle, &typified.model.shared_names) {
@@ -300,16 +288,10 @@ fn typify(definitions: &[(String, schemars08::schema::Schema)], prepared: &std::
     let file = syn::parse2(stream).map_err(|e| format!("typify emitted invalid Rust: {e}"))?;
     #[cfg(not(test))]
     drop(stream);
-    let names = space
-        .iter_types()
-        .filter(|ty| matches!(ty.details(), typify_impl::TypeDetails::Struct(_) | typify_impl::TypeDetails::Enum(_) | typify_impl::TypeDetails::Newtype(_)))
-        .map(|ty| ty.name())
-        .collect();
     let facts = facts::gather(&space, prepared);
     let model = model::build(&space, &facts);
     Ok(Typified {
         model,
-        names,
         #[cfg(test)]
         file,
     })
@@ -343,13 +325,13 @@ fn duplicate_type_names(names: &[String]) -> Vec<String> {
 fn finish(typified: Typified, set: &ContractSet) -> (syn::File, model::TypeModel) {
     let mut types = typified.model;
     types.shape(set);
-    let mut names: Vec<&String> = typified.names.iter().collect();
+    let mut names = types.names();
     names.sort();
     let mut items = Vec::new();
     // Impls after the types, in the order of the types they belong to.
     let mut impls = Vec::new();
     let mut builds = Vec::new();
-    for name in names {
+    for name in &names {
         if let Some(modelled) = types.get(name) {
             items.push(syn::Item::Struct(emit::struct_item(modelled, &types.string_newtypes)));
             impls.extend(emit::redaction(modelled));
@@ -594,9 +576,10 @@ mod tests {
                         }
                         match (&variant.fields, &modelled.data) {
                             (syn::Fields::Named(fields), model::VariantData::Struct { fields: modelled, .. }) => compare(&mut found, place, fields, modelled, true),
-                            (syn::Fields::Unnamed(fields), model::VariantData::Tuple { types, tuple_of_one, .. }) => {
+                            (syn::Fields::Unnamed(fields), model::VariantData::Tuple { types, .. }) => {
+                                // typify writes `V((T,))` for a tuple of one; it is never given one.
                                 let one = matches!(fields.unnamed.iter().collect::<Vec<_>>()[..], [only] if matches!(&only.ty, syn::Type::Tuple(t) if t.elems.len() == 1));
-                                if fields.unnamed.len() != types.len() || one != *tuple_of_one {
+                                if fields.unnamed.len() != types.len() || one {
                                     found.push(format!("{place}: typify holds {} values (a tuple of one: {one}), the model {}", fields.unnamed.len(), types.len()));
                                 }
                             }

@@ -23,14 +23,7 @@ pub(super) fn struct_item(item: &Struct, string_newtypes: &std::collections::BTr
     let all_optional = item.fields.iter().all(Field::is_option);
     let derive_default = (all_optional && !item.every_property_optional).then(|| quote!(#[derive(Default)]));
     let fields = item.fields.iter().map(|f| field(f, true));
-    let unknown = item.unknown_properties.as_ref().map(|ident| {
-        quote! {
-            /// Properties the schema does not declare, kept as they came and written back on encode.
-            #[serde(flatten)]
-            #[builder(skip)]
-            pub #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
-        }
-    });
+    let unknown = item.unknown_properties.as_ref().map(|ident| unknown_properties_field(ident, true));
     let builder = builder_options(item, string_newtypes);
     syn::parse_quote! {
         #(#[doc = #docs])*
@@ -140,14 +133,20 @@ fn field(field: &Field, public: bool) -> TokenStream {
 /// `pub` and builder options), and the map of undeclared properties.
 pub(super) fn variant_fields(fields: &[Field], unknown_properties: Option<&syn::Ident>) -> syn::FieldsNamed {
     let fields = fields.iter().map(|f| field(f, false));
-    let unknown = unknown_properties.map(|ident| {
-        quote! {
-            /// Properties the schema does not declare, kept as they came and written back on encode.
-            #[serde(flatten)]
-            #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
-        }
-    });
+    let unknown = unknown_properties.map(|ident| unknown_properties_field(ident, false));
     syn::parse_quote!({ #(#fields,)* #unknown })
+}
+
+/// The map of undeclared properties of a struct (`pub`, no builder
+/// setter) or of a struct variant.
+fn unknown_properties_field(ident: &syn::Ident, public: bool) -> TokenStream {
+    let (vis, skip) = if public { (Some(quote!(pub)), Some(quote!(#[builder(skip)]))) } else { (None, None) };
+    quote! {
+        /// Properties the schema does not declare, kept as they came and written back on encode.
+        #[serde(flatten)]
+        #skip
+        #vis #ident: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+    }
 }
 
 /// A field as a type that only decodes declares it: the same name, type

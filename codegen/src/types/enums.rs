@@ -66,7 +66,6 @@ fn variant(variant: &Variant) -> TokenStream {
     let rename = (*ident != json).then(|| quote!(#[serde(rename = #json)]));
     let data = match &variant.data {
         VariantData::Unit => quote!(),
-        VariantData::Tuple { types, tuple_of_one: true, .. } => quote!(((#(#types,)*))),
         VariantData::Tuple { types, .. } => quote!((#(#types),*)),
         VariantData::Struct { fields, unknown_properties } => {
             let fields = variant_fields(fields, unknown_properties.as_ref());
@@ -124,9 +123,9 @@ fn text_conversions(item: &Enum) -> Vec<syn::Item> {
 /// `From` the value (or tuple of values) a variant holds, where no other
 /// variant holds the same.
 fn from_held(name: &syn::Ident, variant: &Variant) -> Option<syn::Item> {
-    let VariantData::Tuple { types, tuple_of_one, from: true, .. } = &variant.data else { return None };
+    let VariantData::Tuple { types, from: true, .. } = &variant.data else { return None };
     let ident = &variant.ident;
-    if let ([only], false) = (types.as_slice(), tuple_of_one) {
+    if let [only] = types.as_slice() {
         return Some(syn::parse_quote! {
             impl ::std::convert::From<#only> for #name {
                 fn from(value: #only) -> Self {
@@ -135,7 +134,7 @@ fn from_held(name: &syn::Ident, variant: &Variant) -> Option<syn::Item> {
             }
         });
     }
-    let tuple = if types.len() == 1 { quote!((#(#types,)*)) } else { quote!((#(#types),*)) };
+    let tuple = quote!((#(#types),*));
     let positions = (0..types.len()).map(syn::Index::from);
     Some(syn::parse_quote! {
         impl ::std::convert::From<#tuple> for #name {

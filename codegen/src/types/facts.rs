@@ -15,7 +15,7 @@ use typify_impl::{Type, TypeDetails, TypeEnumVariant, TypeSpace};
 
 pub(super) use super::reading::{FieldFacts, FieldOrigin, PII};
 use super::names::{Case, typify_name};
-use super::reading::{Union, Walk, enumeration, enumeration_in, is_tuple_of_one, names_variant};
+use super::reading::{Union, Walk, enumeration, enumeration_in, names_variant};
 pub(super) use super::tagging::Tagging;
 
 
@@ -60,15 +60,13 @@ pub(super) struct Facts {
 }
 
 /// What the schema says of an enum typify made beyond its variants: its
-/// description, how its values are tagged, each variant's name in JSON
-/// (where it is not the variant's own), and which variants hold a tuple
-/// of one value (`V((T,))`; typify's API says `V(T)` for both).
+/// description, how its values are tagged, and each variant's name in JSON
+/// (where it is not the variant's own).
 #[derive(Debug)]
 pub(super) struct EnumOrigin {
     pub description: Option<String>,
     pub tagging: Tagging,
     pub json_names: Vec<Option<String>>,
-    pub one_tuples: BTreeSet<usize>,
     /// Whether a tagged union refuses undeclared properties, where its
     /// branches say so: internally tagged, where any branch is closed (as
     /// typify reads them); adjacently tagged, where every branch is (the
@@ -128,9 +126,9 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
     let merges = typed_arena::Arena::new();
     let walk = Walk { space, definitions, roots: &roots, merges: &merges };
     let mut facts = Facts::default();
-    let mut seen = BTreeSet::new();
-    // The shape of the schema each named type was first made of: typify
-    // gives a second schema of the same name the first one's type.
+    // The shape of the schema each named type was first made of (a named
+    // type is walked once, from there): typify gives a second schema of
+    // the same name the first one's type.
     let mut shapes: BTreeMap<String, Value> = BTreeMap::new();
     let mut stack: Vec<(Type<'_>, &Value)> = space.iter_types().filter_map(|ty| roots.get(&ty.name()).map(|schema| (ty, *schema))).collect();
     // Named types first as their definitions, so an inline path to a
@@ -145,16 +143,17 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
         if matches!(ty.details(), TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_)) {
             let shape = walk.shape(schema);
             match shapes.get(&ty.name()) {
-                Some(first) if *first != shape => facts.shared_names.entry(ty.name()).or_default().extend(place_of(definitions, raw)),
-                Some(_) => {}
+                Some(first) => {
+                    if *first != shape {
+                        facts.shared_names.entry(ty.name()).or_default().extend(place_of(definitions, raw));
+                    }
+                    continue;
+                }
                 None => drop(shapes.insert(ty.name(), shape)),
             }
         }
         match ty.details() {
             TypeDetails::Struct(details) => {
-                if !seen.insert(ty.name()) {
-                    continue;
-                }
                 let fields: Vec<(String, typify_impl::TypeId)> = details.properties().map(|(name, id)| (name.to_owned(), id)).collect();
                 let mut origin = StructOrigin { description: walk.description(schema), closed: walk.closed(schema), fields: BTreeMap::new() };
                 for (index, field) in walk.pair(schema, &fields) {
@@ -167,9 +166,6 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                 facts.structs.insert(ty.name(), origin);
             }
             TypeDetails::Enum(details) => {
-                if !seen.insert(ty.name()) {
-                    continue;
-                }
                 let variants: Vec<TypeEnumVariant<'_>> = details.variants().map(|(_, variant)| variant).collect();
                 let Union { branches, around: parent, tagging, json_names } = walk.union(schema, variants.len());
                 let aligned = walk.align(&variants, &branches, parent);
@@ -177,7 +173,6 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     description: walk.description_of(raw, schema),
                     json_names: aligned.iter().map(|index| index.and_then(|i| json_names[i].clone())).collect(),
                     tagging,
-                    one_tuples: BTreeSet::new(),
                     closed: None,
                 };
                 origin.closed = match origin.tagging {
@@ -219,9 +214,6 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                             if branch.get(PII) == Some(&Value::Bool(true)) {
                                 facts.personal_variants.insert((ty.name(), variant));
                             }
-                            if is_tuple_of_one(branch) {
-                                origin.one_tuples.insert(variant);
-                            }
                             stack.extend(walk.child(&ids[0], branch));
                         }
                         _ => {}
@@ -234,7 +226,7 @@ pub(super) fn gather(space: &TypeSpace, definitions: &BTreeMap<String, Value>) -
                     facts.enums.insert(ty.name(), origin);
                 }
             }
-            TypeDetails::Newtype(details) if seen.insert(ty.name()) => {
+            TypeDetails::Newtype(details) => {
                 // A newtype is the schema itself under its name: its own description.
                 facts.newtypes.insert(ty.name(), raw.get("description").and_then(Value::as_str).map(str::to_owned));
                 stack.extend(walk.child(&details.inner(), schema));
@@ -295,7 +287,7 @@ fn enumerations_not_reached(space: &TypeSpace, definitions: &BTreeMap<String, Va
             // Where other enumerations of the same values say another
             // description, any may be the one: none is taken.
             let description = if found.all(|(_, other)| other == description) { description.clone() } else { None };
-            facts.enums.insert(ty.name(), EnumOrigin { description, tagging: Tagging::External, json_names, one_tuples: BTreeSet::new(), closed: None });
+            facts.enums.insert(ty.name(), EnumOrigin { description, tagging: Tagging::External, json_names, closed: None });
         }
     }
 }
@@ -303,20 +295,16 @@ fn enumerations_not_reached(space: &TypeSpace, definitions: &BTreeMap<String, Va
 /// Where `target` (a schema inside one of `definitions`) stands: the
 /// definition's name and the JSON pointer in it.
 fn place_of(definitions: &BTreeMap<String, Value>, target: &Value) -> Option<(String, String)> {
-    for (name, schema) in definitions {
-        let mut stack: Vec<(&Value, String)> = vec![(schema, String::new())];
-        while let Some((value, at)) = stack.pop() {
-            if std::ptr::eq(value, target) {
-                return Some((name.clone(), at));
+    let target = target.as_object()?;
+    definitions.iter().find_map(|(name, schema)| {
+        let mut found = None;
+        crate::walk::for_each_object(schema, |map, at| {
+            if std::ptr::eq(map, target) {
+                found = Some((name.clone(), at.to_owned()));
             }
-            match value {
-                Value::Object(map) => stack.extend(map.iter().map(|(key, child)| (child, format!("{at}/{}", crate::pointer::escape(key))))),
-                Value::Array(items) => stack.extend(items.iter().enumerate().map(|(index, child)| (child, format!("{at}/{index}")))),
-                _ => {}
-            }
-        }
-    }
-    None
+        });
+        found
+    })
 }
 
 /// Drops [`PII`] from a schema and every schema below it: typify is given

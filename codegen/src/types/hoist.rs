@@ -38,12 +38,7 @@ pub(super) fn hoist_parent_named(bundle: &mut Bundle) -> bool {
         found.sort_by(|(a, _), (b, _)| b.matches('/').count().cmp(&a.matches('/').count()).then_with(|| a.cmp(b)));
         for (at, suffix) in found {
             let new_name = (1..).map(|n| if n == 1 { format!("{name}{suffix}") } else { format!("{name}{suffix}{n}") }).find(|candidate| !bundle.definitions.contains_key(candidate)).expect("a free name");
-            let Some(slot) = bundle.definitions.get_mut(&name).and_then(|schema| schema.pointer_mut(&at)) else { continue };
-            let inner = std::mem::replace(slot, serde_json::json!({ "$ref": format!("#/$defs/{new_name}") }));
-            let origin = bundle.origins[&name].clone();
-            bundle.definitions.insert(new_name.clone(), inner);
-            bundle.origins.insert(new_name, origin);
-            moved = true;
+            moved |= move_to_definition(bundle, &name, &at, new_name);
         }
     }
     moved
@@ -60,19 +55,27 @@ pub(super) fn give_own_names(bundle: &mut Bundle, shared: &std::collections::BTr
         places.sort();
         places.dedup();
         for (definition, at) in places {
-            let new_name = (2..).map(|n| format!("{type_name}{n}")).find(|candidate| !bundle.definitions.contains_key(candidate)).expect("a free name");
-            let Some(slot) = bundle.definitions.get_mut(&definition).and_then(|schema| schema.pointer_mut(&at)) else { continue };
-            if at.is_empty() || slot.get("$ref").is_some() {
+            let is_ref = bundle.definitions.get(&definition).and_then(|schema| schema.pointer(&at)).is_some_and(|slot| slot.get("$ref").is_some());
+            if at.is_empty() || is_ref {
                 continue;
             }
-            let inner = std::mem::replace(slot, serde_json::json!({ "$ref": format!("#/$defs/{new_name}") }));
-            let origin = bundle.origins[&definition].clone();
-            bundle.definitions.insert(new_name.clone(), inner);
-            bundle.origins.insert(new_name, origin);
-            moved = true;
+            let new_name = (2..).map(|n| format!("{type_name}{n}")).find(|candidate| !bundle.definitions.contains_key(candidate)).expect("a free name");
+            moved |= move_to_definition(bundle, &definition, &at, new_name);
         }
     }
     moved
+}
+
+/// Moves the schema at `at` in definition `definition` into a definition
+/// `new_name` (from the same file) and refers to it there; false where
+/// there is no schema at `at`.
+fn move_to_definition(bundle: &mut Bundle, definition: &str, at: &str, new_name: String) -> bool {
+    let Some(slot) = bundle.definitions.get_mut(definition).and_then(|schema| schema.pointer_mut(at)) else { return false };
+    let inner = std::mem::replace(slot, serde_json::json!({ "$ref": format!("#/$defs/{new_name}") }));
+    let origin = bundle.origins[definition].clone();
+    bundle.definitions.insert(new_name.clone(), inner);
+    bundle.origins.insert(new_name, origin);
+    true
 }
 
 /// The pointer of the one branch besides `null` of a definition that is a

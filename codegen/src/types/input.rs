@@ -47,7 +47,8 @@ pub(super) fn typify_input(set: &ContractSet, bundle: &refs::Bundle, loose: &std
     for (name, schema) in &bundle.definitions {
         let (file, base) = &bundle.origins[name];
         let prepared = if loose.contains(name) {
-            serde_json::json!({"description": schema.get("description").and_then(Value::as_str).map(crate::model::doc_text)}).as_object().map(|m| Value::Object(m.clone().into_iter().filter(|(_, v)| !v.is_null()).collect())).unwrap_or_default()
+            let description = schema.get("description").and_then(Value::as_str).map(|d| ("description".to_owned(), Value::from(crate::model::doc_text(d))));
+            Value::Object(description.into_iter().collect())
         } else {
             let legacy = set.files.files.get(file).is_some_and(|f| crate::dialect::Dialect::of_or_default(&f.value).ref_hides_siblings());
             prepare(schema, &Reading { formats: &set.formats, legacy, definitions: &bundle.definitions }, true)

@@ -108,11 +108,13 @@ pub(super) struct Variant {
 /// What a variant holds.
 pub(super) enum VariantData {
     Unit,
-    /// Values of these types, by position (`V((T,))` where `tuple_of_one`);
+    /// Values of these types, by position (typify is never given a tuple:
+    /// `items` arrays go to validation, see `input.rs`; so one value is
+    /// `V(T)`, never `V((T,))`);
     /// where it is one, whether it is personal data and what stands for it
     /// redacted; whether the enum is made `From` them (no other variant
     /// holds the same).
-    Tuple { types: Vec<TypeRef>, tuple_of_one: bool, from: bool, pii: bool, blank: Blank },
+    Tuple { types: Vec<TypeRef>, from: bool, pii: bool, blank: Blank },
     /// Fields, as a struct's are, and the map of undeclared properties where
     /// the enum is open.
     Struct { fields: Vec<Field>, unknown_properties: Option<syn::Ident> },
@@ -385,15 +387,13 @@ fn union(space: &TypeSpace, facts: &Facts, ty: &typify_impl::Type<'_>, details: 
             let data = match info.details {
                 TypeEnumVariant::Simple => VariantData::Unit,
                 TypeEnumVariant::Tuple(ids) => {
-                    let tuple_of_one = origin.is_some_and(|o| o.one_tuples.contains(&index));
-                    let string = !tuple_of_one && matches!(ids.as_slice(), [only] if space.get_type(only).is_ok_and(|t| matches!(t.details(), TypeDetails::String)));
+                    let string = matches!(ids.as_slice(), [only] if space.get_type(only).is_ok_and(|t| matches!(t.details(), TypeDetails::String)));
                     let blank = match ids.as_slice() {
                         [only] => blank(space, only),
                         _ => Blank::None,
                     };
                     VariantData::Tuple {
                         types: ids.iter().map(|id| TypeRef::of(space, id)).collect(),
-                        tuple_of_one,
                         from: holders[&ids] == 1 && !string,
                         pii: facts.variant_is_personal(&name, index),
                         blank,
@@ -545,6 +545,13 @@ impl TypeModel {
     /// The enum named `name`.
     pub fn get_enum(&self, name: &str) -> Option<&Enum> {
         self.enums_by_name.get(name).map(|&index| &self.enums[index])
+    }
+
+    /// The name of every type of the model (a name typify gave twice, twice).
+    pub fn names(&self) -> Vec<String> {
+        let structs = self.structs.iter().map(|s| s.name.to_string());
+        let enums = self.enums.iter().map(|e| e.name.to_string());
+        structs.chain(enums).chain(self.newtypes.iter().map(|n| n.name.to_string())).collect()
     }
 
     /// The newtype named `name`.

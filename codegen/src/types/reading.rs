@@ -536,13 +536,6 @@ pub(super) fn enumeration_in(schema: &serde_json::Map<String, Value>) -> Option<
     }
 }
 
-/// Whether typify makes a tuple of one value of an array schema: one item
-/// schema, exactly one item.
-pub(super) fn is_tuple_of_one(schema: &Value) -> bool {
-    let one = |key: &str| schema.get(key).and_then(Value::as_u64) == Some(1);
-    schema.get("items").is_some_and(Value::is_array) && one("minItems") && one("maxItems")
-}
-
 pub(super) fn is_null(schema: &Value) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("null")
 }
